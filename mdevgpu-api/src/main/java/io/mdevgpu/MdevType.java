@@ -1,0 +1,133 @@
+package io.mdevgpu;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * A user-defined vGPU type: what the NVIDIA driver registers and publishes as the mdev type
+ * {@code nvidia-<number>}. Immutable and always valid (the constructor checks every field against the newest
+ * driver's limits; the running driver's own limits are checked again when a plan is made). Build one with
+ * {@link MdevTypeBuilder}: {@code MdevTypeBuilder.number(531).name("Open vAmpere/4")...build()}.
+ *
+ * @param number          type number, 1..2^31-1; the sysfs type is {@code nvidia-<number>}
+ * @param name            sysfs {@code name}; NUL-terminated in the driver's buffer
+ * @param gpuClass        {@code "Compute"}, {@code "Quadro"}, {@code "NVS"}, {@code "GeForce"}...
+ * @param maxInstances    instances of this type per GPU
+ * @param framebuffer     framebuffer the guest gets (whole MiB)
+ * @param reserved        framebuffer the host reserves for each instance (whole MiB)
+ * @param mappableVideo   mappable video size (whole MiB)
+ * @param bar1            the guest's BAR1 (framebuffer aperture) length (whole MiB)
+ * @param guestPciId      the PCI identity the guest sees; empty: the physical GPU's device and subsystem
+ * @param hostPciId       the identity reported to the host ({@code pdevId}); empty: the physical GPU's
+ * @param ecc             ECC supported
+ * @param multiVgpu       several vGPUs of this type in one VM
+ * @param encoderCapacity NVENC capacity, percent 0..100
+ * @param display         heads, resolution, frame-rate limit
+ */
+public record MdevType(int number, String name, String gpuClass, int maxInstances, Size framebuffer, Size reserved,
+                       Size mappableVideo, Size bar1, Optional<PciId> guestPciId, Optional<PciId> hostPciId,
+                       boolean ecc, boolean multiVgpu, int encoderCapacity, Display display) {
+
+    public static final String DEFAULT_NAME = "Arc GPU";
+    public static final String DEFAULT_CLASS = "Compute";
+    public static final Size DEFAULT_MAPPABLE_VIDEO = Size.mib(24);
+    public static final Size DEFAULT_BAR1 = Size.mib(256);
+    public static final int DEFAULT_ENCODER_CAPACITY = 100;
+
+    public MdevType {
+        if (number <= 0) {
+            throw new ValidationException("type number", Integer.toString(number),
+                    "a type number is 1..2147483647 (0 is invalid to the driver)");
+        }
+        checkString("name", name, DriverLimits.NEWEST);
+        checkString("class", gpuClass, DriverLimits.NEWEST);
+        if (maxInstances < 1 || maxInstances > DriverLimits.NEWEST.maxInstancesPerGpu()) {
+            throw new ValidationException("max_instances", Integer.toString(maxInstances),
+                    "allowed: 1.." + DriverLimits.NEWEST.maxInstancesPerGpu() + " (the newest driver's per-GPU limit)");
+        }
+        wholeMiB("framebuffer", framebuffer, true);
+        wholeMiB("reserved", reserved, false);
+        wholeMiB("mappable_video", mappableVideo, false);
+        wholeMiB("bar1", bar1, true);
+        if (guestPciId == null || hostPciId == null || display == null) {
+            throw new ValidationException("type " + number, null, "guestPciId, hostPciId and display must not be null (use Optional.empty())");
+        }
+        if (encoderCapacity < 0 || encoderCapacity > 100) {
+            throw new ValidationException("encoder_capacity", Integer.toString(encoderCapacity), "a percentage, 0..100");
+        }
+    }
+
+    private static void wholeMiB(String what, Size size, boolean positive) {
+        if (size == null) {
+            throw new ValidationException(what, null, "required");
+        }
+        if (!size.isWholeMiB() || (positive && size.isZero()) || size.toMiB() > 0xFFFF_FFFFL) {
+            throw new ValidationException(what, size.toString(),
+                    (positive ? "a positive" : "a") + " whole number of MiB below 4 PiB (the driver counts in MiB)");
+        }
+    }
+
+    /**
+     * Checks that {@code value} fits a driver string buffer: at most {@code limits.maxStringBytes()} bytes of
+     * UTF-8 (room left for the NUL), no NUL and no control characters.
+     */
+    public static void checkString(String what, String value, DriverLimits limits) {
+        if (value == null || value.isEmpty()) {
+            throw new ValidationException(what, value, "must not be empty");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new ValidationException(what, value.replace("\0", "\\0"),
+                        "contains a control character (U+" + String.format("%04X", (int) c) + ") at index " + i
+                                + "; only printable characters are allowed");
+            }
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1)))
+                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(value.charAt(i - 1)))) {
+                throw new ValidationException(what, value, "contains an unpaired surrogate at index " + i);
+            }
+        }
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxStringBytes()) {
+            throw new ValidationException(what, value, bytes + " bytes of UTF-8 is too long: the driver's buffer is "
+                    + limits.stringBufferBytes() + " bytes, so at most " + limits.maxStringBytes()
+                    + " bytes before the terminating NUL");
+        }
+    }
+
+    /** The sysfs type id, {@code nvidia-<number>}. */
+    public String sysfsName() {
+        return "nvidia-" + Integer.toUnsignedString(number);
+    }
+
+    /** What the guest and host together take of the GPU's framebuffer per instance. */
+    public Size framebufferPerInstance() {
+        return framebuffer.plus(reserved);
+    }
+
+    /** The description NVIDIA's driver writes to sysfs, which libvirt, mdevctl and other tools grep. */
+    public String sysfsDescription() {
+        return "num_heads=" + display.heads() + ", frl_config=" + display.frameRateLimit() + ", framebuffer="
+                + framebuffer.toMiB() + "M, max_resolution=" + display.resolution() + ", max_instance=" + maxInstances;
+    }
+
+    public MdevTypeBuilder toBuilder() {
+        return new MdevTypeBuilder(this);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("MdevType[").append(sysfsName()).append(" \"").append(name).append("\" ")
+                .append(gpuClass).append(": ").append(maxInstances).append(" x ").append(framebuffer)
+                .append(" (+").append(reserved).append(" reserved), BAR1 ").append(bar1)
+                .append(", mappable ").append(mappableVideo);
+        guestPciId.ifPresent(id -> sb.append(", guest ").append(id));
+        hostPciId.ifPresent(id -> sb.append(", host ").append(id));
+        sb.append(", ").append(display);
+        if (ecc) sb.append(", ECC");
+        if (multiVgpu) sb.append(", multi-vGPU");
+        if (encoderCapacity != DEFAULT_ENCODER_CAPACITY) sb.append(", encoder ").append(encoderCapacity).append('%');
+        return sb.append(']').toString();
+    }
+}

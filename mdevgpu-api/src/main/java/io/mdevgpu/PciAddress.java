@@ -1,0 +1,62 @@
+package io.mdevgpu;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A PCI function's address, {@code DDDD:BB:SS.F}, always printed in the kernel's lower-case full form
+ * ({@code 0000:65:00.0}), the name the device has under {@code /sys/bus/pci/devices}.
+ */
+public record PciAddress(int domain, int bus, int slot, int function) implements Comparable<PciAddress> {
+    private static final Pattern FORM =
+            Pattern.compile("(?:([0-9a-fA-F]{1,4}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\\.([0-7])");
+
+    public PciAddress {
+        check(domain, 0xFFFF, "domain");
+        check(bus, 0xFF, "bus");
+        check(slot, 0x1F, "slot");
+        check(function, 7, "function");
+    }
+
+    private static void check(int value, int max, String what) {
+        if (value < 0 || value > max) {
+            throw new ValidationException("pci address " + what, Integer.toString(value),
+                    what + " must be within 0.." + Integer.toHexString(max) + " (hex)");
+        }
+    }
+
+    public static PciAddress of(int domain, int bus, int slot, int function) {
+        return new PciAddress(domain, bus, slot, function);
+    }
+
+    /** Parses {@code "65:00.0"} (domain 0) or {@code "0000:65:00.0"}. */
+    public static PciAddress parse(String text) {
+        Matcher m = FORM.matcher(text == null ? "" : text.strip());
+        if (!m.matches()) {
+            throw new ValidationException("pci address", String.valueOf(text),
+                    "expected DDDD:BB:SS.F or BB:SS.F in hex, e.g. 0000:65:00.0");
+        }
+        int domain = m.group(1) == null ? 0 : Integer.parseInt(m.group(1), 16);
+        return new PciAddress(domain, Integer.parseInt(m.group(2), 16), Integer.parseInt(m.group(3), 16),
+                Integer.parseInt(m.group(4)));
+    }
+
+    /** The NVIDIA RM gpu id of the device at this address: {@code (domain & 0xFFFF) << 16 | bus << 8 | slot}. */
+    public int rmGpuId() {
+        return (domain & 0xFFFF) << 16 | bus << 8 | slot;
+    }
+
+    @Override
+    public int compareTo(PciAddress o) {
+        return Long.compare(sortKey(), o.sortKey());
+    }
+
+    private long sortKey() {
+        return (long) domain << 16 | bus << 8 | slot << 3 | function;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%04x:%02x:%02x.%x", domain, bus, slot, function);
+    }
+}

@@ -1,0 +1,8 @@
+/** The engine behind the API: configuration, PCI model, partitioning, plans; implements the API over the kernel ports. */
+module io.mdevgpu.core {
+    requires transitive io.mdevgpu;
+    requires io.mdevgpu.kernel;
+    requires tools.jackson.core;
+    requires tools.jackson.databind;
+    requires tools.jackson.dataformat.toml;
+}

@@ -1,0 +1,7 @@
+/**
+ * The one seam to the kernel: the only module that makes downcalls. Real Linux and the simulated kernel sit
+ * beneath the same ports.
+ */
+module io.mdevgpu.kernel {
+    requires transitive io.mdevgpu;
+}
