@@ -1,0 +1,351 @@
+package io.mdevgpu.kernel.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+import io.mdevgpu.Errno;
+import io.mdevgpu.KernelException;
+import io.mdevgpu.NativeAccessException;
+
+/**
+ * Every downcall mdevgpu makes, each linked with {@code errno} capture. This is the only class in the
+ * project that calls restricted methods.
+ *
+ * <p>Two layers: the raw methods ({@link #ioctl(ErrnoCapture, int, long, MemorySegment)}, {@link #pread}...)
+ * return what libc returns and leave {@code errno} in the caller's {@link ErrnoCapture}; they allocate nothing
+ * and are what hot paths use. The {@code ...OrThrow} methods turn a failure into the typed
+ * {@link KernelException} for its errno, naming the operation, the target and, for ioctls, the request in hex.
+ *
+ * <p>Without {@code --enable-native-access} for this module every method fails with a
+ * {@link NativeAccessException} naming the exact flag; sysfs discovery, which needs no downcall, still works.
+ */
+public final class Syscalls {
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80,
+            O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+    public static final int PROT_READ = 1, PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
+    public static final int MFD_CLOEXEC = 1;
+    public static final short POLLIN = 1;
+    public static final long MAP_FAILED = -1L;
+
+    /** {@code struct pollfd { int fd; short events; short revents; }}. */
+    public static final StructLayout POLLFD = MemoryLayout.structLayout(
+            JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
+
+    private static final boolean NATIVE_ACCESS = Syscalls.class.getModule().isNativeAccessEnabled();
+
+    private Syscalls() {
+    }
+
+    /** The flag that enables native access for this code where it runs (module path or class path). */
+    public static String nativeAccessFlag() {
+        Module m = Syscalls.class.getModule();
+        return "--enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
+    }
+
+    public static boolean nativeAccessEnabled() {
+        return NATIVE_ACCESS;
+    }
+
+    /** Throws {@link NativeAccessException} naming the flag unless downcalls are allowed. */
+    public static void requireNativeAccess(String operation) {
+        if (!NATIVE_ACCESS) {
+            throw new NativeAccessException(operation, nativeAccessFlag());
+        }
+    }
+
+    /** Linked lazily, so that merely loading {@link Syscalls} needs no native access. */
+    private static final class Downcalls {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final SymbolLookup LIBC = LINKER.defaultLookup();
+        static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+
+        static final MethodHandle OPEN = link("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle READ = link("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle WRITE = link("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle PREAD = link("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle PWRITE = link("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle IOCTL_PTR = link("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle IOCTL_LONG = link("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(2));
+        static final MethodHandle MMAP = link("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle MUNMAP = link("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle EVENTFD = link("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle MEMFD_CREATE = link("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle FTRUNCATE = link("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle FSYNC = link("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle POLL = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+        private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... extra) {
+            Linker.Option[] options = new Linker.Option[extra.length + 1];
+            options[0] = ERRNO;
+            System.arraycopy(extra, 0, options, 1, extra.length);
+            MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+            return LINKER.downcallHandle(symbol, fd, options);
+        }
+    }
+
+    // ---- raw calls: return libc's result, errno in the capture; no allocation ----
+
+    public static int open(ErrnoCapture e, MemorySegment path, int flags, int mode) {
+        requireNativeAccess("open");
+        try {
+            return (int) Downcalls.OPEN.invokeExact(e.segment, path, flags, mode);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int close(ErrnoCapture e, int fd) {
+        requireNativeAccess("close");
+        try {
+            return (int) Downcalls.CLOSE.invokeExact(e.segment, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long read(ErrnoCapture e, int fd, MemorySegment buf, long count) {
+        requireNativeAccess("read");
+        try {
+            return (long) Downcalls.READ.invokeExact(e.segment, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long write(ErrnoCapture e, int fd, MemorySegment buf, long count) {
+        requireNativeAccess("write");
+        try {
+            return (long) Downcalls.WRITE.invokeExact(e.segment, fd, buf, count);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long pread(ErrnoCapture e, int fd, MemorySegment buf, long count, long offset) {
+        requireNativeAccess("pread");
+        try {
+            return (long) Downcalls.PREAD.invokeExact(e.segment, fd, buf, count, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long pwrite(ErrnoCapture e, int fd, MemorySegment buf, long count, long offset) {
+        requireNativeAccess("pwrite");
+        try {
+            return (long) Downcalls.PWRITE.invokeExact(e.segment, fd, buf, count, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code ioctl(fd, request, arg)} with a pointer argument. */
+    public static int ioctl(ErrnoCapture e, int fd, long request, MemorySegment arg) {
+        requireNativeAccess("ioctl");
+        try {
+            return (int) Downcalls.IOCTL_PTR.invokeExact(e.segment, fd, request, arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code ioctl(fd, request, value)} with an integer argument (VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU...). */
+    public static int ioctl(ErrnoCapture e, int fd, long request, long value) {
+        requireNativeAccess("ioctl");
+        try {
+            return (int) Downcalls.IOCTL_LONG.invokeExact(e.segment, fd, request, value);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Returns the mapping's address, or {@link #MAP_FAILED}. */
+    public static long mmap(ErrnoCapture e, long length, int prot, int flags, int fd, long offset) {
+        requireNativeAccess("mmap");
+        try {
+            MemorySegment p = (MemorySegment) Downcalls.MMAP.invokeExact(e.segment, MemorySegment.NULL, length, prot,
+                    flags, fd, offset);
+            return p.address();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int munmap(ErrnoCapture e, long address, long length) {
+        requireNativeAccess("munmap");
+        try {
+            return (int) Downcalls.MUNMAP.invokeExact(e.segment, MemorySegment.ofAddress(address), length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int eventfd(ErrnoCapture e, int initval, int flags) {
+        requireNativeAccess("eventfd");
+        try {
+            return (int) Downcalls.EVENTFD.invokeExact(e.segment, initval, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int memfdCreate(ErrnoCapture e, MemorySegment name, int flags) {
+        requireNativeAccess("memfd_create");
+        try {
+            return (int) Downcalls.MEMFD_CREATE.invokeExact(e.segment, name, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int ftruncate(ErrnoCapture e, int fd, long length) {
+        requireNativeAccess("ftruncate");
+        try {
+            return (int) Downcalls.FTRUNCATE.invokeExact(e.segment, fd, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int fsync(ErrnoCapture e, int fd) {
+        requireNativeAccess("fsync");
+        try {
+            return (int) Downcalls.FSYNC.invokeExact(e.segment, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int poll(ErrnoCapture e, MemorySegment fds, long nfds, int timeoutMillis) {
+        requireNativeAccess("poll");
+        try {
+            return (int) Downcalls.POLL.invokeExact(e.segment, fds, nfds, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int pipe2(ErrnoCapture e, MemorySegment fds, int flags) {
+        requireNativeAccess("pipe2");
+        try {
+            return (int) Downcalls.PIPE2.invokeExact(e.segment, fds, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    // ---- checked calls: failures become typed exceptions ----
+
+    /** Opens {@code path}; the fd is returned close-on-exec. */
+    public static int openOrThrow(String path, int flags) {
+        requireNativeAccess("open " + path);
+        try (Arena arena = Arena.ofConfined()) {
+            ErrnoCapture e = new ErrnoCapture(arena);
+            int fd = open(e, arena.allocateFrom(path), flags | O_CLOEXEC, 0);
+            if (fd < 0) {
+                throw failure("open", path, e.toErrno());
+            }
+            return fd;
+        }
+    }
+
+    /** Closes {@code fd}; EINTR is not retried (Linux has released the fd already). */
+    public static void closeOrThrow(int fd, String target) {
+        try (Arena arena = Arena.ofConfined()) {
+            ErrnoCapture e = new ErrnoCapture(arena);
+            if (close(e, fd) < 0 && e.errno() != Errno.EINTR.number()) {
+                throw failure("close", target, e.toErrno());
+            }
+        }
+    }
+
+    /** Closes {@code fd}, for cleanup paths that must not throw; returns the errno or 0. */
+    public static int closeQuietly(int fd) {
+        if (fd < 0 || !NATIVE_ACCESS) return 0;
+        try (Arena arena = Arena.ofConfined()) {
+            ErrnoCapture e = new ErrnoCapture(arena);
+            return close(e, fd) < 0 ? e.errno() : 0;
+        }
+    }
+
+    /** An ioctl that must succeed; returns its non-negative result. */
+    public static int ioctlOrThrow(ErrnoCapture e, int fd, long request, MemorySegment arg, String operation, String target) {
+        int r = ioctl(e, fd, request, arg);
+        if (r < 0) {
+            throw ioctlFailure(operation, target, request, e.toErrno());
+        }
+        return r;
+    }
+
+    public static int ioctlOrThrow(ErrnoCapture e, int fd, long request, long value, String operation, String target) {
+        int r = ioctl(e, fd, request, value);
+        if (r < 0) {
+            throw ioctlFailure(operation, target, request, e.toErrno());
+        }
+        return r;
+    }
+
+    /**
+     * Writes all of {@code text} to the file at {@code path} with one {@code write(2)}, the way sysfs attributes
+     * want it (a sysfs store sees exactly one buffer).
+     */
+    public static void writeAttribute(String path, String text, String operation) {
+        requireNativeAccess(operation + " " + path);
+        try (Arena arena = Arena.ofConfined()) {
+            ErrnoCapture e = new ErrnoCapture(arena);
+            int fd = open(e, arena.allocateFrom(path), O_WRONLY | O_CLOEXEC, 0);
+            if (fd < 0) {
+                throw failure(operation, path, e.toErrno());
+            }
+            try {
+                MemorySegment buf = arena.allocateFrom(text);
+                long length = buf.byteSize() - 1;
+                long n = write(e, fd, buf, length);
+                if (n < 0) {
+                    throw failure(operation, path, e.toErrno());
+                }
+                if (n != length) {
+                    throw KernelException.of(operation, path, Errno.EIO, "short write: " + n + " of " + length + " bytes");
+                }
+            } finally {
+                close(e, fd);
+            }
+        }
+    }
+
+    /** A typed exception for a failed call on {@code target}. */
+    public static KernelException failure(String operation, String target, Errno errno) {
+        return KernelException.of(operation, target, errno, null);
+    }
+
+    /** A typed exception for a failed ioctl, naming the request in hex. */
+    public static KernelException ioctlFailure(String operation, String target, long request, Errno errno) {
+        return KernelException.of(operation, target + " (ioctl 0x" + Long.toHexString(request & 0xFFFF_FFFFL) + ")",
+                errno, null);
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error err) throw err;
+        return new IllegalStateException("downcall failed", t);
+    }
+}
