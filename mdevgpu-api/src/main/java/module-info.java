@@ -6,4 +6,6 @@ module io.mdevgpu {
     requires transitive org.slf4j;
 
     exports io.mdevgpu;
+
+    uses io.mdevgpu.MdevHostProvider;
 }

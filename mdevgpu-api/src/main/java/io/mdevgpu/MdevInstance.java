@@ -1,0 +1,22 @@
+package io.mdevgpu;
+
+import java.util.UUID;
+
+/** An mdev instance: a view on {@code /sys/bus/mdev/devices/<uuid>}. */
+public interface MdevInstance {
+    UUID uuid();
+
+    PciAddress parent();
+
+    /** {@code nvidia-531}. */
+    String typeId();
+
+    /** The IOMMU group number, -1 when the kernel gave none. */
+    int iommuGroup();
+
+    /** Opens the instance's VFIO device (container, group, device). */
+    VfioDevice open();
+
+    /** Removes the instance; refused with {@link DeviceInUseException} while this process holds it open. */
+    void remove();
+}

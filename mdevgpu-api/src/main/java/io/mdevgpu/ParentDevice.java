@@ -1,0 +1,53 @@
+package io.mdevgpu;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A GPU that can be a parent of mdev instances. A view on the host: the identity fields are a snapshot taken
+ * when the host was read (printing does no I/O); {@link #types()} and {@link #instances()} read the host anew.
+ */
+public interface ParentDevice {
+    PciAddress address();
+
+    /** Vendor, device and subsystem ids. */
+    PciId id();
+
+    /** Class code, 24 bits: 0x030000 VGA, 0x030200 3D controller. */
+    int classCode();
+
+    int revision();
+
+    /** The bound kernel driver, {@code "nvidia"}, or empty. */
+    Optional<String> driver();
+
+    /** The model name the driver or catalogue gives, e.g. "NVIDIA A100-PCIE-40GB". */
+    String model();
+
+    /** Framebuffer the driver reports as usable. */
+    Size framebuffer();
+
+    /** The BAR windows as sysfs {@code resource} gives them (index 0..5; absent BARs omitted). */
+    List<Bar> bars();
+
+    /** The mdev types this parent offers now, as the mdev bus lists them. */
+    List<SupportedType> types();
+
+    /** The mdev instances of this parent now. */
+    List<MdevInstance> instances();
+
+    /** Plans registering {@code types} on this GPU (replacing the GPU's current table); pure. */
+    Plan plan(List<MdevType> types);
+
+    default Plan plan(MdevType... types) {
+        return plan(List.of(types));
+    }
+
+    /** Creates an instance of {@code typeId} ({@code "nvidia-531"}) with a new random UUID. */
+    default MdevInstance create(String typeId) {
+        return create(typeId, UUID.randomUUID());
+    }
+
+    MdevInstance create(String typeId, UUID uuid);
+}

@@ -1,0 +1,31 @@
+package io.mdevgpu;
+
+import java.util.List;
+
+/**
+ * What applying a configuration would do: for each GPU, the types it would register, how many instances of
+ * each fit and where, the guest's PCI identity, and the differences from what the driver has now. Pure: making
+ * a plan changes nothing. {@link #apply()} changes the host step by step with a journal, undoing completed steps
+ * in reverse if one fails, then reads the host back.
+ */
+public interface Plan {
+    /** Whether every type of every GPU fits. */
+    boolean fits();
+
+    /** Why it does not fit, in words with the numbers; empty when it fits. */
+    List<String> problems();
+
+    /** One entry per GPU the plan touches. */
+    List<GpuPlan> gpus();
+
+    /** Applies the plan. @throws PlanException if it does not fit; nothing is changed then. */
+    ApplyResult apply();
+
+    /** The plan for one GPU. */
+    record GpuPlan(PciAddress address, String model, List<TypePlan> types, List<String> changes) {
+    }
+
+    /** One type on one GPU: the instances that fit and why not more. */
+    record TypePlan(MdevType type, PciId guestId, int instancesThatFit, String limitedBy) {
+    }
+}
