@@ -63,8 +63,7 @@ public record SysfsLayout(Path sys, Path dev) {
 
     /** {@code /sys/kernel/iommu_groups/12}. */
     public Path iommuGroup(int group) {
-        if (group < 0) throw new ValidationException("iommu group", Integer.toString(group), "a group number is >= 0");
-        return sys.resolve("kernel/iommu_groups").resolve(Integer.toString(group));
+        return sys.resolve("kernel/iommu_groups").resolve(groupName(group));
     }
 
     /** {@code /sys/devices/virtual/mbochs/mbochs}: a parent that is no PCI device (the kernel's sample drivers). */
@@ -123,14 +122,18 @@ public record SysfsLayout(Path sys, Path dev) {
 
     /** {@code /dev/vfio/12}, the node of IOMMU group 12. */
     public Path vfioGroup(int group) {
-        if (group < 0) throw new ValidationException("iommu group", Integer.toString(group), "a group number is >= 0");
-        return dev.resolve("vfio").resolve(Integer.toString(group));
+        return dev.resolve("vfio").resolve(groupName(group));
     }
 
     /** The kernel's name for an mdev instance: its UUID in lower case. */
     public static String name(UUID uuid) {
         // UUID.toString() is lower case already; say so where the kernel's rule is enforced
         return Objects.requireNonNull(uuid, "uuid").toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String groupName(int group) {
+        if (group < 0) throw new ValidationException("iommu group", Integer.toString(group), "a group number is >= 0");
+        return Integer.toString(group);
     }
 
     /** A name that must be one path segment: no separators, not {@code .} or {@code ..}, not empty. */

@@ -103,7 +103,7 @@ public final class SysfsReader {
     public static Optional<String> linkName(Path link) {
         if (!Files.isSymbolicLink(link)) {
             if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-                throw malformed(link, "a plain file or directory", "a symbolic link");
+                throw unexpected(link, "a plain file or directory where the kernel makes a symbolic link");
             }
             return Optional.empty();
         }
@@ -165,8 +165,12 @@ public final class SysfsReader {
 
     /** The typed error for a file whose text is not what the kernel writes. */
     public static HostStateException malformed(Path path, String text, String expected) {
-        return new HostStateException("read", path.toString(),
-                "malformed content \"" + abbreviate(text) + "\", expected " + expected,
+        return unexpected(path, "malformed content \"" + abbreviate(text) + "\", expected " + expected);
+    }
+
+    /** The typed error for an entry that is not what the kernel makes. */
+    public static HostStateException unexpected(Path path, String problem) {
+        return new HostStateException("read", path.toString(), problem,
                 "check the kernel and driver that own this file; mdevgpu reads it as the kernel documents it", null);
     }
 
