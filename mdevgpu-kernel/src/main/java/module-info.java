@@ -6,4 +6,7 @@ module io.mdevgpu.kernel {
     requires transitive io.mdevgpu;
 
     exports io.mdevgpu.kernel.sys;
+    exports io.mdevgpu.kernel.sysfs;
+    exports io.mdevgpu.kernel.pci;
+    exports io.mdevgpu.kernel.mdev;
 }

@@ -1,0 +1,140 @@
+package io.mdevgpu.kernel.pci;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalLong;
+
+import io.mdevgpu.HostStateException;
+import io.mdevgpu.Size;
+import io.mdevgpu.kernel.sysfs.SysfsReader;
+
+/**
+ * One line of a PCI device's sysfs {@code resource} file: the window the kernel assigned to a BAR (index
+ * 0-5), the expansion ROM (6) or an SR-IOV VF BAR (7-12), as {@code start end flags} in hex. This is the one
+ * parser of that file; the core's PCI model uses it too.
+ *
+ * @param index the line number, 0-based: the kernel's resource index
+ * @param start the first bus address
+ * @param end   the last bus address (inclusive); {@code 0 0} means the resource is not there
+ * @param flags the kernel's {@code IORESOURCE_*} flags
+ */
+public record PciResource(int index, long start, long end, long flags) {
+    public static final long IORESOURCE_IO = 0x100;
+    public static final long IORESOURCE_MEM = 0x200;
+    public static final long IORESOURCE_PREFETCH = 0x2000;
+    public static final long IORESOURCE_MEM_64 = 0x100000;
+
+    /** Resource index of the expansion ROM; 0-5 are the BARs, 7-12 the SR-IOV VF BARs. */
+    public static final int ROM_INDEX = 6;
+
+    public PciResource {
+        if (index < 0) throw new IllegalArgumentException("resource index " + index + " < 0");
+    }
+
+    /**
+     * Parses the whole {@code resource} file, one {@link PciResource} per line, empty ones included, so that
+     * {@code get(i)} is resource {@code i}.
+     *
+     * @param source names the text in errors (the file's path)
+     * @throws HostStateException naming the source and line when a line is not three hex numbers, or its end
+     *                            lies before its start
+     */
+    public static List<PciResource> parse(String resourceFileText, String source) {
+        List<PciResource> resources = new ArrayList<>();
+        String[] lines = resourceFileText.split("\n", -1);
+        int count = resourceFileText.endsWith("\n") ? lines.length - 1 : lines.length;
+        for (int i = 0; i < count; i++) {
+            resources.add(parseLine(i, lines[i], source));
+        }
+        return List.copyOf(resources);
+    }
+
+    /** {@link #parse(String, String)} for text that has no file name. */
+    public static List<PciResource> parse(String resourceFileText) {
+        return parse(resourceFileText, "resource");
+    }
+
+    private static PciResource parseLine(int index, String line, String source) {
+        String[] fields = line.strip().split("\\s+");
+        if (fields.length != 3) {
+            throw malformed(source, index, line, "three hex numbers: start end flags");
+        }
+        long[] values = new long[3];
+        for (int f = 0; f < 3; f++) {
+            OptionalLong value = SysfsReader.unsignedHex(fields[f]);
+            if (value.isEmpty()) throw malformed(source, index, line, "three hex numbers: start end flags");
+            values[f] = value.getAsLong();
+        }
+        if (!(values[0] == 0 && values[1] == 0) && Long.compareUnsigned(values[1], values[0]) < 0) {
+            throw malformed(source, index, line, "an end not before the start");
+        }
+        return new PciResource(index, values[0], values[1], values[2]);
+    }
+
+    private static HostStateException malformed(String source, int index, String line, String expected) {
+        return new HostStateException("parse PCI resource", source + " line " + (index + 1),
+                "malformed line \"" + line + "\", expected " + expected,
+                "the kernel writes 0x%016llx 0x%016llx 0x%016llx per resource", null);
+    }
+
+    /** The line as the kernel prints it: {@code 0x%016llx 0x%016llx 0x%016llx}. */
+    public String toSysfsLine() {
+        HexFormat hex = HexFormat.of();
+        return "0x" + hex.toHexDigits(start) + " 0x" + hex.toHexDigits(end) + " 0x" + hex.toHexDigits(flags);
+    }
+
+    /** The whole {@code resource} file for these resources, one line each, in order. */
+    public static String toSysfsText(List<PciResource> resources) {
+        StringBuilder sb = new StringBuilder();
+        for (PciResource r : resources) sb.append(r.toSysfsLine()).append('\n');
+        return sb.toString();
+    }
+
+    /** Whether the kernel assigned nothing here ({@code 0 0}). */
+    public boolean isEmpty() {
+        return start == 0 && end == 0;
+    }
+
+    /** {@code end - start + 1}; zero when empty. */
+    public Size size() {
+        return isEmpty() ? Size.ZERO : Size.bytes(end - start + 1);
+    }
+
+    public boolean isIo() { return (flags & IORESOURCE_IO) != 0; }
+    public boolean isMemory() { return (flags & IORESOURCE_MEM) != 0; }
+    public boolean isPrefetchable() { return (flags & IORESOURCE_PREFETCH) != 0; }
+    public boolean is64Bit() { return (flags & IORESOURCE_MEM_64) != 0; }
+
+    /** Whether this is one of the six BARs (not the ROM, not a VF BAR). */
+    public boolean isBar() { return index < ROM_INDEX; }
+
+    /** {@code BAR2}, {@code ROM}, {@code VF BAR0}, or {@code resource 13} past the known ones. */
+    public String label() {
+        if (index < ROM_INDEX) return "BAR" + index;
+        if (index == ROM_INDEX) return "ROM";
+        if (index <= ROM_INDEX + 6) return "VF BAR" + (index - ROM_INDEX - 1);
+        return "resource " + index;
+    }
+
+    /** The kernel's {@code %pR} words: {@code mem 64bit pref}, {@code io}. */
+    public String kind() {
+        return spaceWord() + attributeWords();
+    }
+
+    private String spaceWord() {
+        return isIo() ? "io" : isMemory() ? "mem" : "flags 0x" + Long.toHexString(flags);
+    }
+
+    private String attributeWords() {
+        return (is64Bit() ? " 64bit" : "") + (isPrefetchable() ? " pref" : "");
+    }
+
+    /** {@code BAR2 [mem 0x100000000000-0x101fffffffff 64bit pref] 128GiB}, or {@code BAR1 empty}. */
+    @Override
+    public String toString() {
+        if (isEmpty()) return label() + " empty";
+        return label() + " [" + spaceWord() + " 0x" + Long.toHexString(start) + "-0x" + Long.toHexString(end)
+                + attributeWords() + "] " + size();
+    }
+}

@@ -1,0 +1,252 @@
+package io.mdevgpu.kernel.sysfs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
+import io.mdevgpu.kernel.mdev.MdevTypeInfo;
+import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.pci.PciResource;
+
+/**
+ * Writes a sysfs-shaped tree laid out exactly like the kernel's, relative symbolic links included, for
+ * fake hosts in tests and for the simulated kernel, which materialises its host for other programs
+ * ({@code mdevctl}) to read:
+ * <pre>
+ * sys/devices/pci0000:00/0000:00:06.0/{vendor,device,...,resource,config}
+ * sys/devices/pci0000:00/0000:00:06.0/driver      -> ../../../bus/pci/drivers/nvidia
+ * sys/devices/pci0000:00/0000:00:06.0/iommu_group -> ../../../kernel/iommu_groups/12
+ * sys/bus/pci/devices/0000:00:06.0                -> ../../../devices/pci0000:00/0000:00:06.0
+ * sys/class/mdev_bus/0000:00:06.0                 -> ../../devices/pci0000:00/0000:00:06.0
+ * .../0000:00:06.0/mdev_supported_types/nvidia-529/{name,description,device_api,available_instances,create,devices/}
+ * sys/bus/mdev/devices/UUID                       -> ../../../devices/pci0000:00/0000:00:06.0/UUID
+ * .../0000:00:06.0/UUID/{mdev_type -> ../mdev_supported_types/nvidia-529, iommu_group -> ..., remove}
+ * </pre>
+ * Text attributes end with a newline, as the kernel's do. The writer records what it is told and checks
+ * nothing about the kernel's rules (counts, errnos): that is the simulated kernel's job. A file that cannot be
+ * written raises the {@code KernelException} of its errno; writing out of order (an instance before its type)
+ * raises {@link IllegalStateException}. Not thread-safe.
+ */
+public final class SysfsTreeWriter {
+    private final SysfsLayout layout;
+
+    public SysfsTreeWriter(SysfsLayout layout) {
+        this.layout = Objects.requireNonNull(layout, "layout");
+    }
+
+    public SysfsLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Writes a PCI function: its directory with every attribute {@link PciDevice} holds, the
+     * {@code bus/pci/devices} link, and the {@code driver} and {@code iommu_group} links with their
+     * counterparts (the driver's and the group's links back to the device).
+     *
+     * @return the device's directory
+     */
+    public Path pciDevice(PciDevice device) {
+        PciAddress address = device.address();
+        Path dir = layout.pciDeviceDirectory(address);
+        mkdirs(dir);
+        attribute(dir, "vendor", String.format("0x%04x", device.id().vendor()));
+        attribute(dir, "device", String.format("0x%04x", device.id().device()));
+        attribute(dir, "subsystem_vendor", String.format("0x%04x", device.id().subsystemVendor()));
+        attribute(dir, "subsystem_device", String.format("0x%04x", device.id().subsystemDevice()));
+        attribute(dir, "class", String.format("0x%06x", device.classCode()));
+        attribute(dir, "revision", String.format("0x%02x", device.revision()));
+        attribute(dir, "numa_node", Integer.toString(device.numaNode()));
+        write(dir.resolve("resource"), PciResource.toSysfsText(device.resources()));
+        writeBytes(dir.resolve("config"), device.config());
+        link(dir.resolve("subsystem"), layout.sys().resolve("bus/pci"));
+        link(layout.pciDevice(address), dir);
+        device.driver().ifPresent(driver -> {
+            Path driverDir = layout.pciDriver(driver);
+            mkdirs(driverDir);
+            link(dir.resolve("driver"), driverDir);
+            link(driverDir.resolve(address.toString()), dir);
+        });
+        device.iommuGroup().ifPresent(group -> iommuGroupMember(dir, address.toString(), group));
+        return dir;
+    }
+
+    /** Registers the PCI device at {@code address} (written before) as an mdev parent. */
+    public Path mdevParent(PciAddress address) {
+        Path dir = layout.pciDeviceDirectory(address);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("write the PCI device " + address + " before registering it as a parent");
+        }
+        return registerParent(address.toString(), dir);
+    }
+
+    /**
+     * Registers a parent that is no PCI device, as the kernel's sample drivers do:
+     * {@code devices/virtual/mbochs/mbochs}.
+     */
+    public Path mdevVirtualParent(String className, String name) {
+        Path dir = layout.virtualDeviceDirectory(className, name);
+        mkdirs(dir);
+        return registerParent(name, dir);
+    }
+
+    private Path registerParent(String name, Path dir) {
+        mkdirs(dir.resolve("mdev_supported_types"));
+        link(layout.mdevParent(name), dir);
+        return dir;
+    }
+
+    /**
+     * Writes a type directory under its parent (registered before): {@code name} and {@code description} when
+     * present, {@code device_api}, {@code available_instances}, an empty {@code create} and {@code devices/}.
+     * The type's {@code devices()} are not written: {@link #mdevInstance} links each instance.
+     */
+    public Path mdevType(MdevTypeInfo type) {
+        Path dir = parentDirectory(type.parent()).resolve("mdev_supported_types").resolve(SysfsLayout.segment("mdev type", type.id()));
+        mkdirs(dir.resolve("devices"));
+        type.name().ifPresent(name -> attribute(dir, "name", name));
+        type.description().ifPresent(description -> attribute(dir, "description", description));
+        attribute(dir, "device_api", type.deviceApi());
+        attribute(dir, "available_instances", Long.toString(type.availableInstances()));
+        write(dir.resolve("create"), "");
+        return dir;
+    }
+
+    /** Rewrites a type's {@code available_instances}. */
+    public void availableInstances(String parent, String typeId, long count) {
+        attribute(typeDirectory(parent, typeId), "available_instances", Long.toString(count));
+    }
+
+    /**
+     * Writes an instance under its parent, of a type written before: its directory with {@code mdev_type},
+     * {@code iommu_group} (when it has one) and {@code remove}, the {@code bus/mdev/devices} link and the
+     * type's {@code devices/} link.
+     */
+    public Path mdevInstance(MdevInstanceInfo instance) {
+        Path typeDir = typeDirectory(instance.parent(), instance.typeId());
+        String name = SysfsLayout.name(instance.uuid());
+        Path dir = parentDirectory(instance.parent()).resolve(name);
+        mkdirs(dir);
+        link(dir.resolve("mdev_type"), typeDir);
+        write(dir.resolve("remove"), "");
+        instance.iommuGroup().ifPresent(group -> iommuGroupMember(dir, name, group));
+        link(layout.mdevDevice(instance.uuid()), dir);
+        link(typeDir.resolve("devices").resolve(name), dir);
+        return dir;
+    }
+
+    /** Takes an instance away as the kernel does on remove: its directory and every link to it. */
+    public void removeMdevInstance(UUID uuid) {
+        Path busLink = layout.mdevDevice(uuid);
+        if (!Files.isSymbolicLink(busLink)) {
+            throw new IllegalStateException("no mdev instance " + SysfsLayout.name(uuid) + " at " + busLink);
+        }
+        Path dir = resolveLink(busLink);
+        Path typeDir = resolveLink(dir.resolve("mdev_type"));
+        Path groupLink = dir.resolve("iommu_group");
+        if (Files.isSymbolicLink(groupLink)) {
+            Path group = resolveLink(groupLink);
+            deleteTree(group);
+        }
+        delete(typeDir.resolve("devices").resolve(SysfsLayout.name(uuid)));
+        delete(busLink);
+        deleteTree(dir);
+    }
+
+    /** Writes a text attribute, {@code text} plus the kernel's newline. */
+    public void attribute(Path directory, String name, String text) {
+        write(directory.resolve(SysfsLayout.segment("attribute", name)), text + "\n");
+    }
+
+    private void iommuGroupMember(Path deviceDir, String deviceName, int group) {
+        Path groupDir = layout.iommuGroup(group);
+        mkdirs(groupDir.resolve("devices"));
+        link(deviceDir.resolve("iommu_group"), groupDir);
+        link(groupDir.resolve("devices").resolve(deviceName), deviceDir);
+    }
+
+    /** The parent's own directory, found through its {@code class/mdev_bus} link. */
+    private Path parentDirectory(String parent) {
+        Path link = layout.mdevParent(parent);
+        if (!Files.isSymbolicLink(link)) {
+            throw new IllegalStateException("register the mdev parent " + parent + " before writing its types");
+        }
+        return resolveLink(link);
+    }
+
+    private Path typeDirectory(String parent, String typeId) {
+        Path dir = parentDirectory(parent).resolve("mdev_supported_types").resolve(SysfsLayout.segment("mdev type", typeId));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("write the mdev type " + typeId + " of " + parent + " first");
+        }
+        return dir;
+    }
+
+    /** Follows one link within the tree, lexically, so that the result stays under the tree's own root. */
+    private static Path resolveLink(Path link) {
+        try {
+            return link.getParent().resolve(Files.readSymbolicLink(link)).normalize();
+        } catch (IOException e) {
+            throw SysfsReader.failure("read link", link, e);
+        }
+    }
+
+    /** A relative link, as sysfs makes them: {@code ../../../bus/pci/drivers/nvidia}. */
+    private static void link(Path link, Path target) {
+        try {
+            mkdirs(link.getParent());
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, link.getParent().relativize(target));
+        } catch (IOException e) {
+            throw SysfsReader.failure("link", link, e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw SysfsReader.failure("write", file, e);
+        }
+    }
+
+    private static void writeBytes(Path file, byte[] bytes) {
+        try {
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw SysfsReader.failure("write", file, e);
+        }
+    }
+
+    private static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw SysfsReader.failure("create", dir, e);
+        }
+    }
+
+    private static void delete(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw SysfsReader.failure("delete", path, e);
+        }
+    }
+
+    /** Deletes a directory and what is in it, never following links out of it. */
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw SysfsReader.failure("delete", dir, e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.mdevgpu.kernel.pci;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.mdevgpu.kernel.testing.DiscoverWithoutNativeAccess;
+import io.mdevgpu.kernel.testing.FakeHost;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Discovery is plain file reads: a JVM without {@code --enable-native-access} finds GPUs and mdevs. */
+class NativeAccessTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void discoveryWorksWithoutNativeAccessAndACreateNamesTheFlag() throws Exception {
+        FakeHost.create(root);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"), DiscoverWithoutNativeAccess.class.getName(), root.toString()))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("native access: false"), out);
+        assertTrue(out.contains("gpu: 0000:00:06.0 3D controller [0302]: 10de:2330 [10de:16c1] (rev a1)"), out);
+        assertTrue(out.contains("parent: 0000:00:06.0: nvidia-529 (11 available)"), out);
+        assertTrue(out.contains("instance: " + FakeHost.INSTANCE + " 0000:00:06.0 nvidia-529"), out);
+        assertTrue(out.contains("create: --enable-native-access=ALL-UNNAMED"), out);
+    }
+}

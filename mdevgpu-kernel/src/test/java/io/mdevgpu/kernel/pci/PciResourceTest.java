@@ -1,0 +1,82 @@
+package io.mdevgpu.kernel.pci;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+
+import io.mdevgpu.HostStateException;
+import io.mdevgpu.Size;
+import io.mdevgpu.kernel.testing.H100Fixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PciResourceTest {
+    @Test
+    void readsTheH100sWindows() {
+        String text = H100Fixture.attributes().get("resource");
+        List<PciResource> r = PciResource.parse(text, "/sys/bus/pci/devices/0000:00:06.0/resource");
+        assertEquals(7, r.size());
+        // the fixture's README: BAR0 16 MiB, BAR2 128 GiB, BAR4 32 MiB, all 64-bit prefetchable memory
+        assertEquals(0x102002000000L, r.get(0).start());
+        assertEquals(0x102002ffffffL, r.get(0).end());
+        assertEquals(Size.mib(16), r.get(0).size());
+        assertEquals(Size.gib(128), r.get(2).size());
+        assertEquals(Size.mib(32), r.get(4).size());
+        for (int bar : new int[] {0, 2, 4}) {
+            PciResource w = r.get(bar);
+            assertTrue(w.isMemory() && w.isPrefetchable() && w.is64Bit() && !w.isIo(), w.toString());
+            assertEquals("BAR" + bar, w.label());
+        }
+        for (int empty : new int[] {1, 3, 5, 6}) {
+            assertTrue(r.get(empty).isEmpty());
+            assertEquals(Size.ZERO, r.get(empty).size());
+        }
+        assertEquals("ROM", r.get(6).label());
+        // printing the lines again gives the kernel's own text
+        assertEquals(text, PciResource.toSysfsText(r));
+        assertEquals("BAR2 [mem 0x100000000000-0x101fffffffff 64bit pref] 128GiB", r.get(2).toString());
+        assertEquals("BAR1 empty", r.get(1).toString());
+    }
+
+    @Test
+    void decodesAnIoBarAndLabelsVfBars() {
+        String text = """
+                0x000000000000e000 0x000000000000e07f 0x0000000000040101
+                0x00000000fb000000 0x00000000fbffffff 0x0000000000040200
+                0x0000000000000000 0x0000000000000000 0x0000000000000000
+                0x0000000000000000 0x0000000000000000 0x0000000000000000
+                0x0000000000000000 0x0000000000000000 0x0000000000000000
+                0x0000000000000000 0x0000000000000000 0x0000000000000000
+                0x00000000fc000000 0x00000000fc07ffff 0x0000000000046200
+                0x0000200000000000 0x00002000003fffff 0x000000000014220c
+                """;
+        List<PciResource> r = PciResource.parse(text);
+        assertTrue(r.get(0).isIo());
+        assertFalse(r.get(0).isMemory());
+        assertEquals(Size.bytes(128), r.get(0).size());
+        assertEquals("io", r.get(0).kind());
+        assertEquals("mem", r.get(1).kind(), "32-bit, not prefetchable");
+        assertEquals(Size.mib(16), r.get(1).size());
+        assertFalse(r.get(6).isBar());
+        assertEquals("VF BAR0", r.get(7).label());
+        assertEquals(Size.mib(4), r.get(7).size());
+        assertEquals("BAR0 [io 0xe000-0xe07f] 128B", r.get(0).toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "0x0000102002000000 0x0000102002ffffff",                       // two fields
+            "0x0000102002000000 0x0000102002ffffff 0x1 0x2",               // four
+            "0x00001020020000zz 0x0000102002ffffff 0x000000000014220c",    // not hex
+            "0x 0x0000102002ffffff 0x000000000014220c",                    // no digits
+            "0x10000102002000000 0x0000102002ffffff 0x000000000014220c",   // 17 digits
+            "0x0000102002ffffff 0x0000102002000000 0x000000000014220c",    // end before start
+            ""})
+    void aMalformedLineIsATypedErrorNamingFileAndLine(String bad) {
+        String text = "0x0000000000000000 0x0000000000000000 0x0000000000000000\n" + bad + "\n";
+        HostStateException e = assertThrows(HostStateException.class, () -> PciResource.parse(text, "/x/resource"));
+        assertTrue(e.getMessage().contains("/x/resource line 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
+    }
+}
