@@ -4,4 +4,6 @@
  */
 module io.mdevgpu.kernel {
     requires transitive io.mdevgpu;
+
+    exports io.mdevgpu.kernel.abi.pci;
 }
