@@ -7,4 +7,5 @@ module io.mdevgpu.core {
     requires tools.jackson.dataformat.toml;
 
     exports io.mdevgpu.core.pci;
+    exports io.mdevgpu.core.partition;
 }
