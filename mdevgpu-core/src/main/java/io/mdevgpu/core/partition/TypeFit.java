@@ -6,6 +6,7 @@ import io.mdevgpu.Size;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How one type fits a GPU on its own (types are alternatives that share the GPU, as NVIDIA's
@@ -43,6 +44,6 @@ public record TypeFit(MdevType type, int capacity, CapacityLimit limitedBy, Size
     public String toString() {
         return String.format("%-11s %-24s %2d/%-2d instances, %6d MiB + BAR1 %s each, guest %s%s", type.sysfsName(),
                 '"' + type.name() + '"', capacity, type.maxInstances(), framebufferSlot.toMiB(), bar1Window, guestPciId,
-                fits() ? "" : " (" + limitedBy.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")");
+                fits() ? "" : " (" + limitedBy.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
     }
 }

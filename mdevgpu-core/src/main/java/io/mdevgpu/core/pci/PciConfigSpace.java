@@ -7,6 +7,7 @@ import io.mdevgpu.ValidationException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import static io.mdevgpu.kernel.abi.pci.PciRegs.*;
@@ -56,6 +57,7 @@ public final class PciConfigSpace {
      *                             of a 64-bit BAR sits, a size that is not a power of two)
      */
     public static PciConfigSpace parse(byte[] config, ResourceFile resource) {
+        Objects.requireNonNull(resource, "resource");
         byte[] copy = checked(config);
         long[] sizes = new long[PCI_STD_NUM_BARS];
         for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
