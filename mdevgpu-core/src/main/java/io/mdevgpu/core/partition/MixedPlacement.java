@@ -5,6 +5,8 @@ import io.mdevgpu.MdevType;
 import io.mdevgpu.PlanException;
 import io.mdevgpu.Size;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +25,7 @@ import java.util.Map;
 public record MixedPlacement(GpuModel gpu, DriverLimits limits, Map<MdevType, Integer> requested,
                              List<InstancePlacement> placements, Size framebufferUsed, Size bar1Used, List<String> reasons) {
     public MixedPlacement {
+        requested = Collections.unmodifiableMap(new LinkedHashMap<>(requested)); // keeps the number order
         placements = List.copyOf(placements);
         reasons = List.copyOf(reasons);
     }
