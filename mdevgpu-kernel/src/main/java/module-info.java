@@ -4,9 +4,11 @@
  */
 module io.mdevgpu.kernel {
     requires transitive io.mdevgpu;
+    requires org.slf4j;
 
     exports io.mdevgpu.kernel.sys;
     exports io.mdevgpu.kernel.sysfs;
     exports io.mdevgpu.kernel.pci;
     exports io.mdevgpu.kernel.mdev;
+    exports io.mdevgpu.kernel.abi.pci;
 }

@@ -1,0 +1,426 @@
+package io.mdevgpu.core.pci;
+
+import io.mdevgpu.PciId;
+import io.mdevgpu.Size;
+import io.mdevgpu.ValidationException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import static io.mdevgpu.kernel.abi.pci.PciRegs.*;
+
+/**
+ * A parsed type-0 (endpoint) PCI configuration space: the header fields, the BARs with their kinds and (when
+ * known) sizes, the capability list and the extended capability list. Immutable; it keeps a copy of the bytes.
+ *
+ * <p>Three ways in: {@link #parse(byte[])} takes a raw dump (sysfs {@code config}, 256 or 4096 bytes) and
+ * knows only the BARs' base addresses; {@link #parse(byte[], ResourceFile)} adds the sizes from the device's
+ * sysfs {@code resource} file; {@link #probe(GuestConfigSpace)} sizes the BARs of an emulated space by the
+ * sizing protocol (write all-ones, read back the mask, restore).
+ *
+ * <p>Capability walks stop at a next pointer of 0 (standard list) or a header of 0 or all-ones (extended list)
+ * and refuse a loop or a pointer into the header, as Linux does; they raise an error rather than guess.
+ */
+public final class PciConfigSpace {
+    private final byte[] bytes;
+    private final List<Bar> bars;
+    private final List<Capability> capabilities;
+    private final List<ExtendedCapability> extendedCapabilities;
+
+    /** @param barSizes null: sizes unknown, a BAR is implemented when its register is not 0; else per BAR 0 = none */
+    private PciConfigSpace(byte[] bytes, long[] barSizes) {
+        this.bytes = bytes;
+        this.bars = parseBars(bytes, barSizes);
+        this.capabilities = walkCapabilities(bytes);
+        this.extendedCapabilities = walkExtendedCapabilities(bytes);
+    }
+
+    /**
+     * Parses a raw config-space dump. BAR sizes stay unknown ({@link Size#ZERO}); a BAR counts as implemented when
+     * its register is not zero (an unassigned 32-bit BAR therefore goes unseen: use the resource file).
+     *
+     * @throws ValidationException when the dump is not 256 or 4096 bytes, reads as no device, is not a type-0
+     *                             header, or its capability lists loop or point outside their range
+     */
+    public static PciConfigSpace parse(byte[] config) {
+        return new PciConfigSpace(checked(config), null);
+    }
+
+    /**
+     * Parses a dump and takes each BAR's size from the device's sysfs {@code resource} file.
+     *
+     * @throws ValidationException as {@link #parse(byte[])}, and when the resource file disagrees with the
+     *                             registers (I/O against memory, 32 against 64 bits, a window where the upper half
+     *                             of a 64-bit BAR sits, a size that is not a power of two)
+     */
+    public static PciConfigSpace parse(byte[] config, ResourceFile resource) {
+        Objects.requireNonNull(resource, "resource");
+        byte[] copy = checked(config);
+        long[] sizes = new long[PCI_STD_NUM_BARS];
+        for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
+            sizes[i] = resource.windows().get(i).size().bytes();
+        }
+        PciConfigSpace space = new PciConfigSpace(copy, sizes);
+        space.checkAgainst(resource);
+        return space;
+    }
+
+    /**
+     * Reads an emulated config space and sizes every BAR by the sizing protocol: save the register, write
+     * all-ones, read back the size mask (the upper register too for a 64-bit BAR), restore. The space is left
+     * as it was found.
+     */
+    public static PciConfigSpace probe(GuestConfigSpace space) {
+        long[] sizes = new long[PCI_STD_NUM_BARS];
+        for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
+            int register = PCI_BASE_ADDRESS_0 + 4 * i;
+            int low = sizeMask(space, register);
+            if (low == 0) {
+                continue;
+            }
+            BarKind kind = BarKind.of(low, i);
+            long mask;
+            if (kind == BarKind.IO) {
+                mask = Integer.toUnsignedLong(low) & PCI_BASE_ADDRESS_IO_MASK & 0xffff_ffffL;
+            } else if (kind == BarKind.MEMORY_64 && i + 1 < PCI_STD_NUM_BARS) {
+                mask = (Integer.toUnsignedLong(sizeMask(space, register + 4)) << 32)
+                        | (Integer.toUnsignedLong(low) & PCI_BASE_ADDRESS_MEM_MASK);
+            } else {
+                mask = Integer.toUnsignedLong(low) & PCI_BASE_ADDRESS_MEM_MASK & 0xffff_ffffL;
+            }
+            sizes[i] = Long.lowestOneBit(mask);
+            i += kind.registers() - 1;
+        }
+        return new PciConfigSpace(checked(space.snapshot()), sizes);
+    }
+
+    private static int sizeMask(GuestConfigSpace space, int register) {
+        int saved = space.read(register, 4);
+        space.write(register, 4, 0xffff_ffff);
+        int mask = space.read(register, 4);
+        space.write(register, 4, saved);
+        return mask;
+    }
+
+    /** The same bytes with the BAR sizes of {@code resource}. */
+    public PciConfigSpace withBarSizes(ResourceFile resource) {
+        return parse(bytes, resource);
+    }
+
+    private static byte[] checked(byte[] config) {
+        if (config == null) {
+            throw new ValidationException("PCI config space", null, "the bytes of /sys/bus/pci/devices/ADDRESS/config are required");
+        }
+        if (config.length != PCI_CFG_SPACE_SIZE && config.length != PCI_CFG_SPACE_EXP_SIZE) {
+            throw new ValidationException("PCI config space", config.length + " bytes",
+                    "a config space is " + PCI_CFG_SPACE_SIZE + " bytes (PCI) or " + PCI_CFG_SPACE_EXP_SIZE
+                            + " (PCI Express); sysfs returns only the first 64 to a user who is not root, so read it as root");
+        }
+        int vendor = ConfigBytes.get(config, PCI_VENDOR_ID, 2);
+        if (vendor == 0xffff || vendor == 0) {
+            throw new ValidationException("PCI config space", String.format("vendor 0x%04x", vendor),
+                    "no device answers (the space reads as all ones or zeros); check the address and that the device is powered");
+        }
+        int headerType = config[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MASK;
+        if (headerType != PCI_HEADER_TYPE_NORMAL) {
+            throw new ValidationException("PCI config space", "header type " + headerType,
+                    "only type-0 headers (endpoints such as GPUs) are parsed; type 1 is a bridge, type 2 a CardBus bridge");
+        }
+        return config.clone();
+    }
+
+    private static List<Bar> parseBars(byte[] bytes, long[] sizes) {
+        List<Bar> bars = new ArrayList<>(PCI_STD_NUM_BARS);
+        for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
+            int register = ConfigBytes.get(bytes, PCI_BASE_ADDRESS_0 + 4 * i, 4);
+            long size = sizes == null ? -1 : sizes[i];
+            if (size == 0 || (size < 0 && register == 0)) {
+                continue;
+            }
+            BarKind kind = BarKind.of(register, i);
+            long low = Integer.toUnsignedLong(register);
+            long address;
+            if (kind == BarKind.MEMORY_64) {
+                if (i == PCI_STD_NUM_BARS - 1) {
+                    throw new ValidationException("BAR5", String.format("0x%08x", register),
+                            "declares a 64-bit BAR but there is no register after it for the upper half");
+                }
+                long high = Integer.toUnsignedLong(ConfigBytes.get(bytes, PCI_BASE_ADDRESS_0 + 4 * (i + 1), 4));
+                address = high << 32 | (low & PCI_BASE_ADDRESS_MEM_MASK);
+            } else {
+                address = low & (kind == BarKind.IO ? PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK);
+            }
+            boolean prefetchable = kind.isMemory() && (register & PCI_BASE_ADDRESS_MEM_PREFETCH) != 0;
+            bars.add(new Bar(i, kind, prefetchable, address, size > 0 ? Size.bytes(size) : Size.ZERO));
+            i += kind.registers() - 1;
+        }
+        return List.copyOf(bars);
+    }
+
+    private void checkAgainst(ResourceFile resource) {
+        for (Bar bar : bars) {
+            BarWindow window = resource.windows().get(bar.index());
+            if (window.isIo() == bar.kind().isMemory() || window.is64Bit() != bar.is64Bit()) {
+                throw new ValidationException("resource line " + bar.index(), window.toString(),
+                        "must describe the same kind of window as BAR" + bar.index() + " declares (" + bar + ")");
+            }
+            if (bar.is64Bit() && !resource.windows().get(bar.index() + 1).isEmpty()) {
+                throw new ValidationException("resource line " + (bar.index() + 1), resource.windows().get(bar.index() + 1).toString(),
+                        "must be unused: register " + (bar.index() + 1) + " holds the upper half of 64-bit BAR" + bar.index());
+            }
+        }
+    }
+
+    private static List<Capability> walkCapabilities(byte[] bytes) {
+        List<Capability> caps = new ArrayList<>();
+        if ((ConfigBytes.get(bytes, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST) == 0) {
+            return List.of();
+        }
+        boolean[] seen = new boolean[PCI_CFG_SPACE_SIZE / 4];
+        int pos = bytes[PCI_CAPABILITY_LIST] & 0xfc;
+        while (pos != 0) {
+            if (pos < PCI_STD_HEADER_SIZEOF) {
+                throw new ValidationException("capability list", chain(caps, pos),
+                        String.format("a capability pointer must lie in 0x40..0xfc, after the header, not at 0x%02x", pos));
+            }
+            if (seen[pos >> 2]) {
+                throw new ValidationException("capability list", chain(caps, pos),
+                        String.format("loops back to 0x%02x; a capability list must end with a next pointer of 0", pos));
+            }
+            seen[pos >> 2] = true;
+            caps.add(new Capability(pos, bytes[pos + PCI_CAP_LIST_ID] & 0xff));
+            pos = bytes[pos + PCI_CAP_LIST_NEXT] & 0xfc;
+        }
+        return List.copyOf(caps);
+    }
+
+    private static List<ExtendedCapability> walkExtendedCapabilities(byte[] bytes) {
+        if (bytes.length <= PCI_CFG_SPACE_SIZE) {
+            return List.of();
+        }
+        List<ExtendedCapability> caps = new ArrayList<>();
+        boolean[] seen = new boolean[bytes.length / 4];
+        int pos = PCI_CFG_SPACE_SIZE;
+        while (true) {
+            int header = ConfigBytes.get(bytes, pos, 4);
+            if (header == 0 || header == -1) {
+                break;
+            }
+            if (seen[pos >> 2]) {
+                throw new ValidationException("extended capability list", extendedChain(caps, pos),
+                        String.format("loops back to 0x%03x; an extended capability list must end with a next pointer of 0", pos));
+            }
+            seen[pos >> 2] = true;
+            caps.add(new ExtendedCapability(pos, extCapId(header), extCapVer(header)));
+            int next = extCapNext(header);
+            if (next == 0) {
+                break;
+            }
+            if (next < PCI_CFG_SPACE_SIZE) {
+                throw new ValidationException("extended capability list", extendedChain(caps, next),
+                        String.format("the capability at 0x%03x points to 0x%03x; extended capabilities lie in 0x100..0xffc", pos, next));
+            }
+            pos = next;
+        }
+        return List.copyOf(caps);
+    }
+
+    private static String chain(List<Capability> caps, int last) {
+        StringBuilder sb = new StringBuilder();
+        for (Capability c : caps) {
+            sb.append(String.format("0x%02x -> ", c.offset()));
+        }
+        return sb.append(String.format("0x%02x", last)).toString();
+    }
+
+    private static String extendedChain(List<ExtendedCapability> caps, int last) {
+        StringBuilder sb = new StringBuilder();
+        for (ExtendedCapability c : caps) {
+            sb.append(String.format("0x%03x -> ", c.offset()));
+        }
+        return sb.append(String.format("0x%03x", last)).toString();
+    }
+
+    /** 256 (PCI) or 4096 (PCI Express). */
+    public int size() { return bytes.length; }
+
+    /** The little-endian value of {@code width} (1, 2 or 4) bytes at {@code offset}, zero-extended. */
+    public int read(int offset, int width) {
+        ConfigBytes.check(bytes.length, offset, width);
+        return ConfigBytes.get(bytes, offset, width);
+    }
+
+    /** A copy of the bytes. */
+    public byte[] bytes() { return bytes.clone(); }
+
+    public int vendorId() { return ConfigBytes.get(bytes, PCI_VENDOR_ID, 2); }
+    public int deviceId() { return ConfigBytes.get(bytes, PCI_DEVICE_ID, 2); }
+    public int command() { return ConfigBytes.get(bytes, PCI_COMMAND, 2); }
+    public int status() { return ConfigBytes.get(bytes, PCI_STATUS, 2); }
+    public int revision() { return ConfigBytes.get(bytes, PCI_REVISION_ID, 1); }
+    /** The 24-bit class code: base class, subclass, programming interface (0x030200: 3D controller). */
+    public int classCode() { return ConfigBytes.get(bytes, PCI_CLASS_REVISION, 4) >>> 8; }
+    /** The header type byte, multi-function bit (0x80) included. */
+    public int headerType() { return ConfigBytes.get(bytes, PCI_HEADER_TYPE, 1); }
+    public boolean isMultiFunction() { return (headerType() & 0x80) != 0; }
+    public int subsystemVendorId() { return ConfigBytes.get(bytes, PCI_SUBSYSTEM_VENDOR_ID, 2); }
+    public int subsystemId() { return ConfigBytes.get(bytes, PCI_SUBSYSTEM_ID, 2); }
+    public int interruptLine() { return ConfigBytes.get(bytes, PCI_INTERRUPT_LINE, 1); }
+    /** 0: no INTx; 1..4: INTA..INTD. */
+    public int interruptPin() { return ConfigBytes.get(bytes, PCI_INTERRUPT_PIN, 1); }
+
+    /** Vendor, device and subsystem ids. */
+    public PciId pciId() {
+        return PciId.of(vendorId(), deviceId(), subsystemVendorId(), subsystemId());
+    }
+
+    /** The implemented BARs in register order (a 64-bit BAR once, at its first register). */
+    public List<Bar> bars() { return bars; }
+
+    /** The BAR that starts at register {@code index}, if one does. */
+    public Optional<Bar> bar(int index) {
+        for (Bar bar : bars) {
+            if (bar.index() == index) return Optional.of(bar);
+        }
+        return Optional.empty();
+    }
+
+    /** The standard capabilities in list order. */
+    public List<Capability> capabilities() { return capabilities; }
+
+    /** The first capability with {@code id} ({@code PciRegs.PCI_CAP_ID_*}). */
+    public Optional<Capability> capability(int id) {
+        for (Capability c : capabilities) {
+            if (c.id() == id) return Optional.of(c);
+        }
+        return Optional.empty();
+    }
+
+    /** The extended capabilities in list order (empty for a 256-byte space). */
+    public List<ExtendedCapability> extendedCapabilities() { return extendedCapabilities; }
+
+    /** The first extended capability with {@code id} ({@code PciRegs.PCI_EXT_CAP_ID_*}). */
+    public Optional<ExtendedCapability> extendedCapability(int id) {
+        for (ExtendedCapability c : extendedCapabilities) {
+            if (c.id() == id) return Optional.of(c);
+        }
+        return Optional.empty();
+    }
+
+    /** The negotiated link from the PCI Express capability's link status; empty without one or with the link down. */
+    public Optional<PcieLink> pcieLink() {
+        return capability(PCI_CAP_ID_EXP).flatMap(exp -> {
+            int status = field(exp.offset() + PCI_EXP_LNKSTA, 2);
+            int speed = status & PCI_EXP_LNKSTA_CLS;
+            int width = (status & PCI_EXP_LNKSTA_NLW) >> PCI_EXP_LNKSTA_NLW_SHIFT;
+            return speed >= 1 && speed <= 6 && width >= 1 && width <= 32 ? Optional.of(new PcieLink(speed, width)) : Optional.empty();
+        });
+    }
+
+    /** A capability's field, 0 when it would lie past the end (a capability squeezed against the end of the space). */
+    private int field(int offset, int width) {
+        return offset + width <= bytes.length ? ConfigBytes.get(bytes, offset, width) : 0;
+    }
+
+    private static String flag(String name, boolean on) {
+        return name + (on ? "+" : "-");
+    }
+
+    private String describe(Capability cap) {
+        int at = cap.offset();
+        return switch (cap.id()) {
+            case PCI_CAP_ID_PM -> "Power Management version " + (field(at + PCI_PM_PMC, 2) & PCI_PM_CAP_VER_MASK);
+            case PCI_CAP_ID_MSI -> {
+                int flags = field(at + PCI_MSI_FLAGS, 2);
+                yield "MSI: " + flag("Enable", (flags & PCI_MSI_FLAGS_ENABLE) != 0)
+                        + " Count=" + (1 << ((flags & PCI_MSI_FLAGS_QSIZE) >> 4)) + "/" + (1 << ((flags & PCI_MSI_FLAGS_QMASK) >> 1))
+                        + " " + flag("Maskable", (flags & PCI_MSI_FLAGS_MASKBIT) != 0)
+                        + " " + flag("64bit", (flags & PCI_MSI_FLAGS_64BIT) != 0);
+            }
+            case PCI_CAP_ID_EXP -> {
+                int flags = field(at + PCI_EXP_FLAGS, 2);
+                yield "Express (v" + (flags & PCI_EXP_FLAGS_VERS) + ") " + portType((flags & PCI_EXP_FLAGS_TYPE) >> 4)
+                        + pcieLink().map(link -> ", link " + link).orElse("");
+            }
+            case PCI_CAP_ID_MSIX -> {
+                int flags = field(at + PCI_MSIX_FLAGS, 2);
+                yield "MSI-X: " + flag("Enable", (flags & PCI_MSIX_FLAGS_ENABLE) != 0)
+                        + " Count=" + ((flags & PCI_MSIX_FLAGS_QSIZE) + 1) + " " + flag("Masked", (flags & PCI_MSIX_FLAGS_MASKALL) != 0);
+            }
+            default -> cap.name();
+        };
+    }
+
+    private static String portType(int type) {
+        return switch (type) {
+            case PCI_EXP_TYPE_ENDPOINT -> "Endpoint";
+            case PCI_EXP_TYPE_LEG_END -> "Legacy Endpoint";
+            case PCI_EXP_TYPE_ROOT_PORT -> "Root Port";
+            case PCI_EXP_TYPE_UPSTREAM -> "Upstream Port";
+            case PCI_EXP_TYPE_DOWNSTREAM -> "Downstream Port";
+            case PCI_EXP_TYPE_PCI_BRIDGE -> "PCI-Express to PCI/PCI-X Bridge";
+            case PCI_EXP_TYPE_PCIE_BRIDGE -> "PCI/PCI-X to PCI-Express Bridge";
+            case PCI_EXP_TYPE_RC_END -> "Root Complex Integrated Endpoint";
+            case PCI_EXP_TYPE_RC_EC -> "Root Complex Event Collector";
+            default -> "port type " + type;
+        };
+    }
+
+    /** The name lspci gives the class, e.g. {@code 3D controller}. */
+    public static String className(int classCode) {
+        return switch (classCode >>> 8) {
+            case 0x0300 -> "VGA compatible controller";
+            case 0x0301 -> "XGA compatible controller";
+            case 0x0302 -> "3D controller";
+            case 0x0380 -> "Display controller";
+            default -> String.format("Class %04x", classCode >>> 8);
+        };
+    }
+
+    /** A compact {@code lspci -vv}: identity, control and status, interrupt, regions, capabilities. */
+    @Override
+    public String toString() {
+        int command = command();
+        int status = status();
+        StringBuilder sb = new StringBuilder(512);
+        sb.append(String.format("PCI %s rev %02x, %s [%06x], %d bytes\n", pciId(), revision(), className(classCode()), classCode(), size()));
+        sb.append("\tControl: ").append(flag("I/O", (command & PCI_COMMAND_IO) != 0))
+                .append(' ').append(flag("Mem", (command & PCI_COMMAND_MEMORY) != 0))
+                .append(' ').append(flag("BusMaster", (command & PCI_COMMAND_MASTER) != 0))
+                .append(' ').append(flag("ParErr", (command & PCI_COMMAND_PARITY) != 0))
+                .append(' ').append(flag("SERR", (command & PCI_COMMAND_SERR) != 0))
+                .append(' ').append(flag("DisINTx", (command & PCI_COMMAND_INTX_DISABLE) != 0)).append('\n');
+        sb.append("\tStatus: ").append(flag("Cap", (status & PCI_STATUS_CAP_LIST) != 0))
+                .append(' ').append(flag("INTx", (status & PCI_STATUS_INTERRUPT) != 0))
+                .append(' ').append(flag(">TAbort", (status & PCI_STATUS_SIG_TARGET_ABORT) != 0))
+                .append(' ').append(flag("<TAbort", (status & PCI_STATUS_REC_TARGET_ABORT) != 0))
+                .append(' ').append(flag("<MAbort", (status & PCI_STATUS_REC_MASTER_ABORT) != 0))
+                .append(' ').append(flag(">SERR", (status & PCI_STATUS_SIG_SYSTEM_ERROR) != 0))
+                .append(' ').append(flag("<PERR", (status & PCI_STATUS_DETECTED_PARITY) != 0)).append('\n');
+        int pin = interruptPin();
+        sb.append("\tInterrupt: ").append(pin == 0 ? "none" : "pin " + (char) ('A' + pin - 1) + " routed to IRQ " + interruptLine()).append('\n');
+        for (Bar bar : bars) {
+            sb.append('\t').append(bar).append('\n');
+        }
+        for (Capability cap : capabilities) {
+            sb.append(String.format("\tCapabilities: [%x] %s\n", cap.offset(), describe(cap)));
+        }
+        for (ExtendedCapability cap : extendedCapabilities) {
+            sb.append("\tCapabilities: ").append(cap).append('\n');
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PciConfigSpace other && Arrays.equals(bytes, other.bytes) && bars.equals(other.bars);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes) * 31 + bars.hashCode();
+    }
+}
