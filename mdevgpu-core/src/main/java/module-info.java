@@ -5,4 +5,6 @@ module io.mdevgpu.core {
     requires tools.jackson.core;
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.toml;
+
+    exports io.mdevgpu.core.config;
 }
