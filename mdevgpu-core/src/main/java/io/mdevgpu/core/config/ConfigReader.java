@@ -69,7 +69,8 @@ final class ConfigReader {
             "rm_gpu_id", new Range(0, 0xFFFF_FFFFL, true, "NVIDIA RM gpu id: domain << 16 | bus << 8 | slot"));
 
     private static final Pattern RESOLUTION_FORM = Pattern.compile("(\\d{1,9})x(\\d{1,9})");
-    private static final Pattern SIZE_WITH_UNIT = Pattern.compile(".*\\d\\s*[A-Za-z]+\\s*");
+    /** No string of this schema needs more (names are at most 63 bytes); longer ones are not quoted back whole. */
+    static final int MAX_STRING_CHARS = 256;
 
     /** The predecessor's YAML names, so that a converted file gets told the new name. */
     private static final Map<String, String> PREDECESSOR_NAMES = Map.ofEntries(
@@ -387,7 +388,12 @@ final class ConfigReader {
             JsonNode n = node.get(key);
             if (n == null) return Optional.empty();
             if (!n.isString()) throw wrongType(key, "a string in double quotes");
-            return Optional.of(n.stringValue());
+            String s = n.stringValue();
+            if (s.length() > MAX_STRING_CHARS) {
+                throw error(key, key + " is a string of " + s.length() + " characters; no value here needs more than "
+                        + MAX_STRING_CHARS + " (names and classes fit in " + LIMITS.maxStringBytes() + " UTF-8 bytes)");
+            }
+            return Optional.of(s);
         }
 
         Optional<Size> size(String key) {
@@ -397,8 +403,9 @@ final class ConfigReader {
                 throw wrongType(key, "a size: a string with a binary unit, e.g. " + key + " = \"256MiB\" or \"2GiB\""
                         + (n.isIntegralNumber() ? " (the predecessor counted MiB: write \"" + n.bigIntegerValue() + "MiB\")" : ""));
             }
-            String s = n.stringValue();
-            if (!SIZE_WITH_UNIT.matcher(s).matches()) {
+            String s = string(key).orElseThrow();
+            String trimmed = s.strip();
+            if (trimmed.isEmpty() || !Character.isLetter(trimmed.charAt(trimmed.length() - 1))) {
                 throw error(key, "\"" + s + "\" is not a size with a unit; write a whole number and a binary unit "
                         + "(B, KiB, MiB, GiB, TiB), e.g. " + key + " = \"256MiB\"");
             }

@@ -14,7 +14,7 @@ import java.util.Set;
  * quoted keys, the four string forms, arrays and inline tables) that does not decode values; jackson does
  * that. On the way it finds what jackson reports late or not at all: a key or table defined twice (jackson
  * points past the value), nesting deeper than {@link #MAX_DEPTH} (jackson's limit has no location), escapes
- * that are not Unicode scalar values (jackson reads the escape of surrogate D800 as {@code ?}) and absurdly long scalars.
+ * that are not Unicode scalar values (jackson accepts an escaped lone surrogate) and absurdly long scalars.
  * It stops at the first thing it cannot read, reporting where. Paths are built with {@link KeyPath}, exactly as
  * the reader builds them.
  */
@@ -23,6 +23,8 @@ final class TomlLocator {
     static final int MAX_DEPTH = 16;
     /** No number, boolean or date is longer; jackson's own limit (1000 digits) has no location. */
     static final int MAX_SCALAR_CHARS = 128;
+    /** No key of the schema is longer; a longer one would only make its error message unreadable. */
+    static final int MAX_KEY_CHARS = 128;
 
     /** Where a key starts and where its value starts (char offsets); for a table header the value is its '['. */
     record Span(int key, int value) {
@@ -161,6 +163,7 @@ final class TomlLocator {
     }
 
     private void keyValue(P table) {
+        context = table.path();
         List<Key> keys = key();
         P path = table;
         for (int i = 0; i < keys.size() - 1; i++) {
@@ -283,6 +286,10 @@ final class TomlLocator {
                 while (pos < s.length() && isBareKeyChar(peek())) pos++;
                 if (pos == start) throw syntax("expected a key (letters, digits, '_' and '-', or a quoted string)");
                 name = s.substring(start, pos);
+            }
+            if (name.length() > MAX_KEY_CHARS) {
+                throw structural(context, start, "a key of " + name.length() + " characters is too long; keys are at most "
+                        + MAX_KEY_CHARS);
             }
             keys.add(new Key(name, start));
             skipWs();
