@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,16 +59,23 @@ final class ConfigReader {
     private static final Range HEADS = new Range(1, Display.MAX_HEADS, false, "display heads");
     private static final Range FRAME_RATE = new Range(1, Display.MAX_FRAME_RATE, false, "frames per second");
     private static final Range RESOLUTION = new Range(1, Display.MAX_RESOLUTION, false, "pixels");
-    private static final Map<String, Range> FILTER_RANGES = Map.of(
-            "domain", new Range(0, 0xFFFF, true, "PCI domain"),
-            "bus", new Range(0, 0xFF, true, "PCI bus"),
-            "slot", new Range(0, 0x1F, true, "PCI slot, or device"),
-            "function", new Range(0, 7, true, "PCI function"),
-            "vendor", new Range(0, 0xFFFF, true, "PCI vendor id"),
-            "device", new Range(0, 0xFFFF, true, "PCI device id"),
-            "subsystem_vendor", new Range(0, 0xFFFF, true, "PCI subsystem vendor id"),
-            "subsystem_device", new Range(0, 0xFFFF, true, "PCI subsystem device id"),
-            "rm_gpu_id", new Range(0, 0xFFFF_FFFFL, true, "NVIDIA RM gpu id: domain << 16 | bus << 8 | slot"));
+    /** A filter key's range and the GpuFilter method that sets it. */
+    private record FilterKey(Range range, BiFunction<GpuFilter, Long, GpuFilter> set) {
+    }
+
+    private static final Map<String, FilterKey> FILTER = Map.of(
+            "domain", new FilterKey(new Range(0, 0xFFFF, true, "PCI domain"), (f, v) -> f.domain(v.intValue())),
+            "bus", new FilterKey(new Range(0, 0xFF, true, "PCI bus"), (f, v) -> f.bus(v.intValue())),
+            "slot", new FilterKey(new Range(0, 0x1F, true, "PCI slot, or device"), (f, v) -> f.slot(v.intValue())),
+            "function", new FilterKey(new Range(0, 7, true, "PCI function"), (f, v) -> f.function(v.intValue())),
+            "vendor", new FilterKey(new Range(0, 0xFFFF, true, "PCI vendor id"), (f, v) -> f.vendor(v.intValue())),
+            "device", new FilterKey(new Range(0, 0xFFFF, true, "PCI device id"), (f, v) -> f.device(v.intValue())),
+            "subsystem_vendor", new FilterKey(new Range(0, 0xFFFF, true, "PCI subsystem vendor id"),
+                    (f, v) -> f.subsystemVendor(v.intValue())),
+            "subsystem_device", new FilterKey(new Range(0, 0xFFFF, true, "PCI subsystem device id"),
+                    (f, v) -> f.subsystemDevice(v.intValue())),
+            "rm_gpu_id", new FilterKey(new Range(0, 0xFFFF_FFFFL, true, "NVIDIA RM gpu id: domain << 16 | bus << 8 | slot"),
+                    GpuFilter::rmGpuId));
 
     private static final Pattern RESOLUTION_FORM = Pattern.compile("(\\d{1,9})x(\\d{1,9})");
     /** No string of this schema needs more (names are at most 63 bytes); longer ones are not quoted back whole. */
@@ -89,20 +98,22 @@ final class ConfigReader {
     private final Path source;
     private final SourceText text;
     private final Map<String, TomlLocator.Span> spans;
+    /** Where each key path's value starts: the locations an MdevConfig keeps for later errors. */
+    private final Map<String, ConfigLocation> values;
 
     ConfigReader(Path source, SourceText text, Map<String, TomlLocator.Span> spans) {
         this.source = source;
         this.text = text;
         this.spans = spans;
+        Map<String, ConfigLocation> at = new HashMap<>(spans.size() * 2);
+        spans.forEach((path, span) -> at.put(path, text.locate(span.value())));
+        this.values = Map.copyOf(at);
     }
 
     MdevConfig read(ObjectNode root) {
         Table top = new Table(root, KeyPath.ROOT);
         // the version first: a newer file's keys must not be reported as unknown
-        if (!top.has("schema")) {
-            throw top.missing("schema", "the format version: write schema = " + MdevConfig.SCHEMA_VERSION
-                    + " at the top of the file");
-        }
+        top.require("schema", "the format version: write schema = " + MdevConfig.SCHEMA_VERSION + " at the top of the file");
         JsonNode version = root.get("schema");
         if (!version.isIntegralNumber()) {
             throw top.wrongType("schema", "the integer " + MdevConfig.SCHEMA_VERSION + " (the format version)");
@@ -117,9 +128,7 @@ final class ConfigReader {
         List<Table> gpuTables = top.tables("gpu", "gpu", "each GPU entry is a [[gpu]] table with its [[gpu.type]] tables");
         List<GpuEntry> gpus = new ArrayList<>(gpuTables.size());
         for (Table g : gpuTables) gpus.add(gpuEntry(g));
-        Map<String, ConfigLocation> locations = new HashMap<>(spans.size() * 2);
-        spans.forEach((path, span) -> locations.put(path, text.locate(span.value())));
-        return new MdevConfig(source, keep, gpus, locations);
+        return new MdevConfig(source, keep, gpus, values);
     }
 
     private GpuEntry gpuEntry(Table g) {
@@ -127,9 +136,9 @@ final class ConfigReader {
         GpuFilter filter = g.table("filter").map(this::filter).orElse(GpuFilter.ANY);
         List<Table> typeTables = g.tables("type", "gpu.type", "each type is a [[gpu.type]] table after its [[gpu]]");
         if (typeTables.size() > LIMITS.maxTypesPerGpu()) {
-            throw new Table(null, KeyPath.index(KeyPath.child(g.path, "type"), LIMITS.maxTypesPerGpu()))
-                    .failHere(g.path + " declares " + typeTables.size() + " types; the newest driver registers at most "
-                            + LIMITS.maxTypesPerGpu() + " per GPU");
+            String first = KeyPath.index(KeyPath.child(g.path, "type"), LIMITS.maxTypesPerGpu());
+            throw fail(first, valueLocation(first), g.path + " declares " + typeTables.size()
+                    + " types; the newest driver registers at most " + LIMITS.maxTypesPerGpu() + " per GPU");
         }
         List<MdevType> types = new ArrayList<>(typeTables.size());
         for (Table t : typeTables) types.add(type(t));
@@ -140,7 +149,7 @@ final class ConfigReader {
             while (types.get(first).number() != number) first++;
             Table t = typeTables.get(repeated);
             throw t.error("number", "type number " + number + " is already used by " + typeTables.get(first).path
-                    + " (line " + t.valueLocation(KeyPath.child(typeTables.get(first).path, "number")).line()
+                    + " (line " + valueLocation(KeyPath.child(typeTables.get(first).path, "number")).line()
                     + "); each type of a GPU entry needs its own number");
         }
         return new GpuEntry(filter, types);
@@ -150,40 +159,26 @@ final class ConfigReader {
         f.checkKeys(FILTER_KEYS);
         GpuFilter filter = GpuFilter.ANY;
         for (String key : FILTER_KEYS) {
-            var value = f.integer(key, FILTER_RANGES.get(key));
+            FilterKey k = FILTER.get(key);
+            OptionalLong value = f.integer(key, k.range());
             if (value.isEmpty()) continue;
-            long v = value.getAsLong();
             GpuFilter before = filter;
-            filter = f.guard(key, () -> switch (key) {
-                case "domain" -> before.domain((int) v);
-                case "bus" -> before.bus((int) v);
-                case "slot" -> before.slot((int) v);
-                case "function" -> before.function((int) v);
-                case "vendor" -> before.vendor((int) v);
-                case "device" -> before.device((int) v);
-                case "subsystem_vendor" -> before.subsystemVendor((int) v);
-                case "subsystem_device" -> before.subsystemDevice((int) v);
-                default -> before.rmGpuId(v);
-            });
+            filter = f.guard(key, () -> k.set().apply(before, value.getAsLong()));
         }
         return filter;
     }
 
     private MdevType type(Table t) {
         t.checkKeys(TYPE_KEYS);
-        if (!t.has("number")) throw t.missing("number", "the type number, e.g. number = 531 (sysfs type nvidia-531)");
+        t.require("number", "the type number, e.g. number = 531 (sysfs type nvidia-531)");
+        t.require("max_instances", "instances of this type per GPU, " + MAX_INSTANCES.text());
+        t.require("framebuffer", "the guest's framebuffer, e.g. framebuffer = \"9536MiB\"");
+        t.require("reserved", "the framebuffer the host reserves per instance, e.g. reserved = \"704MiB\"");
         MdevTypeBuilder b = MdevTypeBuilder.number((int) t.integer("number", NUMBER).getAsLong());
         t.string("name").ifPresent(s -> b.name(t.guard("name", () -> checked("name", s))));
         t.string("class").ifPresent(s -> b.gpuClass(t.guard("class", () -> checked("class", s))));
-        if (!t.has("max_instances")) {
-            throw t.missing("max_instances", "instances of this type per GPU, " + MAX_INSTANCES.text());
-        }
         b.maxInstances((int) t.integer("max_instances", MAX_INSTANCES).getAsLong());
-        if (!t.has("framebuffer")) throw t.missing("framebuffer", "the guest's framebuffer, e.g. framebuffer = \"9536MiB\"");
         b.framebuffer(t.size("framebuffer").orElseThrow());
-        if (!t.has("reserved")) {
-            throw t.missing("reserved", "the framebuffer the host reserves per instance, e.g. reserved = \"704MiB\"");
-        }
         b.reserved(t.size("reserved").orElseThrow());
         t.size("mappable_video").ifPresent(b::mappableVideo);
         t.size("bar1").ifPresent(b::bar1);
@@ -341,8 +336,8 @@ final class ConfigReader {
             return fail(keyPath, valueLocation(keyPath), problem);
         }
 
-        ConfigException failHere(String problem) {
-            return fail(path, valueLocation(path), problem);
+        void require(String key, String what) {
+            if (!node.has(key)) throw missing(key, what);
         }
 
         ConfigException missing(String key, String what) {
@@ -363,9 +358,9 @@ final class ConfigReader {
             }
         }
 
-        java.util.OptionalLong integer(String key, Range range) {
+        OptionalLong integer(String key, Range range) {
             JsonNode n = node.get(key);
-            if (n == null) return java.util.OptionalLong.empty();
+            if (n == null) return OptionalLong.empty();
             if (!n.isIntegralNumber()) {
                 throw wrongType(key, "an integer, " + range.text() + (range.hex() ? "; hex is fine: 0x1B30" : ""));
             }
@@ -374,7 +369,7 @@ final class ConfigReader {
                 String shown = range.hex() && v.signum() >= 0 ? "0x" + v.toString(16).toUpperCase(Locale.ROOT) : v.toString();
                 throw error(key, key + " = " + shown + " is out of range; allowed: " + range.text());
             }
-            return java.util.OptionalLong.of(v.longValue());
+            return OptionalLong.of(v.longValue());
         }
 
         Optional<Boolean> bool(String key) {
@@ -445,28 +440,11 @@ final class ConfigReader {
             }
             return tables;
         }
-
-        ConfigLocation valueLocation(String keyPath) {
-            for (String p = keyPath; ; p = KeyPath.parent(p)) {
-                TomlLocator.Span span = spans.get(p);
-                if (span != null) return text.locate(span.value());
-                if (p.isEmpty()) return ConfigLocation.START;
-            }
-        }
-
-        ConfigLocation keyLocation(String keyPath) {
-            TomlLocator.Span span = spans.get(keyPath);
-            return span != null ? text.locate(span.key()) : valueLocation(keyPath);
-        }
-
-        ConfigException fail(String keyPath, ConfigLocation at, String problem) {
-            return new ConfigException(source, keyPath, at.line(), at.column(), printable(problem));
-        }
     }
 
     /**
-     * The message with control characters escaped (ESC becomes backslash-u001B): a value quoted in an error must not move the
-     * cursor or recolour the operator's terminal.
+     * The message with control characters escaped (ESC becomes backslash-u001B): a value quoted in an error must
+     * not move the cursor or recolour the operator's terminal.
      */
     static String printable(String message) {
         StringBuilder sb = null;
@@ -480,6 +458,21 @@ final class ConfigReader {
             }
         }
         return sb == null ? message : sb.toString();
+    }
+
+    /** Where the value of {@code keyPath} starts, or its nearest enclosing table when it is not in the file. */
+    private ConfigLocation valueLocation(String keyPath) {
+        ConfigLocation at = KeyPath.nearest(values, keyPath);
+        return at == null ? ConfigLocation.START : at;
+    }
+
+    private ConfigLocation keyLocation(String keyPath) {
+        TomlLocator.Span span = spans.get(keyPath);
+        return span != null ? text.locate(span.key()) : valueLocation(keyPath);
+    }
+
+    private ConfigException fail(String keyPath, ConfigLocation at, String problem) {
+        return new ConfigException(source, keyPath, at.line(), at.column(), printable(problem));
     }
 
     /** {@code gpu.type} for {@code gpu[0].type}: the name a TOML header uses. */

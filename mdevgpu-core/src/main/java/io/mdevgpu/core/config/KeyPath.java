@@ -1,5 +1,7 @@
 package io.mdevgpu.core.config;
 
+import java.util.Map;
+
 /**
  * Key paths as errors print them: {@code gpu[0].type[2].display.heads}. Bare keys stay bare; any other key is
  * quoted the way TOML would write it ({@code gpu[0]."max instances"}), so two different keys never print
@@ -39,6 +41,14 @@ final class KeyPath {
             }
         }
         return path.substring(0, cut);
+    }
+
+    /** The value {@code map} holds for {@code path} or, failing that, for its nearest ancestor; null if none. */
+    static <V> V nearest(Map<String, V> map, String path) {
+        for (String p = path; ; p = parent(p)) {
+            V v = map.get(p);
+            if (v != null || p.isEmpty()) return v;
+        }
     }
 
     static boolean isBare(String key) {

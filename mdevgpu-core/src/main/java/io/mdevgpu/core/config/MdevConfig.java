@@ -79,11 +79,8 @@ public final class MdevConfig {
      */
     public Optional<ConfigLocation> location(String keyPath) {
         if (locations.isEmpty()) return Optional.empty();
-        for (String p = keyPath; ; p = KeyPath.parent(p)) {
-            ConfigLocation at = locations.get(p);
-            if (at != null) return Optional.of(at);
-            if (p.isEmpty()) return Optional.of(ConfigLocation.START);
-        }
+        ConfigLocation at = KeyPath.nearest(locations, keyPath);
+        return Optional.of(at == null ? ConfigLocation.START : at);
     }
 
     /**

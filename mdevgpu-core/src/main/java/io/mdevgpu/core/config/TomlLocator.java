@@ -54,6 +54,7 @@ final class TomlLocator {
     }
 
     private static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         final transient Problem problem;
 
         Stop(Problem problem) {
