@@ -102,14 +102,22 @@ final class TomlLocator {
         }
     }
 
-    private P tableHeader() {
-        int start = pos++;
+    /** The keys of a header opened by {@code brackets} '[' up to its closing brackets. */
+    private List<Key> headerKeys(int brackets) {
+        pos += brackets;
         skipWs();
         List<Key> keys = key();
-        Key last = keys.getLast();
-        context = resolve(keys, keys.size() - 1, -1).child(last.name()).path();
+        context = resolve(keys, keys.size() - 1, -1).child(keys.getLast().name()).path();
         skipWs();
-        expect(']', "a table header ends with ']'");
+        String what = brackets == 1 ? "a table header ends with ']'" : "an array-of-tables header ends with ']]'";
+        for (int i = 0; i < brackets; i++) expect(']', what);
+        return keys;
+    }
+
+    private P tableHeader() {
+        int start = pos;
+        List<Key> keys = headerKeys(1);
+        Key last = keys.getLast();
         P path = resolve(keys, keys.size() - 1, start).child(last.name());
         checkDepth(path, last.offset());
         context = path.path();
@@ -128,14 +136,8 @@ final class TomlLocator {
 
     private P arrayHeader() {
         int start = pos;
-        pos += 2;
-        skipWs();
-        List<Key> keys = key();
+        List<Key> keys = headerKeys(2);
         Key last = keys.getLast();
-        context = resolve(keys, keys.size() - 1, -1).child(last.name()).path();
-        skipWs();
-        expect(']', "an array-of-tables header ends with ']]'");
-        expect(']', "an array-of-tables header ends with ']]'");
         P array = resolve(keys, keys.size() - 1, start).child(last.name());
         int n = arrays.merge(array.path(), 1, Integer::sum);
         spans.putIfAbsent(array.path(), new Span(last.offset(), start));
