@@ -194,7 +194,10 @@ public final class ConfigLoader {
             if (node instanceof ObjectNode object) return object;
             return MAPPER.createObjectNode(); // jackson reads an empty document as a missing node
         } catch (JacksonException e) {
-            throw syntaxError(e, text, source);
+            throw syntaxError(e, e.getLocation(), e.getOriginalMessage(), text, source);
+        } catch (RuntimeException e) {
+            // a jackson defect on hostile input must still come out as the library's own error
+            throw syntaxError(e, null, e.toString(), text, source);
         }
     }
 
@@ -202,8 +205,8 @@ public final class ConfigLoader {
      * Jackson's error, or the locator's when that finds the same or an earlier problem more precisely: jackson
      * reports a duplicate key after its value, and nesting or over-long numbers without a location at all.
      */
-    private static ConfigException syntaxError(JacksonException e, SourceText text, Path source) {
-        TokenStreamLocation loc = e.getLocation();
+    private static ConfigException syntaxError(RuntimeException e, TokenStreamLocation loc, String message,
+                                               SourceText text, Path source) {
         int offset = loc == null || e instanceof StreamConstraintsException ? -1
                 : text.offsetOfCharColumn(loc.getLineNr(), loc.getColumnNr());
         TomlLocator.Result located = TomlLocator.scan(text.text());
@@ -213,13 +216,14 @@ public final class ConfigLoader {
                 || text.locate(p.offset()).line() == text.locate(offset).line())) {
             return problem(p, text, source);
         }
-        String message = e.getOriginalMessage();
         if (offset < 0) {
-            return new ConfigException(source, KeyPath.ROOT, 0, 0, "the TOML cannot be read: " + message, e);
+            return new ConfigException(source, KeyPath.ROOT, 0, 0, "the TOML cannot be read: "
+                    + ConfigReader.printable(message), e);
         }
         ConfigLocation where = text.locate(offset);
         return new ConfigException(source, lastKeyBefore(located, offset), where.line(), where.column(),
-                "TOML syntax error: " + message + " (the file must be TOML 1.0, see samples/config/README.md)", e);
+                "TOML syntax error: " + ConfigReader.printable(message)
+                        + " (the file must be TOML 1.0, see samples/config/README.md)", e);
     }
 
     /** The key path whose key starts last before {@code offset}: the key an error is in or just after. */

@@ -102,49 +102,55 @@ final class TomlLocator {
         }
     }
 
-    /** The keys of a header opened by {@code brackets} '[' up to its closing brackets. */
-    private List<Key> headerKeys(int brackets) {
+    /** A header read up to its closing brackets: where it starts, its last key and the table that key is in. */
+    private record Header(int start, Key last, P parent) {
+        P path() {
+            return parent.child(last.name());
+        }
+    }
+
+    /** Reads a header opened by {@code brackets} '[' characters. */
+    private Header header(int brackets) {
+        int start = pos;
         pos += brackets;
         skipWs();
         List<Key> keys = key();
-        context = resolve(keys, keys.size() - 1, -1).child(keys.getLast().name()).path();
+        Key last = keys.getLast();
+        context = resolve(keys, keys.size() - 1, -1).child(last.name()).path();
         skipWs();
         String what = brackets == 1 ? "a table header ends with ']'" : "an array-of-tables header ends with ']]'";
         for (int i = 0; i < brackets; i++) expect(']', what);
-        return keys;
+        return new Header(start, last, resolve(keys, keys.size() - 1, start));
     }
 
     private P tableHeader() {
-        int start = pos;
-        List<Key> keys = headerKeys(1);
-        Key last = keys.getLast();
-        P path = resolve(keys, keys.size() - 1, start).child(last.name());
-        checkDepth(path, last.offset());
+        Header h = header(1);
+        P path = h.path();
+        checkDepth(path, h.last().offset());
         context = path.path();
         if (arrays.containsKey(path.path())) {
-            throw syntaxAt(last.offset(), "[" + path.path() + "] names an array of tables; add an element with [[...]]");
+            throw syntaxAt(h.last().offset(), "[" + path.path() + "] names an array of tables; add an element with [[...]]");
         }
         if (defined.contains(path.path()) || dotted.contains(path.path())) {
-            throw structural(path.path(), last.offset(), "table [" + path.path() + "] is defined twice; first at "
+            throw structural(path.path(), h.last().offset(), "table [" + path.path() + "] is defined twice; first at "
                     + where(spans.get(path.path()).value()) + (dotted.contains(path.path())
                     ? " by a dotted key. Write its keys in one place" : ". Merge the two"));
         }
         defined.add(path.path());
-        spans.put(path.path(), new Span(last.offset(), start));
+        spans.put(path.path(), new Span(h.last().offset(), h.start()));
         return path;
     }
 
     private P arrayHeader() {
-        int start = pos;
-        List<Key> keys = headerKeys(2);
-        Key last = keys.getLast();
-        P array = resolve(keys, keys.size() - 1, start).child(last.name());
+        Header h = header(2);
+        P array = h.path();
         int n = arrays.merge(array.path(), 1, Integer::sum);
-        spans.putIfAbsent(array.path(), new Span(last.offset(), start));
+        Span span = new Span(h.last().offset(), h.start());
+        spans.putIfAbsent(array.path(), span);
         P element = array.index(n - 1);
-        checkDepth(element, last.offset());
+        checkDepth(element, h.last().offset());
         context = element.path();
-        spans.put(element.path(), new Span(last.offset(), start));
+        spans.put(element.path(), span);
         return element;
     }
 

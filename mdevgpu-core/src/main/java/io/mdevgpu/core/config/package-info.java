@@ -50,8 +50,8 @@
  * and what is allowed: unknown keys (with the nearest known key, and the new name of a predecessor key), wrong
  * types, missing required keys, values out of range, type numbers that are 0 or repeat within an entry, more
  * than 128 types per entry, names and classes over 63 UTF-8 bytes or with control characters, keys or tables
- * defined twice, nesting deeper than 16 levels, TOML syntax errors, a byte-order mark, invalid UTF-8, files over
- * 1 MiB and paths that are not regular files. Value problems point at the value, unknown keys at the key, and
+ * defined twice, nesting deeper than 16 levels, keys over 128 and strings over 256 characters, TOML syntax errors,
+ * a byte-order mark, invalid UTF-8, files over 1 MiB and paths that are not regular files. Value problems point at the value, unknown keys at the key, and
  * missing keys at the table that lacks them.
  *
  * <h2>Why not jackson's locations</h2>
