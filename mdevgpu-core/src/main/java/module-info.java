@@ -6,6 +6,7 @@ module io.mdevgpu.core {
     requires tools.jackson.databind;
     requires tools.jackson.dataformat.toml;
 
+    exports io.mdevgpu.core.config;
     exports io.mdevgpu.core.pci;
     exports io.mdevgpu.core.partition;
 }
