@@ -1,0 +1,229 @@
+package io.mdevgpu.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The goals of issue 6, judged against one run. Goals whose benchmarks are not written yet are listed as not
+ * measured, never as met. A row missing from the run (a filtered run) makes its goal "not measured" too.
+ */
+public final class Goals {
+    /** Below one byte per operation nothing is allocated per operation: the smallest object is 16 bytes. */
+    static final double ZERO_BYTES = 1.0;
+
+    public enum Status {
+        MET("**met**"), NOT_MET("**not met**"), NOT_MEASURED("not measured yet");
+
+        final String text;
+
+        Status(String text) {
+            this.text = text;
+        }
+    }
+
+    /** One judged goal: what it asks, the measured figures, the verdict and, where useful, why. */
+    public record Verdict(String goal, String target, String measured, Status status, String why) {
+    }
+
+    private static final String IOCTL = "IoctlBench", COPY = "RegionCopyBench", READ = "RegionReadBench";
+    /** The ioctl cases: method-name prefix and how the report names it. */
+    private static final Map<String, String> IOCTL_CASES = Map.of("fionread", "FIONREAD", "enotty", "ENOTTY");
+    private static final List<String> IOCTL_ORDER = List.of("fionread", "enotty");
+
+    private final List<Row> rows;
+
+    private Goals(List<Row> rows) {
+        this.rows = rows;
+    }
+
+    public static List<Verdict> judge(List<Row> rows) {
+        Goals g = new Goals(rows);
+        return List.of(g.ioctlVsC(), g.ioctlAllocation(), g.ioctlVsJna(), g.copyVsMemcpy(), g.readLoopVsC(),
+                g.regionAllocation(),
+                notMeasured("config-space read or write (incl. a BAR sizing write) through the core's model",
+                        "< 10 ns, 0 B/op", "the config-space model (io.mdevgpu.core.pci) is not on this branch yet"),
+                notMeasured("a plan for 8 GPUs x 16 types", "< 100 us",
+                        "the planner (io.mdevgpu.core.partition) is not on this branch yet"),
+                notMeasured("RM control marshalling: encode a vGPU type and decode replies, per release family",
+                        "0 B/op after warm-up", "the RM struct codecs (io.mdevgpu.kernel.abi.nvrm) are not on this "
+                        + "branch yet"));
+    }
+
+    private Verdict ioctlVsC() {
+        String goal = "ioctl round trip through the library vs the same loop in C", target = "<= 1.05x per call";
+        List<String> measured = new ArrayList<>(), why = new ArrayList<>();
+        boolean met = true;
+        for (String c : IOCTL_ORDER) {
+            Optional<Row> lib = row(IOCTL, c + "Loop", Row.LIBRARY), cLoop = row(IOCTL, c + "Loop", Row.C),
+                    cCall = row(IOCTL, c + "Call", Row.C), libCall = row(IOCTL, c + "Call", Row.LIBRARY);
+            if (lib.isEmpty() || cLoop.isEmpty() || cCall.isEmpty() || libCall.isEmpty()) {
+                return missing(goal, target, IOCTL + "." + c + "{Loop,Call}_{mdevgpu,c}");
+            }
+            double ratio = lib.get().nsPerOp() / cLoop.get().nsPerOp();
+            met &= ratio <= 1.05;
+            measured.add(IOCTL_CASES.get(c) + " " + ratio(ratio) + " (" + ns(lib.get()) + " vs " + ns(cLoop.get()) + ")");
+            why.add(IOCTL_CASES.get(c) + ": the C loop pays " + ns(cLoop.get()) + " per call; one FFM downcall adds "
+                    + ns(cCall.get().nsPerOp() - cLoop.get().nsPerOp()) + " (C call - C loop), the library's own "
+                    + "call adds " + ns(libCall.get().nsPerOp() - cCall.get().nsPerOp()) + " (library call - C call)"
+                    + withinError(lib.get(), cLoop.get()));
+        }
+        return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
+                String.join(". ", why) + ".");
+    }
+
+    private Verdict ioctlAllocation() {
+        return allocation("ioctl round trip through the library allocates nothing",
+                r -> r.benchmark().equals(IOCTL) && r.impl().equals(Row.LIBRARY), IOCTL + ".*_mdevgpu");
+    }
+
+    private Verdict ioctlVsJna() {
+        String goal = "ioctl round trip through the library vs JNA direct mapping", target = ">= 1.4x faster";
+        List<String> measured = new ArrayList<>(), why = new ArrayList<>();
+        boolean met = true;
+        for (String c : IOCTL_ORDER) {
+            Optional<Row> lib = row(IOCTL, c + "Loop", Row.LIBRARY), jna = row(IOCTL, c + "Loop", Row.JNA),
+                    cLoop = row(IOCTL, c + "Loop", Row.C);
+            if (lib.isEmpty() || jna.isEmpty() || cLoop.isEmpty()) {
+                return missing(goal, target, IOCTL + "." + c + "Loop_{mdevgpu,jna,c}");
+            }
+            double speedup = jna.get().nsPerOp() / lib.get().nsPerOp();
+            met &= speedup >= 1.4;
+            measured.add(IOCTL_CASES.get(c) + " " + ratio(speedup) + " (" + ns(jna.get()) + " vs " + ns(lib.get()) + ")");
+            double syscall = cLoop.get().nsPerOp();
+            why.add(IOCTL_CASES.get(c) + ": over the C loop's " + ns(syscall) + ", JNA adds "
+                    + ns(jna.get().nsPerOp() - syscall) + " per call and the library "
+                    + ns(lib.get().nsPerOp() - syscall) + "; 1.4x needs JNA to add at least "
+                    + ns(0.4 * lib.get().nsPerOp() + (lib.get().nsPerOp() - syscall)) + ", so the kernel's own time "
+                    + "bounds the speed-up");
+        }
+        return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
+                String.join(". ", why) + ".");
+    }
+
+    private Verdict copyVsMemcpy() {
+        String goal = "region bulk copy (64 MiB, out and in) vs C memcpy on the same mapping";
+        String target = "<= 1.00x (at least as fast)";
+        List<String> measured = new ArrayList<>(), why = new ArrayList<>();
+        boolean met = true;
+        for (String c : List.of("copyOut", "copyIn")) {
+            List<Row> libs = rows(COPY, c, Row.LIBRARY);
+            if (libs.isEmpty()) return missing(goal, target, COPY + "." + c + "_mdevgpu");
+            for (Row lib : libs) {
+                Optional<Row> ref = reference(lib);
+                if (ref.isEmpty()) return missing(goal, target, COPY + "." + c + "_c");
+                double ratio = lib.nsPerOp() / ref.get().nsPerOp();
+                met &= ratio <= 1.0;
+                measured.add(c + " " + ratio(ratio) + " (" + gbs(lib) + " vs " + gbs(ref.get()) + ")");
+                if (ratio > 1.0) why.add(c + withinError(lib, ref.get()));
+            }
+        }
+        return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
+                why.isEmpty() ? "" : String.join(". ", why) + ".");
+    }
+
+    private Verdict readLoopVsC() {
+        String goal = "8-byte read loop over the mapping vs a C read loop", target = "<= 1.05x";
+        List<String> measured = new ArrayList<>(), why = new ArrayList<>();
+        boolean met = true;
+        List<Row> libs = rows(READ, "readLoop", Row.LIBRARY);
+        if (libs.isEmpty()) return missing(goal, target, READ + ".readLoop_mdevgpu");
+        for (Row lib : libs) {
+            Optional<Row> ref = reference(lib);
+            if (ref.isEmpty()) return missing(goal, target, READ + ".readLoop_c");
+            double ratio = lib.nsPerOp() / ref.get().nsPerOp();
+            met &= ratio <= 1.05;
+            String span = bytes(lib.bytesPerOp());
+            measured.add(span + " " + ratio(ratio) + " (" + gbs(lib) + " vs " + gbs(ref.get()) + ")");
+            if (ratio > 1.05) why.add(span + withinError(lib, ref.get()));
+        }
+        return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
+                why.isEmpty() ? "" : String.join(". ", why) + ".");
+    }
+
+    private Verdict regionAllocation() {
+        return allocation("region copy and read loop allocate nothing",
+                r -> (r.benchmark().equals(COPY) || r.benchmark().equals(READ)) && r.impl().equals(Row.LIBRARY),
+                COPY + "|" + READ + " *_mdevgpu");
+    }
+
+    private Verdict allocation(String goal, Predicate<Row> which, String rowsWanted) {
+        String target = "0 B/op (< " + (int) ZERO_BYTES + " B/op)";
+        List<Row> matching = rows.stream().filter(which).toList();
+        if (matching.isEmpty()) return missing(goal, target, rowsWanted);
+        Row worst = matching.getFirst();
+        for (Row r : matching) {
+            if (!(r.bytesPerOpAllocated() <= worst.bytesPerOpAllocated())) worst = r; // NaN counts as worst
+        }
+        double b = worst.bytesPerOpAllocated();
+        if (Double.isNaN(b)) {
+            return missing(goal, target, "an allocation profile (-prof gc or WorkerAllocProfiler)");
+        }
+        Status status = b < ZERO_BYTES ? Status.MET : Status.NOT_MET;
+        return new Verdict(goal, target, "at most " + String.format(java.util.Locale.ROOT, "%.3f", b) + " B/op ("
+                + worst.kase() + "_" + worst.impl() + paramsText(worst) + ", " + matching.size() + " rows)", status,
+                status == Status.MET ? "" : "the benchmark threads allocate in " + worst.kase() + "_" + worst.impl());
+    }
+
+    private static Verdict notMeasured(String goal, String target, String why) {
+        return new Verdict(goal, target, "-", Status.NOT_MEASURED, why + " (TODO in docs/benchmarks.md).");
+    }
+
+    private static Verdict missing(String goal, String target, String rowsWanted) {
+        return new Verdict(goal, target, "-", Status.NOT_MEASURED, "this run has no " + rowsWanted + ".");
+    }
+
+    private Optional<Row> row(String benchmark, String kase, String impl) {
+        return rows.stream().filter(r -> r.benchmark().equals(benchmark) && r.kase().equals(kase)
+                && r.impl().equals(impl)).findFirst();
+    }
+
+    private List<Row> rows(String benchmark, String kase, String impl) {
+        return rows.stream().filter(r -> r.benchmark().equals(benchmark) && r.kase().equals(kase)
+                && r.impl().equals(impl)).toList();
+    }
+
+    /** The C row of {@code row}'s group. */
+    Optional<Row> reference(Row row) {
+        return reference(rows, row);
+    }
+
+    static Optional<Row> reference(List<Row> rows, Row row) {
+        return rows.stream().filter(r -> r.impl().equals(Row.C) && r.group().equals(row.group())).findFirst();
+    }
+
+    private static String withinError(Row a, Row b) {
+        double gap = Math.abs(a.nsPerOp() - b.nsPerOp());
+        if (Double.isNaN(a.error()) || Double.isNaN(b.error())) return "";
+        return gap <= a.error() + b.error() ? " (the gap lies within the two rows' error bars: noise can explain it)"
+                : "";
+    }
+
+    private static String paramsText(Row r) {
+        return r.params().isEmpty() ? "" : " " + r.params();
+    }
+
+    static String ns(Row r) {
+        return ns(r.nsPerOp());
+    }
+
+    static String ns(double v) {
+        return Format.number(v) + " ns";
+    }
+
+    static String gbs(Row r) {
+        return String.format(java.util.Locale.ROOT, "%.2f GB/s", r.gigabytesPerSecond());
+    }
+
+    static String ratio(double r) {
+        return String.format(java.util.Locale.ROOT, "%.2fx", r);
+    }
+
+    static String bytes(long b) {
+        if (b >= 1 << 20 && b % (1 << 20) == 0) return (b >> 20) + " MiB";
+        if (b >= 1 << 10 && b % (1 << 10) == 0) return (b >> 10) + " KiB";
+        return b + " B";
+    }
+}
