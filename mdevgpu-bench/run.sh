@@ -35,7 +35,8 @@ jmh=("${settings[@]}" -prof gc -prof io.mdevgpu.bench.prof.WorkerAllocProfiler -
 if [[ $# -eq 0 ]]; then doc=${MDEVGPU_BENCH_DOC:-docs/benchmarks.md}; else doc=${MDEVGPU_BENCH_DOC:-$out/benchmarks.md}; fi
 mkdir -p "$(dirname "$doc")"
 
-"$java" --enable-native-access=ALL-UNNAMED -cp "$cp" org.openjdk.jmh.Main "${jmh[@]}" | tee "$out/jmh.log"
+# the forks get --enable-native-access from each benchmark's @Fork(jvmArgsAppend); this JVM only drives them
+"$java" -cp "$cp" org.openjdk.jmh.Main "${jmh[@]}" | tee "$out/jmh.log"
 
 "$java" -cp "$cp" io.mdevgpu.bench.report.BenchReport "$out/results.json" "$doc" \
     --command "mdevgpu-bench/run.sh${*:+ $*} (JMH: ${jmh[*]})" --note "${MDEVGPU_BENCH_NOTE:-}"

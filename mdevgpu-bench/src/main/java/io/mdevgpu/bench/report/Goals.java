@@ -149,22 +149,42 @@ public final class Goals {
                 COPY + "|" + READ + " *_mdevgpu");
     }
 
+    /**
+     * Judged on net B/op: the row's bench-thread B/op less the harness's floor. JMH's worker allocates a few hundred
+     * bytes per iteration whatever the benchmark does; spread over the hundred operations of a 10 ms copy that is
+     * several B/op. The C row of the same group allocates nothing itself, so its B/op is that floor at its speed;
+     * scaled by the two rows' times (a slower row has fewer operations to spread it over) it is this row's floor.
+     * One object per operation (16 bytes or more) stays far above the 1 B/op threshold either way.
+     */
     private Verdict allocation(String goal, Predicate<Row> which, String rowsWanted) {
-        String target = "0 B/op (< " + (int) ZERO_BYTES + " B/op)";
+        String target = "0 B/op (net < " + (int) ZERO_BYTES + " B/op)";
         List<Row> matching = rows.stream().filter(which).toList();
         if (matching.isEmpty()) return missing(goal, target, rowsWanted);
-        Row worst = matching.getFirst();
+        Row worst = null;
+        double worstNet = Double.NEGATIVE_INFINITY, worstFloor = 0;
         for (Row r : matching) {
-            if (!(r.bytesPerOpAllocated() <= worst.bytesPerOpAllocated())) worst = r; // NaN counts as worst
+            double floor = harnessFloor(r), net = r.bytesPerOpAllocated() - floor;
+            if (Double.isNaN(net)) {
+                return missing(goal, target, "allocation profile for " + r.kase() + "_" + r.impl()
+                        + " (-prof gc or WorkerAllocProfiler)");
+            }
+            if (net > worstNet) {
+                worst = r;
+                worstNet = net;
+                worstFloor = floor;
+            }
         }
-        double b = worst.bytesPerOpAllocated();
-        if (Double.isNaN(b)) {
-            return missing(goal, target, "an allocation profile (-prof gc or WorkerAllocProfiler)");
-        }
-        Status status = b < ZERO_BYTES ? Status.MET : Status.NOT_MET;
-        return new Verdict(goal, target, "at most " + String.format(java.util.Locale.ROOT, "%.3f", b) + " B/op ("
-                + worst.kase() + "_" + worst.impl() + paramsText(worst) + ", " + matching.size() + " rows)", status,
-                status == Status.MET ? "" : "the benchmark threads allocate in " + worst.kase() + "_" + worst.impl());
+        Status status = worstNet < ZERO_BYTES ? Status.MET : Status.NOT_MET;
+        String name = worst.kase() + "_" + worst.impl() + paramsText(worst);
+        return new Verdict(goal, target, "net at most " + Format.bytes(Math.max(0, worstNet)) + " B/op (" + name
+                + ": " + Format.bytes(worst.bytesPerOpAllocated()) + " B/op, harness floor " + Format.bytes(worstFloor)
+                + "; " + matching.size() + " rows)", status,
+                status == Status.MET ? "" : "the benchmark threads allocate in " + name);
+    }
+
+    /** What the harness allocates per operation of {@code row}: its C row's B/op scaled to {@code row}'s time. */
+    private double harnessFloor(Row row) {
+        return reference(row).map(c -> c.bytesPerOpAllocated() * row.nsPerOp() / c.nsPerOp()).orElse(0.0);
     }
 
     private static Verdict notMeasured(String goal, String target, String why) {

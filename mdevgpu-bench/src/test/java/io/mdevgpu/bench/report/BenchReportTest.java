@@ -144,10 +144,33 @@ class BenchReportTest {
         assertEquals(Status.NOT_MET, verdict(verdicts, "ioctl round trip through the library vs JNA").status());
         Verdict alloc = verdict(verdicts, "ioctl round trip through the library allocates");
         assertEquals(Status.NOT_MET, alloc.status());
-        assertTrue(alloc.measured().contains("24.000 B/op (enottyCall_mdevgpu"), alloc.measured());
+        assertTrue(alloc.measured().contains("(enottyCall_mdevgpu: 24.00 B/op, harness floor 0.010"), alloc.measured());
         Verdict copy = verdict(verdicts, "region bulk copy");
         assertEquals(Status.NOT_MET, copy.status());
         assertTrue(copy.why().contains("copyIn"), copy.why());
+    }
+
+    @Test
+    void allocationIsJudgedAboveTheHarnessFloorOfTheCRow() {
+        Map<String, String> big = Map.of("bytes", "67108864");
+        List<String> run = new ArrayList<>(goodRun());
+        // JMH's ~500 B per iteration over ~100 ops: the C row shows 4.5 B/op at 10 ms; the library at 8 ms has
+        // 125 ops per iteration, so its floor is 4.5 * 8 / 10 = 3.6 B/op
+        run.replaceAll(r -> r.contains("copyOut_c") ? result("region.RegionCopyBench.copyOut_c", big, 10_000_000,
+                "1", 4.5, 900) : r);
+        run.replaceAll(r -> r.contains("copyOut_mdevgpu") ? result("region.RegionCopyBench.copyOut_mdevgpu", big,
+                8_000_000, "1", 4.1, 750) : r);
+        Verdict quiet = verdict(Goals.judge(parse(run).rows()), "region copy and read loop allocate");
+        assertEquals(Status.MET, quiet.status());
+        assertTrue(quiet.measured().startsWith("net at most 0.500 B/op (copyOut_mdevgpu {bytes=67108864}: 4.100 B/op, "
+                + "harness floor 3.600"), quiet.measured());
+
+        // one 16-byte object per copy stands out above the floor
+        run.replaceAll(r -> r.contains("copyOut_mdevgpu") ? result("region.RegionCopyBench.copyOut_mdevgpu", big,
+                8_000_000, "1", 19.6, 770) : r);
+        Verdict allocating = verdict(Goals.judge(parse(run).rows()), "region copy and read loop allocate");
+        assertEquals(Status.NOT_MET, allocating.status());
+        assertTrue(allocating.why().contains("copyOut_mdevgpu"), allocating.why());
     }
 
     @Test
