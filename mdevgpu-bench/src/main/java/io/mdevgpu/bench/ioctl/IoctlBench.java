@@ -3,25 +3,19 @@ package io.mdevgpu.bench.ioctl;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.TimeUnit;
 
 import com.sun.jna.Pointer;
 
+import io.mdevgpu.bench.NativeBench;
 import io.mdevgpu.bench.baseline.CBaseline;
 import io.mdevgpu.bench.baseline.JnaLibc;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Ioctl;
 import io.mdevgpu.kernel.sys.Syscalls;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
@@ -40,11 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>TODO(vfio): once {@code io.mdevgpu.kernel.vfio} lands, add rows through a device handle's own ioctl
  * method (its preallocated argument struct and errno capture) on the simulated VFIO device.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class IoctlBench {
+public class IoctlBench extends NativeBench {
     static final int LOOP = 1000;
     static final int QUEUED = 5;
     /** {@code FIONREAD} (asm-generic/ioctls.h): bytes queued for reading. */

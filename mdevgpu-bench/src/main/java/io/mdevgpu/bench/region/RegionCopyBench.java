@@ -2,19 +2,13 @@ package io.mdevgpu.bench.region;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 
+import io.mdevgpu.bench.NativeBench;
 import io.mdevgpu.bench.baseline.CBaseline;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
@@ -22,11 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link MemorySegment#copy} on the region's segment ({@code _mdevgpu}) against glibc {@code memcpy} on the same
  * mapping and the same buffer ({@code _c}). Every page of both is touched in setup, so no row pays page faults.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class RegionCopyBench {
+public class RegionCopyBench extends NativeBench {
     /** Bytes copied per operation (the converter turns this into GB/s). */
     @Param("67108864")
     public long bytes;

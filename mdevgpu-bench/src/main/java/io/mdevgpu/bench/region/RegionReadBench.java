@@ -1,18 +1,11 @@
 package io.mdevgpu.bench.region;
 
-import java.util.concurrent.TimeUnit;
-
+import io.mdevgpu.bench.NativeBench;
 import io.mdevgpu.bench.baseline.CBaseline;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
@@ -20,13 +13,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * region's segment ({@code _mdevgpu}) against a C loop over the same mapping ({@code _c}). {@code bytes} = 4 KiB
  * stays in L1 and times the loop itself; 64 MiB streams from memory.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
-public class RegionReadBench {
-    static final long REGION_BYTES = 64L << 20;
-
+public class RegionReadBench extends NativeBench {
     /** Bytes read per operation (the converter turns this into GB/s). */
     @Param({"4096", "67108864"})
     public long bytes;
@@ -35,7 +22,7 @@ public class RegionReadBench {
 
     @Setup(Level.Trial)
     public void open() {
-        region = Regions.filled("mdevgpu-bench-read", REGION_BYTES);
+        region = Regions.filled("mdevgpu-bench-read", Regions.REGION_BYTES);
     }
 
     @TearDown(Level.Trial)

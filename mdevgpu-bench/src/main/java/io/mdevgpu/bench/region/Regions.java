@@ -6,6 +6,9 @@ import java.lang.foreign.MemorySegment;
 
 /** What the region benchmarks and their tests share: the fill pattern and the Java read loop. */
 public final class Regions {
+    /** The size of the benchmarks' region, as issue 6 asks: 64 MiB. */
+    public static final long REGION_BYTES = 64L << 20;
+
     private Regions() {
     }
 

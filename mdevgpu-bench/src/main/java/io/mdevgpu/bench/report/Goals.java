@@ -2,8 +2,10 @@ package io.mdevgpu.bench.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -52,10 +54,26 @@ public final class Goals {
                         + "branch yet"));
     }
 
+    /** Collects one goal's figures case by case: met only if every case is. */
+    private static final class Tally {
+        final List<String> measured = new ArrayList<>(), why = new ArrayList<>();
+        boolean met = true;
+
+        void add(boolean caseMet, String figures, String reason) {
+            met &= caseMet;
+            measured.add(figures);
+            if (!reason.isEmpty()) why.add(reason);
+        }
+
+        Verdict verdict(String goal, String target) {
+            return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
+                    why.isEmpty() ? "" : String.join(". ", why) + ".");
+        }
+    }
+
     private Verdict ioctlVsC() {
         String goal = "ioctl round trip through the library vs the same loop in C", target = "<= 1.05x per call";
-        List<String> measured = new ArrayList<>(), why = new ArrayList<>();
-        boolean met = true;
+        Tally tally = new Tally();
         for (String c : IOCTL_ORDER) {
             Optional<Row> lib = row(IOCTL, c + "Loop", Row.LIBRARY), cLoop = row(IOCTL, c + "Loop", Row.C),
                     cCall = row(IOCTL, c + "Call", Row.C), libCall = row(IOCTL, c + "Call", Row.LIBRARY);
@@ -63,15 +81,14 @@ public final class Goals {
                 return missing(goal, target, IOCTL + "." + c + "{Loop,Call}_{mdevgpu,c}");
             }
             double ratio = lib.get().nsPerOp() / cLoop.get().nsPerOp();
-            met &= ratio <= 1.05;
-            measured.add(IOCTL_CASES.get(c) + " " + ratio(ratio) + " (" + ns(lib.get()) + " vs " + ns(cLoop.get()) + ")");
-            why.add(IOCTL_CASES.get(c) + ": the C loop pays " + ns(cLoop.get()) + " per call; one FFM downcall adds "
-                    + ns(cCall.get().nsPerOp() - cLoop.get().nsPerOp()) + " (C call - C loop), the library's own "
-                    + "call adds " + ns(libCall.get().nsPerOp() - cCall.get().nsPerOp()) + " (library call - C call)"
+            tally.add(ratio <= 1.05, IOCTL_CASES.get(c) + " " + ratio(ratio) + " (" + ns(lib.get()) + " vs "
+                    + ns(cLoop.get()) + ")", IOCTL_CASES.get(c) + ": the C loop pays " + ns(cLoop.get())
+                    + " per call; one FFM downcall adds " + ns(cCall.get().nsPerOp() - cLoop.get().nsPerOp())
+                    + " (C call - C loop), the library's own call adds "
+                    + ns(libCall.get().nsPerOp() - cCall.get().nsPerOp()) + " (library call - C call)"
                     + withinError(lib.get(), cLoop.get()));
         }
-        return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
-                String.join(". ", why) + ".");
+        return tally.verdict(goal, target);
     }
 
     private Verdict ioctlAllocation() {
@@ -81,72 +98,63 @@ public final class Goals {
 
     private Verdict ioctlVsJna() {
         String goal = "ioctl round trip through the library vs JNA direct mapping", target = ">= 1.4x faster";
-        List<String> measured = new ArrayList<>(), why = new ArrayList<>();
-        boolean met = true;
+        Tally tally = new Tally();
         for (String c : IOCTL_ORDER) {
             Optional<Row> lib = row(IOCTL, c + "Loop", Row.LIBRARY), jna = row(IOCTL, c + "Loop", Row.JNA),
                     cLoop = row(IOCTL, c + "Loop", Row.C);
             if (lib.isEmpty() || jna.isEmpty() || cLoop.isEmpty()) {
                 return missing(goal, target, IOCTL + "." + c + "Loop_{mdevgpu,jna,c}");
             }
-            double speedup = jna.get().nsPerOp() / lib.get().nsPerOp();
-            met &= speedup >= 1.4;
-            measured.add(IOCTL_CASES.get(c) + " " + ratio(speedup) + " (" + ns(jna.get()) + " vs " + ns(lib.get()) + ")");
-            double syscall = cLoop.get().nsPerOp();
-            why.add(IOCTL_CASES.get(c) + ": over the C loop's " + ns(syscall) + ", JNA adds "
+            double speedup = jna.get().nsPerOp() / lib.get().nsPerOp(), syscall = cLoop.get().nsPerOp();
+            tally.add(speedup >= 1.4, IOCTL_CASES.get(c) + " " + ratio(speedup) + " (" + ns(jna.get()) + " vs "
+                    + ns(lib.get()) + ")", IOCTL_CASES.get(c) + ": over the C loop's " + ns(syscall) + ", JNA adds "
                     + ns(jna.get().nsPerOp() - syscall) + " per call and the library "
                     + ns(lib.get().nsPerOp() - syscall) + "; 1.4x needs JNA to add at least "
                     + ns(0.4 * lib.get().nsPerOp() + (lib.get().nsPerOp() - syscall)) + ", so the kernel's own time "
                     + "bounds the speed-up");
         }
-        return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
-                String.join(". ", why) + ".");
+        return tally.verdict(goal, target);
     }
 
     private Verdict copyVsMemcpy() {
         String goal = "region bulk copy (64 MiB, out and in) vs C memcpy on the same mapping";
         String target = "<= 1.00x (at least as fast)";
-        List<String> measured = new ArrayList<>(), why = new ArrayList<>();
-        boolean met = true;
+        Tally tally = new Tally();
         for (String c : List.of("copyOut", "copyIn")) {
-            List<Row> libs = rows(COPY, c, Row.LIBRARY);
-            if (libs.isEmpty()) return missing(goal, target, COPY + "." + c + "_mdevgpu");
-            for (Row lib : libs) {
-                Optional<Row> ref = reference(lib);
-                if (ref.isEmpty()) return missing(goal, target, COPY + "." + c + "_c");
-                double ratio = lib.nsPerOp() / ref.get().nsPerOp();
-                met &= ratio <= 1.0;
-                measured.add(c + " " + ratio(ratio) + " (" + gbs(lib) + " vs " + gbs(ref.get()) + ")");
-                if (ratio > 1.0) why.add(c + withinError(lib, ref.get()));
-            }
+            if (!versusC(tally, COPY, c, 1.0, r -> c)) return missing(goal, target, COPY + "." + c + "_{mdevgpu,c}");
         }
-        return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
-                why.isEmpty() ? "" : String.join(". ", why) + ".");
+        return tally.verdict(goal, target);
     }
 
     private Verdict readLoopVsC() {
         String goal = "8-byte read loop over the mapping vs a C read loop", target = "<= 1.05x";
-        List<String> measured = new ArrayList<>(), why = new ArrayList<>();
-        boolean met = true;
-        List<Row> libs = rows(READ, "readLoop", Row.LIBRARY);
-        if (libs.isEmpty()) return missing(goal, target, READ + ".readLoop_mdevgpu");
-        for (Row lib : libs) {
-            Optional<Row> ref = reference(lib);
-            if (ref.isEmpty()) return missing(goal, target, READ + ".readLoop_c");
-            double ratio = lib.nsPerOp() / ref.get().nsPerOp();
-            met &= ratio <= 1.05;
-            String span = bytes(lib.bytesPerOp());
-            measured.add(span + " " + ratio(ratio) + " (" + gbs(lib) + " vs " + gbs(ref.get()) + ")");
-            if (ratio > 1.05) why.add(span + withinError(lib, ref.get()));
+        Tally tally = new Tally();
+        if (!versusC(tally, READ, "readLoop", 1.05, r -> bytes(r.bytesPerOp()))) {
+            return missing(goal, target, READ + ".readLoop_{mdevgpu,c}");
         }
-        return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
-                why.isEmpty() ? "" : String.join(". ", why) + ".");
+        return tally.verdict(goal, target);
     }
 
     private Verdict regionAllocation() {
         return allocation("region copy and read loop allocate nothing",
                 r -> (r.benchmark().equals(COPY) || r.benchmark().equals(READ)) && r.impl().equals(Row.LIBRARY),
                 COPY + "|" + READ + " *_mdevgpu");
+    }
+
+    /** Adds every library row of a case, against its C row, in GB/s; false when a row is missing. */
+    private boolean versusC(Tally tally, String benchmark, String kase, double limit,
+            Function<Row, String> label) {
+        List<Row> libs = rows(benchmark, kase, Row.LIBRARY);
+        if (libs.isEmpty()) return false;
+        for (Row lib : libs) {
+            Optional<Row> ref = reference(lib);
+            if (ref.isEmpty()) return false;
+            double ratio = lib.nsPerOp() / ref.get().nsPerOp();
+            tally.add(ratio <= limit, label.apply(lib) + " " + ratio(ratio) + " (" + gbs(lib) + " vs " + gbs(ref.get())
+                    + ")", ratio <= limit ? "" : label.apply(lib) + " is " + ratio(ratio) + " of C"
+                    + withinError(lib, ref.get()));
+        }
+        return true;
     }
 
     /**
@@ -234,11 +242,11 @@ public final class Goals {
     }
 
     static String gbs(Row r) {
-        return String.format(java.util.Locale.ROOT, "%.2f GB/s", r.gigabytesPerSecond());
+        return String.format(Locale.ROOT, "%.2f GB/s", r.gigabytesPerSecond());
     }
 
     static String ratio(double r) {
-        return String.format(java.util.Locale.ROOT, "%.2fx", r);
+        return String.format(Locale.ROOT, "%.2fx", r);
     }
 
     static String bytes(long b) {
