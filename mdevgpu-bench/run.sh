@@ -28,16 +28,19 @@ fi
 
 out=mdevgpu-bench/target/bench
 mkdir -p "$out"
-cp="mdevgpu-bench/target/mdevgpu-bench-0.1.0-SNAPSHOT.jar:mdevgpu-bench/target/lib/*"
+cp="mdevgpu-bench/target/classes:mdevgpu-bench/target/lib/*"
 read -r -a settings <<< "${MDEVGPU_BENCH_JMH:--f 1 -wi 2 -w 1s -i 3 -r 1s}"
 jmh=("${settings[@]}" -prof gc -prof io.mdevgpu.bench.prof.WorkerAllocProfiler -rf json -rff "$out/results.json" "$@")
 
 if [[ $# -eq 0 ]]; then doc=${MDEVGPU_BENCH_DOC:-docs/benchmarks.md}; else doc=${MDEVGPU_BENCH_DOC:-$out/benchmarks.md}; fi
 mkdir -p "$(dirname "$doc")"
 
-# the forks get --enable-native-access from each benchmark's @Fork(jvmArgsAppend); this JVM only drives them
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# the forks get --enable-native-access from NativeBench's @Fork(jvmArgsAppend); this JVM only drives them
 "$java" -cp "$cp" org.openjdk.jmh.Main "${jmh[@]}" | tee "$out/jmh.log"
 
+load="load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+note=${MDEVGPU_BENCH_NOTE:+$MDEVGPU_BENCH_NOTE; }$load
 "$java" -cp "$cp" io.mdevgpu.bench.report.BenchReport "$out/results.json" "$doc" \
-    --command "mdevgpu-bench/run.sh${*:+ $*} (JMH: ${jmh[*]})" --note "${MDEVGPU_BENCH_NOTE:-}"
+    --command "mdevgpu-bench/run.sh${*:+ $*} (JMH: ${jmh[*]})" --note "$note"
 echo "report: $doc (JSON: $out/results.json)"
