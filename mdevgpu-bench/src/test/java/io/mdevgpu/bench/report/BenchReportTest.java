@@ -1,0 +1,241 @@
+package io.mdevgpu.bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.mdevgpu.bench.report.Goals.Status;
+import io.mdevgpu.bench.report.Goals.Verdict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+    private static final String PKG = "io.mdevgpu.bench.";
+    private static final RunInfo INFO = new RunInfo("2026-01-01T00:00Z", 2, "Test CPU", "Linux 6.1", "run.sh", "busy");
+
+    /** One JMH JSON result, shaped as JMH 1.37 writes it. */
+    private static String result(String benchmark, Map<String, String> params, double score, String error,
+            double workerBytes, double jvmBytes) {
+        String p = params.entrySet().stream().map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
+                .collect(Collectors.joining(","));
+        return """
+                {"jmhVersion":"1.37","benchmark":"%s","mode":"avgt","threads":1,"forks":1,"jvm":"/jdk/bin/java",
+                 "jvmArgs":["--enable-native-access=ALL-UNNAMED"],"jdkVersion":"25.0.1","vmName":"OpenJDK 64-Bit Server VM",
+                 "vmVersion":"25.0.1+8-LTS","warmupIterations":2,"warmupTime":"1 s","warmupBatchSize":1,
+                 "measurementIterations":3,"measurementTime":"1 s","measurementBatchSize":1,"params":{%s},
+                 "primaryMetric":{"score":%s,"scoreError":%s,"scoreConfidence":[0,0],"scoreUnit":"ns/op","rawData":[[1,2,3]]},
+                 "secondaryMetrics":{"gc.alloc.rate.norm":{"score":%s,"scoreError":"NaN","scoreUnit":"B/op"},
+                   "worker.alloc.norm":{"score":%s,"scoreError":"NaN","scoreUnit":"B/op"}}}
+                """.formatted(PKG + benchmark, p, score, error, jvmBytes, workerBytes);
+    }
+
+    private static String ioctl(String method, double score) {
+        return result("ioctl.IoctlBench." + method, Map.of(), score, "1.0", 0.01, 0.3);
+    }
+
+    /** A complete run where every measured goal is met, with round numbers to check against. */
+    private static List<String> goodRun() {
+        List<String> r = new ArrayList<>();
+        for (String c : List.of("fionread", "enotty")) {
+            r.add(ioctl(c + "Call_c", 110));
+            r.add(ioctl(c + "Call_jna", 170));
+            r.add(ioctl(c + "Call_mdevgpu", 112));
+            r.add(ioctl(c + "Loop_c", 100));
+            r.add(ioctl(c + "Loop_jna", 160));
+            r.add(ioctl(c + "Loop_mdevgpu", 104));
+        }
+        Map<String, String> big = Map.of("bytes", "67108864"), small = Map.of("bytes", "4096");
+        r.add(result("region.RegionCopyBench.copyOut_c", big, 10_000_000, "100000", 0.002, 5000));
+        r.add(result("region.RegionCopyBench.copyOut_mdevgpu", big, 9_000_000, "100000", 0.002, 4500));
+        r.add(result("region.RegionCopyBench.copyIn_c", big, 10_000_000, "100000", 0.002, 5000));
+        r.add(result("region.RegionCopyBench.copyIn_mdevgpu", big, 10_000_000, "100000", 0.002, 5000));
+        r.add(result("region.RegionReadBench.readLoop_c", small, 200, "2", 0.001, 0.1));
+        r.add(result("region.RegionReadBench.readLoop_mdevgpu", small, 150, "2", 0.001, 0.1));
+        r.add(result("region.RegionReadBench.readLoop_c", big, 8_000_000, "1000", 0.001, 4000));
+        r.add(result("region.RegionReadBench.readLoop_mdevgpu", big, 8_240_000, "1000", 0.001, 4100));
+        r.add(result("region.RegionMapBench.mapUnmap_c", Map.of(), 5000, "\"NaN\"", 0.0, 1.0));
+        r.add(result("region.RegionMapBench.mapUnmap_mdevgpu", Map.of(), 5100, "\"NaN\"", 0.0, 1.0));
+        return r;
+    }
+
+    private static JmhRun parse(List<String> results) {
+        return JmhRun.parse("[" + String.join(",", results) + "]", "test.json");
+    }
+
+    private static Verdict verdict(List<Verdict> verdicts, String goalStart) {
+        return verdicts.stream().filter(v -> v.goal().startsWith(goalStart)).findFirst()
+                .orElseThrow(() -> new AssertionError("no goal " + goalStart + " in " + verdicts));
+    }
+
+    @Test
+    void rowsAreSplitIntoBenchmarkCaseAndImplementation() {
+        JmhRun run = parse(goodRun());
+        Row first = run.rows().getFirst();
+        assertEquals("IoctlBench", first.benchmark());
+        assertEquals("fionreadCall", first.kase());
+        assertEquals("c", first.impl());
+        assertEquals(110, first.nsPerOp());
+        assertEquals(0.01, first.workerBytes());
+        assertEquals(0.3, first.jvmBytes());
+        Row map = run.rows().getLast();
+        assertTrue(Double.isNaN(map.error()), "JMH's \"NaN\" error string");
+        assertEquals("25.0.1", run.jdkVersion());
+        assertEquals(List.of("--enable-native-access=ALL-UNNAMED"), run.jvmArgs());
+        assertEquals("forks 1, warmup 2 x 1 s, measurement 3 x 1 s, threads 1", run.settings());
+    }
+
+    @Test
+    void tableShowsRatiosToTheCRowOfTheSameGroupAndThroughput() {
+        String doc = BenchReport.render(parse(goodRun()), INFO, "{{RUN}}\n{{RESULTS}}\n{{GOALS}}");
+        // 104 / 100 against the loop's C row, not against the call's 110
+        assertTrue(doc.contains("| fionreadLoop |  | mdevgpu | 104.0 | 1.00 | 0.010 | 0.300 |  | 1.04x |"), doc);
+        assertTrue(doc.contains("| fionreadLoop |  | **c** | 100.0 | 1.00 | 0.010 | 0.300 |  | 1.00x |"), doc);
+        assertTrue(doc.contains("| fionreadLoop |  | jna | 160.0 | 1.00 | 0.010 | 0.300 |  | 1.60x |"), doc);
+        // 64 MiB in 9 ms = 7.46 GB/s; the 4 KiB read row is compared with the 4 KiB C row only
+        assertTrue(doc.contains("| copyOut | 64 MiB | mdevgpu | 9,000,000 | 100,000 | 0.002 | 4,500 | 7.46 | 0.90x |"), doc);
+        assertTrue(doc.contains("| readLoop | 4 KiB | mdevgpu | 150.0 | 2.00 | 0.001 | 0.100 | 27.31 | 0.75x |"), doc);
+        assertTrue(doc.contains("| readLoop | 64 MiB | mdevgpu | 8,240,000 | 1,000 | 0.001 | 4,100 | 8.14 | 1.03x |"), doc);
+        assertTrue(doc.contains("| mapUnmap |  | mdevgpu | 5,100 | - |"), doc);
+        assertTrue(doc.contains("| machine | 2 CPUs (nproc), Test CPU, Linux 6.1 |"), doc);
+        assertTrue(doc.contains("**Conditions:** busy"), doc);
+    }
+
+    @Test
+    void aGoodRunMeetsEveryMeasuredGoalAndLeavesTheRestUnmeasured() {
+        List<Verdict> verdicts = Goals.judge(parse(goodRun()).rows());
+        assertEquals(Status.MET, verdict(verdicts, "ioctl round trip through the library vs the same loop").status());
+        assertEquals("FIONREAD 1.04x (104.0 ns vs 100.0 ns); ENOTTY 1.04x (104.0 ns vs 100.0 ns)",
+                verdict(verdicts, "ioctl round trip through the library vs the same loop").measured());
+        assertEquals(Status.MET, verdict(verdicts, "ioctl round trip through the library allocates").status());
+        assertEquals(Status.MET, verdict(verdicts, "ioctl round trip through the library vs JNA").status());
+        assertEquals(Status.MET, verdict(verdicts, "region bulk copy").status());
+        assertEquals(Status.MET, verdict(verdicts, "8-byte read loop").status());
+        assertEquals(Status.MET, verdict(verdicts, "region copy and read loop allocate").status());
+        for (String later : List.of("config-space", "a plan for 8 GPUs", "RM control")) {
+            assertEquals(Status.NOT_MEASURED, verdict(verdicts, later).status(), later);
+        }
+        // the decomposition: C call - C loop = 10 ns per downcall, library call - C call = 2 ns
+        String why = verdict(verdicts, "ioctl round trip through the library vs the same loop").why();
+        assertTrue(why.contains("one FFM downcall adds 10.00 ns"), why);
+        assertTrue(why.contains("the library's own call adds 2.00 ns"), why);
+    }
+
+    @Test
+    void slowOrAllocatingRowsMissTheirGoals() {
+        List<String> run = new ArrayList<>(goodRun());
+        run.replaceAll(r -> r.contains("fionreadLoop_mdevgpu") ? ioctl("fionreadLoop_mdevgpu", 120) : r);
+        run.replaceAll(r -> r.contains("enottyCall_mdevgpu")
+                ? result("ioctl.IoctlBench.enottyCall_mdevgpu", Map.of(), 112, "1.0", 24.0, 24.3) : r);
+        run.replaceAll(r -> r.contains("copyIn_mdevgpu")
+                ? result("region.RegionCopyBench.copyIn_mdevgpu", Map.of("bytes", "67108864"), 10_100_000, "10", 0.002, 5000)
+                : r);
+        List<Verdict> verdicts = Goals.judge(parse(run).rows());
+        Verdict vsC = verdict(verdicts, "ioctl round trip through the library vs the same loop");
+        assertEquals(Status.NOT_MET, vsC.status());
+        assertTrue(vsC.measured().startsWith("FIONREAD 1.20x"), vsC.measured());
+        // 160 / 120 = 1.33 < 1.4: over the 100 ns C loop JNA adds 60 ns, the library 20; 1.4x needs 0.4 * 120 + 20
+        Verdict vsJna = verdict(verdicts, "ioctl round trip through the library vs JNA");
+        assertEquals(Status.NOT_MET, vsJna.status());
+        assertTrue(vsJna.why().contains("FIONREAD: over the C loop's 100.0 ns, JNA adds 60.00 ns per call and the "
+                + "library 20.00 ns; 1.4x needs JNA to add at least 68.00 ns"), vsJna.why());
+        Verdict alloc = verdict(verdicts, "ioctl round trip through the library allocates");
+        assertEquals(Status.NOT_MET, alloc.status());
+        assertTrue(alloc.measured().contains("(enottyCall_mdevgpu: 24.00 B/op, harness floor 0.010"), alloc.measured());
+        Verdict copy = verdict(verdicts, "region bulk copy");
+        assertEquals(Status.NOT_MET, copy.status());
+        assertTrue(copy.why().contains("copyIn"), copy.why());
+    }
+
+    @Test
+    void allocationIsJudgedAboveTheHarnessFloorOfTheCRow() {
+        Map<String, String> big = Map.of("bytes", "67108864");
+        List<String> run = new ArrayList<>(goodRun());
+        // JMH's ~500 B per iteration over ~100 ops: the C row shows 4.5 B/op at 10 ms; the library at 8 ms has
+        // 125 ops per iteration, so its floor is 4.5 * 8 / 10 = 3.6 B/op
+        run.replaceAll(r -> r.contains("copyOut_c") ? result("region.RegionCopyBench.copyOut_c", big, 10_000_000,
+                "1", 4.5, 900) : r);
+        run.replaceAll(r -> r.contains("copyOut_mdevgpu") ? result("region.RegionCopyBench.copyOut_mdevgpu", big,
+                8_000_000, "1", 4.1, 750) : r);
+        Verdict quiet = verdict(Goals.judge(parse(run).rows()), "region copy and read loop allocate");
+        assertEquals(Status.MET, quiet.status());
+        assertTrue(quiet.measured().startsWith("net at most 0.500 B/op (copyOut_mdevgpu {bytes=67108864}: 4.100 B/op, "
+                + "harness floor 3.600"), quiet.measured());
+
+        // one 16-byte object per copy stands out above the floor
+        run.replaceAll(r -> r.contains("copyOut_mdevgpu") ? result("region.RegionCopyBench.copyOut_mdevgpu", big,
+                8_000_000, "1", 19.6, 770) : r);
+        Verdict allocating = verdict(Goals.judge(parse(run).rows()), "region copy and read loop allocate");
+        assertEquals(Status.NOT_MET, allocating.status());
+        assertTrue(allocating.why().contains("copyOut_mdevgpu"), allocating.why());
+    }
+
+    @Test
+    void aFilteredRunLeavesItsOtherGoalsUnmeasured() {
+        List<String> onlyIoctl = goodRun().stream().filter(r -> r.contains("IoctlBench")).toList();
+        List<Verdict> verdicts = Goals.judge(parse(onlyIoctl).rows());
+        assertEquals(Status.MET, verdict(verdicts, "ioctl round trip through the library vs the same loop").status());
+        Verdict copy = verdict(verdicts, "region bulk copy");
+        assertEquals(Status.NOT_MEASURED, copy.status());
+        assertTrue(copy.why().contains("RegionCopyBench.copyOut_{mdevgpu,c}"), copy.why());
+    }
+
+    @Test
+    void theShippedTemplateHasEverySlotAndTheTodoList() {
+        String doc = BenchReport.render(parse(goodRun()), INFO, BenchReport.template());
+        assertTrue(doc.startsWith("# Benchmarks"), doc);
+        assertTrue(!doc.contains("{{"), "a slot was left unfilled");
+        for (String todo : List.of("TODO(rm-codec)", "TODO(config-space)", "TODO(planning)", "TODO(vfio-region)")) {
+            assertTrue(doc.contains(todo), todo);
+        }
+    }
+
+    @Test
+    void badInputFailsNamingTheFileAndTheFix(@TempDir Path dir) throws Exception {
+        IllegalArgumentException notJson = assertThrows(IllegalArgumentException.class,
+                () -> JmhRun.parse("# Run complete", "r.json"));
+        assertTrue(notJson.getMessage().startsWith("r.json is not JSON"), notJson.getMessage());
+        assertTrue(notJson.getMessage().contains("-rf json"), notJson.getMessage());
+
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> JmhRun.parse("[]", "r.json"));
+        assertTrue(empty.getMessage().contains("no JMH results"), empty.getMessage());
+
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> JmhRun.parse("[{\"name\":\"x\"}]", "r.json"));
+        assertTrue(foreign.getMessage().contains("not JMH's JSON"), foreign.getMessage());
+
+        String throughput = ioctl("fionreadCall_c", 1).replace("\"ns/op\"", "\"ops/s\"");
+        IllegalArgumentException unit = assertThrows(IllegalArgumentException.class,
+                () -> JmhRun.parse("[" + throughput + "]", "r.json"));
+        assertTrue(unit.getMessage().contains("ops/s"), unit.getMessage());
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> JmhRun.read(dir.resolve("absent.json")));
+        assertTrue(missing.getMessage().contains("absent.json"), missing.getMessage());
+
+        IllegalArgumentException slot = assertThrows(IllegalArgumentException.class,
+                () -> BenchReport.render(parse(goodRun()), INFO, "{{RUN}} {{RESULTS}}"));
+        assertTrue(slot.getMessage().contains("{{GOALS}}"), slot.getMessage());
+
+        assertThrows(IllegalArgumentException.class, () -> BenchReport.run(new String[] {"a.json"}));
+        assertThrows(IllegalArgumentException.class, () -> BenchReport.run(new String[] {"a", "b", "--colour"}));
+        assertThrows(IllegalArgumentException.class, () -> BenchReport.run(new String[] {"a", "b", "--note"}));
+    }
+
+    @Test
+    void mainWritesTheReportFile(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("results.json"), md = dir.resolve("benchmarks.md");
+        Files.writeString(json, "[" + String.join(",", goodRun()) + "]");
+        BenchReport.run(new String[] {json.toString(), md.toString(), "--command", "run.sh -x", "--note", "quiet"});
+        String doc = Files.readString(md);
+        assertTrue(doc.contains("| command | `run.sh -x` |"), doc);
+        assertTrue(doc.contains("**Conditions:** quiet"), doc);
+        assertTrue(doc.contains("### RegionReadBench"), doc);
+    }
+}
