@@ -2,6 +2,7 @@
 module io.mdevgpu.cli {
     requires io.mdevgpu.core;
     requires info.picocli;
+    requires tools.jackson.databind;
 
     opens io.mdevgpu.cli to info.picocli;
 }
