@@ -6,4 +6,5 @@ module io.mdevgpu.kernel {
     requires transitive io.mdevgpu;
 
     exports io.mdevgpu.kernel.sys;
+    exports io.mdevgpu.kernel.abi.vfio;
 }
