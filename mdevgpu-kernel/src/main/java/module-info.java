@@ -7,4 +7,5 @@ module io.mdevgpu.kernel {
 
     exports io.mdevgpu.kernel.sys;
     exports io.mdevgpu.kernel.abi.vfio;
+    exports io.mdevgpu.kernel.vfio;
 }

@@ -30,6 +30,12 @@ public final class VfioConstants {
     public static final int VFIO_DEVICE_FLAGS_FSL_MC = 1 << 6;
     public static final int VFIO_DEVICE_FLAGS_CAPS = 1 << 7;
 
+    // device capability ids (s390 zPCI only)
+    public static final int VFIO_DEVICE_INFO_CAP_ZPCI_BASE = 1;
+    public static final int VFIO_DEVICE_INFO_CAP_ZPCI_GROUP = 2;
+    public static final int VFIO_DEVICE_INFO_CAP_ZPCI_UTIL = 3;
+    public static final int VFIO_DEVICE_INFO_CAP_ZPCI_PFIP = 4;
+
     // an mdev type's device_api attribute
     public static final String VFIO_DEVICE_API_PCI_STRING = "vfio-pci";
     public static final String VFIO_DEVICE_API_PLATFORM_STRING = "vfio-platform";
