@@ -109,16 +109,20 @@ final class FakeVfioKernel implements VfioKernel {
     }
 
     final List<String> calls = new ArrayList<>();
+    /** Off: no records, no failures, no allocation of the fake's own (for allocation tests). */
+    boolean recording = true;
     final Map<Integer, Group> groups = new HashMap<>();
     int apiVersion = VFIO_API_VERSION;
     boolean type1v2 = true;
     VfioKernel sysfs; // answers iommuGroupDevices; null: none
     private final Map<Integer, Node> fds = new HashMap<>();
+    private final Node[] byFd = new Node[1 << 16];
     private final Map<Integer, Integer> groupContainer = new HashMap<>();
     private final Map<Integer, Boolean> iommuSet = new HashMap<>();
     private final Map<String, Errno> failures = new LinkedHashMap<>();
     private final Arena arena = Arena.ofAuto();
     private final ErrnoCapture errno = new ErrnoCapture(arena);
+    private final MemorySegment one = arena.allocate(JAVA_LONG);
 
     Group group(int number) {
         return groups.computeIfAbsent(number, Group::new);
@@ -128,6 +132,16 @@ final class FakeVfioKernel implements VfioKernel {
     FakeVfioKernel failNext(String prefix, Errno errno) {
         failures.put(prefix, errno);
         return this;
+    }
+
+    /** By fd without boxing it (fds above 127 would allocate an Integer per call). */
+    private Node node(int fd) {
+        return fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+    }
+
+    private void put(int fd, Node n) {
+        fds.put(fd, n);
+        byFd[fd] = n;
     }
 
     int openFds() {
@@ -157,18 +171,18 @@ final class FakeVfioKernel implements VfioKernel {
     @Override
     public int open(ErrnoCapture e, String node) {
         String path = path(node);
-        int fail = record("open " + path);
+        int fail = !recording ? 0 : record("open " + path);
         if (fail < 0) return fail;
         if (node.equals(CONTAINER)) {
             int fd = standIn("fake-vfio-container", 0);
-            fds.put(fd, new Node(Kind.CONTAINER, path, null, null));
+            put(fd, new Node(Kind.CONTAINER, path, null, null));
             return fd;
         }
         Group g = groups.get(Integer.parseInt(node));
         if (g == null) return -Errno.ENOENT.number();
         if (fds.values().stream().anyMatch(n -> n.kind == Kind.GROUP && n.group == g)) return -Errno.EBUSY.number();
         int fd = standIn("fake-vfio-group-" + node, 0);
-        fds.put(fd, new Node(Kind.GROUP, path, g, null));
+        put(fd, new Node(Kind.GROUP, path, g, null));
         return fd;
     }
 
@@ -180,7 +194,8 @@ final class FakeVfioKernel implements VfioKernel {
     @Override
     public int close(ErrnoCapture e, int fd) {
         Node n = fds.remove(fd);
-        int fail = record("close " + (n == null ? "fd " + fd : n.target));
+        if (n != null) byFd[fd] = null;
+        int fail = !recording ? 0 : record("close " + (n == null ? "fd " + fd : n.target));
         if (n != null && n.kind == Kind.GROUP) groupContainer.remove(fd);
         if (n != null && n.kind == Kind.CONTAINER) iommuSet.remove(fd);
         if (n == null) return -Errno.EBADF.number();
@@ -190,9 +205,9 @@ final class FakeVfioKernel implements VfioKernel {
 
     @Override
     public int ioctl(ErrnoCapture e, int fd, long request, MemorySegment arg) {
-        Node n = fds.get(fd);
+        Node n = node(fd);
         if (n == null) return -Errno.EBADF.number();
-        int fail = record("ioctl " + n.target + " " + VfioIoctls.name(request));
+        int fail = !recording ? 0 : record("ioctl " + n.target + " " + VfioIoctls.name(request));
         if (fail < 0) return fail;
         return switch (n.kind) {
             case CONTAINER -> container(fd, (int) request, arg, 0);
@@ -203,9 +218,9 @@ final class FakeVfioKernel implements VfioKernel {
 
     @Override
     public int ioctl(ErrnoCapture e, int fd, long request, long value) {
-        Node n = fds.get(fd);
+        Node n = node(fd);
         if (n == null) return -Errno.EBADF.number();
-        int fail = record("ioctl " + n.target + " " + VfioIoctls.name(request) + " " + value);
+        int fail = !recording ? 0 : record("ioctl " + n.target + " " + VfioIoctls.name(request) + " " + value);
         if (fail < 0) return fail;
         return switch (n.kind) {
             case CONTAINER -> container(fd, (int) request, null, value);
@@ -253,7 +268,7 @@ final class FakeVfioKernel implements VfioKernel {
         }
         if (request == VFIO_GROUP_SET_CONTAINER) {
             int container = arg.get(JAVA_INT, 0);
-            Node c = fds.get(container);
+            Node c = node(container);
             if (c == null || c.kind != Kind.CONTAINER) return -Errno.EBADF.number();
             if (groupContainer.containsKey(fd)) return -Errno.EINVAL.number();
             if (!n.group.viable) return -Errno.EPERM.number();
@@ -271,7 +286,7 @@ final class FakeVfioKernel implements VfioKernel {
             } else {
                 dfd = Syscalls.open(errno, arena.allocateFrom(d.backing), Syscalls.O_RDWR | Syscalls.O_CLOEXEC, 0);
             }
-            fds.put(dfd, new Node(Kind.DEVICE, "device " + name, n.group, d));
+            put(dfd, new Node(Kind.DEVICE, "device " + name, n.group, d));
             return dfd;
         }
         return -Errno.ENOTTY.number();
@@ -300,6 +315,8 @@ final class FakeVfioKernel implements VfioKernel {
         long argsz = Integer.toUnsignedLong(vfio_region_info.argsz(arg));
         int index = vfio_region_info.index(arg);
         Region r = d.regions.stream().filter(x -> x.index == index).findFirst().orElse(null);
+        int numRegions = d.regions.stream().mapToInt(x -> x.index + 1).max().orElse(0);
+        if (r == null && index >= 0 && index < numRegions) r = new Region(index, 0, 0, 0); // unimplemented: size 0
         if (r == null) return -Errno.EINVAL.number();
         MemorySegment reply = arg.reinterpret(argsz);
         vfio_region_info.flags(reply, r.flags);
@@ -350,7 +367,7 @@ final class FakeVfioKernel implements VfioKernel {
 
     private int setIrqs(Device d, MemorySegment arg) {
         long argsz = Integer.toUnsignedLong(vfio_irq_set.argsz(arg));
-        MemorySegment set = arg.reinterpret(argsz);
+        MemorySegment set = arg.byteSize() >= argsz ? arg : arg.reinterpret(argsz); // no allocation when it fits
         int flags = vfio_irq_set.flags(set), index = vfio_irq_set.index(set);
         int start = vfio_irq_set.start(set), count = vfio_irq_set.count(set);
         if (index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
@@ -377,7 +394,7 @@ final class FakeVfioKernel implements VfioKernel {
     void fire(Device d, int index, int vector) {
         int[] bound = d.eventfds.get(index);
         if (bound == null || bound[vector] <= 0) return;
-        MemorySegment one = arena.allocateFrom(JAVA_LONG, 1L);
+        one.set(JAVA_LONG, 0, 1L);
         Syscalls.write(errno, bound[vector], one, 8);
     }
 
@@ -395,8 +412,8 @@ final class FakeVfioKernel implements VfioKernel {
 
     @Override
     public long mmap(ErrnoCapture e, int fd, long length, int prot, long offset) {
-        Node n = fds.get(fd);
-        int fail = record("mmap " + (n == null ? "fd " + fd : n.target) + " 0x" + Long.toHexString(offset));
+        Node n = node(fd);
+        int fail = !recording ? 0 : record("mmap " + (n == null ? "fd " + fd : n.target) + " 0x" + Long.toHexString(offset));
         if (fail < 0) return fail;
         long address = Syscalls.mmap(e, length, prot, Syscalls.MAP_SHARED, fd, offset);
         return address == Syscalls.MAP_FAILED ? -e.errno() : address;
@@ -404,7 +421,7 @@ final class FakeVfioKernel implements VfioKernel {
 
     @Override
     public int munmap(ErrnoCapture e, long address, long length) {
-        int fail = record("munmap 0x" + Long.toHexString(length));
+        int fail = !recording ? 0 : record("munmap 0x" + Long.toHexString(length));
         if (fail < 0) return fail;
         return Syscalls.munmap(e, address, length) < 0 ? -e.errno() : 0;
     }
