@@ -24,23 +24,19 @@ import io.mdevgpu.kernel.sys.ErrnoCapture;
  * An open VFIO container ({@code /dev/vfio/vfio}) with its type1 v2 IOMMU. Owns its groups: closing it closes
  * them (each closes its devices first, then leaves the container), then the container fd.
  */
-public final class VfioContainer implements AutoCloseable {
+public final class VfioContainer extends FdOwner {
     private static final Logger LOG = LoggerFactory.getLogger(VfioContainer.class);
 
     private final VfioKernel kernel;
-    private final Arena arena;
-    final KernelFd fd;
     private final MemorySegment iommuInfo;
     private final MemorySegment dmaMap;
     private final MemorySegment dmaUnmap;
     private final List<VfioGroup> groups = new ArrayList<>();
     private boolean iommuSet;
-    private boolean closed;
 
     private VfioContainer(VfioKernel kernel, Arena arena, KernelFd fd) {
+        super(arena, fd);
         this.kernel = kernel;
-        this.arena = arena;
-        this.fd = fd;
         this.iommuInfo = arena.allocate(vfio_iommu_type1_info.sizeof(), InfoReply.ALIGNMENT);
         this.dmaMap = vfio_iommu_type1_dma_map.allocate(arena);
         this.dmaUnmap = vfio_iommu_type1_dma_unmap.allocate(arena);
@@ -163,31 +159,23 @@ public final class VfioContainer implements AutoCloseable {
         return vfio_iommu_type1_dma_unmap.size(dmaUnmap);
     }
 
-    private void requireOpen() {
-        if (closed) throw new IllegalStateException(fd.target + " is closed");
-    }
-
-    public boolean isOpen() {
-        return !closed;
-    }
-
     /** Closes every group (devices first, then the group leaves the container), then the container fd. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        Closer closer = new Closer();
-        for (VfioGroup g : List.copyOf(groups).reversed()) {
-            closer.run(g::close);
-        }
-        closer.add(fd.close());
-        closer.run(arena::close);
-        LOG.debug("closed VFIO container {}", fd);
-        closer.finish();
+        release();
+    }
+
+    @Override
+    void beforeClose(Closer closer) {
+        for (VfioGroup g : List.copyOf(groups).reversed()) closer.run(g::close);
+    }
+
+    @Override
+    void afterClose() {
     }
 
     @Override
     public String toString() {
-        return "VfioContainer[" + fd + (closed ? ", closed" : ", groups " + groups.stream().map(VfioGroup::number).toList()) + "]";
+        return "VfioContainer[" + fd + (!isOpen() ? ", closed" : ", groups " + groups.stream().map(VfioGroup::number).toList()) + "]";
     }
 }

@@ -24,13 +24,11 @@ import io.mdevgpu.kernel.sys.ErrnoCapture;
  * <p>Region reads and writes allocate nothing: they go through a per-device preallocated buffer (or straight to
  * a mapping), with the device's preallocated errno capture. Not thread-safe.
  */
-public final class VfioDevice implements AutoCloseable {
+public final class VfioDevice extends FdOwner {
     private static final Logger LOG = LoggerFactory.getLogger(VfioDevice.class);
 
     private final VfioGroup group;
     private final String name;
-    private final Arena arena;
-    final KernelFd fd;
     /** pread/pwrite bounce buffer for 1-8 byte accesses. */
     final MemorySegment scratch;
     private final MemorySegment regionInfo;
@@ -39,13 +37,11 @@ public final class VfioDevice implements AutoCloseable {
     private final VfioRegion[] regions;
     private final List<VfioInterrupts> interrupts = new ArrayList<>();
     private boolean closesContainer;
-    private boolean closed;
 
     private VfioDevice(VfioGroup group, String name, Arena arena, KernelFd fd, VfioDeviceInfo info) {
+        super(arena, fd);
         this.group = group;
         this.name = name;
-        this.arena = arena;
-        this.fd = fd;
         this.info = info;
         this.scratch = arena.allocate(Long.BYTES, Long.BYTES);
         this.regionInfo = arena.allocate(vfio_region_info.sizeof(), InfoReply.ALIGNMENT);
@@ -179,41 +175,31 @@ public final class VfioDevice implements AutoCloseable {
         fd.ioctlOrThrow(VFIO_DEVICE_RESET, 0L, info.canReset() ? null : "the device does not advertise reset");
     }
 
-    void requireOpen() {
-        if (closed) throw new IllegalStateException(fd.target + " is closed");
-    }
-
-    public boolean isOpen() {
-        return !closed;
-    }
-
     /** Disables its interrupts, unmaps its mappings, closes the device fd; and its container, if it owns it. */
     @Override
     public void close() {
-        if (closed) return;
+        if (!isOpen()) return;
         Closer closer = new Closer();
-        closer.run(this::closeDeviceOnly);
+        closer.run(this::release);
         if (closesContainer) closer.run(group.container()::close);
         closer.finish();
     }
 
-    void closeDeviceOnly() {
-        if (closed) return;
-        Closer closer = new Closer(); // children first, while the fd is still open
+    @Override
+    void beforeClose(Closer closer) {
         for (VfioInterrupts i : List.copyOf(interrupts).reversed()) closer.run(i::close);
         for (VfioRegion r : regions) {
             if (r != null) closer.run(r::unmapAll);
         }
-        closed = true;
-        closer.add(fd.close());
-        closer.run(arena::close);
+    }
+
+    @Override
+    void afterClose() {
         group.closed(this);
-        LOG.debug("closed VFIO {}", fd);
-        closer.finish();
     }
 
     @Override
     public String toString() {
-        return "VfioDevice[" + name + " in " + group.path() + (closed ? ", closed" : ", " + info) + "]";
+        return "VfioDevice[" + name + " in " + group.path() + (!isOpen() ? ", closed" : ", " + info) + "]";
     }
 }

@@ -25,23 +25,19 @@ import io.mdevgpu.kernel.sys.ErrnoCapture;
  * closing it closes them, then takes the group out of the container ({@code VFIO_GROUP_UNSET_CONTAINER}), then
  * closes the group fd.
  */
-public final class VfioGroup implements AutoCloseable {
+public final class VfioGroup extends FdOwner {
     private static final Logger LOG = LoggerFactory.getLogger(VfioGroup.class);
     /** Device names are UUIDs (36), PCI addresses (12) or platform names; the kernel compares strings. */
     private static final int MAX_NAME = 255;
 
     private final VfioContainer container;
     private final int number;
-    private final Arena arena;
-    final KernelFd fd;
     private final List<VfioDevice> devices = new ArrayList<>();
-    private boolean closed;
 
     private VfioGroup(VfioContainer container, int number, Arena arena, KernelFd fd) {
+        super(arena, fd);
         this.container = container;
         this.number = number;
-        this.arena = arena;
-        this.fd = fd;
     }
 
     static VfioGroup open(VfioContainer container, int number) {
@@ -160,33 +156,25 @@ public final class VfioGroup implements AutoCloseable {
         return List.copyOf(devices);
     }
 
-    private void requireOpen() {
-        if (closed) throw new IllegalStateException(fd.target + " is closed");
-    }
-
-    public boolean isOpen() {
-        return !closed;
-    }
-
     /** Closes the devices, takes the group out of its container, closes the group fd. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        Closer closer = new Closer();
-        for (VfioDevice d : List.copyOf(devices).reversed()) {
-            closer.run(d::closeDeviceOnly);
-        }
+        release();
+    }
+
+    @Override
+    void beforeClose(Closer closer) {
+        for (VfioDevice d : List.copyOf(devices).reversed()) closer.run(d::release);
         closer.run(() -> fd.ioctlOrThrow(VFIO_GROUP_UNSET_CONTAINER, 0L, null));
-        closer.add(fd.close());
-        closer.run(arena::close);
+    }
+
+    @Override
+    void afterClose() {
         container.left(this);
-        LOG.debug("closed VFIO group {}", fd);
-        closer.finish();
     }
 
     @Override
     public String toString() {
-        return "VfioGroup[" + number + ", " + fd + (closed ? ", closed" : ", devices " + devices.stream().map(VfioDevice::name).toList()) + "]";
+        return "VfioGroup[" + number + ", " + fd + (!isOpen() ? ", closed" : ", devices " + devices.stream().map(VfioDevice::name).toList()) + "]";
     }
 }

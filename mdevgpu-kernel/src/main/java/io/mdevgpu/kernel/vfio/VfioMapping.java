@@ -6,6 +6,9 @@ import java.lang.foreign.MemorySegment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mdevgpu.Errno;
+import io.mdevgpu.kernel.sys.Syscalls;
+
 /**
  * A shared mapping of part of a {@link VfioRegion}: {@link #segment()} is the region's memory itself (a BAR, a
  * framebuffer; in the simulated kernel, a memfd). Owns one {@link Arena}: closing it invalidates the segment and
@@ -27,7 +30,7 @@ public final class VfioMapping implements AutoCloseable {
         this.size = size;
         this.address = address;
         this.arena = Arena.ofShared();
-        this.segment = MemorySegment.ofAddress(address).reinterpret(size, arena, unused -> unmap());
+        this.segment = Syscalls.segmentOf(address, size, arena, unused -> unmap());
         LOG.debug("mapped {}", this);
     }
 
@@ -35,7 +38,7 @@ public final class VfioMapping implements AutoCloseable {
         int r = region.munmap(address, size);
         if (r < 0) {
             // an arena cleanup cannot throw; nothing else to do with the address range but report it
-            LOG.warn("munmap of {} failed: {}", this, io.mdevgpu.Errno.of(-r));
+            LOG.warn("munmap of {} failed: {}", this, Errno.of(-r));
         }
     }
 

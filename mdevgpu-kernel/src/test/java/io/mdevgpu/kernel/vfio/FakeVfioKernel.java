@@ -115,6 +115,8 @@ final class FakeVfioKernel implements VfioKernel {
     int apiVersion = VFIO_API_VERSION;
     boolean type1v2 = true;
     VfioKernel sysfs; // answers iommuGroupDevices; null: none
+    /** Data goes through the real system calls on the stand-in fds. */
+    private final LinuxVfioKernel real = new LinuxVfioKernel();
     private final Map<Integer, Node> fds = new HashMap<>();
     private final Node[] byFd = new Node[1 << 16];
     private final Map<Integer, Integer> groupContainer = new HashMap<>();
@@ -414,16 +416,13 @@ final class FakeVfioKernel implements VfioKernel {
     public long mmap(ErrnoCapture e, int fd, long length, int prot, long offset) {
         Node n = node(fd);
         int fail = !recording ? 0 : record("mmap " + (n == null ? "fd " + fd : n.target) + " 0x" + Long.toHexString(offset));
-        if (fail < 0) return fail;
-        long address = Syscalls.mmap(e, length, prot, Syscalls.MAP_SHARED, fd, offset);
-        return address == Syscalls.MAP_FAILED ? -e.errno() : address;
+        return fail < 0 ? fail : real.mmap(e, fd, length, prot, offset);
     }
 
     @Override
     public int munmap(ErrnoCapture e, long address, long length) {
         int fail = !recording ? 0 : record("munmap 0x" + Long.toHexString(length));
-        if (fail < 0) return fail;
-        return Syscalls.munmap(e, address, length) < 0 ? -e.errno() : 0;
+        return fail < 0 ? fail : real.munmap(e, address, length);
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.UnsupportedOperationKernelException;
 import io.mdevgpu.kernel.abi.vfio.VfioIoctls;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LinuxVfioKernelTest {
     @TempDir
     Path root;
+
+    @AfterEach
+    void unlink() throws IOException {
+        Files.deleteIfExists(root.resolve("dev/vfio/vfio")); // a link out of the temp dir, which JUnit warns about
+    }
 
     private LinuxVfioKernel kernelWithContainerAt(Path target) throws IOException {
         Path dev = root.resolve("dev");
