@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.NoSuchDeviceException;
@@ -92,5 +93,30 @@ class LinuxVfioKernelTest {
                 new IommuGroupMember("0000:65:00.1", Optional.of("snd_hda_intel"))), kernel.iommuGroupDevices(34));
         assertEquals("[0000:66:00.0 (no driver)]", kernel.iommuGroupDevices(35).toString());
         assertEquals(List.of(), kernel.iommuGroupDevices(36));
+    }
+
+    @Test
+    void withoutNativeAccessOpeningNamesTheFlag() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NoNativeAccessProbe.class.getName())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("NativeAccessException: open /dev/vfio/vfio: native access is not enabled"), out);
+        assertTrue(out.contains("--enable-native-access=ALL-UNNAMED"), out);
+    }
+
+    /** Run in a JVM started without --enable-native-access. */
+    public static final class NoNativeAccessProbe {
+        public static void main(String[] args) {
+            try {
+                Vfio.linux().openContainer().close();
+                System.out.println("opened without native access");
+                System.exit(1);
+            } catch (io.mdevgpu.NativeAccessException e) {
+                System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
     }
 }
