@@ -402,14 +402,12 @@ final class FakeVfioKernel implements VfioKernel {
 
     @Override
     public long pread(ErrnoCapture e, int fd, MemorySegment buf, long count, long offset) {
-        long n = Syscalls.pread(e, fd, buf, count, offset);
-        return n < 0 ? -e.errno() : n;
+        return real.pread(e, fd, buf, count, offset);
     }
 
     @Override
     public long pwrite(ErrnoCapture e, int fd, MemorySegment buf, long count, long offset) {
-        long n = Syscalls.pwrite(e, fd, buf, count, offset);
-        return n < 0 ? -e.errno() : n;
+        return real.pwrite(e, fd, buf, count, offset);
     }
 
     @Override
