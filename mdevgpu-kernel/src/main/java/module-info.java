@@ -11,4 +11,6 @@ module io.mdevgpu.kernel {
     exports io.mdevgpu.kernel.pci;
     exports io.mdevgpu.kernel.mdev;
     exports io.mdevgpu.kernel.abi.pci;
+    exports io.mdevgpu.kernel.abi.vfio;
+    exports io.mdevgpu.kernel.vfio;
 }

@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.function.Consumer;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
@@ -197,6 +198,16 @@ public final class Syscalls {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /**
+     * The {@code size} bytes at {@code address} (an {@link #mmap} result) as a segment of {@code arena}; closing
+     * the arena invalidates the segment, then runs {@code cleanup} (the {@code munmap}). The one place that gives
+     * raw memory a size and a lifetime.
+     */
+    public static MemorySegment segmentOf(long address, long size, Arena arena, Consumer<MemorySegment> cleanup) {
+        requireNativeAccess("map");
+        return MemorySegment.ofAddress(address).reinterpret(size, arena, cleanup);
     }
 
     public static int eventfd(ErrnoCapture e, int initval, int flags) {

@@ -1,0 +1,271 @@
+package io.mdevgpu.kernel.vfio;
+
+import static io.mdevgpu.kernel.abi.vfio.VfioConstants.VFIO_PCI_CONFIG_REGION_INDEX;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import io.mdevgpu.Errno;
+import io.mdevgpu.KernelException;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.sys.Syscalls;
+
+/**
+ * One region of a {@link VfioDevice}: read and written at region offsets, through a live {@link VfioMapping}
+ * of that range when there is one, else with {@code pread}/{@code pwrite} on the device fd (the only way for
+ * regions without mmap support, such as mtty's). Values are in the CPU's byte order (little-endian, as PCI).
+ *
+ * <p>A view, not an owner: its mappings belong to it and are closed with the device. Accesses allocate nothing.
+ */
+public final class VfioRegion {
+    private static final VfioMapping[] NONE = {};
+
+    private final VfioDevice device;
+    private final VfioRegionInfo info;
+    /** Accesses are checked against this; the kernel's sample drivers report config space as 0xff bytes. */
+    private final long limit;
+    /** Copy-on-write, so accesses iterate without allocating. */
+    private VfioMapping[] mappings = NONE;
+
+    VfioRegion(VfioDevice device, VfioRegionInfo info) {
+        this.device = device;
+        this.info = info;
+        this.limit = info.index() == VFIO_PCI_CONFIG_REGION_INDEX && info.size() == 0xFF ? 0x100 : info.size();
+    }
+
+    public VfioRegionInfo info() {
+        return info;
+    }
+
+    public int index() {
+        return info.index();
+    }
+
+    public long size() {
+        return info.size();
+    }
+
+    public VfioDevice device() {
+        return device;
+    }
+
+    public byte read8(long offset) {
+        VfioMapping m = mapping(offset, 1);
+        return m != null ? m.segment.get(JAVA_BYTE, offset - m.regionOffset) : preadScratch(offset, 1).get(JAVA_BYTE, 0);
+    }
+
+    public short read16(long offset) {
+        VfioMapping m = mapping(offset, 2);
+        return m != null ? m.segment.get(JAVA_SHORT_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 2).get(JAVA_SHORT_UNALIGNED, 0);
+    }
+
+    public int read32(long offset) {
+        VfioMapping m = mapping(offset, 4);
+        return m != null ? m.segment.get(JAVA_INT_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 4).get(JAVA_INT_UNALIGNED, 0);
+    }
+
+    public long read64(long offset) {
+        VfioMapping m = mapping(offset, 8);
+        return m != null ? m.segment.get(JAVA_LONG_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 8).get(JAVA_LONG_UNALIGNED, 0);
+    }
+
+    public void write8(long offset, byte value) {
+        VfioMapping m = mapping(offset, 1);
+        if (m != null) {
+            m.segment.set(JAVA_BYTE, offset - m.regionOffset, value);
+        } else {
+            device.scratch.set(JAVA_BYTE, 0, value);
+            pwriteScratch(offset, 1);
+        }
+    }
+
+    public void write16(long offset, short value) {
+        VfioMapping m = mapping(offset, 2);
+        if (m != null) {
+            m.segment.set(JAVA_SHORT_UNALIGNED, offset - m.regionOffset, value);
+        } else {
+            device.scratch.set(JAVA_SHORT_UNALIGNED, 0, value);
+            pwriteScratch(offset, 2);
+        }
+    }
+
+    public void write32(long offset, int value) {
+        VfioMapping m = mapping(offset, 4);
+        if (m != null) {
+            m.segment.set(JAVA_INT_UNALIGNED, offset - m.regionOffset, value);
+        } else {
+            device.scratch.set(JAVA_INT_UNALIGNED, 0, value);
+            pwriteScratch(offset, 4);
+        }
+    }
+
+    public void write64(long offset, long value) {
+        VfioMapping m = mapping(offset, 8);
+        if (m != null) {
+            m.segment.set(JAVA_LONG_UNALIGNED, offset - m.regionOffset, value);
+        } else {
+            device.scratch.set(JAVA_LONG_UNALIGNED, 0, value);
+            pwriteScratch(offset, 8);
+        }
+    }
+
+    /** Fills {@code dst} from the region at {@code offset}. */
+    public void read(long offset, MemorySegment dst) {
+        VfioMapping m = mapping(offset, dst.byteSize());
+        if (m != null) {
+            MemorySegment.copy(m.segment, offset - m.regionOffset, dst, 0, dst.byteSize());
+        } else {
+            transfer(offset, dst, false);
+        }
+    }
+
+    /** Writes all of {@code src} to the region at {@code offset}. */
+    public void write(long offset, MemorySegment src) {
+        VfioMapping m = mapping(offset, src.byteSize());
+        if (m != null) {
+            MemorySegment.copy(src, 0, m.segment, offset - m.regionOffset, src.byteSize());
+        } else {
+            transfer(offset, src, true);
+        }
+    }
+
+    /** Maps the whole region; fails when it has no mmap support or only sparse areas (map those with {@link #mapAreas}). */
+    public VfioMapping map() {
+        return map(0, info.size());
+    }
+
+    /** Maps every area the region allows mapping: the whole region, or each sparse area. */
+    public List<VfioMapping> mapAreas() {
+        requireMappable();
+        List<VfioMapping> out = new ArrayList<>();
+        try {
+            for (VfioRegionInfo.Area a : info.mmapAreas()) out.add(map(a.offset(), a.size()));
+        } catch (RuntimeException e) {
+            for (VfioMapping m : out) {
+                try {
+                    m.close();
+                } catch (RuntimeException c) {
+                    e.addSuppressed(c);
+                }
+            }
+            throw e;
+        }
+        return out;
+    }
+
+    /**
+     * Maps {@code length} bytes at region offset {@code offset} (page-aligned, within one mmap area), shared,
+     * readable and writable as the region's flags allow. Accesses of this region in that range then go to the
+     * mapping, until it is closed.
+     */
+    public VfioMapping map(long offset, long length) {
+        device.requireOpen();
+        requireMappable();
+        if (length <= 0 || info.mmapAreas().stream().noneMatch(a -> a.contains(offset, length))) {
+            throw new ValidationException("mapping of " + what(), "0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
+                    "a non-empty range within one mmap area " + info.mmapAreas());
+        }
+        int prot = (info.readable() ? Syscalls.PROT_READ : 0) | (info.writable() ? Syscalls.PROT_WRITE : 0);
+        KernelFd fd = device.fd;
+        long address = fd.kernel.mmap(fd.errno, fd.fd, length, prot, info.offset() + offset);
+        if (address < 0) {
+            throw KernelException.of("mmap", what() + " at 0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
+                    Errno.of((int) -address), address == -Errno.EINVAL.number()
+                            ? "the driver refuses to map this range; read and write it through the region instead" : null);
+        }
+        VfioMapping mapping = new VfioMapping(this, offset, length, address);
+        VfioMapping[] grown = Arrays.copyOf(mappings, mappings.length + 1);
+        grown[mappings.length] = mapping;
+        mappings = grown;
+        return mapping;
+    }
+
+    private void requireMappable() {
+        if (!info.mappable()) {
+            throw new ValidationException("mapping of " + what(), info.toString(),
+                    "a region with mmap support; read and write this one through the region (pread/pwrite)");
+        }
+    }
+
+    /** The live mappings, oldest first. */
+    public List<VfioMapping> mappings() {
+        return List.of(mappings);
+    }
+
+    void unmapped(VfioMapping mapping) {
+        VfioMapping[] left = Arrays.stream(mappings).filter(m -> m != mapping).toArray(VfioMapping[]::new);
+        mappings = left.length == 0 ? NONE : left;
+    }
+
+    void unmapAll() {
+        Closer closer = new Closer();
+        for (VfioMapping m : mappings.clone()) closer.run(m::close);
+        closer.finish();
+    }
+
+    /** Munmap for a mapping's arena cleanup, with the device's capture (the device outlives its mappings). */
+    int munmap(long address, long length) {
+        KernelFd fd = device.fd;
+        return fd.kernel.munmap(fd.errno, address, length);
+    }
+
+    /** The live mapping that holds the whole access, or null; checks the access against the region. */
+    private VfioMapping mapping(long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, limit);
+        device.requireOpen();
+        VfioMapping[] live = mappings;
+        for (int i = 0; i < live.length; i++) {
+            if (live[i].covers(offset, length)) return live[i];
+        }
+        return null;
+    }
+
+    private MemorySegment preadScratch(long offset, int length) {
+        KernelFd fd = device.fd;
+        long n = fd.kernel.pread(fd.errno, fd.fd, device.scratch, length, info.offset() + offset);
+        if (n != length) throw transferFailure("pread", offset, length, n);
+        return device.scratch;
+    }
+
+    private void pwriteScratch(long offset, int length) {
+        KernelFd fd = device.fd;
+        long n = fd.kernel.pwrite(fd.errno, fd.fd, device.scratch, length, info.offset() + offset);
+        if (n != length) throw transferFailure("pwrite", offset, length, n);
+    }
+
+    /** Bulk pread/pwrite, continuing after partial transfers. */
+    private void transfer(long offset, MemorySegment buffer, boolean write) {
+        KernelFd fd = device.fd;
+        long done = 0;
+        long total = buffer.byteSize();
+        while (done < total) {
+            MemorySegment rest = buffer.asSlice(done);
+            long n = write ? fd.kernel.pwrite(fd.errno, fd.fd, rest, total - done, info.offset() + offset + done)
+                    : fd.kernel.pread(fd.errno, fd.fd, rest, total - done, info.offset() + offset + done);
+            if (n <= 0) throw transferFailure(write ? "pwrite" : "pread", offset + done, total - done, n);
+            done += n;
+        }
+    }
+
+    private KernelException transferFailure(String operation, long offset, long length, long result) {
+        String at = what() + " at 0x" + Long.toHexString(offset) + " (" + length + " bytes)";
+        if (result < 0) return KernelException.of(operation, at, Errno.of((int) -result), null);
+        return KernelException.of(operation, at, Errno.EIO, "the driver transferred " + result + " of " + length + " bytes");
+    }
+
+    private String what() {
+        return info.name() + " of " + device.fd.target;
+    }
+
+    @Override
+    public String toString() {
+        return info + (mappings.length == 0 ? "" : ", mapped " + Arrays.toString(mappings));
+    }
+}

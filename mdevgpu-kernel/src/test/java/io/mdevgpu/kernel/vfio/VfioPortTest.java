@@ -1,0 +1,368 @@
+package io.mdevgpu.kernel.vfio;
+
+import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.mdevgpu.DeviceBusyException;
+import io.mdevgpu.Errno;
+import io.mdevgpu.HostStateException;
+import io.mdevgpu.InvalidArgumentException;
+import io.mdevgpu.KernelException;
+import io.mdevgpu.NoSuchDeviceException;
+import io.mdevgpu.ValidationException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The port's open sequence, errors and close order, on {@link FakeVfioKernel}. */
+class VfioPortTest {
+    static final String UUID_A = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001";
+    static final String UUID_B = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1002";
+    private static final int RW = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+
+    private FakeVfioKernel kernel;
+    private Vfio vfio;
+
+    @BeforeEach
+    void mbochsLikeDevices() {
+        kernel = new FakeVfioKernel();
+        for (String uuid : List.of(UUID_A, UUID_B)) {
+            kernel.group(12).device(uuid)
+                    .region(0, RW | VFIO_REGION_INFO_FLAG_MMAP, 1 << 20, 0)
+                    .region(2, RW, 0x1000, 0x100000)
+                    .region(7, RW, 0xff, 0x101000)
+                    .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED, 1)
+                    .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, 2)
+                    .irq(0, 0);
+        }
+        kernel.group(13).device("0000:65:00.0").region(7, RW, 0x100, 0);
+        vfio = new Vfio(kernel);
+    }
+
+    static long openFds() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
+    void opensInTheKernelsOrder() {
+        try (VfioContainer c = vfio.openContainer()) {
+            VfioGroup g = c.openGroup(12);
+            VfioDevice d = g.openDevice(UUID_A);
+            assertEquals(List.of(
+                    "open /fake/dev/vfio/vfio",
+                    "ioctl /fake/dev/vfio/vfio VFIO_GET_API_VERSION 0",
+                    "ioctl /fake/dev/vfio/vfio VFIO_CHECK_EXTENSION 3",
+                    "open /fake/dev/vfio/12",
+                    "ioctl /fake/dev/vfio/12 VFIO_GROUP_GET_STATUS",
+                    "ioctl /fake/dev/vfio/12 VFIO_GROUP_SET_CONTAINER",
+                    "ioctl /fake/dev/vfio/vfio VFIO_SET_IOMMU 3",
+                    "ioctl /fake/dev/vfio/12 VFIO_GROUP_GET_DEVICE_FD",
+                    "ioctl device " + UUID_A + " VFIO_DEVICE_GET_INFO"), kernel.calls);
+            assertEquals(new VfioDeviceInfo(VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET, 8, 3, List.of()), d.info());
+            assertEquals(UUID_A, d.name());
+            assertSame(g, d.group());
+            assertEquals(List.of(d), g.devices());
+            assertEquals(List.of(g), c.groups());
+            assertEquals("VfioDevice[" + UUID_A + " in /fake/dev/vfio/12, vfio-pci, 8 regions, 3 IRQ indexes, reset]", d.toString());
+        }
+    }
+
+    @Test
+    void closesInTheKernelsOrder() {
+        VfioContainer c = vfio.openContainer();
+        VfioGroup g = c.openGroup(12);
+        VfioDevice a = g.openDevice(UUID_A);
+        VfioDevice b = g.openDevice(UUID_B);
+        VfioMapping m = a.region(0).map();
+        VfioInterrupts msi = b.enableInterrupts(VFIO_PCI_MSI_IRQ_INDEX, 2);
+        kernel.calls.clear();
+        c.close();
+        assertEquals(List.of(
+                "ioctl device " + UUID_B + " VFIO_DEVICE_SET_IRQS", // interrupts disabled before the device fd goes
+                "close device " + UUID_B,
+                "munmap 0x100000",
+                "close device " + UUID_A,
+                "ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER 0",
+                "close /fake/dev/vfio/12",
+                "close /fake/dev/vfio/vfio"), kernel.calls);
+        assertFalse(m.isOpen());
+        assertFalse(msi.isOpen());
+        assertFalse(a.isOpen() || b.isOpen() || g.isOpen() || c.isOpen());
+        assertEquals(0, kernel.openFds());
+        c.close(); // idempotent
+        assertEquals(7, kernel.calls.size());
+        assertThrows(IllegalStateException.class, () -> a.region(0));
+        assertThrows(IllegalStateException.class, () -> c.openGroup(12));
+    }
+
+    @Test
+    void closesEverythingEvenAfterFailures() throws IOException {
+        long before = openFds();
+        VfioContainer c = vfio.openContainer();
+        VfioGroup g = c.openGroup(12);
+        g.openDevice(UUID_A);
+        g.openDevice(UUID_B);
+        kernel.failNext("close device " + UUID_B, Errno.EIO)
+                .failNext("ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER", Errno.EBADF);
+        kernel.calls.clear();
+        KernelException e = assertThrows(KernelException.class, c::close);
+        assertEquals(Errno.EIO, e.errno());
+        assertEquals("close device " + UUID_B + " in /fake/dev/vfio/12: EIO (Input/output error)", e.getMessage());
+        assertEquals(1, e.getSuppressed().length);
+        assertTrue(e.getSuppressed()[0].getMessage().startsWith("VFIO_GROUP_UNSET_CONTAINER /fake/dev/vfio/12 (ioctl 0x3b69): EBADF"),
+                e.getSuppressed()[0].getMessage());
+        assertEquals(List.of(
+                "close device " + UUID_B + " -> EIO",
+                "close device " + UUID_A,
+                "ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER 0 -> EBADF",
+                "close /fake/dev/vfio/12",
+                "close /fake/dev/vfio/vfio"), kernel.calls);
+        assertEquals(0, kernel.openFds());
+        assertEquals(before, openFds());
+    }
+
+    @Test
+    void closingOneGroupKeepsTheContainerAndTheIommuIsSetAgainForTheNextFirstGroup() {
+        try (VfioContainer c = vfio.openContainer()) {
+            VfioGroup g12 = c.openGroup(12);
+            c.openGroup(13);
+            assertEquals(1, kernel.calls.stream().filter(s -> s.contains("VFIO_SET_IOMMU")).count(), "only the first group sets it");
+            g12.close();
+            assertEquals(1, c.groups().size());
+            c.groups().getFirst().close();
+            VfioGroup again = c.openGroup(12);
+            assertEquals(2, kernel.calls.stream().filter(s -> s.contains("VFIO_SET_IOMMU")).count(),
+                    "the kernel drops the IOMMU with the last group");
+            assertTrue(again.openDevice(UUID_A).isOpen());
+        }
+    }
+
+    @Test
+    void openDeviceOwnsTheChain() throws IOException {
+        long before = openFds();
+        VfioDevice d = vfio.openDevice(12, UUID_A);
+        assertEquals(3, kernel.openFds());
+        d.close();
+        assertEquals(0, kernel.openFds());
+        assertFalse(d.group().isOpen());
+        assertFalse(d.group().container().isOpen());
+        assertEquals(before, openFds());
+        // a failure half-way releases what was opened
+        assertThrows(NoSuchDeviceException.class, () -> vfio.openDevice(12, "00000000-0000-0000-0000-000000000000"));
+        assertEquals(0, kernel.openFds());
+    }
+
+    @Test
+    void aGroupOpenTwiceIsBusy() {
+        try (VfioContainer c = vfio.openContainer(); VfioContainer other = vfio.openContainer()) {
+            VfioGroup g = c.openGroup(12);
+            DeviceBusyException e = assertThrows(DeviceBusyException.class, () -> other.openGroup(12));
+            assertEquals(Errno.EBUSY, e.errno());
+            assertTrue(e.getMessage().startsWith("open VFIO group /fake/dev/vfio/12: EBUSY (Device or resource busy)."), e.getMessage());
+            assertTrue(e.fix().orElseThrow().contains("fuser -v /fake/dev/vfio/12"));
+            assertTrue(g.isOpen());
+            assertEquals(List.of(), other.groups());
+        }
+    }
+
+    @Test
+    void aGroupThatIsNotViableNamesItsDevices(@TempDir Path sys) throws IOException {
+        FakeSysfs.iommuGroup(sys, 12, "0000:65:00.0", "nvidia");
+        FakeSysfs.iommuGroup(sys, 12, "0000:65:00.1", "snd_hda_intel");
+        FakeSysfs.iommuGroup(sys, 12, "0000:65:00.2", null);
+        kernel.sysfs = new LinuxVfioKernel(sys.resolve("dev"), sys);
+        kernel.group(12).viable = false;
+        try (VfioContainer c = vfio.openContainer()) {
+            HostStateException e = assertThrows(HostStateException.class, () -> c.openGroup(12));
+            assertEquals("open VFIO group /fake/dev/vfio/12: the group is not viable (its devices: 0000:65:00.0 (driver nvidia),"
+                    + " 0000:65:00.1 (driver snd_hda_intel), 0000:65:00.2 (no driver)). every device of IOMMU group 12 must be"
+                    + " bound to a VFIO driver or to none: unbind the others (echo ADDRESS >"
+                    + " /sys/bus/pci/devices/ADDRESS/driver/unbind)", e.getMessage());
+            assertEquals(1, kernel.openFds(), "the group fd is closed again");
+            assertFalse(kernel.calls.stream().anyMatch(s -> s.contains("SET_CONTAINER")));
+        }
+    }
+
+    @Test
+    void aFailedIommuSetTakesTheGroupOutAgain() {
+        kernel.failNext("ioctl /fake/dev/vfio/vfio VFIO_SET_IOMMU", Errno.EINVAL);
+        try (VfioContainer c = vfio.openContainer()) {
+            kernel.calls.clear();
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> c.openGroup(12));
+            assertEquals("VFIO_SET_IOMMU /fake/dev/vfio/vfio (ioctl 0x3b66): EINVAL (Invalid argument)", e.getMessage());
+            assertEquals(List.of(
+                    "open /fake/dev/vfio/12",
+                    "ioctl /fake/dev/vfio/12 VFIO_GROUP_GET_STATUS",
+                    "ioctl /fake/dev/vfio/12 VFIO_GROUP_SET_CONTAINER",
+                    "ioctl /fake/dev/vfio/vfio VFIO_SET_IOMMU 3 -> EINVAL",
+                    "ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER 0",
+                    "close /fake/dev/vfio/12"), kernel.calls);
+            assertTrue(c.openGroup(12).isOpen(), "the container is still usable");
+        }
+    }
+
+    @Test
+    void containerChecksApiVersionAndType1v2() {
+        kernel.apiVersion = 1;
+        HostStateException v = assertThrows(HostStateException.class, vfio::openContainer);
+        assertEquals("open VFIO container /fake/dev/vfio/vfio: VFIO API version 1, mdevgpu speaks version 0."
+                + " use a kernel with VFIO API version 0", v.getMessage());
+        assertEquals(0, kernel.openFds());
+        kernel.apiVersion = 0;
+        kernel.type1v2 = false;
+        HostStateException t = assertThrows(HostStateException.class, vfio::openContainer);
+        assertTrue(t.getMessage().contains("the kernel offers no VFIO_TYPE1v2_IOMMU. load it: modprobe vfio_iommu_type1"));
+        assertEquals(0, kernel.openFds());
+        kernel.failNext("open /fake/dev/vfio/vfio", Errno.ENOENT);
+        NoSuchDeviceException n = assertThrows(NoSuchDeviceException.class, vfio::openContainer);
+        assertTrue(n.fix().orElseThrow().contains("modprobe vfio"));
+    }
+
+    @Test
+    void unknownGroupsAndDevicesAreNoSuchDevice() {
+        try (VfioContainer c = vfio.openContainer()) {
+            NoSuchDeviceException g = assertThrows(NoSuchDeviceException.class, () -> c.openGroup(99));
+            assertEquals(Errno.ENOENT, g.errno());
+            assertTrue(g.getMessage().startsWith("open VFIO group /fake/dev/vfio/99: ENOENT"));
+            VfioGroup group = c.openGroup(12);
+            NoSuchDeviceException d = assertThrows(NoSuchDeviceException.class,
+                    () -> group.openDevice("00000000-0000-0000-0000-000000000000"));
+            assertEquals(Errno.ENODEV, d.errno());
+            assertEquals("VFIO_GROUP_GET_DEVICE_FD /fake/dev/vfio/12 (ioctl 0x3b6a): ENODEV (No such device). IOMMU group 12"
+                    + " has no device 00000000-0000-0000-0000-000000000000 (mdev names are lower-case UUIDs)", d.getMessage());
+            assertEquals(List.of(), group.devices());
+        }
+    }
+
+    @Test
+    void badArgumentsAreValidationErrors() {
+        try (VfioContainer c = vfio.openContainer()) {
+            assertThrows(ValidationException.class, () -> c.openGroup(-1));
+            VfioGroup g = c.openGroup(12);
+            for (String bad : Arrays.asList(null, "", "has space", "nul\0inside", "x".repeat(256))) {
+                ValidationException e = assertThrows(ValidationException.class, () -> g.openDevice(bad), String.valueOf(bad));
+                assertEquals("VFIO device name", e.property());
+            }
+            VfioDevice d = g.openDevice(UUID_A);
+            ValidationException r = assertThrows(ValidationException.class, () -> d.region(8));
+            assertEquals("invalid VFIO region index \"8\": 0..7: device " + UUID_A + " has 8 regions", r.getMessage());
+            assertThrows(ValidationException.class, () -> d.region(-1));
+            assertThrows(ValidationException.class, () -> d.irqInfo(3));
+            assertThrows(ValidationException.class, () -> d.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 2));
+            assertThrows(ValidationException.class, () -> d.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 0));
+            ValidationException none = assertThrows(ValidationException.class, () -> d.enableInterrupts(2, 1));
+            assertTrue(none.getMessage().contains("none: MSI-X has no eventfd vectors"), none.getMessage());
+        }
+    }
+
+    @Test
+    void regionInfoIsReQueriedWithTheArgszTheKernelAsksFor() {
+        FakeVfioKernel.Region bar0 = kernel.group(12).device(UUID_A).region(0);
+        bar0.sparse = List.of(new VfioRegionInfo.Area(0, 0x1000), new VfioRegionInfo.Area(0x8000, 0x8000));
+        bar0.type = new VfioRegionInfo.Type(VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x10de, 1);
+        try (VfioDevice d = vfio.openDevice(12, UUID_A)) {
+            kernel.calls.clear();
+            VfioRegionInfo info = d.region(0).info();
+            assertEquals(2, kernel.calls.size(), "asked twice: " + kernel.calls);
+            assertTrue(kernel.calls.stream().allMatch(s -> s.endsWith("VFIO_DEVICE_GET_REGION_INFO")));
+            assertEquals(bar0.sparse, info.mmapAreas());
+            assertEquals(Optional.of(bar0.type), info.type());
+            assertSame(d.region(0), d.region(0), "asked once per region");
+            assertEquals(2, kernel.calls.size());
+        }
+    }
+
+    @Test
+    void aRunawayArgszIsATypedError() {
+        kernel.group(12).device(UUID_A).region(2).argszReply = given -> 0xFFFF_FFF0L;
+        kernel.group(12).device(UUID_A).region(7).argszReply = given -> given + 8;
+        try (VfioDevice d = vfio.openDevice(12, UUID_A)) {
+            KernelException huge = assertThrows(KernelException.class, () -> d.region(2));
+            assertEquals(Errno.EIO, huge.errno());
+            assertTrue(huge.getMessage().contains("(argsz 0xfffffff0 is beyond any VFIO reply (limit 0x10000))"), huge.getMessage());
+            kernel.calls.clear();
+            KernelException growing = assertThrows(KernelException.class, d::config);
+            assertTrue(growing.getMessage().contains("argsz still grew after 4 queries"), growing.getMessage());
+            assertEquals(4, kernel.calls.size());
+        }
+    }
+
+    @Test
+    void irqInfoAndInterruptsThroughEventfds() {
+        try (VfioDevice d = vfio.openDevice(12, UUID_A)) {
+            VfioIrqInfo intx = d.irqInfo(VFIO_PCI_INTX_IRQ_INDEX);
+            assertEquals("INTx count 1 [eventfd maskable automasked]", intx.toString());
+            assertEquals("MSI count 2 [eventfd noresize]", d.irqInfo(VFIO_PCI_MSI_IRQ_INDEX).toString());
+            FakeVfioKernel.Device fake = kernel.group(12).device(UUID_A);
+            try (VfioInterrupts msi = d.enableInterrupts(VFIO_PCI_MSI_IRQ_INDEX, 2)) {
+                assertEquals(2, msi.count());
+                assertArrayEquals(new int[] {msi.eventfd(0), msi.eventfd(1)}, fake.eventfds.get(VFIO_PCI_MSI_IRQ_INDEX));
+                assertFalse(msi.await(1, 0));
+                assertEquals(0, msi.take(1));
+                kernel.fire(fake, VFIO_PCI_MSI_IRQ_INDEX, 1);
+                kernel.fire(fake, VFIO_PCI_MSI_IRQ_INDEX, 1);
+                assertTrue(msi.await(1, 1000));
+                assertEquals(2, msi.take(1));
+                assertEquals(0, msi.take(0));
+                msi.trigger(0); // loopback through SET_IRQS
+                assertEquals(1, msi.take(0));
+                assertThrows(IndexOutOfBoundsException.class, () -> msi.trigger(2));
+            }
+            assertFalse(fake.eventfds.containsKey(VFIO_PCI_MSI_IRQ_INDEX), "disabled on close");
+            kernel.failNext("ioctl device " + UUID_A + " VFIO_DEVICE_SET_IRQS", Errno.EINVAL);
+            assertThrows(InvalidArgumentException.class, () -> d.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1));
+        }
+        assertEquals(0, kernel.openFds());
+    }
+
+    @Test
+    void resetAndIommu() {
+        try (VfioContainer c = vfio.openContainer()) {
+            VfioDevice d = c.openGroup(12).openDevice(UUID_A);
+            d.reset();
+            d.reset();
+            assertEquals(2, kernel.group(12).device(UUID_A).resets);
+            kernel.failNext("ioctl device " + UUID_A + " VFIO_DEVICE_RESET", Errno.ENOTTY);
+            assertThrows(KernelException.class, d::reset);
+            VfioIommuInfo info = c.iommuInfo();
+            assertEquals(0x40201000L, info.iovaPageSizes());
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment page = a.allocate(4096, 4096);
+                c.mapDma(page, 0x100000);
+                assertEquals(4096, c.unmapDma(0x100000, 4096));
+            }
+        }
+    }
+
+    @Test
+    void noFdLeaksOverManyCycles() throws IOException {
+        for (int i = 0; i < 5; i++) cycle(); // warm up class loading, logging, memfd names
+        long before = openFds();
+        for (int i = 0; i < 200; i++) cycle();
+        assertEquals(before, openFds());
+        assertEquals(0, kernel.openFds());
+    }
+
+    private void cycle() {
+        try (VfioDevice d = vfio.openDevice(12, UUID_A)) {
+            d.config().read32(0);
+            try (VfioMapping m = d.region(0).map()) {
+                m.segment().set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 1);
+            }
+            d.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1); // left for close to release
+        }
+        assertThrows(NoSuchDeviceException.class, () -> vfio.openDevice(12, "nope"));
+    }
+}
