@@ -9,6 +9,11 @@ import io.mdevgpu.HostStateException;
 import io.mdevgpu.Size;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
 
+import static io.mdevgpu.kernel.abi.pci.IoResource.IORESOURCE_IO;
+import static io.mdevgpu.kernel.abi.pci.IoResource.IORESOURCE_MEM;
+import static io.mdevgpu.kernel.abi.pci.IoResource.IORESOURCE_MEM_64;
+import static io.mdevgpu.kernel.abi.pci.IoResource.IORESOURCE_PREFETCH;
+
 /**
  * One line of a PCI device's sysfs {@code resource} file: the window the kernel assigned to a BAR (index
  * 0-5), the expansion ROM (6) or an SR-IOV VF BAR (7-12), as {@code start end flags} in hex. This is the one
@@ -17,14 +22,9 @@ import io.mdevgpu.kernel.sysfs.SysfsReader;
  * @param index the line number, 0-based: the kernel's resource index
  * @param start the first bus address
  * @param end   the last bus address (inclusive); {@code 0 0} means the resource is not there
- * @param flags the kernel's {@code IORESOURCE_*} flags
+ * @param flags the kernel's {@code IORESOURCE_*} flags ({@link io.mdevgpu.kernel.abi.pci.IoResource})
  */
 public record PciResource(int index, long start, long end, long flags) {
-    public static final long IORESOURCE_IO = 0x100;
-    public static final long IORESOURCE_MEM = 0x200;
-    public static final long IORESOURCE_PREFETCH = 0x2000;
-    public static final long IORESOURCE_MEM_64 = 0x100000;
-
     /** Resource index of the expansion ROM; 0-5 are the BARs, 7-12 the SR-IOV VF BARs. */
     public static final int ROM_INDEX = 6;
 
