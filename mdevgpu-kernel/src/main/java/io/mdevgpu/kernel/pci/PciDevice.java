@@ -47,13 +47,7 @@ public record PciDevice(PciAddress address, PciId id, int revision, int classCod
         if (numaNode < -1) {
             throw new ValidationException("numa node", Integer.toString(numaNode), "-1 (none) or a node number");
         }
-        resources = List.copyOf(resources);
-        for (int i = 0; i < resources.size(); i++) {
-            if (resources.get(i).index() != i) {
-                throw new ValidationException("pci resources", resources.get(i).toString(),
-                        "resource " + i + " must have index " + i + " (one per line of the resource file)");
-            }
-        }
+        resources = PciResource.inFileOrder(resources);
         if (config.length > CONFIG_SPACE_MAX) {
             throw new ValidationException("pci config space", config.length + " bytes", "at most 4096 bytes");
         }
@@ -103,12 +97,21 @@ public record PciDevice(PciAddress address, PciId id, int revision, int classCod
 
     /** lspci's words for the class: {@code 3D controller}, {@code VGA compatible controller}... */
     public String className() {
+        return className(classCode);
+    }
+
+    /**
+     * lspci's words for a 24-bit class code, for the display classes a GPU has: {@code 3D controller} (0x0302xx),
+     * {@code VGA compatible controller} (0x0300xx), {@code XGA compatible controller}; another display subclass is a
+     * {@code Display controller}, as lspci names a subclass it does not know by its base class; any other class,
+     * which mdevgpu does not name, a {@code PCI device}.
+     */
+    public static String className(int classCode) {
         return switch (classCode >>> 8) {
             case 0x0300 -> "VGA compatible controller";
             case 0x0301 -> "XGA compatible controller";
             case 0x0302 -> "3D controller";
-            case 0x0380 -> "Display controller";
-            default -> isDisplay() ? "Display controller" : "PCI device";
+            default -> classCode >>> 16 == DISPLAY_BASE_CLASS ? "Display controller" : "PCI device";
         };
     }
 
