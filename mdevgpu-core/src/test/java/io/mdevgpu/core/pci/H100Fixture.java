@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.mdevgpu.kernel.pci.PciResource;
+
 /**
  * The real H100 SXM5 80GB read from a live host: {@code shared/fixtures/h100-sxm5-80g/} beside the repository
  * (found through the {@code mdevgpu.repo} property that surefire sets), else {@code /work/shared}.
@@ -63,8 +65,9 @@ public final class H100Fixture {
         return Integer.decode(sysfs(name));
     }
 
-    public static ResourceFile resource() {
-        return ResourceFile.parse(sysfs("resource"));
+    /** The lines of the {@code resource} file, parsed by the kernel module's one parser. */
+    public static List<PciResource> resource() {
+        return PciResource.parse(sysfs("resource"), "h100 resource");
     }
 
     /** The config space parsed with its BAR sizes. */
