@@ -27,7 +27,7 @@ import java.util.List;
  * @param revision    PCI revision id
  * @param framebuffer the framebuffer instances are placed in, whole MiB
  * @param bar0        register window
- * @param bar1        framebuffer aperture, in which each instance's BAR1 window is placed
+ * @param bar1        framebuffer aperture; no guest's BAR1 window may be larger (each maps through it on demand)
  * @param bar3        the third window
  */
 public record GpuModel(String id, String name, PciId pciId, int classCode, int revision, Size framebuffer,
