@@ -11,6 +11,8 @@ import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
 import io.mdevgpu.ValidationException;
 
+import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_CFG_SPACE_EXP_SIZE;
+
 /**
  * A PCI function as sysfs shows it: what {@link PciDiscovery} reads, and what {@code SysfsTreeWriter}
  * writes for fake and simulated hosts. Immutable; {@link #config()} returns a copy.
@@ -30,8 +32,6 @@ public record PciDevice(PciAddress address, PciId id, int revision, int classCod
 
     /** The base class of display controllers. */
     public static final int DISPLAY_BASE_CLASS = 0x03;
-    /** The most configuration space a PCI Express function has. */
-    public static final int CONFIG_SPACE_MAX = 4096;
 
     public PciDevice {
         Objects.requireNonNull(address, "address");
@@ -48,8 +48,9 @@ public record PciDevice(PciAddress address, PciId id, int revision, int classCod
             throw new ValidationException("numa node", Integer.toString(numaNode), "-1 (none) or a node number");
         }
         resources = PciResource.inFileOrder(resources);
-        if (config.length > CONFIG_SPACE_MAX) {
-            throw new ValidationException("pci config space", config.length + " bytes", "at most 4096 bytes");
+        if (config.length > PCI_CFG_SPACE_EXP_SIZE) {
+            throw new ValidationException("pci config space", config.length + " bytes",
+                    "at most " + PCI_CFG_SPACE_EXP_SIZE + " bytes, a PCI Express function's whole space");
         }
         config = config.clone();
     }

@@ -17,6 +17,8 @@ import static io.mdevgpu.kernel.abi.pci.IoResource.IORESOURCE_MEM_64;
 import static io.mdevgpu.kernel.abi.pci.IoResource.IORESOURCE_PREFETCH;
 import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_BASE_ADDRESS_MEM_TYPE_1M;
 import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_BASE_ADDRESS_MEM_TYPE_MASK;
+import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_SRIOV_NUM_BARS;
+import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_STD_NUM_BARS;
 
 /**
  * One line of a PCI device's sysfs {@code resource} file: the window the kernel assigned to a BAR (index
@@ -32,8 +34,8 @@ import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_BASE_ADDRESS_MEM_TYPE_MASK;
 public record PciResource(int index, long start, long end, long flags) {
     private static final String THREE_NUMBERS = "three hex numbers with a 0x prefix: start end flags";
 
-    /** Resource index of the expansion ROM; 0-5 are the BARs, 7-12 the SR-IOV VF BARs. */
-    public static final int ROM_INDEX = 6;
+    /** Resource index of the expansion ROM (the kernel's {@code PCI_ROM_RESOURCE}): after the six BARs, before the VF BARs. */
+    public static final int ROM_INDEX = PCI_STD_NUM_BARS;
 
     public PciResource {
         if (index < 0) throw new IllegalArgumentException("resource index " + index + " < 0");
@@ -169,7 +171,7 @@ public record PciResource(int index, long start, long end, long flags) {
     public String label() {
         if (index < ROM_INDEX) return "BAR" + index;
         if (index == ROM_INDEX) return "ROM";
-        if (index <= ROM_INDEX + 6) return "VF BAR" + (index - ROM_INDEX - 1);
+        if (index <= ROM_INDEX + PCI_SRIOV_NUM_BARS) return "VF BAR" + (index - ROM_INDEX - 1);
         return "resource " + index;
     }
 
