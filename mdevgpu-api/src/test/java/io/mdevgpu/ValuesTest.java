@@ -30,6 +30,37 @@ class ValuesTest {
     }
 
     @Test
+    void barChecksItself() {
+        assertThrows(ValidationException.class, () -> new Bar(5, 0, Size.ZERO, true, true, false), "a 64-bit BAR5 has no upper half");
+        assertThrows(ValidationException.class, () -> new Bar(6, 0, Size.ZERO, false, false, false));
+        assertThrows(ValidationException.class, () -> new Bar(-1, 0, Size.ZERO, false, false, false));
+        assertThrows(ValidationException.class, () -> new Bar(0, 0, Size.bytes(128), false, true, true), "prefetchable I/O");
+        assertThrows(ValidationException.class, () -> new Bar(0, 0, Size.bytes(128), true, false, true), "64-bit I/O");
+        assertThrows(ValidationException.class, () -> new Bar(0, 0, Size.bytes(128), false, false, true, true), "below-1M I/O");
+        assertThrows(ValidationException.class, () -> new Bar(0, 0, Size.mib(1), true, false, false, true), "64-bit and below 1M");
+        assertThrows(ValidationException.class, () -> new Bar(0, 0, null, false, false, false));
+        ValidationException e = assertThrows(ValidationException.class, () -> new Bar(0, 0, Size.bytes(96), false, false, false));
+        assertTrue(e.getMessage().contains("power of two"), e.getMessage());
+    }
+
+    @Test
+    void barPrintsWhatItDecodes() {
+        Bar bar2 = new Bar(2, 0x1000_0000_0000L, Size.gib(128), true, true, false);
+        assertEquals("BAR2 128GiB 64-bit prefetchable @ 0x100000000000", bar2.toString());
+        assertFalse(bar2.below1M(), "the six-argument constructor is for BARs that are not below 1M");
+        assertEquals(2, bar2.registers());
+        assertTrue(bar2.isMemory() && bar2.sizeKnown());
+        Bar io = new Bar(5, 0x2000, Size.bytes(128), false, false, true);
+        assertEquals("BAR5 128B I/O @ 0x2000", io.toString());
+        assertEquals(1, io.registers());
+        assertFalse(io.isMemory());
+        assertEquals("BAR1 1MiB below-1M", new Bar(1, 0, Size.mib(1), false, false, false, true).toString());
+        Bar unsized = new Bar(0, 0xfb00_0000L, Size.ZERO, false, false, false);
+        assertFalse(unsized.sizeKnown());
+        assertEquals("BAR0 size unknown 32-bit @ 0xfb000000", unsized.toString());
+    }
+
+    @Test
     void pciAddressNormalisesToKernelForm() {
         assertEquals("0000:65:00.0", PciAddress.parse("65:00.0").toString());
         assertEquals("0001:af:1f.7", PciAddress.parse("0001:AF:1F.7").toString());

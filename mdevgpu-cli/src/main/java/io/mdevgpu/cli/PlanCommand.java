@@ -151,8 +151,7 @@ final class PlanCommand implements Callable<Integer> {
             List<Object> placements = new ArrayList<>();
             for (InstancePlacement p : fit.placements()) {
                 placements.add(Map.of("instance", p.instance(), "framebuffer_offset", p.framebufferOffset().bytes(),
-                        "framebuffer_size", p.framebufferSize().bytes(), "bar1_offset", p.bar1Offset().bytes(),
-                        "bar1_size", p.bar1Size().bytes()));
+                        "framebuffer_size", p.framebufferSize().bytes(), "bar1_size", p.bar1Size().bytes()));
             }
             o.put("placements", placements);
             o.put("reasons", fit.reasons());

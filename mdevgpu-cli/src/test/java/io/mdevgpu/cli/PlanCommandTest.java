@@ -58,6 +58,22 @@ class PlanCommandTest {
     }
 
     @Test
+    void theTuringProfileFitsTenInstancesOnAT4() {
+        // ten 256 MiB guest BAR1 windows on the T4's 256 MiB aperture: guests' BAR1 is not carved out of it
+        CliRun run = CliRun.of("plan", "-c", CliRun.repo("samples/config/open-vturing.toml").toString(), "--gpu", "t4", "--json");
+        assertEquals(Main.OK, run.exitCode(), run.out() + run.err());
+        JsonNode root = JsonMapper.builder().build().readTree(run.out());
+        assertTrue(root.get("fits").asBoolean());
+        for (JsonNode type : root.get("types")) {
+            assertEquals(10, type.get("instances_that_fit").asInt(), type.toString());
+            JsonNode last = type.get("placements").get(9);
+            assertEquals(256L << 20, last.get("bar1_size").asLong());
+            assertNull(last.get("bar1_offset"), "a guest's BAR1 has no place in the aperture");
+            assertEquals(9L * 1024 << 20, last.get("framebuffer_offset").asLong());
+        }
+    }
+
+    @Test
     void unknownModelAndBadOptionsExit2() {
         CliRun run = CliRun.of("plan", "-c", AMPERE, "--gpu", "gtx-480");
         assertEquals(Main.BAD_INPUT, run.exitCode());

@@ -1,14 +1,13 @@
 package io.mdevgpu.core.partition;
 
+import io.mdevgpu.Bar;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciId;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
-import io.mdevgpu.core.pci.Bar;
-import io.mdevgpu.core.pci.BarWindow;
 import io.mdevgpu.core.pci.GuestConfigSpace;
 import io.mdevgpu.core.pci.PciConfigSpace;
-import io.mdevgpu.core.pci.ResourceFile;
+import io.mdevgpu.kernel.pci.PciResource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,7 @@ import java.util.List;
  * @param revision    PCI revision id
  * @param framebuffer the framebuffer instances are placed in, whole MiB
  * @param bar0        register window
- * @param bar1        framebuffer aperture, in which each instance's BAR1 window is placed
+ * @param bar1        framebuffer aperture; no guest's BAR1 window may be larger (each maps through it on demand)
  * @param bar3        the third window
  */
 public record GpuModel(String id, String name, PciId pciId, int classCode, int revision, Size framebuffer,
@@ -57,25 +56,28 @@ public record GpuModel(String id, String name, PciId pciId, int classCode, int r
 
     /**
      * A GPU read from the host: its config space parsed with BAR sizes
-     * ({@link PciConfigSpace#parse(byte[], ResourceFile)}) and the framebuffer the driver reports.
+     * ({@link PciConfigSpace#parse(byte[], List)}) and the framebuffer the driver reports.
      *
      * @throws ValidationException when the space has fewer than three sized memory BARs
      */
     public static GpuModel of(String id, String name, PciConfigSpace space, Size framebuffer) {
         List<Size> windows = new ArrayList<>(3);
         for (Bar bar : space.bars()) {
-            if (bar.kind().isMemory() && bar.sizeKnown()) {
+            if (bar.isMemory() && bar.sizeKnown()) {
                 windows.add(bar.size());
             }
         }
         return fromMemoryWindows(id, name, space.pciId(), space.classCode(), space.revision(), framebuffer, windows);
     }
 
-    /** A GPU from sysfs attributes: identity, class and revision files, the {@code resource} file, the driver's framebuffer. */
+    /**
+     * A GPU from sysfs attributes: identity, class and revision files, the lines of the {@code resource} file
+     * ({@link PciResource#parse(String, String)}), the driver's framebuffer.
+     */
     public static GpuModel of(String id, String name, PciId pciId, int classCode, int revision, Size framebuffer,
-                              ResourceFile resource) {
+                              List<PciResource> resources) {
         List<Size> windows = new ArrayList<>(3);
-        for (BarWindow window : resource.memoryBars()) {
+        for (PciResource window : PciResource.memoryBars(resources)) {
             windows.add(window.size());
         }
         return fromMemoryWindows(id, name, pciId, classCode, revision, framebuffer, windows);

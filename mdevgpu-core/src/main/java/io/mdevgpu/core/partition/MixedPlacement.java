@@ -19,11 +19,10 @@ import java.util.Map;
  * @param requested       instances per type, in type-number order (types asked for 0 times left out)
  * @param placements      every instance, in framebuffer order; empty when the mix does not fit
  * @param framebufferUsed framebuffer the mix takes
- * @param bar1Used        BAR1 aperture the mix takes
  * @param reasons         why it does not fit, with the numbers
  */
 public record MixedPlacement(GpuModel gpu, DriverLimits limits, Map<MdevType, Integer> requested,
-                             List<InstancePlacement> placements, Size framebufferUsed, Size bar1Used, List<String> reasons) {
+                             List<InstancePlacement> placements, Size framebufferUsed, List<String> reasons) {
     public MixedPlacement {
         requested = Collections.unmodifiableMap(new LinkedHashMap<>(requested)); // keeps the number order
         placements = List.copyOf(placements);
@@ -51,7 +50,7 @@ public record MixedPlacement(GpuModel gpu, DriverLimits limits, Map<MdevType, In
         StringBuilder sb = new StringBuilder("MixedPlacement ").append(gpu.id()).append(": ");
         requested.forEach((type, n) -> sb.append(n).append(" x ").append(type.sysfsName()).append(", "));
         sb.append("framebuffer ").append(framebufferUsed.toMiB()).append(" of ").append(gpu.framebuffer().toMiB())
-                .append(" MiB, BAR1 ").append(bar1Used).append(" of ").append(gpu.bar1()).append(": ")
+                .append(" MiB: ")
                 .append(fits() ? "fits" : "does not fit");
         for (InstancePlacement p : placements) {
             sb.append("\n  ").append(p);

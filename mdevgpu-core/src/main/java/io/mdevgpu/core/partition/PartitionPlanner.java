@@ -18,21 +18,23 @@ import java.util.Objects;
  * allocation beyond the result unless something does not fit.
  *
  * <p>The model. Each instance takes a framebuffer slot of guest framebuffer plus the host's reservation,
- * rounded up to {@link #FRAMEBUFFER_ALIGNMENT}, and a BAR1 window of the type's BAR1 length rounded up to a
- * power of two (what the guest's BAR1 decodes), aligned to its size, inside the GPU's BAR1 aperture; slots
- * and windows never overlap. A type is limited by its advertised {@code maxInstances}, the driver's per-GPU
- * instance limit, the framebuffer and the aperture. The driver refuses a type outright beyond its per-GPU type
- * limit, with a number given twice, or with a name or class longer than its string buffer.
+ * rounded up to {@link #FRAMEBUFFER_ALIGNMENT}; slots never overlap. A type is limited by its advertised
+ * {@code maxInstances}, the driver's per-GPU instance limit and the framebuffer. The driver refuses a type
+ * outright beyond its per-GPU type limit, with a number given twice, or with a name or class longer than its
+ * string buffer.
+ *
+ * <p>BAR1. A guest's BAR1 is the type's BAR1 length rounded up to a power of two (what the guest's BAR1
+ * decodes, {@link GuestConfigSpace#bar1Size}). It is not a slice of the GPU's physical BAR1 aperture: the host
+ * maps framebuffer into it on demand through the aperture, which is how NVIDIA's own types run sixteen 256 MiB
+ * BAR1 windows on a T4 whose aperture is 256 MiB. So BAR1 does not limit the instance count; the one rule is
+ * that a single guest window may not be larger than the physical aperture ({@link CapacityLimit#BAR1}: then no
+ * instance of the type fits). Placements therefore carry each instance's window size but no aperture offset.
  *
  * <p>Two questions. {@link #plan} evaluates each type on its own, as NVIDIA's types are alternatives sharing the
  * GPU ({@code available_instances} of every type drops when an instance of any is created); a plan fits when
  * every type's advertised instances fit. {@link #placeMixed} asks whether a concrete mix of instances of several
- * types fits at the same time and places it largest first: framebuffer slots by size, then BAR1 windows by size,
- * which keeps every power-of-two window naturally aligned with no gaps.
- *
- * <p>Known simplification: NVIDIA's driver does not necessarily back guest BAR1 windows one-to-one in the
- * physical aperture (its own T4 types advertise 16 instances with 256 MiB BAR1 on a 256 MiB aperture); this
- * planner does, so on GPUs with a small aperture it admits fewer instances than such a driver would.
+ * types fits at the same time and places its framebuffer slots largest first, which keeps every slot aligned
+ * with no gaps.
  */
 public final class PartitionPlanner {
     /** Framebuffer slots start on 2 MiB boundaries: the GPU's large page, in which the driver maps vGPU memory. */
@@ -104,16 +106,11 @@ public final class PartitionPlanner {
                     limit = CapacityLimit.FRAMEBUFFER;
                 }
             }
-            long byBar1 = gpu.bar1().bytes() / window.bytes();
-            if (byBar1 < advertised) {
-                reasons = add(reasons, byBar1 == 0
-                        ? "type " + type.sysfsName() + " needs a " + bar1Window(type, window) + " per instance but the GPU's BAR1 aperture is "
-                        + gpu.bar1()
-                        : "type " + type.sysfsName() + " advertises " + advertised + " instances but only " + byBar1
-                        + (byBar1 == 1 ? " fits" : " fit") + " in BAR1: " + advertised + " x a " + bar1Window(type, window) + " = "
-                        + window.times(advertised) + ", and the GPU's BAR1 aperture is " + gpu.bar1());
-                if (byBar1 < capacity) {
-                    capacity = (int) byBar1;
+            String bar1Overflow = bar1Overflow(gpu, type, window);
+            if (bar1Overflow != null) {
+                reasons = add(reasons, bar1Overflow);
+                if (capacity > 0) {
+                    capacity = 0;
                     limit = CapacityLimit.BAR1;
                 }
             }
@@ -147,9 +144,7 @@ public final class PartitionPlanner {
         List<String> reasons = new ArrayList<>();
         long total = 0;
         long framebuffer = 0;
-        long bar1 = 0;
         StringBuilder framebufferSum = new StringBuilder();
-        StringBuilder bar1Sum = new StringBuilder();
         for (int i = 0; i < types.size(); i++) {
             MdevType type = types.get(i);
             int count = counts.get(type);
@@ -161,13 +156,14 @@ public final class PartitionPlanner {
             if (count > type.maxInstances()) {
                 reasons.add(count + " instances of " + type.sysfsName() + " requested but the type advertises at most " + type.maxInstances());
             }
+            String bar1Overflow = bar1Overflow(gpu, type, GuestConfigSpace.bar1Size(type));
+            if (bar1Overflow != null) {
+                reasons.add(bar1Overflow);
+            }
             long slot = slotBytes(type);
-            long window = GuestConfigSpace.bar1Size(type).bytes();
             total += count;
             framebuffer = saturatingAdd(framebuffer, saturatingMultiply(slot, count));
-            bar1 = saturatingAdd(bar1, saturatingMultiply(window, count));
             framebufferSum.append(i == 0 ? "" : " + ").append(count).append(" x ").append(slot / MIB).append(" MiB for ").append(type.sysfsName());
-            bar1Sum.append(i == 0 ? "" : " + ").append(count).append(" x ").append(Size.bytes(window)).append(" for ").append(type.sysfsName());
         }
         if (total > limits.maxInstancesPerGpu()) {
             reasons.add(total + " instances requested but the driver allows at most " + limits.maxInstancesPerGpu() + " per GPU");
@@ -176,43 +172,34 @@ public final class PartitionPlanner {
             reasons.add("the mix needs " + mib(framebuffer) + " of framebuffer (" + framebufferSum + ") but the GPU has "
                     + mib(gpu.framebuffer().bytes()) + " usable");
         }
-        if (bar1 > gpu.bar1().bytes()) {
-            reasons.add("the mix needs " + Size.bytes(bar1) + " of BAR1 windows (" + bar1Sum + ") but the GPU's BAR1 aperture is " + gpu.bar1());
-        }
         List<InstancePlacement> placements = reasons.isEmpty() ? place(types, counts) : List.of();
-        return new MixedPlacement(gpu, limits, requested, placements, Size.bytes(framebuffer), Size.bytes(bar1), reasons);
+        return new MixedPlacement(gpu, limits, requested, placements, Size.bytes(framebuffer), reasons);
     }
 
-    /** Largest first: framebuffer slots in descending size, BAR1 windows in descending (power-of-two) size. */
+    /** Framebuffer slots largest first, back to back from 0; each instance with its guest's BAR1 window size. */
     private static List<InstancePlacement> place(List<MdevType> types, Map<MdevType, Integer> counts) {
-        int n = types.size();
-        long[] framebufferStart = new long[n];
-        long[] bar1Start = new long[n];
         List<MdevType> bySlot = new ArrayList<>(types);
         bySlot.sort(Comparator.comparingLong(PartitionPlanner::slotBytes).reversed());
+        List<InstancePlacement> placements = new ArrayList<>();
         long offset = 0;
         for (MdevType type : bySlot) {
-            framebufferStart[types.indexOf(type)] = offset;
-            offset += slotBytes(type) * counts.get(type);
-        }
-        List<MdevType> byWindow = new ArrayList<>(types);
-        byWindow.sort(Comparator.comparingLong((MdevType t) -> GuestConfigSpace.bar1Size(t).bytes()).reversed());
-        offset = 0;
-        for (MdevType type : byWindow) {
-            bar1Start[types.indexOf(type)] = offset;
-            offset += GuestConfigSpace.bar1Size(type).bytes() * counts.get(type);
-        }
-        List<InstancePlacement> placements = new ArrayList<>();
-        for (MdevType type : bySlot) {
-            int t = types.indexOf(type);
             long slot = slotBytes(type);
-            long window = GuestConfigSpace.bar1Size(type).bytes();
+            Size window = GuestConfigSpace.bar1Size(type);
             for (int i = 0; i < counts.get(type); i++) {
-                placements.add(new InstancePlacement(type, i, Size.bytes(framebufferStart[t] + i * slot), Size.bytes(slot),
-                        Size.bytes(bar1Start[t] + i * window), Size.bytes(window)));
+                placements.add(new InstancePlacement(type, i, Size.bytes(offset), Size.bytes(slot), window));
+                offset += slot;
             }
         }
         return placements;
+    }
+
+    /** Why a guest of {@code type}, whose BAR1 decodes {@code window}, cannot run on {@code gpu}; null when it can. */
+    private static String bar1Overflow(GpuModel gpu, MdevType type, Size window) {
+        if (!window.isLargerThan(gpu.bar1())) {
+            return null;
+        }
+        return "type " + type.sysfsName() + " gives its guests a " + bar1Window(type, window) + " but the GPU's BAR1 aperture is "
+                + gpu.bar1() + "; a guest's BAR1 cannot be larger than the aperture it is mapped through";
     }
 
     /** Why the driver would not register {@code types.get(index)} at all; null when it would. */

@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>BAR1 per instance follows the same profile: 2 GiB for the whole GPU, 1 GiB for a fraction, never more than
  * the largest power of two that fits n times in the GPU's aperture (so a 256 MiB aperture split in 4 gives
- * 64 MiB windows).
+ * 64 MiB windows). That last bound is stricter than the {@link PartitionPlanner} needs, which only requires each
+ * window to be no larger than the aperture (guests' BAR1 is mapped through it on demand, not carved out of it).
  */
 public final class ProfileGenerator {
     /** The fixed part of each instance's reservation. */

@@ -16,7 +16,8 @@ import java.util.Locale;
  * @param capacity        how many instances of it fit at once
  * @param limitedBy       what bounds {@code capacity}
  * @param framebufferSlot framebuffer per instance: guest framebuffer plus reservation, aligned
- * @param bar1Window      BAR1 window per instance: the type's BAR1 length rounded up to a power of two
+ * @param bar1Window      each guest's BAR1: the type's BAR1 length rounded up to a power of two; at most the
+ *                        GPU's BAR1 aperture, and not taken from it per instance
  * @param guestPciId      the identity a guest of this type sees on this GPU
  * @param reasons         why the type does not fit as advertised, with the numbers; empty when it does
  */
@@ -31,11 +32,11 @@ public record TypeFit(MdevType type, int capacity, CapacityLimit limitedBy, Size
         return reasons.isEmpty();
     }
 
-    /** Where each of the {@code capacity} instances sits when only this type is on the GPU: back to back from 0. */
+    /** Where each of the {@code capacity} instances sits when only this type is on the GPU: slots back to back from 0. */
     public List<InstancePlacement> placements() {
         List<InstancePlacement> placements = new ArrayList<>(capacity);
         for (int i = 0; i < capacity; i++) {
-            placements.add(new InstancePlacement(type, i, framebufferSlot.times(i), framebufferSlot, bar1Window.times(i), bar1Window));
+            placements.add(new InstancePlacement(type, i, framebufferSlot.times(i), framebufferSlot, bar1Window));
         }
         return List.copyOf(placements);
     }

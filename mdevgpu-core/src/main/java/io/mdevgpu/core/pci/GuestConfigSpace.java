@@ -4,6 +4,7 @@ import io.mdevgpu.MdevType;
 import io.mdevgpu.PciId;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.pci.PciDevice;
 
 import static io.mdevgpu.kernel.abi.pci.PciRegs.*;
 
@@ -250,7 +251,7 @@ public final class GuestConfigSpace {
     public String toString() {
         return String.format("GuestConfigSpace[%s rev %02x %s, BAR0 %s, BAR1 %s (64-bit, prefetchable), BAR3 %s (64-bit, prefetchable), "
                         + "caps PM@%x MSI@%x Express@%x, command 0x%04x]",
-                pciId, initial[PCI_REVISION_ID] & 0xff, PciConfigSpace.className(classCode), BAR0_SIZE, bar1Size, BAR3_SIZE,
+                pciId, initial[PCI_REVISION_ID] & 0xff, PciDevice.className(classCode), BAR0_SIZE, bar1Size, BAR3_SIZE,
                 PM_OFFSET, MSI_OFFSET, EXP_OFFSET, read(PCI_COMMAND, 2));
     }
 }

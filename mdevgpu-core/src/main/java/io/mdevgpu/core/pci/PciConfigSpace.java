@@ -1,8 +1,11 @@
 package io.mdevgpu.core.pci;
 
+import io.mdevgpu.Bar;
 import io.mdevgpu.PciId;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.pci.PciResource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,13 +16,15 @@ import java.util.Optional;
 import static io.mdevgpu.kernel.abi.pci.PciRegs.*;
 
 /**
- * A parsed type-0 (endpoint) PCI configuration space: the header fields, the BARs with their kinds and (when
- * known) sizes, the capability list and the extended capability list. Immutable; it keeps a copy of the bytes.
+ * A parsed type-0 (endpoint) PCI configuration space: the header fields, the BARs ({@link Bar}: what each
+ * decodes and, when known, its size), the capability list and the extended capability list. Immutable; it
+ * keeps a copy of the bytes.
  *
  * <p>Three ways in: {@link #parse(byte[])} takes a raw dump (sysfs {@code config}, 256 or 4096 bytes) and
- * knows only the BARs' base addresses; {@link #parse(byte[], ResourceFile)} adds the sizes from the device's
- * sysfs {@code resource} file; {@link #probe(GuestConfigSpace)} sizes the BARs of an emulated space by the
- * sizing protocol (write all-ones, read back the mask, restore).
+ * knows only the BARs' base addresses; {@link #parse(byte[], List)} adds the sizes from the device's sysfs
+ * {@code resource} file as the kernel module parses it ({@link PciResource#parse(String, String)});
+ * {@link #probe(GuestConfigSpace)} sizes the BARs of an emulated space by the sizing protocol (write all-ones,
+ * read back the mask, restore).
  *
  * <p>Capability walks stop at a next pointer of 0 (standard list) or a header of 0 or all-ones (extended list)
  * and refuse a loop or a pointer into the header, as Linux does; they raise an error rather than guess.
@@ -50,21 +55,27 @@ public final class PciConfigSpace {
     }
 
     /**
-     * Parses a dump and takes each BAR's size from the device's sysfs {@code resource} file.
+     * Parses a dump and takes each BAR's size from the lines of the device's sysfs {@code resource} file.
      *
-     * @throws ValidationException as {@link #parse(byte[])}, and when the resource file disagrees with the
-     *                             registers (I/O against memory, 32 against 64 bits, a window where the upper half
-     *                             of a 64-bit BAR sits, a size that is not a power of two)
+     * @param resources every line of the file in order, as {@link PciResource#parse(String, String)} returns them
+     * @throws ValidationException as {@link #parse(byte[])}, and when the lines are fewer than six or out of order,
+     *                             or disagree with the registers (I/O against memory, 32 against 64 bits, a window
+     *                             where the upper half of a 64-bit BAR sits, a size that is not a power of two)
      */
-    public static PciConfigSpace parse(byte[] config, ResourceFile resource) {
-        Objects.requireNonNull(resource, "resource");
+    public static PciConfigSpace parse(byte[] config, List<PciResource> resources) {
+        Objects.requireNonNull(resources, "resources");
+        List<PciResource> lines = PciResource.inFileOrder(resources);
+        if (lines.size() < PCI_STD_NUM_BARS) {
+            throw new ValidationException("resource file", lines.size() + " lines",
+                    "a PCI device's resource file has a line for each of the " + PCI_STD_NUM_BARS + " BARs and more");
+        }
         byte[] copy = checked(config);
         long[] sizes = new long[PCI_STD_NUM_BARS];
         for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
-            sizes[i] = resource.windows().get(i).size().bytes();
+            sizes[i] = lines.get(i).size().bytes();
         }
         PciConfigSpace space = new PciConfigSpace(copy, sizes);
-        space.checkAgainst(resource);
+        space.checkAgainst(lines);
         return space;
     }
 
@@ -81,18 +92,19 @@ public final class PciConfigSpace {
             if (low == 0) {
                 continue;
             }
-            BarKind kind = BarKind.of(low, i);
+            boolean io = declaresIo(low);
+            boolean is64Bit = !io && memoryType(low, i) == PCI_BASE_ADDRESS_MEM_TYPE_64;
             long mask;
-            if (kind == BarKind.IO) {
+            if (io) {
                 mask = Integer.toUnsignedLong(low) & PCI_BASE_ADDRESS_IO_MASK & 0xffff_ffffL;
-            } else if (kind == BarKind.MEMORY_64 && i + 1 < PCI_STD_NUM_BARS) {
+            } else if (is64Bit && i + 1 < PCI_STD_NUM_BARS) {
                 mask = (Integer.toUnsignedLong(sizeMask(space, register + 4)) << 32)
                         | (Integer.toUnsignedLong(low) & PCI_BASE_ADDRESS_MEM_MASK);
             } else {
                 mask = Integer.toUnsignedLong(low) & PCI_BASE_ADDRESS_MEM_MASK & 0xffff_ffffL;
             }
             sizes[i] = Long.lowestOneBit(mask);
-            i += kind.registers() - 1;
+            i += is64Bit ? 1 : 0;
         }
         return new PciConfigSpace(checked(space.snapshot()), sizes);
     }
@@ -105,9 +117,9 @@ public final class PciConfigSpace {
         return mask;
     }
 
-    /** The same bytes with the BAR sizes of {@code resource}. */
-    public PciConfigSpace withBarSizes(ResourceFile resource) {
-        return parse(bytes, resource);
+    /** The same bytes with the BAR sizes of the {@code resource} file's lines ({@link #parse(byte[], List)}). */
+    public PciConfigSpace withBarSizes(List<PciResource> resources) {
+        return parse(bytes, resources);
     }
 
     private static byte[] checked(byte[] config) {
@@ -140,10 +152,11 @@ public final class PciConfigSpace {
             if (size == 0 || (size < 0 && register == 0)) {
                 continue;
             }
-            BarKind kind = BarKind.of(register, i);
+            boolean io = declaresIo(register);
+            int type = io ? 0 : memoryType(register, i);
             long low = Integer.toUnsignedLong(register);
             long address;
-            if (kind == BarKind.MEMORY_64) {
+            if (type == PCI_BASE_ADDRESS_MEM_TYPE_64) {
                 if (i == PCI_STD_NUM_BARS - 1) {
                     throw new ValidationException("BAR5", String.format("0x%08x", register),
                             "declares a 64-bit BAR but there is no register after it for the upper half");
@@ -151,24 +164,44 @@ public final class PciConfigSpace {
                 long high = Integer.toUnsignedLong(ConfigBytes.get(bytes, PCI_BASE_ADDRESS_0 + 4 * (i + 1), 4));
                 address = high << 32 | (low & PCI_BASE_ADDRESS_MEM_MASK);
             } else {
-                address = low & (kind == BarKind.IO ? PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK);
+                address = low & (io ? PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK);
             }
-            boolean prefetchable = kind.isMemory() && (register & PCI_BASE_ADDRESS_MEM_PREFETCH) != 0;
-            bars.add(new Bar(i, kind, prefetchable, address, size > 0 ? Size.bytes(size) : Size.ZERO));
-            i += kind.registers() - 1;
+            boolean prefetchable = !io && (register & PCI_BASE_ADDRESS_MEM_PREFETCH) != 0;
+            Bar bar = new Bar(i, address, size > 0 ? Size.bytes(size) : Size.ZERO, type == PCI_BASE_ADDRESS_MEM_TYPE_64,
+                    prefetchable, io, type == PCI_BASE_ADDRESS_MEM_TYPE_1M);
+            bars.add(bar);
+            i += bar.registers() - 1;
         }
         return List.copyOf(bars);
     }
 
-    private void checkAgainst(ResourceFile resource) {
+    private static boolean declaresIo(int register) {
+        return (register & PCI_BASE_ADDRESS_SPACE) == PCI_BASE_ADDRESS_SPACE_IO;
+    }
+
+    /**
+     * The memory type a memory BAR's register declares: {@code PCI_BASE_ADDRESS_MEM_TYPE_32}, {@code _1M} or {@code _64}.
+     *
+     * @throws ValidationException for the reserved type {@code 0b11}
+     */
+    private static int memoryType(int register, int index) {
+        int type = register & PCI_BASE_ADDRESS_MEM_TYPE_MASK;
+        if (type != PCI_BASE_ADDRESS_MEM_TYPE_32 && type != PCI_BASE_ADDRESS_MEM_TYPE_1M && type != PCI_BASE_ADDRESS_MEM_TYPE_64) {
+            throw new ValidationException("BAR" + index, String.format("0x%08x", register),
+                    "memory type 0b11 is reserved by the PCI specification; a BAR decodes 32-bit, below-1M or 64-bit memory");
+        }
+        return type;
+    }
+
+    private void checkAgainst(List<PciResource> lines) {
         for (Bar bar : bars) {
-            BarWindow window = resource.windows().get(bar.index());
-            if (window.isIo() == bar.kind().isMemory() || window.is64Bit() != bar.is64Bit()) {
+            PciResource window = lines.get(bar.index());
+            if (window.isIo() == bar.isMemory() || window.is64Bit() != bar.is64Bit()) {
                 throw new ValidationException("resource line " + bar.index(), window.toString(),
-                        "must describe the same kind of window as BAR" + bar.index() + " declares (" + bar + ")");
+                        "must describe the same kind of window as BAR" + bar.index() + " declares (" + regionLine(bar) + ")");
             }
-            if (bar.is64Bit() && !resource.windows().get(bar.index() + 1).isEmpty()) {
-                throw new ValidationException("resource line " + (bar.index() + 1), resource.windows().get(bar.index() + 1).toString(),
+            if (bar.is64Bit() && !lines.get(bar.index() + 1).isEmpty()) {
+                throw new ValidationException("resource line " + (bar.index() + 1), lines.get(bar.index() + 1).toString(),
                         "must be unused: register " + (bar.index() + 1) + " holds the upper half of 64-bit BAR" + bar.index());
             }
         }
@@ -369,15 +402,16 @@ public final class PciConfigSpace {
         };
     }
 
-    /** The name lspci gives the class, e.g. {@code 3D controller}. */
-    public static String className(int classCode) {
-        return switch (classCode >>> 8) {
-            case 0x0300 -> "VGA compatible controller";
-            case 0x0301 -> "XGA compatible controller";
-            case 0x0302 -> "3D controller";
-            case 0x0380 -> "Display controller";
-            default -> String.format("Class %04x", classCode >>> 8);
-        };
+    /**
+     * One BAR as {@code lspci -v} prints it:
+     * {@code Region 2: Memory at 100000000000 (64-bit, prefetchable) [size=128GiB]}.
+     */
+    public static String regionLine(Bar bar) {
+        String where = bar.io() ? "I/O ports at " + Long.toHexString(bar.start())
+                : "Memory at " + Long.toHexString(bar.start()) + " ("
+                + (bar.is64Bit() ? "64-bit" : bar.below1M() ? "low-1M" : "32-bit") + ", "
+                + (bar.prefetchable() ? "prefetchable" : "non-prefetchable") + ")";
+        return "Region " + bar.index() + ": " + where + (bar.sizeKnown() ? " [size=" + bar.size() + "]" : " [size unknown]");
     }
 
     /** A compact {@code lspci -vv}: identity, control and status, interrupt, regions, capabilities. */
@@ -386,7 +420,7 @@ public final class PciConfigSpace {
         int command = command();
         int status = status();
         StringBuilder sb = new StringBuilder(512);
-        sb.append(String.format("PCI %s rev %02x, %s [%06x], %d bytes\n", pciId(), revision(), className(classCode()), classCode(), size()));
+        sb.append(String.format("PCI %s rev %02x, %s [%06x], %d bytes\n", pciId(), revision(), PciDevice.className(classCode()), classCode(), size()));
         sb.append("\tControl: ").append(flag("I/O", (command & PCI_COMMAND_IO) != 0))
                 .append(' ').append(flag("Mem", (command & PCI_COMMAND_MEMORY) != 0))
                 .append(' ').append(flag("BusMaster", (command & PCI_COMMAND_MASTER) != 0))
@@ -403,7 +437,7 @@ public final class PciConfigSpace {
         int pin = interruptPin();
         sb.append("\tInterrupt: ").append(pin == 0 ? "none" : "pin " + (char) ('A' + pin - 1) + " routed to IRQ " + interruptLine()).append('\n');
         for (Bar bar : bars) {
-            sb.append('\t').append(bar).append('\n');
+            sb.append('\t').append(regionLine(bar)).append('\n');
         }
         for (Capability cap : capabilities) {
             sb.append(String.format("\tCapabilities: [%x] %s\n", cap.offset(), describe(cap)));

@@ -7,6 +7,7 @@ import io.mdevgpu.PciId;
 import io.mdevgpu.PlanException;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.core.pci.GuestConfigSpace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -61,18 +62,20 @@ class PartitionPlannerTest {
         assertFalse(tooMany.fits());
     }
 
-    /** Slots and windows do not overlap, start aligned (2 MiB; windows to their size) and stay inside the GPU. */
+    /**
+     * Framebuffer slots do not overlap, start on 2 MiB and stay inside the GPU; each guest's BAR1 window is what
+     * its type decodes and no larger than the aperture (windows are not carved out of it, so they may add up to more).
+     */
     private static void assertDisjointAlignedAndInside(GpuModel gpu, List<InstancePlacement> placements) {
         for (InstancePlacement p : placements) {
             assertEquals(0, p.framebufferOffset().bytes() % (2 * MIB), p.toString());
-            assertEquals(0, p.bar1Offset().bytes() % p.bar1Size().bytes(), p.toString());
             assertTrue(p.framebufferEnd().compareTo(gpu.framebuffer()) <= 0, p + " inside " + gpu.framebuffer());
-            assertTrue(p.bar1End().compareTo(gpu.bar1()) <= 0, p + " inside " + gpu.bar1());
+            assertEquals(GuestConfigSpace.bar1Size(p.type()), p.bar1Size(), p.toString());
+            assertTrue(p.bar1Size().compareTo(gpu.bar1()) <= 0, p + " within the aperture " + gpu.bar1());
             for (InstancePlacement q : placements) {
                 if (p != q) {
                     assertTrue(p.framebufferEnd().compareTo(q.framebufferOffset()) <= 0 || q.framebufferEnd().compareTo(p.framebufferOffset()) <= 0,
                             p + " overlaps " + q);
-                    assertTrue(p.bar1End().compareTo(q.bar1Offset()) <= 0 || q.bar1End().compareTo(p.bar1Offset()) <= 0, p + " overlaps " + q);
                 }
             }
         }
@@ -87,7 +90,7 @@ class PartitionPlannerTest {
         TypeFit quarter = plan.type(531).orElseThrow();
         assertEquals(PciId.parse("10de:20b0 10de:1470"), quarter.guestPciId());
         assertEquals(List.of(0L, 10240L, 20480L, 30720L), quarter.placements().stream().map(p -> p.framebufferOffset().toMiB()).toList());
-        assertEquals(List.of(0L, 1L, 2L, 3L), quarter.placements().stream().map(p -> p.bar1Offset().toGiB()).toList());
+        assertEquals(List.of(Size.gib(1), Size.gib(1), Size.gib(1), Size.gib(1)), quarter.placements().stream().map(InstancePlacement::bar1Size).toList());
         assertTrue(plan.reasons().isEmpty());
         assertSame(plan, plan.orThrow());
         assertTrue(plan.type(1).isEmpty());
@@ -135,18 +138,57 @@ class PartitionPlannerTest {
                 fit.reasons().getFirst());
     }
 
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("turingGpus")
+    void theTuringProfileFitsTenInstancesOnATuringGpu(GpuModel gpu) {
+        // ten 256 MiB guest BAR1 windows on a 256 MiB aperture: guests' BAR1 is mapped on demand, not carved out
+        PartitionPlan plan = NEWEST.plan(gpu, Profiles.TURING);
+        assertTrue(plan.fits(), plan.toString());
+        for (TypeFit fit : plan.types()) {
+            assertEquals(10, fit.capacity(), fit.toString());
+            assertEquals(CapacityLimit.ADVERTISED, fit.limitedBy());
+            assertEquals(Size.mib(1024), fit.framebufferSlot(), "896 MiB + 128 MiB reserved");
+            assertEquals(Size.mib(256), fit.bar1Window());
+            assertEquals(PciId.parse("10de:1e30 10de:12ba"), fit.guestPciId());
+            assertEquals(10, fit.placements().size());
+            assertDisjointAlignedAndInside(gpu, fit.placements());
+        }
+        assertEquals(Size.mib(256), gpu.bar1());
+        MixedPlacement mix = NEWEST.placeMixed(gpu, Map.of(Profiles.TURING.get(0), 4, Profiles.TURING.get(1), 3, Profiles.TURING.get(2), 3))
+                .orThrow();
+        assertEquals(Size.mib(10240), mix.framebufferUsed());
+        assertDisjointAlignedAndInside(gpu, mix.placements());
+    }
+
+    static Stream<GpuModel> turingGpus() {
+        return Stream.of(GpuCatalogue.T4, GpuCatalogue.RTX6000);
+    }
+
     @Test
-    void bar1OverflowOfTheTuringProfileOnAnRtx6000() {
-        PartitionPlan plan = NEWEST.plan(GpuCatalogue.RTX6000, Profiles.TURING);
+    void sixteenApertureSizedWindowsFitAT4AsNvidiasOwnTypesDo() {
+        MdevType sixteenth = ProfileGenerator.type(GpuCatalogue.T4, 116, 16).bar1(Size.mib(256)).build();
+        TypeFit fit = NEWEST.plan(GpuCatalogue.T4, List.of(sixteenth)).orThrow().types().getFirst();
+        assertEquals(16, fit.capacity());
+        assertEquals(Size.mib(256), fit.bar1Window());
+        assertDisjointAlignedAndInside(GpuCatalogue.T4, fit.placements());
+    }
+
+    @Test
+    void bar1OverflowOfTheTuringProfileWithA512MiBWindowOnAnRtx6000() {
+        List<MdevType> wide = Profiles.TURING.stream().map(t -> t.toBuilder().bar1(Size.mib(512)).build()).toList();
+        PartitionPlan plan = NEWEST.plan(GpuCatalogue.RTX6000, wide);
         assertFalse(plan.fits());
         for (TypeFit fit : plan.types()) {
-            assertEquals(1, fit.capacity());
+            assertEquals(0, fit.capacity());
             assertEquals(CapacityLimit.BAR1, fit.limitedBy());
             assertEquals(PciId.parse("10de:1e30 10de:12ba"), fit.guestPciId());
+            assertTrue(fit.placements().isEmpty());
         }
-        assertEquals("type nvidia-2 advertises 10 instances but only 1 fits in BAR1: 10 x a 256MiB BAR1 window = 2560MiB, "
-                + "and the GPU's BAR1 aperture is 256MiB", plan.types().get(1).reasons().getFirst());
+        assertEquals("type nvidia-2 gives its guests a 512MiB BAR1 window but the GPU's BAR1 aperture is 256MiB; "
+                + "a guest's BAR1 cannot be larger than the aperture it is mapped through", plan.types().get(1).reasons().getFirst());
         assertEquals(3, plan.reasons().size());
+        assertTrue(plan.toString().contains(" 0/10 instances,   1024 MiB + BAR1 512MiB each, guest 10de:1e30 [10de:12ba] (bar1)"),
+                plan.toString());
     }
 
     @Test
@@ -156,8 +198,13 @@ class PartitionPlannerTest {
         assertEquals(0, fit.capacity());
         assertEquals(CapacityLimit.BAR1, fit.limitedBy());
         assertEquals(Size.mib(512), fit.bar1Window());
-        assertEquals(List.of("type nvidia-7 needs a 512MiB BAR1 window (BAR1 length 300MiB rounded up to a power of two) per instance "
-                + "but the GPU's BAR1 aperture is 256MiB"), fit.reasons());
+        assertEquals(List.of("type nvidia-7 gives its guests a 512MiB BAR1 window (BAR1 length 300MiB rounded up to a power of two) "
+                + "but the GPU's BAR1 aperture is 256MiB; a guest's BAR1 cannot be larger than the aperture it is mapped through"), fit.reasons());
+        MdevType exact = wide.toBuilder().bar1(Size.mib(256)).build();
+        assertTrue(NEWEST.plan(GpuCatalogue.T4, List.of(exact)).fits(), "a window as large as the aperture fits");
+        TypeFit both = NEWEST.plan(GpuCatalogue.T4, List.of(wide.toBuilder().framebuffer(Size.mib(16384)).build())).types().getFirst();
+        assertEquals(CapacityLimit.FRAMEBUFFER, both.limitedBy(), "when neither fits once, the framebuffer stays the limit named");
+        assertEquals(2, both.reasons().size(), both.reasons().toString());
     }
 
     @Test
@@ -219,13 +266,12 @@ class PartitionPlannerTest {
         mix.put(half, 1);
         mix.put(wideBar, 0);
         MixedPlacement placed = NEWEST.placeMixed(GpuCatalogue.A100_40G, mix).orThrow();
-        assertEquals(List.of("nvidia-530#0 framebuffer [0, 20480) MiB, BAR1 [0B, 1GiB)",
-                "nvidia-531#0 framebuffer [20480, 30720) MiB, BAR1 [1GiB, 2GiB)",
-                "nvidia-532#0 framebuffer [30720, 35840) MiB, BAR1 [2GiB, 2304MiB)",
-                "nvidia-532#1 framebuffer [35840, 40960) MiB, BAR1 [2304MiB, 2560MiB)"),
+        assertEquals(List.of("nvidia-530#0 framebuffer [0, 20480) MiB, BAR1 1GiB",
+                "nvidia-531#0 framebuffer [20480, 30720) MiB, BAR1 1GiB",
+                "nvidia-532#0 framebuffer [30720, 35840) MiB, BAR1 256MiB",
+                "nvidia-532#1 framebuffer [35840, 40960) MiB, BAR1 256MiB"),
                 placed.placements().stream().map(InstancePlacement::toString).toList());
         assertEquals(Size.mib(40960), placed.framebufferUsed());
-        assertEquals(Size.mib(2560), placed.bar1Used());
         assertEquals(List.of(530, 531, 532), placed.requested().keySet().stream().map(MdevType::number).toList());
         assertDisjointAlignedAndInside(GpuCatalogue.A100_40G, placed.placements());
 
@@ -233,11 +279,13 @@ class PartitionPlannerTest {
         withWide.put(wideBar, 1);
         withWide.put(eighth, 1);
         withWide.put(half, 0);
-        MixedPlacement barFirst = NEWEST.placeMixed(GpuCatalogue.A100_40G, withWide).orThrow();
-        assertEquals(List.of(0L, 2048L, 3072L), barFirst.placements().stream()
-                .sorted(java.util.Comparator.comparing(InstancePlacement::bar1Offset)).map(p -> p.bar1Offset().toMiB()).toList(),
-                "the 2 GiB window first, then 1 GiB, then 256 MiB: each aligned to its size");
-        assertDisjointAlignedAndInside(GpuCatalogue.A100_40G, barFirst.placements());
+        MixedPlacement withWideBar = NEWEST.placeMixed(GpuCatalogue.A100_40G, withWide).orThrow();
+        assertEquals(List.of("nvidia-531#0 framebuffer [0, 10240) MiB, BAR1 1GiB",
+                        "nvidia-532#0 framebuffer [10240, 15360) MiB, BAR1 256MiB",
+                        "nvidia-600#0 framebuffer [15360, 17408) MiB, BAR1 2GiB"),
+                withWideBar.placements().stream().map(InstancePlacement::toString).toList(),
+                "framebuffer largest first, whatever the BAR1 windows");
+        assertDisjointAlignedAndInside(GpuCatalogue.A100_40G, withWideBar.placements());
     }
 
     @Test
@@ -253,11 +301,16 @@ class PartitionPlannerTest {
     }
 
     @Test
-    void aMixedSplitThatOverflowsBar1() {
-        Map<MdevType, Integer> mix = Map.of(Profiles.TURING.get(0), 1, Profiles.TURING.get(1), 1);
+    void aMixedSplitWithAWindowLargerThanTheAperture() {
+        MdevType wide = Profiles.TURING.get(1).toBuilder().bar1(Size.mib(512)).build();
+        Map<MdevType, Integer> mix = Map.of(Profiles.TURING.get(0), 1, wide, 1);
         MixedPlacement placed = NEWEST.placeMixed(GpuCatalogue.T4, mix);
-        assertEquals(List.of("the mix needs 512MiB of BAR1 windows (1 x 256MiB for nvidia-1 + 1 x 256MiB for nvidia-2) "
-                + "but the GPU's BAR1 aperture is 256MiB"), placed.reasons());
+        assertFalse(placed.fits());
+        assertTrue(placed.placements().isEmpty());
+        assertEquals(List.of("type nvidia-2 gives its guests a 512MiB BAR1 window but the GPU's BAR1 aperture is 256MiB; "
+                + "a guest's BAR1 cannot be larger than the aperture it is mapped through"), placed.reasons());
+        assertTrue(NEWEST.placeMixed(GpuCatalogue.T4, Map.of(Profiles.TURING.get(0), 5, Profiles.TURING.get(1), 5)).fits(),
+                "ten 256 MiB windows of two types on a 256 MiB aperture");
     }
 
     @Test
@@ -290,9 +343,9 @@ class PartitionPlannerTest {
     @Test
     void mixedPlacementsPrintTheirSums() {
         MixedPlacement placed = NEWEST.placeMixed(GpuCatalogue.A100_40G, Map.of(Profiles.AMPERE.get(2), 2));
-        assertEquals("MixedPlacement a100-40g: 2 x nvidia-531, framebuffer 20480 of 40960 MiB, BAR1 2GiB of 64GiB: fits\n"
-                + "  nvidia-531#0 framebuffer [0, 10240) MiB, BAR1 [0B, 1GiB)\n"
-                + "  nvidia-531#1 framebuffer [10240, 20480) MiB, BAR1 [1GiB, 2GiB)", placed.toString());
+        assertEquals("MixedPlacement a100-40g: 2 x nvidia-531, framebuffer 20480 of 40960 MiB: fits\n"
+                + "  nvidia-531#0 framebuffer [0, 10240) MiB, BAR1 1GiB\n"
+                + "  nvidia-531#1 framebuffer [10240, 20480) MiB, BAR1 1GiB", placed.toString());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.mdevgpu.core.pci;
 
+import io.mdevgpu.Bar;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.MdevTypeBuilder;
 import io.mdevgpu.PciId;
@@ -95,12 +96,12 @@ class GuestConfigSpaceTest {
         assertArrayEquals(before, g.snapshot(), "probing restores every register");
         assertEquals(List.of(0, 1, 3), probed.bars().stream().map(Bar::index).toList());
         Bar bar0 = probed.bar(0).orElseThrow();
-        assertEquals(new Bar(0, BarKind.MEMORY_32, false, 0xfb00_0000L, Size.mib(16)), bar0);
+        assertEquals(new Bar(0, 0xfb00_0000L, Size.mib(16), false, false, false), bar0);
         Bar bar1 = probed.bar(1).orElseThrow();
-        assertEquals(new Bar(1, BarKind.MEMORY_64, true, 0x20_0000_0000L & -Size.mib(decodedMiB).bytes(), Size.mib(decodedMiB)), bar1);
+        assertEquals(new Bar(1, 0x20_0000_0000L & -Size.mib(decodedMiB).bytes(), Size.mib(decodedMiB), true, true, false), bar1);
         assertEquals(Size.mib(decodedMiB), g.barSize(1));
         Bar bar3 = probed.bar(3).orElseThrow();
-        assertEquals(new Bar(3, BarKind.MEMORY_64, true, 0, Size.mib(32)), bar3);
+        assertEquals(new Bar(3, 0, Size.mib(32), true, true, false), bar3);
     }
 
     @Test

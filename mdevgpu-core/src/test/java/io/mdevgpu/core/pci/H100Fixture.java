@@ -1,61 +1,30 @@
 package io.mdevgpu.core.pci;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
+import io.mdevgpu.kernel.pci.PciResource;
+
 /**
- * The real H100 SXM5 80GB read from a live host: {@code shared/fixtures/h100-sxm5-80g/} beside the repository
- * (found through the {@code mdevgpu.repo} property that surefire sets), else {@code /work/shared}.
+ * The real H100 SXM5 80GB read from a live host ({@code shared/fixtures/h100-sxm5-80g/}), as the core's tests
+ * use it. Reading the fixture is the kernel's test fixture's job ({@link io.mdevgpu.kernel.testing.H100Fixture});
+ * this adds the parsed views.
  */
 public final class H100Fixture {
-    private static final String FIXTURE = "fixtures/h100-sxm5-80g";
-
     private H100Fixture() {
-    }
-
-    public static Path dir() {
-        List<Path> tried = new ArrayList<>();
-        String repo = System.getProperty("mdevgpu.repo");
-        if (repo != null && !repo.isBlank()) {
-            tried.add(Path.of(repo).toAbsolutePath().resolveSibling("shared").resolve(FIXTURE));
-        }
-        tried.add(Path.of("/work/shared").resolve(FIXTURE));
-        for (Path dir : tried) {
-            if (Files.isRegularFile(dir.resolve("config"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("the H100 fixture is missing: looked for config in " + tried
-                + "; run the tests through Maven (it sets -Dmdevgpu.repo) with shared/ beside the repository");
     }
 
     /** The 4096-byte config space. */
     public static byte[] config() {
-        try {
-            return Files.readAllBytes(dir().resolve("config"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.mdevgpu.kernel.testing.H100Fixture.config();
     }
 
-    /** The text of one {@code == name} section of sysfs.txt, without the heading. */
+    /** The text of one sysfs attribute file, stripped, e.g. {@code sysfs("class")} is {@code 0x030200}. */
     public static String sysfs(String name) {
-        try {
-            String text = Files.readString(dir().resolve("sysfs.txt"));
-            int start = text.indexOf("== " + name + "\n");
-            if (start < 0) {
-                throw new AssertionError("sysfs.txt has no section " + name);
-            }
-            start += name.length() + 4;
-            int end = text.indexOf("\n== ", start);
-            return text.substring(start, end < 0 ? text.length() : end + 1).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String text = io.mdevgpu.kernel.testing.H100Fixture.attributes().get(name);
+        if (text == null) {
+            throw new AssertionError("the H100 fixture's sysfs.txt has no section " + name);
         }
+        return text.strip();
     }
 
     /** A sysfs attribute holding one hexadecimal number, e.g. {@code vendor}. */
@@ -63,8 +32,9 @@ public final class H100Fixture {
         return Integer.decode(sysfs(name));
     }
 
-    public static ResourceFile resource() {
-        return ResourceFile.parse(sysfs("resource"));
+    /** The lines of the {@code resource} file, parsed by the kernel module's one parser. */
+    public static List<PciResource> resource() {
+        return PciResource.parse(sysfs("resource"), "h100 resource");
     }
 
     /** The config space parsed with its BAR sizes. */

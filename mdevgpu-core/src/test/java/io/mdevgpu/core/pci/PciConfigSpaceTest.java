@@ -1,8 +1,10 @@
 package io.mdevgpu.core.pci;
 
+import io.mdevgpu.Bar;
 import io.mdevgpu.PciId;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.pci.PciResource;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -60,22 +62,22 @@ class PciConfigSpaceTest {
     }
 
     private static void assertBar(Bar bar, Size size, long address) {
-        assertEquals(BarKind.MEMORY_64, bar.kind(), bar.toString());
+        assertTrue(bar.isMemory() && bar.is64Bit() && !bar.below1M(), bar.toString());
         assertTrue(bar.prefetchable(), bar.toString());
-        assertTrue(bar.is64Bit());
+        assertEquals(2, bar.registers());
         assertEquals(size, bar.size(), bar.toString());
-        assertEquals(address, bar.address(), bar.toString());
-        assertEquals(PCI_BASE_ADDRESS_0 + 4 * bar.index(), bar.register());
+        assertEquals(address, bar.start(), bar.toString());
     }
 
     @Test
     void barAddressesAgreeWithTheResourceFile() {
         PciConfigSpace space = H100Fixture.space();
-        ResourceFile resource = H100Fixture.resource();
+        List<PciResource> resource = H100Fixture.resource();
         for (Bar bar : space.bars()) {
-            BarWindow window = resource.window(bar.index()).orElseThrow();
-            assertEquals(window.start(), bar.address(), bar.toString());
+            PciResource window = resource.get(bar.index());
+            assertEquals(window.start(), bar.start(), bar.toString());
             assertEquals(window.size(), bar.size(), bar.toString());
+            assertEquals(window.toBar(), bar, "the config space and the kernel's conversion agree");
         }
     }
 
@@ -85,8 +87,8 @@ class PciConfigSpaceTest {
         assertEquals(List.of(0, 2, 4), raw.bars().stream().map(Bar::index).toList());
         for (Bar bar : raw.bars()) {
             assertFalse(bar.sizeKnown(), bar.toString());
-            assertEquals(BarKind.MEMORY_64, bar.kind());
-            assertTrue(bar.toString().endsWith("[size unknown]"), bar.toString());
+            assertTrue(bar.isMemory() && bar.is64Bit(), bar.toString());
+            assertTrue(PciConfigSpace.regionLine(bar).endsWith("[size unknown]"), PciConfigSpace.regionLine(bar));
         }
         assertEquals(H100Fixture.space(), raw.withBarSizes(H100Fixture.resource()));
         assertNotEquals(raw, H100Fixture.space());
@@ -262,7 +264,7 @@ class PciConfigSpaceTest {
     void refusesAResourceFileOfAnotherKind() {
         String io = H100Fixture.sysfs("resource").replaceFirst("0x000000000014220c", "0x0000000000040101");
         ValidationException e = assertThrows(ValidationException.class,
-                () -> PciConfigSpace.parse(H100Fixture.config(), ResourceFile.parse(io)));
+                () -> PciConfigSpace.parse(H100Fixture.config(), PciResource.parse(io)));
         assertTrue(e.getMessage().contains("resource line 0"), e.getMessage());
         assertTrue(e.getMessage().contains("same kind"), e.getMessage());
     }
@@ -273,7 +275,7 @@ class PciConfigSpaceTest {
                 "\n0x0000000000000000 0x0000000000000000 0x0000000000000000",
                 "\n0x0000000030000000 0x0000000030ffffff 0x0000000000040200");
         ValidationException e = assertThrows(ValidationException.class,
-                () -> PciConfigSpace.parse(H100Fixture.config(), ResourceFile.parse(text)));
+                () -> PciConfigSpace.parse(H100Fixture.config(), PciResource.parse(text)));
         assertTrue(e.getMessage().contains("resource line 1"), e.getMessage());
         assertTrue(e.getMessage().contains("upper half of 64-bit BAR0"), e.getMessage());
     }
@@ -282,19 +284,49 @@ class PciConfigSpaceTest {
     void refusesABarSizeThatIsNotAPowerOfTwo() {
         String text = H100Fixture.sysfs("resource").replaceFirst("0x0000102002ffffff", "0x0000102002fffffe");
         ValidationException e = assertThrows(ValidationException.class,
-                () -> PciConfigSpace.parse(H100Fixture.config(), ResourceFile.parse(text)));
+                () -> PciConfigSpace.parse(H100Fixture.config(), PciResource.parse(text)));
         assertTrue(e.getMessage().contains("power of two"), e.getMessage());
     }
 
     @Test
-    void barValuesCheckThemselves() {
-        assertThrows(ValidationException.class, () -> new Bar(5, BarKind.MEMORY_64, true, 0, Size.ZERO));
-        assertThrows(ValidationException.class, () -> new Bar(6, BarKind.MEMORY_32, false, 0, Size.ZERO));
-        assertThrows(ValidationException.class, () -> new Bar(0, BarKind.IO, true, 0, Size.bytes(128)));
-        assertThrows(ValidationException.class, () -> new Bar(0, null, false, 0, Size.ZERO));
-        assertEquals("Region 5: I/O ports at 2000 [size=128B]", new Bar(5, BarKind.IO, false, 0x2000, Size.bytes(128)).toString());
+    void refusesAResourceFileOfFewerThanSixLines() {
+        List<PciResource> five = H100Fixture.resource().subList(0, 5);
+        ValidationException e = assertThrows(ValidationException.class, () -> PciConfigSpace.parse(H100Fixture.config(), five));
+        assertTrue(e.getMessage().contains("5 lines"), e.getMessage());
+        assertThrows(ValidationException.class, () -> PciConfigSpace.parse(H100Fixture.config(), List.of()));
+    }
+
+    @Test
+    void refusesResourceLinesOutOfOrder() {
+        PciResource empty = new PciResource(1, 0, 0, 0);
+        ValidationException e = assertThrows(ValidationException.class,
+                () -> PciConfigSpace.parse(H100Fixture.config(), List.of(empty, empty, empty, empty, empty, empty)));
+        assertTrue(e.getMessage().contains("line 0"), e.getMessage());
+    }
+
+    @Test
+    void printsRegionsLikeLspci() {
+        assertEquals("Region 5: I/O ports at 2000 [size=128B]",
+                PciConfigSpace.regionLine(new Bar(5, 0x2000, Size.bytes(128), false, false, true)));
         assertEquals("Region 0: Memory at fb000000 (32-bit, non-prefetchable) [size=16MiB]",
-                new Bar(0, BarKind.MEMORY_32, false, 0xfb00_0000L, Size.mib(16)).toString());
+                PciConfigSpace.regionLine(new Bar(0, 0xfb00_0000L, Size.mib(16), false, false, false)));
+        assertEquals("Region 1: Memory at c0000 (low-1M, non-prefetchable) [size=16KiB]",
+                PciConfigSpace.regionLine(new Bar(1, 0xc_0000L, Size.kib(16), false, false, false, true)));
+    }
+
+    @Test
+    void readsAnIoBarAndABelow1MBar() {
+        byte[] config = H100Fixture.config();
+        set32(config, PCI_BASE_ADDRESS_0, 0x0000_e001);                             // I/O ports at 0xe000
+        set32(config, PCI_BASE_ADDRESS_1, 0x000c_0000 | PCI_BASE_ADDRESS_MEM_TYPE_1M); // below-1M memory
+        PciConfigSpace space = PciConfigSpace.parse(config);
+        Bar io = space.bar(0).orElseThrow();
+        assertTrue(io.io() && !io.prefetchable() && !io.is64Bit(), io.toString());
+        assertEquals(0xe000, io.start());
+        Bar low = space.bar(1).orElseThrow();
+        assertTrue(low.below1M() && low.isMemory() && !low.is64Bit(), low.toString());
+        assertEquals(0xc_0000L, low.start());
+        assertEquals(List.of(0, 1, 2, 4), space.bars().stream().map(Bar::index).toList());
     }
 
     static void set32(byte[] bytes, int offset, int value) {

@@ -11,6 +11,8 @@ import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
 import io.mdevgpu.ValidationException;
 
+import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_CFG_SPACE_EXP_SIZE;
+
 /**
  * A PCI function as sysfs shows it: what {@link PciDiscovery} reads, and what {@code SysfsTreeWriter}
  * writes for fake and simulated hosts. Immutable; {@link #config()} returns a copy.
@@ -30,8 +32,6 @@ public record PciDevice(PciAddress address, PciId id, int revision, int classCod
 
     /** The base class of display controllers. */
     public static final int DISPLAY_BASE_CLASS = 0x03;
-    /** The most configuration space a PCI Express function has. */
-    public static final int CONFIG_SPACE_MAX = 4096;
 
     public PciDevice {
         Objects.requireNonNull(address, "address");
@@ -47,15 +47,10 @@ public record PciDevice(PciAddress address, PciId id, int revision, int classCod
         if (numaNode < -1) {
             throw new ValidationException("numa node", Integer.toString(numaNode), "-1 (none) or a node number");
         }
-        resources = List.copyOf(resources);
-        for (int i = 0; i < resources.size(); i++) {
-            if (resources.get(i).index() != i) {
-                throw new ValidationException("pci resources", resources.get(i).toString(),
-                        "resource " + i + " must have index " + i + " (one per line of the resource file)");
-            }
-        }
-        if (config.length > CONFIG_SPACE_MAX) {
-            throw new ValidationException("pci config space", config.length + " bytes", "at most 4096 bytes");
+        resources = PciResource.inFileOrder(resources);
+        if (config.length > PCI_CFG_SPACE_EXP_SIZE) {
+            throw new ValidationException("pci config space", config.length + " bytes",
+                    "at most " + PCI_CFG_SPACE_EXP_SIZE + " bytes, a PCI Express function's whole space");
         }
         config = config.clone();
     }
@@ -103,12 +98,21 @@ public record PciDevice(PciAddress address, PciId id, int revision, int classCod
 
     /** lspci's words for the class: {@code 3D controller}, {@code VGA compatible controller}... */
     public String className() {
+        return className(classCode);
+    }
+
+    /**
+     * lspci's words for a 24-bit class code, for the display classes a GPU has: {@code 3D controller} (0x0302xx),
+     * {@code VGA compatible controller} (0x0300xx), {@code XGA compatible controller}; another display subclass is a
+     * {@code Display controller}, as lspci names a subclass it does not know by its base class; any other class,
+     * which mdevgpu does not name, a {@code PCI device}.
+     */
+    public static String className(int classCode) {
         return switch (classCode >>> 8) {
             case 0x0300 -> "VGA compatible controller";
             case 0x0301 -> "XGA compatible controller";
             case 0x0302 -> "3D controller";
-            case 0x0380 -> "Display controller";
-            default -> isDisplay() ? "Display controller" : "PCI device";
+            default -> classCode >>> 16 == DISPLAY_BASE_CLASS ? "Display controller" : "PCI device";
         };
     }
 

@@ -33,8 +33,14 @@ public final class H100Fixture {
         return Path.of("/work/shared");
     }
 
+    /** The fixture's directory; an error that says where it looked when it is not there. */
     public static Path directory() {
-        return shared().resolve("fixtures/h100-sxm5-80g");
+        Path directory = shared().resolve("fixtures/h100-sxm5-80g");
+        if (!Files.isRegularFile(directory.resolve("config"))) {
+            throw new AssertionError("the H100 fixture is missing: no config in " + directory
+                    + "; run the tests through Maven (it sets -Dmdevgpu.repo) with shared/ beside the repository");
+        }
+        return directory;
     }
 
     /** The attribute files' texts, by name, as the kernel wrote them (each with its trailing newline). */

@@ -19,6 +19,7 @@ public final class PciRegs {
     public static final int PCI_CFG_SPACE_EXP_SIZE = 4096;
     public static final int PCI_STD_HEADER_SIZEOF = 64;
     public static final int PCI_STD_NUM_BARS = 6;
+    public static final int PCI_SRIOV_NUM_BARS = 6;
 
     // Type 0 header
     public static final int PCI_VENDOR_ID = 0x00;
