@@ -153,6 +153,16 @@ final class FakeNvidiaDriver implements RmTransport {
         return Optional.empty();
     }
 
+    /** Logs {@code call} and applies a fault to it: -errno, 0 with the status written, or 1 for none. */
+    private int injected(String call, java.util.function.IntConsumer status) {
+        log.add(call);
+        Optional<Fault> f = fault(call);
+        if (f.isEmpty()) return 1;
+        if (f.get().errno() != 0) return -f.get().errno();
+        status.accept(f.get().status());
+        return 0;
+    }
+
     private int version(MemorySegment v) {
         int cmd = nv_ioctl_rm_api_version_t.cmd(v);
         log.add("VERSION " + (cmd == 0 ? "strict" : String.valueOf((char) cmd)));
@@ -191,14 +201,8 @@ final class FakeNvidiaDriver implements RmTransport {
     private int alloc(MemorySegment a) {
         AllocParameters p = abi.alloc();
         int hClass = p.hClass(a), parent = p.hObjectParent(a), handle = p.hObjectNew(a);
-        String call = "ALLOC " + NvClass.name(hClass) + " 0x" + Integer.toHexString(handle);
-        log.add(call);
-        Optional<Fault> f = fault(call);
-        if (f.isPresent()) {
-            if (f.get().errno() != 0) return -f.get().errno();
-            p.status(a, f.get().status());
-            return 0;
-        }
+        int injected = injected("ALLOC " + NvClass.name(hClass) + " 0x" + Integer.toHexString(handle), s -> p.status(a, s));
+        if (injected <= 0) return injected;
         p.status(a, allocStatus(p, a, hClass, parent, handle));
         return 0;
     }
@@ -246,14 +250,8 @@ final class FakeNvidiaDriver implements RmTransport {
 
     private int control(MemorySegment c) {
         int cmd = NVOS54_PARAMETERS.cmd(c), hObject = NVOS54_PARAMETERS.hObject(c);
-        String call = "CONTROL " + NvControl.name(cmd);
-        log.add(call);
-        Optional<Fault> f = fault(call);
-        if (f.isPresent()) {
-            if (f.get().errno() != 0) return -f.get().errno();
-            NVOS54_PARAMETERS.status(c, f.get().status());
-            return 0;
-        }
+        int injected = injected("CONTROL " + NvControl.name(cmd), s -> NVOS54_PARAMETERS.status(c, s));
+        if (injected <= 0) return injected;
         NVOS54_PARAMETERS.status(c, controlStatus(c, cmd, hObject));
         return 0;
     }
@@ -359,14 +357,8 @@ final class FakeNvidiaDriver implements RmTransport {
 
     private int free(MemorySegment a) {
         int handle = NVOS00_PARAMETERS.hObjectOld(a);
-        String call = "FREE 0x" + Integer.toHexString(handle);
-        log.add(call);
-        Optional<Fault> f = fault(call);
-        if (f.isPresent()) {
-            if (f.get().errno() != 0) return -f.get().errno();
-            NVOS00_PARAMETERS.status(a, f.get().status());
-            return 0;
-        }
+        int injected = injected("FREE 0x" + Integer.toHexString(handle), s -> NVOS00_PARAMETERS.status(a, s));
+        if (injected <= 0) return injected;
         Obj o = objects.get(handle);
         if (o == null || NVOS00_PARAMETERS.hRoot(a) != CLIENT || (handle != CLIENT && o.parent() != NVOS00_PARAMETERS.hObjectParent(a))) {
             NVOS00_PARAMETERS.status(a, NvStatus.NV_ERR_INVALID_OBJECT_HANDLE);

@@ -105,6 +105,9 @@ public enum NvrmAbi {
         this.majors = List.of(majors);
         this.limits = limits;
         Map<String, GroupLayout> byName = new LinkedHashMap<>();
+        for (GroupLayout l : CommonStructs.ALL) {
+            byName.put(l.name().orElseThrow(), l);
+        }
         for (GroupLayout l : layouts) {
             byName.put(l.name().orElseThrow(), l);
         }
@@ -167,7 +170,7 @@ public enum NvrmAbi {
         return majors.getFirst() >= 535;
     }
 
-    /** Every struct layout of the family, by C name, in the order of the layout tables. */
+    /** Every struct layout of the family, by C name: the common ones, then the family's. */
     public Map<String, GroupLayout> structs() {
         return structs;
     }

@@ -51,10 +51,13 @@ final class GoldenTables {
     record Release(String version, Map<String, Struct> structs, Set<String> absent) {
     }
 
-    /** {@code shared/reference/nvidia-rm-abi}: beside the repository ({@code mdevgpu.repo}), else /work/shared. */
+    /**
+     * {@code shared/reference/nvidia-rm-abi}: beside the repository ({@code mdevgpu.repo}, else the working
+     * directory), else /work/shared.
+     */
     static Path goldenDirectory() {
-        String repo = System.getProperty("mdevgpu.repo");
-        Path shared = repo != null ? Path.of(repo).toAbsolutePath().resolveSibling("shared") : Path.of("/work/shared");
+        String repo = System.getProperty("mdevgpu.repo", System.getProperty("user.dir"));
+        Path shared = Path.of(repo).toAbsolutePath().resolveSibling("shared");
         if (!Files.isDirectory(shared)) {
             shared = Path.of("/work/shared");
         }

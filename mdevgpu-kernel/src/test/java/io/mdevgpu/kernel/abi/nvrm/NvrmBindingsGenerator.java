@@ -18,13 +18,18 @@ import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Struct;
 /**
  * Writes the jextract-shaped binding classes of the NVIDIA RM structs, one class per distinct layout: a struct
  * whose layout every family shares lands in {@code io.mdevgpu.kernel.abi.nvrm}, any other in the package of the
- * first family that has it ({@code ...nvrm.r535}), and each family gets an {@code R535Structs} list of all the
- * layouts it uses. The generator takes only the field names, C types and array lengths from the tables; the
+ * first family that has it ({@code ...nvrm.r535}); {@code CommonStructs} lists the shared layouts and each family's
+ * {@code R535Structs} the others it uses. The generator takes only the field names, C types and array lengths from the tables; the
  * offsets come from laying the fields out with the C rules, and {@code NvrmGoldenLayoutTest} proves them
  * against the compiler's.
  *
- * <p>Run after adding a release's table (and, where it starts a new layout, a family below):
- * {@code java -cp <test classpath> io.mdevgpu.kernel.abi.nvrm.NvrmBindingsGenerator mdevgpu-kernel/src/main/java};
+ * <p>Run it after adding a release's table (and, where the release starts a new layout, a family below), from the
+ * repository root; it compiles on its own, so it runs even while the main code waits for the classes it writes:
+ * <pre>
+ * javac -d /tmp/nvrmgen mdevgpu-kernel/src/test/java/io/mdevgpu/kernel/abi/nvrm/{GoldenTables,NvrmBindingsGenerator}.java
+ * cp -r mdevgpu-kernel/src/test/resources/io /tmp/nvrmgen/
+ * java -cp /tmp/nvrmgen io.mdevgpu.kernel.abi.nvrm.NvrmBindingsGenerator mdevgpu-kernel/src/main/java
+ * </pre>
  * {@code NvrmBindingsAreCurrentTest} fails while the committed classes differ from what it would write.
  */
 final class NvrmBindingsGenerator {
@@ -143,8 +148,14 @@ final class NvrmBindingsGenerator {
         Map<Path, String> files = new TreeMap<>();
         byStruct.values().stream().flatMap(List::stream)
                 .forEach(l -> files.put(path(l.packageName, l.struct.name()), structClass(l)));
-        byFamily.forEach((family, used) ->
-                files.put(path(family.packageName(), family.structsClass()), structsClass(family, used)));
+        List<Layout> common = byFamily.get(FAMILIES.getFirst()).values().stream()
+                .filter(l -> l.packageName.equals(BASE)).toList();
+        files.put(path(BASE, "CommonStructs"), structsClass(BASE, "CommonStructs",
+                "The struct layouts every family shares", common));
+        byFamily.forEach((family, used) -> files.put(path(family.packageName(), family.structsClass()),
+                structsClass(family.packageName(), family.structsClass(), "The struct layouts of the " + family.name()
+                        + " family (" + String.join(", ", family.releases()) + ") beside the common ones",
+                        used.values().stream().filter(l -> !l.packageName.equals(BASE)).toList())));
         return files;
     }
 
@@ -327,18 +338,17 @@ final class NvrmBindingsGenerator {
         return out.toString();
     }
 
-    private static String structsClass(Family family, Map<String, Layout> used) {
+    private static String structsClass(String packageName, String className, String what, List<Layout> layouts) {
         StringBuilder out = new StringBuilder();
         out.append(MARK).append('\n');
-        out.append("package ").append(family.packageName()).append(";\n\n");
+        out.append("package ").append(packageName).append(";\n\n");
         out.append("import java.lang.foreign.GroupLayout;\nimport java.util.List;\n\n");
-        out.append("/** Every struct layout of the ").append(family.name()).append(" family (")
-                .append(String.join(", ", family.releases())).append("), in the order of the layout tables. */\n");
-        out.append("public final class ").append(family.structsClass()).append(" {\n");
-        out.append("    private ").append(family.structsClass()).append("() {\n    }\n\n");
+        out.append("/** ").append(what).append(", in the order of the layout tables. */\n");
+        out.append("public final class ").append(className).append(" {\n");
+        out.append("    private ").append(className).append("() {\n    }\n\n");
         out.append("    public static final List<GroupLayout> ALL = List.of(\n");
-        out.append(used.values().stream().map(l -> "            " + l.qualifiedName() + ".LAYOUT")
-                .collect(Collectors.joining(",\n")));
+        out.append(layouts.stream().map(l -> "            " + (l.packageName.equals(packageName) ? l.struct.name()
+                : l.qualifiedName()) + ".LAYOUT").collect(Collectors.joining(",\n")));
         out.append(");\n}\n");
         return out.toString();
     }

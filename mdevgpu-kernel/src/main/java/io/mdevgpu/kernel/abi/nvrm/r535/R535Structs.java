@@ -4,31 +4,15 @@ package io.mdevgpu.kernel.abi.nvrm.r535;
 import java.lang.foreign.GroupLayout;
 import java.util.List;
 
-/** Every struct layout of the r535 family (535.43.02, 545.23.06), in the order of the layout tables. */
+/** The struct layouts of the r535 family (535.43.02, 545.23.06) beside the common ones, in the order of the layout tables. */
 public final class R535Structs {
     private R535Structs() {
     }
 
     public static final List<GroupLayout> ALL = List.of(
-            io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.nv_ioctl_xfer_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.nv_ioctl_register_fd_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NVOS00_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.r535.NVOS21_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.r535.NVOS64_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NVOS54_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_ATTACHED_IDS_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_ID_INFO_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_ID_INFO_V2_PARAMS.LAYOUT,
+            NVOS21_PARAMETERS.LAYOUT,
+            NVOS64_PARAMETERS.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r515.NV0000_CTRL_GPU_GET_PROBED_IDS_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_ATTACH_IDS_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_DETACH_IDS_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0080_ALLOC_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV2080_ALLOC_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r525.NVA081_CTRL_VGPU_INFO.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r525.NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r515.NV0080_CTRL_GPU_GET_VIRTUALIZATION_MODE_PARAMS.LAYOUT,

@@ -4,34 +4,18 @@ package io.mdevgpu.kernel.abi.nvrm.r590;
 import java.lang.foreign.GroupLayout;
 import java.util.List;
 
-/** Every struct layout of the r590 family (590.44.01, 590.48.01), in the order of the layout tables. */
+/** The struct layouts of the r590 family (590.44.01, 590.48.01) beside the common ones, in the order of the layout tables. */
 public final class R590Structs {
     private R590Structs() {
     }
 
     public static final List<GroupLayout> ALL = List.of(
-            io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.nv_ioctl_xfer_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.nv_ioctl_register_fd_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NVOS00_PARAMETERS.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r535.NVOS21_PARAMETERS.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r535.NVOS64_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NVOS54_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_ATTACHED_IDS_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_ID_INFO_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_ID_INFO_V2_PARAMS.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r580.NV0000_CTRL_GPU_GET_PROBED_IDS_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_ATTACH_IDS_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_DETACH_IDS_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV0080_ALLOC_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV2080_ALLOC_PARAMETERS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.r590.NVA081_CTRL_VGPU_INFO.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.r590.NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.LAYOUT,
+            NVA081_CTRL_VGPU_INFO.LAYOUT,
+            NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r555.NV0080_CTRL_GPU_GET_VIRTUALIZATION_MODE_PARAMS.LAYOUT,
-            io.mdevgpu.kernel.abi.nvrm.r590.NVA081_CTRL_VGPU_CONFIG_GET_VGPU_TYPE_INFO_PARAMS.LAYOUT,
+            NVA081_CTRL_VGPU_CONFIG_GET_VGPU_TYPE_INFO_PARAMS.LAYOUT,
             io.mdevgpu.kernel.abi.nvrm.r580.NVA081_CTRL_VGPU_CONFIG_GET_VGPU_TYPES_PARAMS.LAYOUT);
 }
