@@ -247,6 +247,7 @@ public final class RmClient implements AutoCloseable {
 
     /** The RM gpu ids of the GPUs the driver probed ({@code GET_PROBED_IDS}), excluded ones left out. */
     public List<Integer> probedGpuIds() {
+        requireOpen();
         MemorySegment probedIds = buffer(NvrmAbi.PROBED_IDS);
         control(hClient, NvControl.NV0000_CTRL_CMD_GPU_GET_PROBED_IDS, probedIds, ctlPath);
         int n = Math.min(abi.probedGpuIds(probedIds, ids), ids.length);
@@ -259,6 +260,7 @@ public final class RmClient implements AutoCloseable {
 
     /** Where GPU {@code gpuId} sits on the PCI bus ({@code GET_PCI_INFO}; NVIDIA GPUs are function 0). */
     public PciAddress pciAddress(int gpuId) {
+        requireOpen();
         MemorySegment pciInfo = buffer(NvrmAbi.PCI_INFO);
         NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.gpuId(pciInfo, gpuId);
         control(hClient, NvControl.NV0000_CTRL_CMD_GPU_GET_PCI_INFO, pciInfo, gpuTarget(null, gpuId));
@@ -374,13 +376,12 @@ public final class RmClient implements AutoCloseable {
     }
 
     private void allocCall(int hClass, String target) {
-        int status = call(abi.allocRequest(), nvos21, NvEscape.NV_ESC_RM_ALLOC, hClass, target);
-        check(status, "NV_ESC_RM_ALLOC " + NvClass.name(hClass), target);
+        check(call(abi.allocRequest(), nvos21, NvEscape.NV_ESC_RM_ALLOC, hClass, target), NvEscape.NV_ESC_RM_ALLOC, hClass, target);
     }
 
     /** Sends control {@code cmd} to {@code hObject}; {@code params} is its struct or NULL for none. */
     void control(int hObject, int cmd, MemorySegment params, String target) {
-        check(tryControl(hObject, cmd, params, target), "NV_ESC_RM_CONTROL " + controlName(cmd), target);
+        check(tryControl(hObject, cmd, params, target), NvEscape.NV_ESC_RM_CONTROL, cmd, target);
     }
 
     /** As {@link #control}, but returns a failing status instead of throwing (retries and errno still apply). */
@@ -398,8 +399,7 @@ public final class RmClient implements AutoCloseable {
         NVOS00_PARAMETERS.hRoot(nvos00, hClient);
         NVOS00_PARAMETERS.hObjectParent(nvos00, hParent);
         NVOS00_PARAMETERS.hObjectOld(nvos00, hObject);
-        int status = call(NvEscape.RM_FREE, nvos00, NvEscape.NV_ESC_RM_FREE, hObject, target);
-        check(status, "NV_ESC_RM_FREE 0x" + Integer.toHexString(hObject), target);
+        check(call(NvEscape.RM_FREE, nvos00, NvEscape.NV_ESC_RM_FREE, hObject, target), NvEscape.NV_ESC_RM_FREE, hObject, target);
     }
 
     String controlName(int cmd) {
@@ -471,9 +471,13 @@ public final class RmClient implements AutoCloseable {
         return r;
     }
 
-    /** Throws for a failing status; logs a warning status. */
-    void check(int status, String operation, String target) {
+    /**
+     * Throws for a failing status of {@code escape} on {@code what} (a class, command or handle); logs a warning
+     * status. Builds its message only then, so that a successful call allocates nothing.
+     */
+    void check(int status, int escape, int what, String target) {
         if (status == NvStatus.NV_OK) return;
+        String operation = NvEscape.name(escape) + " " + subject(escape, what);
         if (NvStatus.isWarning(status)) {
             LOG.info("{} on {}: {} (a warning; the call succeeded)", operation, target, NvStatus.describe(status));
             return;

@@ -60,6 +60,8 @@ public final class RmGpu implements AutoCloseable {
     private int subdeviceInstance;
     private int hDevice, hSubdevice;
     private boolean closed;
+    private String target;
+    private boolean targetHasAddress;
 
     private RmGpu(RmClient client, int gpuId) {
         this.client = client;
@@ -91,8 +93,13 @@ public final class RmGpu implements AutoCloseable {
         return gpu;
     }
 
+    /** How errors name this GPU; fixed once its address is known, so that calls do not build it. */
     private String target() {
-        return RmClient.gpuTarget(address, gpuId);
+        if (target == null || address != null && !targetHasAddress) {
+            target = RmClient.gpuTarget(address, gpuId);
+            targetHasAddress = address != null;
+        }
+        return target;
     }
 
     private MemorySegment params(String struct) {
@@ -304,7 +311,7 @@ public final class RmGpu implements AutoCloseable {
             codec.encodeTypeInfoRequest(p, number);
             int status = client.tryControl(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO, p, target());
             if (status == NvStatus.NV_ERR_OBJECT_NOT_FOUND) return Optional.empty();
-            client.check(status, "NV_ESC_RM_CONTROL " + NvControl.name(NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO),
+            client.check(status, NvEscape.NV_ESC_RM_CONTROL, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO,
                     target() + " type nvidia-" + Integer.toUnsignedString(number));
             return Optional.of(codec.decodeTypeInfo(p));
         } finally {

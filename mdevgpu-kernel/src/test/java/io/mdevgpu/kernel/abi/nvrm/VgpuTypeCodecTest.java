@@ -22,6 +22,7 @@ import io.mdevgpu.MdevTypeBuilder;
 import io.mdevgpu.PciId;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.AllocationCounter;
 import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Release;
 import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Struct;
 
@@ -303,14 +304,11 @@ class VgpuTypeCodecTest {
         AllocationCounter counter = new AllocationCounter();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(codec.configInfoLayout());
-            long allocated = -1;
-            for (int round = 0; round < 30 && allocated != 0; round++) {
-                long before = counter.bytes();
+            long allocated = counter.allocatedOnceWarm(30, () -> {
                 for (int i = 0; i < 2_000; i++) {
                     codec.encodeConfigInfo(params, t, PHYSICAL, (i & 1) == 0);
                 }
-                allocated = counter.bytes() - before - counter.overhead();
-            }
+            });
             assertEquals(0, allocated, "bytes allocated by 2000 encodings once compiled");
             long before = counter.bytes();
             for (int i = 0; i < 100; i++) {
@@ -322,32 +320,4 @@ class VgpuTypeCodecTest {
 
     static Object sink;
 
-    /** This thread's allocated bytes (com.sun.management, reached reflectively: the module does not read it). */
-    static final class AllocationCounter {
-        private final java.lang.invoke.MethodHandle read;
-        private final Object bean;
-        private final long overhead;
-
-        AllocationCounter() throws Throwable {
-            bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
-            Class<?> type = Class.forName("com.sun.management.ThreadMXBean");
-            read = java.lang.invoke.MethodHandles.publicLookup()
-                    .findVirtual(type, "getCurrentThreadAllocatedBytes", java.lang.invoke.MethodType.methodType(long.class))
-                    .asType(java.lang.invoke.MethodType.methodType(long.class, Object.class));
-            long o = 0;
-            for (int i = 0; i < 1000; i++) {
-                long a = bytes();
-                o = bytes() - a;
-            }
-            overhead = o;
-        }
-
-        long bytes() throws Throwable {
-            return (long) read.invokeExact(bean);
-        }
-
-        long overhead() {
-            return overhead;
-        }
-    }
 }
