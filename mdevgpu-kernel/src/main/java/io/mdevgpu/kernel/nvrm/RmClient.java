@@ -179,7 +179,7 @@ public final class RmClient implements AutoCloseable {
      */
     private NvrmRelease handshake() {
         Optional<NvrmRelease> fromProc = transport.readText(settings.procVersionPath()).map(NvrmRelease::fromProcVersion);
-        fromProc.ifPresent(r -> NvrmAbi.forRelease(r, settings.procVersionPath()));
+        fromProc.ifPresent(r -> NvrmAbi.forRelease(r, settings.procVersionPath())); // refuse an unknown release first
         boolean strict = fromProc.isPresent() && !NvrmAbi.forRelease(fromProc.get()).versionQuery();
         try (Arena call = Arena.ofConfined()) {
             MemorySegment v = call.allocate(nv_ioctl_rm_api_version_t.LAYOUT);
