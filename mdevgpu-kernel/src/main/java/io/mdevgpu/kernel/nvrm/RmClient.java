@@ -1,0 +1,517 @@
+package io.mdevgpu.kernel.nvrm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mdevgpu.DriverException;
+import io.mdevgpu.DriverInfo;
+import io.mdevgpu.Errno;
+import io.mdevgpu.KernelException;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.UnsupportedDriverException;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.abi.nvrm.AllocParameters;
+import io.mdevgpu.kernel.abi.nvrm.CStrings;
+import io.mdevgpu.kernel.abi.nvrm.NVOS00_PARAMETERS;
+import io.mdevgpu.kernel.abi.nvrm.NVOS54_PARAMETERS;
+import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS;
+import io.mdevgpu.kernel.abi.nvrm.NvClass;
+import io.mdevgpu.kernel.abi.nvrm.NvControl;
+import io.mdevgpu.kernel.abi.nvrm.NvEscape;
+import io.mdevgpu.kernel.abi.nvrm.NvStatus;
+import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
+import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
+import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t;
+import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t;
+
+/**
+ * A client of the NVIDIA Resource Manager on {@code /dev/nvidiactl}: the version handshake, which selects the
+ * layout family of the running release, and the root client object. {@link #openGpu(int)} attaches a GPU and gives
+ * its device objects ({@link RmGpu}), through which vGPU types are registered.
+ *
+ * <p>Every RM call's status is checked; {@code NV_ERR_BUSY_RETRY} and {@code NV_ERR_TIMEOUT_RETRY} are retried with
+ * a bounded exponential backoff; {@code NV_WARN_*} counts as success with a log line; a failure raises a
+ * {@link DriverException} naming the escape and control, the GPU and the status, or a {@link KernelException} where
+ * the ioctl itself failed. The argument structs are allocated once per client, from its own arena: a call
+ * allocates nothing. Not thread-safe; {@link #close()} frees everything the client allocated, GPUs first.
+ */
+public final class RmClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RmClient.class);
+    private static final int EINTR = 4;
+    /** Client-chosen handles: distinct from the driver's own (0xC1D0...) and 0, which means "none". */
+    private static final int HANDLE_BASE = 0x6D640000;
+
+    private final RmTransport transport;
+    private final Settings settings;
+    private final String ctlPath;
+    private final Arena arena;
+    private final int ctlFd;
+    private final NvrmRelease release;
+    private final NvrmAbi abi;
+    private final AllocParameters alloc;
+    private final int hClient;
+    private final List<RmGpu> gpus = new ArrayList<>();
+    private int nextHandle = HANDLE_BASE;
+    private boolean closed;
+
+    /** One zeroed-on-use buffer per struct of the family, and the card-info array: allocated once. */
+    private final Map<String, MemorySegment> buffers = new HashMap<>();
+    private final MemorySegment nvos21, nvos54, nvos00, cards;
+    private final int[] ids = new int[NvEscape.MAX_CARDS];
+    /** How many attempts the last call that ended on a retry status made (for its error message). */
+    private int retriesExhausted;
+
+    /** Paths, retry policy and sleeping, for tests and unusual hosts; {@link #DEFAULT} for a real one. */
+    record Settings(String devDirectory, String procVersionPath, int attempts, Duration firstBackoff, Duration maxBackoff,
+                    Sleeper sleeper) {
+        static final Settings DEFAULT = new Settings("/dev", "/proc/driver/nvidia/version", 6, Duration.ofMillis(1),
+                Duration.ofMillis(64), Thread::sleep);
+    }
+
+    /** How the client waits between retries; tests count instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** Builds a client: {@code RmClient.newBuilder(transport).open()}. */
+    public static Builder newBuilder(RmTransport transport) {
+        return new Builder(transport);
+    }
+
+    public static final class Builder {
+        private final RmTransport transport;
+        private Settings settings = Settings.DEFAULT;
+
+        private Builder(RmTransport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+        }
+
+        /** Where {@code nvidiactl} and {@code nvidiaN} live; {@code /dev}. */
+        public Builder devDirectory(String directory) {
+            settings = new Settings(directory, settings.procVersionPath(), settings.attempts(), settings.firstBackoff(),
+                    settings.maxBackoff(), settings.sleeper());
+            return this;
+        }
+
+        /** The driver's version file; {@code /proc/driver/nvidia/version}. */
+        public Builder procVersionPath(String path) {
+            settings = new Settings(settings.devDirectory(), path, settings.attempts(), settings.firstBackoff(),
+                    settings.maxBackoff(), settings.sleeper());
+            return this;
+        }
+
+        /**
+         * How often a call the driver answers with a retry status is sent in all (at least 1; 6 by default), and the
+         * backoff between attempts, doubling from {@code first} up to {@code max} (1 ms and 64 ms by default).
+         */
+        public Builder retries(int attempts, Duration first, Duration max) {
+            if (attempts < 1 || first.isNegative() || max.compareTo(first) < 0) {
+                throw new ValidationException("RM retry policy", attempts + " attempts, " + first + ".." + max,
+                        "at least one attempt and 0 <= first backoff <= max backoff");
+            }
+            settings = new Settings(settings.devDirectory(), settings.procVersionPath(), attempts, first, max,
+                    settings.sleeper());
+            return this;
+        }
+
+        public Builder sleeper(Sleeper sleeper) {
+            settings = new Settings(settings.devDirectory(), settings.procVersionPath(), settings.attempts(),
+                    settings.firstBackoff(), settings.maxBackoff(), Objects.requireNonNull(sleeper));
+            return this;
+        }
+
+        /**
+         * Opens {@code nvidiactl}, shakes hands with the driver and allocates the root client.
+         *
+         * @throws KernelException            the control device cannot be opened, or the driver refused the version
+         * @throws UnsupportedDriverException the running release has no layout family here
+         * @throws DriverException            the root client could not be allocated
+         */
+        public RmClient open() {
+            return new RmClient(transport, settings);
+        }
+    }
+
+    private RmClient(RmTransport transport, Settings settings) {
+        this.transport = transport;
+        this.settings = settings;
+        this.ctlPath = settings.devDirectory() + "/nvidiactl";
+        int fd = transport.open(ctlPath);
+        if (fd < 0) {
+            throw KernelException.of("open NVIDIA control device", ctlPath, Errno.of(-fd),
+                    "load the NVIDIA kernel module (modprobe nvidia) and run as root");
+        }
+        this.ctlFd = fd;
+        this.arena = Arena.ofShared();
+        try {
+            this.release = handshake();
+            this.abi = NvrmAbi.forRelease(release, ctlPath);
+            this.alloc = abi.alloc();
+            abi.structs().forEach((name, layout) -> buffers.put(name, arena.allocate(layout)));
+            nvos21 = buffers.get(NvrmAbi.NVOS21);
+            nvos54 = buffers.get(NvrmAbi.NVOS54);
+            nvos00 = buffers.get(NvrmAbi.NVOS00);
+            cards = nv_ioctl_card_info_t.allocateArray(NvEscape.MAX_CARDS, arena);
+            this.hClient = allocRoot();
+        } catch (RuntimeException e) {
+            transport.close(fd);
+            arena.close();
+            throw e;
+        }
+        LOG.debug("RM client 0x{} on {}: driver {}, layouts {}", Integer.toHexString(hClient), ctlPath, release, abi);
+    }
+
+    /**
+     * Learns the running release: from 535 the driver answers a QUERY with its version; before, the handshake is
+     * strict, so the version comes from {@code /proc/driver/nvidia/version} and is sent back for the driver to
+     * confirm.
+     */
+    private NvrmRelease handshake() {
+        Optional<NvrmRelease> fromProc = transport.readText(settings.procVersionPath()).map(NvrmRelease::fromProcVersion);
+        fromProc.ifPresent(r -> NvrmAbi.forRelease(r, settings.procVersionPath())); // refuse an unknown release first
+        boolean strict = fromProc.isPresent() && !NvrmAbi.forRelease(fromProc.get()).versionQuery();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment v = call.allocate(nv_ioctl_rm_api_version_t.LAYOUT);
+            long text = nv_ioctl_rm_api_version_t.versionString$offset();
+            long capacity = nv_ioctl_rm_api_version_t.versionString$layout().byteSize();
+            nv_ioctl_rm_api_version_t.cmd(v, strict ? NvEscape.NV_RM_API_VERSION_CMD_STRICT : NvEscape.NV_RM_API_VERSION_CMD_QUERY);
+            if (strict) CStrings.write(v, text, capacity, fromProc.get().version());
+            int r = ioctlRetryingEintr(ctlFd, NvEscape.CHECK_VERSION_STR, v);
+            String answer = CStrings.read(v, text, capacity);
+            if (r < 0) {
+                String driverSays = strict && !answer.isEmpty() && !answer.equals(fromProc.get().version())
+                        ? "; the driver reports " + answer : "";
+                throw KernelException.of("NV_ESC_CHECK_VERSION_STR", ctlPath + " (ioctl 0x" + Integer.toHexString(NvEscape.CHECK_VERSION_STR) + ")",
+                        Errno.of(-r), "the driver refused version " + (strict ? fromProc.get().version() : "query")
+                                + driverSays + "; check that " + settings.procVersionPath() + " names the loaded module");
+            }
+            if (nv_ioctl_rm_api_version_t.reply(v) != NvEscape.NV_RM_API_VERSION_REPLY_RECOGNIZED) {
+                throw new DriverException("NV_ESC_CHECK_VERSION_STR", ctlPath, NvStatus.NV_ERR_LIB_RM_VERSION_MISMATCH,
+                        NvStatus.name(NvStatus.NV_ERR_LIB_RM_VERSION_MISMATCH),
+                        "the driver did not recognize the version handshake (reply " + nv_ioctl_rm_api_version_t.reply(v) + ")");
+            }
+            if (strict) return fromProc.get();
+            if (answer.isEmpty()) {
+                // before 535 command '2' overrides the check instead of answering: only /proc can tell
+                throw new UnsupportedDriverException(ctlPath, "(unknown: the driver did not answer the version query and "
+                        + settings.procVersionPath() + " is unreadable)", NvrmAbi.knownReleases());
+            }
+            NvrmRelease queried;
+            try {
+                queried = NvrmRelease.parse(answer);
+            } catch (ValidationException e) {
+                throw new UnsupportedDriverException(ctlPath, answer, NvrmAbi.knownReleases());
+            }
+            fromProc.filter(p -> !p.equals(queried)).ifPresent(p -> LOG.warn(
+                    "{} names driver {} but the loaded module answers {}; using {}", settings.procVersionPath(), p, queried, queried));
+            return queried;
+        }
+    }
+
+    private int allocRoot() {
+        alloc.encode(nvos21, 0, 0, 0, NvClass.NV01_ROOT, MemorySegment.NULL);
+        allocCall(NvClass.NV01_ROOT, ctlPath);
+        return alloc.hObjectNew(nvos21);
+    }
+
+    /** The running driver's release, as the handshake established it. */
+    public NvrmRelease release() {
+        return release;
+    }
+
+    /** The layout family of the running release. */
+    public NvrmAbi abi() {
+        return abi;
+    }
+
+    /** The driver as the API reports it: {@code nvidia 580.159.04 (layouts r580; ...)}. */
+    public DriverInfo driverInfo() {
+        return new DriverInfo("nvidia", release.version(), abi.family(), abi.limits());
+    }
+
+    /** The root client's handle, as the driver chose it. */
+    public int clientHandle() {
+        return hClient;
+    }
+
+    /** The RM gpu ids of the GPUs the driver probed ({@code GET_PROBED_IDS}), excluded ones left out. */
+    public List<Integer> probedGpuIds() {
+        requireOpen();
+        MemorySegment probedIds = buffer(NvrmAbi.PROBED_IDS);
+        control(hClient, NvControl.NV0000_CTRL_CMD_GPU_GET_PROBED_IDS, probedIds, ctlPath);
+        int n = Math.min(abi.probedGpuIds(probedIds, ids), ids.length);
+        List<Integer> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(ids[i]);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Where GPU {@code gpuId} sits on the PCI bus ({@code GET_PCI_INFO}; NVIDIA GPUs are function 0). */
+    public PciAddress pciAddress(int gpuId) {
+        requireOpen();
+        MemorySegment pciInfo = buffer(NvrmAbi.PCI_INFO);
+        NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.gpuId(pciInfo, gpuId);
+        control(hClient, NvControl.NV0000_CTRL_CMD_GPU_GET_PCI_INFO, pciInfo, gpuTarget(null, gpuId));
+        return PciAddress.of(NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.domain(pciInfo),
+                Short.toUnsignedInt(NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.bus(pciInfo)),
+                Short.toUnsignedInt(NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.slot(pciInfo)), 0);
+    }
+
+    /**
+     * Attaches GPU {@code gpuId} and allocates its device and subdevice objects; close the result to free them and
+     * detach. On failure, whatever was done is undone before the error is thrown.
+     */
+    public RmGpu openGpu(int gpuId) {
+        requireOpen();
+        RmGpu gpu = RmGpu.open(this, gpuId);
+        gpus.add(gpu);
+        return gpu;
+    }
+
+    /** As {@link #openGpu(int)}, for the probed GPU at {@code address}. */
+    public RmGpu openGpu(PciAddress address) {
+        for (int id : probedGpuIds()) {
+            if (pciAddress(id).equals(address.function() == 0 ? address : PciAddress.of(address.domain(),
+                    address.bus(), address.slot(), 0))) {
+                return openGpu(id);
+            }
+        }
+        throw new io.mdevgpu.HostStateException("find GPU", address.toString(),
+                "the NVIDIA driver has not probed a GPU at this address",
+                "check that the GPU is bound to the nvidia driver (lspci -k -s " + address + ")", null);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        for (int i = gpus.size() - 1; i >= 0; i--) {
+            try {
+                gpus.get(i).close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        try {
+            free(hClient, hClient, ctlPath);
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        int r = transport.close(ctlFd);
+        if (r < 0) failures.add(KernelException.of("close", ctlPath, Errno.of(-r), null));
+        arena.close();
+        throwFirst(failures);
+    }
+
+    static void throwFirst(List<RuntimeException> failures) {
+        if (failures.isEmpty()) return;
+        RuntimeException first = failures.getFirst();
+        for (RuntimeException other : failures.subList(1, failures.size())) {
+            first.addSuppressed(other);
+        }
+        throw first;
+    }
+
+    // ---- for RmGpu: the calls, each checked ----
+
+    /** The family's buffer for struct {@code name}, zeroed. */
+    MemorySegment buffer(String name) {
+        MemorySegment b = buffers.get(name);
+        if (b == null) throw new IllegalArgumentException("the " + abi.family() + " layout has no " + name);
+        b.fill((byte) 0);
+        return b;
+    }
+
+    /** The {@link NvEscape#MAX_CARDS}-entry {@code NV_ESC_CARD_INFO} array, zeroed. */
+    MemorySegment cards() {
+        cards.fill((byte) 0);
+        return cards;
+    }
+
+    RmTransport transport() {
+        return transport;
+    }
+
+    int ctlFd() {
+        return ctlFd;
+    }
+
+    String devDirectory() {
+        return settings.devDirectory();
+    }
+
+    void forget(RmGpu gpu) {
+        gpus.remove(gpu);
+    }
+
+    int newHandle() {
+        return ++nextHandle;
+    }
+
+    void requireOpen() {
+        if (closed) throw new IllegalStateException("the RM client on " + ctlPath + " is closed");
+    }
+
+    static String gpuTarget(PciAddress address, int gpuId) {
+        return (address == null ? "GPU" : "GPU " + address) + " (gpu id 0x" + Integer.toHexString(gpuId) + ")";
+    }
+
+    /** Allocates {@code hNew} of {@code hClass} under {@code hParent}; {@code params} may be NULL. */
+    void alloc(int hParent, int hNew, int hClass, MemorySegment params, String target) {
+        alloc.encode(nvos21, hClient, hParent, hNew, hClass, params);
+        allocCall(hClass, target);
+    }
+
+    private void allocCall(int hClass, String target) {
+        check(call(abi.allocRequest(), nvos21, NvEscape.NV_ESC_RM_ALLOC, hClass, target), NvEscape.NV_ESC_RM_ALLOC, hClass, target);
+    }
+
+    /** Sends control {@code cmd} to {@code hObject}; {@code params} is its struct or NULL for none. */
+    void control(int hObject, int cmd, MemorySegment params, String target) {
+        check(tryControl(hObject, cmd, params, target), NvEscape.NV_ESC_RM_CONTROL, cmd, target);
+    }
+
+    /** As {@link #control}, but returns a failing status instead of throwing (retries and errno still apply). */
+    int tryControl(int hObject, int cmd, MemorySegment params, String target) {
+        NVOS54_PARAMETERS.hClient(nvos54, hClient);
+        NVOS54_PARAMETERS.hObject(nvos54, hObject);
+        NVOS54_PARAMETERS.cmd(nvos54, cmd);
+        NVOS54_PARAMETERS.flags(nvos54, 0);
+        NVOS54_PARAMETERS.params(nvos54, params);
+        NVOS54_PARAMETERS.paramsSize(nvos54, (int) params.byteSize());
+        return call(NvEscape.RM_CONTROL, nvos54, NvEscape.NV_ESC_RM_CONTROL, cmd, target);
+    }
+
+    void free(int hParent, int hObject, String target) {
+        NVOS00_PARAMETERS.hRoot(nvos00, hClient);
+        NVOS00_PARAMETERS.hObjectParent(nvos00, hParent);
+        NVOS00_PARAMETERS.hObjectOld(nvos00, hObject);
+        check(call(NvEscape.RM_FREE, nvos00, NvEscape.NV_ESC_RM_FREE, hObject, target), NvEscape.NV_ESC_RM_FREE, hObject, target);
+    }
+
+    String controlName(int cmd) {
+        return cmd == NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER ? release.vgpuRegisterCommand() : NvControl.name(cmd);
+    }
+
+    /**
+     * One RM ioctl on the control device, re-sent while the driver answers with a retry status (up to the
+     * configured attempts, backing off). Returns the final status; throws only when the ioctl itself fails.
+     */
+    private int call(int request, MemorySegment arg, int escape, int what, String target) {
+        long delay = settings.firstBackoff().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            setStatus(escape, arg, 0);
+            int r = ioctlRetryingEintr(ctlFd, request, arg);
+            if (r < 0) {
+                throw KernelException.of(NvEscape.name(escape) + " " + subject(escape, what), target + " (ioctl 0x"
+                        + Integer.toHexString(request) + ")", Errno.of(-r), ioctlFix(-r));
+            }
+            int status = status(escape, arg);
+            if (LOG.isTraceEnabled()) {
+                LOG.trace("{} {} on {}: {}", NvEscape.name(escape), subject(escape, what), target, NvStatus.describe(status));
+            }
+            if (!NvStatus.isRetry(status) || attempt >= settings.attempts()) {
+                if (NvStatus.isRetry(status)) retriesExhausted = attempt;
+                return status;
+            }
+            LOG.debug("{} {} on {}: {}, attempt {} of {}", NvEscape.name(escape), subject(escape, what), target,
+                    NvStatus.describe(status), attempt, settings.attempts());
+            try {
+                settings.sleeper().sleep(Duration.ofNanos(delay));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return status;
+            }
+            delay = Math.min(delay * 2, settings.maxBackoff().toNanos());
+        }
+    }
+
+    private String subject(int escape, int what) {
+        return switch (escape) {
+            case NvEscape.NV_ESC_RM_ALLOC -> NvClass.name(what);
+            case NvEscape.NV_ESC_RM_CONTROL -> controlName(what);
+            default -> "0x" + Integer.toHexString(what);
+        };
+    }
+
+    private void setStatus(int escape, MemorySegment arg, int status) {
+        switch (escape) {
+            case NvEscape.NV_ESC_RM_ALLOC -> alloc.status(arg, status);
+            case NvEscape.NV_ESC_RM_CONTROL -> NVOS54_PARAMETERS.status(arg, status);
+            default -> NVOS00_PARAMETERS.status(arg, status);
+        }
+    }
+
+    private int status(int escape, MemorySegment arg) {
+        return switch (escape) {
+            case NvEscape.NV_ESC_RM_ALLOC -> alloc.status(arg);
+            case NvEscape.NV_ESC_RM_CONTROL -> NVOS54_PARAMETERS.status(arg);
+            default -> NVOS00_PARAMETERS.status(arg);
+        };
+    }
+
+    int ioctlRetryingEintr(int fd, int request, MemorySegment arg) {
+        int r;
+        do {
+            r = transport.ioctl(fd, request, arg);
+        } while (r == -EINTR);
+        return r;
+    }
+
+    /**
+     * Throws for a failing status of {@code escape} on {@code what} (a class, command or handle); logs a warning
+     * status. Builds its message only then, so that a successful call allocates nothing.
+     */
+    void check(int status, int escape, int what, String target) {
+        if (status == NvStatus.NV_OK) return;
+        String operation = NvEscape.name(escape) + " " + subject(escape, what);
+        if (NvStatus.isWarning(status)) {
+            LOG.info("{} on {}: {} (a warning; the call succeeded)", operation, target, NvStatus.describe(status));
+            return;
+        }
+        String fix = statusFix(status, operation);
+        if (NvStatus.isRetry(status)) {
+            fix = "the driver stayed busy through " + retriesExhausted + " attempts; try again later";
+        }
+        throw new DriverException(operation, target, status, NvStatus.name(status), fix);
+    }
+
+    private String statusFix(int status, String operation) {
+        return switch (status) {
+            case NvStatus.NV_ERR_INSUFFICIENT_PERMISSIONS ->
+                    "run as root; a device object needs the GPU's /dev/nvidiaN held open by this process";
+            case NvStatus.NV_ERR_INVALID_ARGUMENT, NvStatus.NV_ERR_INVALID_PARAM_STRUCT ->
+                    "the driver rejected the " + abi.family() + " layout the library chose for release " + release
+                            + "; if " + release + " is really loaded, report this with the output of 'mdevgpu abi'";
+            case NvStatus.NV_ERR_NOT_SUPPORTED -> operation.contains("VGPU") || operation.contains("A081")
+                    ? "this driver build does not implement vGPU configuration; install NVIDIA's vGPU host driver"
+                    : null;
+            case NvStatus.NV_ERR_GPU_IS_LOST, NvStatus.NV_ERR_RESET_REQUIRED -> "the GPU needs a reset or a reboot";
+            case NvStatus.NV_ERR_IN_USE, NvStatus.NV_ERR_STATE_IN_USE ->
+                    "vGPU instances or other clients are using the GPU; stop them first";
+            default -> null;
+        };
+    }
+
+    private static String ioctlFix(int errno) {
+        return switch (errno) {
+            case 1, 13 -> "run as root (the NVIDIA device nodes are root's)";
+            case 22 -> "the driver refused the argument size: the layout family does not match the loaded module";
+            case 19, 6 -> "the NVIDIA driver is gone; reload it";
+            default -> null;
+        };
+    }
+}

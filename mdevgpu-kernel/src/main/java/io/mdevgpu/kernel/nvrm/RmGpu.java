@@ -1,0 +1,396 @@
+package io.mdevgpu.kernel.nvrm;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.mdevgpu.Errno;
+import io.mdevgpu.HostStateException;
+import io.mdevgpu.KernelException;
+import io.mdevgpu.MdevType;
+import io.mdevgpu.NotVgpuHostException;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.PciId;
+import io.mdevgpu.UnsupportedDriverException;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_ATTACH_IDS_PARAMS;
+import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_DETACH_IDS_PARAMS;
+import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_ID_INFO_PARAMS;
+import io.mdevgpu.kernel.abi.nvrm.NV0080_ALLOC_PARAMETERS;
+import io.mdevgpu.kernel.abi.nvrm.NV2080_ALLOC_PARAMETERS;
+import io.mdevgpu.kernel.abi.nvrm.NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS;
+import io.mdevgpu.kernel.abi.nvrm.NvClass;
+import io.mdevgpu.kernel.abi.nvrm.NvControl;
+import io.mdevgpu.kernel.abi.nvrm.NvEscape;
+import io.mdevgpu.kernel.abi.nvrm.NvStatus;
+import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
+import io.mdevgpu.kernel.abi.nvrm.VgpuTypeCodec;
+import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
+import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t;
+import io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t;
+
+/**
+ * One attached GPU of an {@link RmClient}: its {@code /dev/nvidiaN} held open, its device and subdevice objects.
+ * Registers vGPU types ({@link #registerTypes}) and reads them back. {@link #close()} frees the objects in reverse,
+ * closes the device node and detaches the GPU, each step even when an earlier one failed.
+ */
+public final class RmGpu implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RmGpu.class);
+
+    private final RmClient client;
+    private final int gpuId;
+    /** What close() undoes, newest first: {parent, handle} of each object. */
+    private final Deque<int[]> objects = new ArrayDeque<>();
+    private boolean attached;
+    private int deviceFd = -1;
+    private String devicePath;
+    private PciAddress address;
+    private PciId pciId;
+    private int revision;
+    private int minor = -1;
+    private int deviceInstance;
+    private int subdeviceInstance;
+    private int hDevice, hSubdevice;
+    private boolean closed;
+    private String target;
+    private boolean targetHasAddress;
+
+    private RmGpu(RmClient client, int gpuId) {
+        this.client = client;
+        this.gpuId = gpuId;
+    }
+
+    /** The sequence of the predecessor, each step undone by close() if a later one fails. */
+    static RmGpu open(RmClient client, int gpuId) {
+        RmGpu gpu = new RmGpu(client, gpuId);
+        try {
+            gpu.address = client.pciAddress(gpuId);
+            gpu.attach();
+            gpu.minor = gpu.findMinor();
+            gpu.openDeviceNode();
+            gpu.readIdInfo();
+            gpu.hDevice = gpu.allocDevice();
+            gpu.hSubdevice = gpu.allocSubdevice();
+            gpu.readBusPciInfo();
+        } catch (RuntimeException e) {
+            try {
+                gpu.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        LOG.debug("opened {}: {} rev {}, /dev/nvidia{}, device instance {}", gpu.target(), gpu.pciId, gpu.revision,
+                gpu.minor, gpu.deviceInstance);
+        return gpu;
+    }
+
+    /** How errors name this GPU; fixed once its address is known, so that calls do not build it. */
+    private String target() {
+        if (target == null || address != null && !targetHasAddress) {
+            target = RmClient.gpuTarget(address, gpuId);
+            targetHasAddress = address != null;
+        }
+        return target;
+    }
+
+    private MemorySegment params(String struct) {
+        return client.buffer(struct);
+    }
+
+    private void attach() {
+        MemorySegment p = params(NvrmAbi.ATTACH_IDS);
+        for (int i = 0; i < NV0000_CTRL_GPU_ATTACH_IDS_PARAMS.gpuIds$length(); i++) {
+            NV0000_CTRL_GPU_ATTACH_IDS_PARAMS.gpuIds(p, i, i == 0 ? gpuId : NvControl.NV0000_CTRL_GPU_INVALID_ID);
+        }
+        client.control(client.clientHandle(), NvControl.NV0000_CTRL_CMD_GPU_ATTACH_IDS, p, target());
+        attached = true;
+    }
+
+    private void detach() {
+        MemorySegment p = params(NvrmAbi.DETACH_IDS);
+        for (int i = 0; i < NV0000_CTRL_GPU_DETACH_IDS_PARAMS.gpuIds$length(); i++) {
+            NV0000_CTRL_GPU_DETACH_IDS_PARAMS.gpuIds(p, i, i == 0 ? gpuId : NvControl.NV0000_CTRL_GPU_INVALID_ID);
+        }
+        client.control(client.clientHandle(), NvControl.NV0000_CTRL_CMD_GPU_DETACH_IDS, p, target());
+        attached = false;
+    }
+
+    /** The GPU's own device node minor, from {@code NV_ESC_CARD_INFO} (not its place in the probed list). */
+    private int findMinor() {
+        MemorySegment cards = client.cards();
+        int r = client.ioctlRetryingEintr(client.ctlFd(), NvEscape.CARD_INFO_ALL, cards);
+        if (r < 0) {
+            throw KernelException.of("NV_ESC_CARD_INFO", target(), Errno.of(-r), null);
+        }
+        for (int i = 0; i < NvEscape.MAX_CARDS; i++) {
+            MemorySegment card = nv_ioctl_card_info_t.asSlice(cards, i);
+            if (nv_ioctl_card_info_t.valid(card) == 0) continue;
+            MemorySegment pci = nv_ioctl_card_info_t.pci_info(card);
+            boolean sameId = nv_ioctl_card_info_t.gpu_id(card) == gpuId;
+            boolean sameSlot = nv_pci_info_t.domain(pci) == address.domain()
+                    && Byte.toUnsignedInt(nv_pci_info_t.bus(pci)) == address.bus()
+                    && Byte.toUnsignedInt(nv_pci_info_t.slot(pci)) == address.slot();
+            if (sameId || sameSlot) return nv_ioctl_card_info_t.minor_number(card);
+        }
+        throw new HostStateException("find the device node of", target(),
+                "NV_ESC_CARD_INFO lists no card with this gpu id or PCI address",
+                "check that the GPU is bound to the nvidia driver and not excluded (NVreg_ExcludedGpus)", null);
+    }
+
+    private void openDeviceNode() {
+        devicePath = client.devDirectory() + "/nvidia" + minor;
+        int fd = client.transport().open(devicePath);
+        if (fd < 0) {
+            throw KernelException.of("open GPU device node", devicePath, Errno.of(-fd),
+                    "the driver needs this node held open to allocate the GPU's device object; create it with "
+                            + "nvidia-modprobe or mknod (major 195, minor " + minor + ") and run as root");
+        }
+        deviceFd = fd;
+    }
+
+    private void readIdInfo() {
+        MemorySegment p = params(NvrmAbi.ID_INFO);
+        NV0000_CTRL_GPU_GET_ID_INFO_PARAMS.gpuId(p, gpuId);
+        client.control(client.clientHandle(), NvControl.NV0000_CTRL_CMD_GPU_GET_ID_INFO, p, target());
+        deviceInstance = NV0000_CTRL_GPU_GET_ID_INFO_PARAMS.deviceInstance(p);
+        subdeviceInstance = NV0000_CTRL_GPU_GET_ID_INFO_PARAMS.subDeviceInstance(p);
+    }
+
+    private int allocDevice() {
+        MemorySegment p = params(NvrmAbi.DEVICE_ALLOC);
+        NV0080_ALLOC_PARAMETERS.deviceId(p, deviceInstance);
+        return allocObject(client.clientHandle(), NvClass.NV01_DEVICE_0, p);
+    }
+
+    private int allocSubdevice() {
+        MemorySegment p = params(NvrmAbi.SUBDEVICE_ALLOC);
+        NV2080_ALLOC_PARAMETERS.subDeviceId(p, subdeviceInstance);
+        return allocObject(hDevice, NvClass.NV20_SUBDEVICE_0, p);
+    }
+
+    private int allocObject(int parent, int hClass, MemorySegment allocParams) {
+        int handle = client.newHandle();
+        client.alloc(parent, handle, hClass, allocParams, target());
+        objects.push(new int[] {parent, handle});
+        return handle;
+    }
+
+    private void freeObject(int handle) {
+        int[] top = objects.peek();
+        if (top == null || top[1] != handle) throw new IllegalStateException("objects are freed newest first");
+        client.free(top[0], handle, target());
+        objects.pop();
+    }
+
+    private void readBusPciInfo() {
+        MemorySegment p = params(NvrmAbi.BUS_PCI_INFO);
+        client.control(hSubdevice, NvControl.NV2080_CTRL_CMD_BUS_GET_PCI_INFO, p, target());
+        int device = NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS.pciDeviceId(p);
+        int subsystem = NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS.pciSubSystemId(p);
+        pciId = PciId.of(device & 0xFFFF, device >>> 16, subsystem & 0xFFFF, subsystem >>> 16);
+        revision = NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS.pciRevisionId(p);
+    }
+
+    public int gpuId() {
+        return gpuId;
+    }
+
+    public PciAddress address() {
+        return address;
+    }
+
+    /** Vendor, device and subsystem ids as the driver reads them ({@code BUS_GET_PCI_INFO}). */
+    public PciId pciId() {
+        return pciId;
+    }
+
+    public int revision() {
+        return revision;
+    }
+
+    /** N of the GPU's {@code /dev/nvidiaN}. */
+    public int minor() {
+        return minor;
+    }
+
+    public int deviceInstance() {
+        return deviceInstance;
+    }
+
+    /** The device's {@code NV0080_CTRL_GPU_VIRTUALIZATION_MODE_*}; see {@link VirtualizationMode}. */
+    public int virtualizationMode() {
+        requireOpen();
+        MemorySegment p = params(NvrmAbi.VIRTUALIZATION_MODE);
+        client.control(hDevice, NvControl.NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE, p, target());
+        return client.abi().virtualizationMode(p);
+    }
+
+    /**
+     * Registers {@code types} with the driver and publishes them to the mdev core: the vGPU config object, one
+     * {@code SET_INFO} per type ({@code discardExisting} on the first drops the GPU's earlier types), then
+     * {@code MDEV_REGISTER} / {@code UPDATE_PGPU_INFO}. Every type is checked against the release's limits first,
+     * and the GPU must be a vGPU host; until then nothing is sent. The types outlive this client (they are driver
+     * state): undoing means registering the previous table again with {@code discardExisting}.
+     *
+     * @throws ValidationException        no types, too many, a duplicate number, or one that does not fit the release
+     * @throws NotVgpuHostException       the GPU's virtualization mode is not HOST
+     * @throws UnsupportedDriverException the release has no vGPU type layout here (515)
+     */
+    public void registerTypes(List<MdevType> types, boolean discardExisting) {
+        requireOpen();
+        VgpuTypeCodec codec = codec();
+        validate(types, codec);
+        int mode = virtualizationMode();
+        if (mode != VirtualizationMode.HOST.code()) {
+            throw new NotVgpuHostException(target(), VirtualizationMode.describe(mode));
+        }
+        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
+        RuntimeException failure = null;
+        try {
+            MemorySegment p = params(NvrmAbi.VGPU_CONFIG_INFO);
+            for (int i = 0; i < types.size(); i++) {
+                codec.encodeConfigInfo(p, types.get(i), pciId, discardExisting && i == 0);
+                client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p,
+                        target() + " type " + types.get(i).sysfsName());
+            }
+            client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, target());
+            LOG.info("registered {} vGPU type{} on {}{}: {}", types.size(), types.size() == 1 ? "" : "s", target(),
+                    discardExisting ? " (earlier types discarded)" : "",
+                    types.stream().map(MdevType::sysfsName).toList());
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                freeObject(hConfig);
+            } catch (RuntimeException e) {
+                if (failure != null) failure.addSuppressed(e);
+                else throw e;
+            }
+        }
+    }
+
+    private void validate(List<MdevType> types, VgpuTypeCodec codec) {
+        if (types.isEmpty()) {
+            throw new ValidationException("vGPU types for " + target(), "[]",
+                    "at least one type: the driver takes types only by setting them");
+        }
+        if (types.size() > codec.limits().maxTypesPerGpu()) {
+            throw new ValidationException("vGPU types for " + target(), types.size() + " types",
+                    "at most " + codec.limits().maxTypesPerGpu() + " per GPU with driver " + client.release());
+        }
+        Set<Integer> numbers = new HashSet<>();
+        for (MdevType t : types) {
+            if (!numbers.add(t.number())) {
+                throw new ValidationException("vGPU types for " + target(), t.sysfsName(), "each type number once");
+            }
+            codec.checkFits(t);
+        }
+    }
+
+    /**
+     * The type {@code number} as the driver holds it ({@code GET_VGPU_TYPE_INFO}); empty when the driver has no such
+     * type.
+     */
+    public Optional<MdevType> readType(int number) {
+        requireOpen();
+        VgpuTypeCodec codec = codec();
+        if (codec.typeInfoLayout().isEmpty()) throw noLayout("GET_VGPU_TYPE_INFO");
+        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
+        try {
+            MemorySegment p = params(NvrmAbi.VGPU_TYPE_INFO);
+            codec.encodeTypeInfoRequest(p, number);
+            int status = client.tryControl(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO, p, target());
+            if (status == NvStatus.NV_ERR_OBJECT_NOT_FOUND) return Optional.empty();
+            client.check(status, NvEscape.NV_ESC_RM_CONTROL, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO,
+                    target() + " type nvidia-" + Integer.toUnsignedString(number));
+            return Optional.of(codec.decodeTypeInfo(p));
+        } finally {
+            freeObject(hConfig);
+        }
+    }
+
+    /** The type numbers the driver lists as supported on this GPU ({@code GET_SUPPORTED_VGPU_TYPES}). */
+    public List<Integer> supportedTypes() {
+        requireOpen();
+        VgpuTypeCodec codec = codec();
+        if (codec.supportedTypesLayout().isEmpty()) throw noLayout("GET_SUPPORTED_VGPU_TYPES");
+        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
+        try {
+            MemorySegment p = params(NvrmAbi.VGPU_TYPES);
+            codec.encodeSupportedTypesRequest(p, 0);
+            client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_SUPPORTED_VGPU_TYPES, p, target());
+            int[] out = new int[codec.limits().maxTypesPerGpu()];
+            int n = Math.min(codec.supportedTypes(p, out), out.length);
+            List<Integer> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) list.add(out[i]);
+            return List.copyOf(list);
+        } finally {
+            freeObject(hConfig);
+        }
+    }
+
+    private VgpuTypeCodec codec() {
+        return client.abi().vgpuTypes().orElseThrow(() -> noLayout("vGPU type"));
+    }
+
+    private UnsupportedDriverException noLayout(String what) {
+        List<String> with = new ArrayList<>();
+        for (NvrmAbi abi : NvrmAbi.values()) {
+            boolean has = abi.vgpuTypes().isPresent() && (what.equals("vGPU type")
+                    || abi.vgpuTypes().get().typeInfoLayout().isPresent());
+            if (has) with.add(abi.releases());
+        }
+        return new UnsupportedDriverException(target() + " (" + what + " layout)", client.release().version(), with);
+    }
+
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException(target() + " is closed");
+        client.requireOpen();
+    }
+
+    /** Frees the GPU's objects newest first, closes its device node and detaches it; each step despite failures. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        while (!objects.isEmpty()) {
+            int[] o = objects.pop();
+            try {
+                client.free(o[0], o[1], target());
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (deviceFd >= 0) {
+            int r = client.transport().close(deviceFd);
+            if (r < 0) failures.add(KernelException.of("close", devicePath, Errno.of(-r), null));
+            deviceFd = -1;
+        }
+        if (attached) {
+            try {
+                detach();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        client.forget(this);
+        RmClient.throwFirst(failures);
+    }
+
+    @Override
+    public String toString() {
+        return "RmGpu[" + target() + (pciId == null ? "" : " " + pciId) + (minor < 0 ? "" : ", /dev/nvidia" + minor)
+                + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,43 @@
+package io.mdevgpu.kernel.abi.nvrm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The committed binding classes are exactly what {@link NvrmBindingsGenerator} writes from the tables. */
+class NvrmBindingsAreCurrentTest {
+
+    private static Path sourceRoot() {
+        String repo = System.getProperty("mdevgpu.repo", ".");
+        Path root = Path.of(repo, "mdevgpu-kernel/src/main/java");
+        return Files.isDirectory(root) ? root : Path.of("src/main/java");
+    }
+
+    @Test
+    void theGeneratedClassesAreUpToDate() throws IOException {
+        Path root = sourceRoot();
+        Map<Path, String> expected = NvrmBindingsGenerator.generate();
+        List<String> stale = new ArrayList<>();
+        for (var e : expected.entrySet()) {
+            Path file = root.resolve(e.getKey());
+            if (!Files.exists(file)) {
+                stale.add("missing " + e.getKey());
+            } else if (!Files.readString(file).equals(e.getValue())) {
+                stale.add("differs " + e.getKey());
+            }
+        }
+        for (Path p : NvrmBindingsGenerator.generatedFiles(root)) {
+            if (!expected.containsKey(root.relativize(p))) stale.add("no longer generated " + root.relativize(p));
+        }
+        assertEquals(List.of(), stale, "run NvrmBindingsGenerator (see its javadoc) and commit the result");
+        assertTrue(expected.size() > 40);
+    }
+}

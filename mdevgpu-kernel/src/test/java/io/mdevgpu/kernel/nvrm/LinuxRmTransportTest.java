@@ -1,0 +1,52 @@
+package io.mdevgpu.kernel.nvrm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.mdevgpu.NoSuchDeviceException;
+import io.mdevgpu.kernel.abi.nvrm.NVOS54_PARAMETERS;
+import io.mdevgpu.kernel.abi.nvrm.NvEscape;
+
+/** The real transport on files every Linux has: errors come back as negated errnos. */
+class LinuxRmTransportTest {
+    private final LinuxRmTransport linux = new LinuxRmTransport();
+
+    @Test
+    void anIoctlOnAFileThatIsNoDriverFailsWithEnotty() {
+        int fd = linux.open("/dev/null");
+        assertTrue(fd >= 0, "fd " + fd);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment arg = arena.allocate(NVOS54_PARAMETERS.LAYOUT);
+            assertEquals(-25, linux.ioctl(fd, NvEscape.RM_CONTROL, arg));
+        }
+        assertEquals(0, linux.close(fd));
+        assertEquals(-9, linux.close(fd));
+        assertEquals(-2, linux.open("/nonexistent/nvidiactl"));
+    }
+
+    @Test
+    void readsSmallFiles(@TempDir Path dir) throws IOException {
+        Path version = dir.resolve("version");
+        Files.writeString(version, "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.65.06  Release\n");
+        assertEquals(Optional.of(Files.readString(version)), linux.readText(version.toString()));
+        assertEquals(Optional.empty(), linux.readText(dir.resolve("absent").toString()));
+    }
+
+    @Test
+    void aHostWithoutTheDriverGetsATypedError(@TempDir Path dir) {
+        NoSuchDeviceException e = assertThrows(NoSuchDeviceException.class,
+                () -> RmClient.newBuilder(linux).devDirectory(dir.toString()).open());
+        assertTrue(e.getMessage().contains(dir + "/nvidiactl"), e.getMessage());
+    }
+}
