@@ -6,6 +6,7 @@ module io.mdevgpu.kernel {
     requires transitive io.mdevgpu;
     requires org.slf4j;
 
+    exports io.mdevgpu.kernel;
     exports io.mdevgpu.kernel.sys;
     exports io.mdevgpu.kernel.sysfs;
     exports io.mdevgpu.kernel.pci;
