@@ -14,7 +14,6 @@
 #       HARNESS_WORK=dir          cache of debs, builds and the share (default <repo>/.work/harness)
 #       HARNESS_TESTS=10-mdev-sysfs,60-junit   guest shell tests to run (default: all of harness/tests)
 #       HARNESS_JUNIT_SELECT='MdevLifecycleTest VfioDeviceTest#configSpace'  JUnit classes/methods (default: all)
-#       HARNESS_LIB=1|0           put the library's jars on the guest class path (default 1; builds them if stale)
 #       JDK=dir (temurin 25)  VM_MEM=MiB (1536)  VM_TIMEOUT=s (600)
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
@@ -34,8 +33,8 @@ die() { log "ERROR: $*"; exit 1; }
 # The JUnit console launcher's version follows the project's junit.version (JUnit 6: one version for all).
 JUNIT_VERSION=${JUNIT_VERSION:-$(sed -n 's#.*<junit.version>\(.*\)</junit.version>.*#\1#p' "$REPO/pom.xml" | head -1)}
 # Runtime modules for the guest JVM: the JUnit platform needs java.logging, java.xml (XML reports) and
-# jdk.zipfs (without it, it finds no tests in a jar).
-JLINK_MODULES=java.base,java.logging,java.xml,jdk.zipfs
+# jdk.zipfs (without it, it finds no tests in a jar); the leak test reads arena memory through java.management.
+JLINK_MODULES=java.base,java.logging,java.xml,jdk.zipfs,java.management
 APT_PKGS="qemu-system-x86 busybox-static cpio xz-utils zstd kmod gcc make libc6-dev libelf1 libssl3 mdevctl python3"
 
 series() {
@@ -137,11 +136,13 @@ tree_hash() { find "$@" -type f -print0 2>/dev/null | sort -z | xargs -0 sha1sum
 
 build_share() {
   mkdir -p "$S" "$JU" "$S/lib" "$S/tests"
-  if [ ! -x "$S/jre/bin/java" ]; then
+  if [ "$(cat "$S/jre.modules" 2>/dev/null)" != "$JLINK_MODULES" ] || [ ! -x "$S/jre/bin/java" ]; then
     log "jlink $JLINK_MODULES runtime"
+    rm -rf "$S/jre" "$JU/junit.aot"
     "$JDK/bin/jlink" --add-modules "$JLINK_MODULES" --strip-debug --no-header-files --no-man-pages \
       --generate-cds-archive --output "$S/jre" >/dev/null
     rm -f "$S/jre/lib/server/classes_nocoops.jsa"   # only used with -XX:-UseCompressedOops
+    echo "$JLINK_MODULES" > "$S/jre.modules"
   fi
   local CONSOLE=$JU/junit-platform-console-standalone-$JUNIT_VERSION.jar
   if [ ! -f "$CONSOLE" ]; then
@@ -151,20 +152,16 @@ build_share() {
   fi
 
   # The library's jars and their runtime dependencies, rebuilt (./mvnw package) when its sources changed.
-  local libstamp=$W/lib.stamp lib=none
-  if [ "${HARNESS_LIB:-1}" = 1 ]; then
-    lib=$(tree_hash "$REPO"/pom.xml "$REPO"/mdevgpu-{api,kernel,core}/pom.xml "$REPO"/mdevgpu-{api,kernel,core}/src/main)
-  fi
+  local libstamp=$W/lib.stamp lib
+  lib=$(tree_hash "$REPO"/pom.xml "$REPO"/mdevgpu-{api,kernel,core}/pom.xml "$REPO"/mdevgpu-{api,kernel,core}/src/main)
   if [ "$(cat "$libstamp" 2>/dev/null)" != "$lib" ]; then
+    log "packaging mdevgpu-api, -kernel, -core for the guest (./mvnw package, tests skipped)"
+    mvnw -pl mdevgpu-core -am package dependency:build-classpath -Dmaven.test.skip=true -DincludeScope=runtime \
+      -Dmdep.outputFile="$W/cp.txt" >/dev/null || die "the library does not build (./mvnw -pl mdevgpu-core -am package)"
     rm -rf "$S/lib"; mkdir -p "$S/lib"
-    if [ "$lib" != none ]; then
-      log "packaging mdevgpu-api, -kernel, -core for the guest (./mvnw package, tests skipped)"
-      mvnw -pl mdevgpu-core -am package dependency:build-classpath -Dmaven.test.skip=true -DincludeScope=runtime \
-        -Dmdep.outputFile="$W/cp.txt" >/dev/null || die "the library does not build (./mvnw -pl mdevgpu-core -am package)"
-      local m
-      for m in api kernel core; do cp -p "$REPO/mdevgpu-$m/target/mdevgpu-$m-"*[0-9T].jar "$S/lib/mdevgpu-$m.jar"; done
-      tr ':' '\n' < "$W/cp.txt" | grep '\.jar$' | grep -v '/mdevgpu-' | sort -u | while read -r j; do cp -p "$j" "$S/lib/"; done
-    fi
+    local m
+    for m in api kernel core; do cp -p "$REPO/mdevgpu-$m/target/mdevgpu-$m-"*[0-9T].jar "$S/lib/mdevgpu-$m.jar"; done
+    tr ':' '\n' < "$W/cp.txt" | grep '\.jar$' | grep -v '/mdevgpu-' | sort -u | while read -r j; do cp -p "$j" "$S/lib/"; done
     echo "$lib" > "$libstamp"
   fi
 
@@ -175,7 +172,7 @@ build_share() {
     log "compiling the guest JUnit suite"
     local libcp; libcp=$(find "$S/lib" -name '*.jar' | sort | tr '\n' ':')
     rm -rf "$W/tclasses"; mkdir -p "$W/tclasses"
-    "$JDK/bin/javac" --release 25 -Xlint:all -Werror -d "$W/tclasses" -cp "${libcp}$CONSOLE" \
+    "$JDK/bin/javac" --release 25 -Xlint:all,-restricted -Werror -d "$W/tclasses" -cp "${libcp}$CONSOLE" \
       $(find "$H/junit/src" -name '*.java') || die "the guest JUnit suite does not compile"
     rm -f "$TJ"; "$JDK/bin/jar" --create --file "$TJ" -C "$W/tclasses" .
     rm -f "$JU/junit.aot"; echo "$suite" > "$W/suite.stamp"
@@ -190,7 +187,7 @@ build_share() {
     # JDK 25 AOT cache (JEP 483/514), trained on this host with the same runtime and jar paths as in the guest.
     # On the host the suite fails fast (not inside the harness VM): only the loading and linking is trained.
     log "training the JUnit AOT cache"
-    "$S/jre/bin/java" @"$JU/jvm.args" -XX:AOTCacheOutput="$JU/junit.aot" io.mdevgpu.realkernel.GuestSuiteMain \
+    "$S/jre/bin/java" @"$JU/jvm.args" -XX:AOTCacheOutput="$JU/junit.aot" io.mdevgpu.realkernel.GuestSuiteMain --train \
       "$W/training-reports" >/dev/null 2>&1 || true
     [ -f "$JU/junit.aot" ] || log "warning: no AOT cache was written; the guest JVM will start slower"
   fi

@@ -1,5 +1,7 @@
 package io.mdevgpu.realkernel;
 
+import io.mdevgpu.realkernel.jdk.Mdevctl;
+import io.mdevgpu.realkernel.jdk.Syscalls;
 import org.junit.jupiter.engine.JupiterTestEngine;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
@@ -19,6 +21,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener;
 
 import java.io.PrintWriter;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -32,14 +36,22 @@ import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNa
  * It replaces the console launcher inside the VM: the console launcher spends ~3 s of a TCG boot in its
  * command-line parser (shaded picocli, class files too old for the AOT cache) and spawns {@code stty}.
  *
- * <p>usage: {@code java ... io.mdevgpu.realkernel.GuestSuiteMain REPORTS_DIR [Class|Class#method]...};
+ * <p>usage: {@code java ... io.mdevgpu.realkernel.GuestSuiteMain [--train] REPORTS_DIR [Class|Class#method]...};
  * no selection runs every {@code *Test} class of the suite's jar. Exit status 0 only when at least one test
- * ran and none failed.
+ * ran and none failed. {@code --train} (the host's AOT training run, where every test class fails at once
+ * because it is not in the VM) first exercises the JSON and native paths harmlessly, so that their classes
+ * land in the AOT cache too.
  */
 public final class GuestSuiteMain {
     private GuestSuiteMain() {}
 
     public static void main(String[] args) throws URISyntaxException {
+        if (args.length > 0 && args[0].equals("--train")) {
+            Syscalls.train();
+            Mdevctl.train();
+            ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).forEach(BufferPoolMXBean::getMemoryUsed);
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
         if (args.length < 1) {
             System.err.println("usage: GuestSuiteMain REPORTS_DIR [Class|Class#method]...");
             System.exit(2);

@@ -1,24 +1,37 @@
 package io.mdevgpu.realkernel;
 
+import io.mdevgpu.realkernel.jdk.Mdevctl;
+import io.mdevgpu.realkernel.jdk.SysfsMdev;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
-/** Guards the suite: it changes kernel state, so it runs only inside the harness VM, never on a host. */
-final class GuestVm {
-    private GuestVm() {}
-
-    /** Fails (rather than skips, which would hide a broken VM) unless the kernel was booted by the harness. */
-    static void require() {
-        String cmdline;
-        try {
-            cmdline = Files.readString(Path.of("/proc/cmdline"));
-        } catch (IOException e) {
-            throw new AssertionError("cannot read /proc/cmdline to check for the harness VM", e);
-        }
-        if (!cmdline.contains("harness.share=")) {
+/**
+ * Every guest test class extends with this. Before: fails (rather than skips, which would hide a broken VM)
+ * unless the kernel was booted by the harness, because the suite creates and removes mdev devices. After
+ * each test: removes whatever instances and mdevctl definitions it left behind, so one failure does not
+ * cascade into the next test's counts.
+ */
+public final class GuestVm implements BeforeAllCallback, AfterEachCallback {
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        if (!Files.readString(Path.of("/proc/cmdline")).contains("harness.share=")) {
             throw new AssertionError("not inside the harness VM (no harness.share= on the kernel command line):"
-                    + " this suite creates and removes mdev devices and must only run under harness/harness.sh");
+                    + " this suite creates and removes mdev devices and runs only under harness/harness.sh");
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        for (SysfsMdev.Instance leftover : SysfsMdev.instances()) {
+            System.out.println("  cleanup after " + context.getDisplayName() + ": removing " + leftover);
+            SysfsMdev.remove(leftover.uuid(), Duration.ofSeconds(30));
+        }
+        Mdevctl.deleteAllDefinitions();
     }
 }
