@@ -101,18 +101,18 @@ public final class Syscalls {
     }
 
     public static long pread(int fd, MemorySegment buffer, long offset, String target) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(CAPTURE);
-            return check((long) PREAD.invokeExact(errno, fd, buffer, buffer.byteSize(), offset), errno, "pread", target);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return positional(PREAD, "pread", fd, buffer, offset, target);
     }
 
     public static long pwrite(int fd, MemorySegment buffer, long offset, String target) {
+        return positional(PWRITE, "pwrite", fd, buffer, offset, target);
+    }
+
+    /** pread(2) or pwrite(2) of the whole buffer at {@code offset}. */
+    private static long positional(MethodHandle call, String name, int fd, MemorySegment buffer, long offset, String target) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(CAPTURE);
-            return check((long) PWRITE.invokeExact(errno, fd, buffer, buffer.byteSize(), offset), errno, "pwrite", target);
+            return check((long) call.invokeExact(errno, fd, buffer, buffer.byteSize(), offset), errno, name, target);
         } catch (Throwable t) {
             throw rethrow(t);
         }
