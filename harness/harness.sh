@@ -136,13 +136,14 @@ tree_hash() { find "$@" -type f -print0 2>/dev/null | sort -z | xargs -0 sha1sum
 
 build_share() {
   mkdir -p "$S" "$JU" "$S/lib" "$S/tests"
-  if [ "$(cat "$S/jre.modules" 2>/dev/null)" != "$JLINK_MODULES" ] || [ ! -x "$S/jre/bin/java" ]; then
+  local jre; jre="$JLINK_MODULES $(sha1sum < "$JDK/release" | cut -c1-40)"   # rebuilt for other modules or another JDK
+  if [ "$(cat "$S/jre.stamp" 2>/dev/null)" != "$jre" ] || [ ! -x "$S/jre/bin/java" ]; then
     log "jlink $JLINK_MODULES runtime"
     rm -rf "$S/jre" "$JU/junit.aot"
     "$JDK/bin/jlink" --add-modules "$JLINK_MODULES" --strip-debug --no-header-files --no-man-pages \
       --generate-cds-archive --output "$S/jre" >/dev/null
     rm -f "$S/jre/lib/server/classes_nocoops.jsa"   # only used with -XX:-UseCompressedOops
-    echo "$JLINK_MODULES" > "$S/jre.modules"
+    echo "$jre" > "$S/jre.stamp"
   fi
   local CONSOLE=$JU/junit-platform-console-standalone-$JUNIT_VERSION.jar
   if [ ! -f "$CONSOLE" ]; then
