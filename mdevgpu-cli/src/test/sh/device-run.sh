@@ -7,7 +7,8 @@
 #   sysfs-config                the GPU's config space as root reads it
 #   register-check.json         `mdevgpu driver --register-check --json` (with its trace beside it)
 # Modes: probe (read-only: handshake, GPUs, sysfs, both benches, twice), register-check (the registration path,
-# which must stop before sending anything on a GPU that is not a vGPU host), all (both, register-check last).
+# which must stop before sending anything on a GPU that is not a vGPU host), all (both, register-check last),
+# bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json).
 # Never resets the GPU, never changes its settings; nothing here registers a vGPU type.
 set -u
 mode=${1:-probe}
@@ -107,10 +108,34 @@ register_check() {
   step holders
 }
 
+bench() {
+  # ROUNDS rounds, each: the C loop, then the library under the launcher's C1-only JIT, the JVM's default tiered
+  # JIT and C2 alone, so that drift of the machine (clock, neighbours) falls on every contender alike
+  echo "== RM control round trips, $calls calls per pass, ${ROUNDS:-3} rounds"
+  step sh -c 'nproc; grep -m1 "model name" /proc/cpuinfo; cat /sys/devices/system/cpu/cpu0/cpufreq/scaling_governor 2>/dev/null || echo "no cpufreq governor"'
+  r=1
+  while [ "$r" -le "${ROUNDS:-3}" ]; do
+    echo; echo "-- round $r"
+    step c_loop "$calls"
+    for jit in launcher-C1 tiered C2; do
+      case $jit in
+        launcher-C1) EXTRA="" ;;
+        tiered) EXTRA="-XX:TieredStopAtLevel=4" ;;
+        C2) EXTRA="-XX:-TieredCompilation" ;;
+      esac
+      echo "(JIT: $jit)"
+      step mdevgpu driver --bench "$calls" --json
+      EXTRA=""
+    done
+    r=$((r + 1))
+  done
+}
+
 case $mode in
   probe) probe > "$session" 2>&1 ;;
   register-check) register_check > "$session" 2>&1 ;;
   all) { probe; register_check; } > "$session" 2>&1 ;;
-  *) echo "usage: $0 probe|register-check|all" >&2; exit 2 ;;
+  bench) bench > "$out/bench.txt" 2>&1; session=$out/bench.txt ;;
+  *) echo "usage: $0 probe|register-check|all|bench" >&2; exit 2 ;;
 esac
 cat "$session"

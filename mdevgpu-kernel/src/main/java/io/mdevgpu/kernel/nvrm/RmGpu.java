@@ -86,7 +86,7 @@ public final class RmGpu implements AutoCloseable {
             }
             throw e;
         }
-        LOG.debug("opened {}: {} rev {}, /dev/nvidia{}, device instance {}", gpu.target(), gpu.pciId, gpu.revision,
+        LOG.debug("opened {}: {} rev {}, /dev/nvidia{}, device instance {}", gpu.target(), gpu.pciId, Integer.toHexString(gpu.revision),
                 gpu.minor, gpu.deviceInstance);
         return gpu;
     }

@@ -79,10 +79,11 @@ public final class FakeNvidiaDriver implements RmTransport {
     final Map<Integer, Card> cards = new HashMap<>();
     /** Files {@link #readText} serves besides the version file: path to text. */
     final Map<String, String> files = new HashMap<>();
-    /** The handle the driver gives the root client; a real driver counts up from 0xC1D00000. */
+    /** The handle of the root client (the next one's, while none is allocated). */
     int clientHandle = CLIENT;
-    /** What {@code GET_VIRTUALIZATION_MODE} says in {@code isGridBuild}. */
-    boolean gridBuild = true;
+    /** Whether each new root client gets the next handle, as a real driver's do; else every client gets the same. */
+    boolean clientHandlesCountUp;
+    private int clientsAllocated;
     final Map<Integer, String> fds = new LinkedHashMap<>();
     final Set<Integer> attached = new HashSet<>();
     final Map<Integer, Obj> objects = new LinkedHashMap<>();
@@ -101,18 +102,21 @@ public final class FakeNvidiaDriver implements RmTransport {
     }
 
     /**
-     * The driver of the real host recorded in {@code docs/hardware/h100-580.md}: 580.159.04, the open kernel module,
-     * one H100 80GB HBM3 at 0000:00:06.0 in a pass-through VM, with what that driver answered to each call the library
-     * made (the card's windows are its sysfs BARs, the information file the fixture's).
+     * The driver of the real host recorded on 2026-11-24 in {@code docs/hardware/h100-580.md}: 580.159.04, the open
+     * kernel module, one H100 80GB HBM3 at 0000:00:06.0 in a pass-through VM, answering as that driver answered: its
+     * version file and version query, RM gpu id 0x6 (not the 0x600 a bus-slot encoding would give), device instance
+     * 0, {@code /dev/nvidia0}, irq 41, the register and framebuffer windows at its sysfs BAR0 and BAR2, mode NMOS, and
+     * a root client handle that counts up from 0xc1d0001a with every client, as that boot's did. The information file
+     * is the fixture's (the real one, GPU UUID removed).
      */
     public static FakeNvidiaDriver h100PassThrough580() {
-        FakeNvidiaDriver d = new FakeNvidiaDriver(H100_580.version());
-        d.procText = H100_580.procVersion();
-        d.clientHandle = H100_580.clientHandle();
-        d.gridBuild = H100_580.gridBuild();
-        d.gpu(H100_580.gpuId(), H100Fixture.ADDRESS, PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), H100_580.minor(),
-                H100_580.deviceInstance(), H100_580.mode());
-        d.cards.put(H100_580.gpuId(), new Card(41, 0x102002000000L, 16L << 20, 0x100000000000L, 128L << 30));
+        FakeNvidiaDriver d = new FakeNvidiaDriver("580.159.04");
+        d.procText = "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release Build  (nixbld@)  \n"
+                + "GCC version:  gcc version 15.3.0 (GCC) \n";
+        d.clientHandle = 0xC1D0001A;
+        d.clientHandlesCountUp = true;
+        d.gpu(0x6, H100Fixture.ADDRESS, PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0, 0, 1);
+        d.cards.put(0x6, new Card(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30));
         try {
             d.files.put("/proc/driver/nvidia/gpus/" + H100Fixture.ADDRESS + "/information",
                     Files.readString(H100Fixture.directory().resolve("nvidia-information.txt")));
@@ -121,16 +125,6 @@ public final class FakeNvidiaDriver implements RmTransport {
         }
         return d;
     }
-
-    /** What the real host's driver answered where the fixture does not say it (docs/hardware/h100-580.md). */
-    record RealHost(String version, String procVersion, int clientHandle, boolean gridBuild, int gpuId, int minor,
-                    int deviceInstance, int mode) {
-    }
-
-    static final RealHost H100_580 = new RealHost("580.159.04",
-            "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release Build  (dvs-builder@U22)  "
-                    + "Wed Jul 16 18:33:50 UTC 2025\nGCC version:  gcc version 12.2.0\n",
-            0xC1D00001, true, 0x600, 0, 0, 1);
 
     public FakeNvidiaDriver gpu(int gpuId, PciAddress address, PciId id, int minor, int deviceInstance, int mode) {
         gpus.add(new Gpu(gpuId, address, id, minor, deviceInstance, mode));
@@ -290,6 +284,8 @@ public final class FakeNvidiaDriver implements RmTransport {
         if (p.hasParamsSize() && p.paramsSize(a) != expected.getAsLong()) return NvStatus.NV_ERR_INVALID_ARGUMENT;
         if (hClass == NvClass.NV01_ROOT) {
             if (objects.containsKey(clientHandle)) return NvStatus.NV_ERR_INSUFFICIENT_RESOURCES;
+            if (clientHandlesCountUp && clientsAllocated > 0) clientHandle++;
+            clientsAllocated++;
             objects.put(clientHandle, new Obj(0, NvClass.NV01_ROOT_CLIENT, null));
             p.hObjectNew(a, clientHandle);
             return NvStatus.NV_OK;
@@ -386,7 +382,7 @@ public final class FakeNvidiaDriver implements RmTransport {
             }
             case NvControl.NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE -> {
                 if (target.hClass() != NvClass.NV01_DEVICE_0) yield NvStatus.NV_ERR_INVALID_OBJECT_HANDLE;
-                abi.encodeVirtualizationMode(p, target.gpu().mode(), gridBuild);
+                abi.encodeVirtualizationMode(p, target.gpu().mode(), true);
                 yield NvStatus.NV_OK;
             }
             case NvControl.NV2080_CTRL_CMD_BUS_GET_PCI_INFO -> {
