@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mdevgpu", mixinStandardHelpOptions = true, version = "mdevgpu 0.1.0",
         description = "Carve GPUs into user-defined VFIO-mdev types and manage their instances.",
-        subcommands = {PlanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PlanCommand.class, DriverCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0, FAILED = 1, BAD_INPUT = 2, DOES_NOT_FIT = 3;
 

@@ -18,6 +18,8 @@ import io.mdevgpu.DriverInfo;
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
+import io.mdevgpu.PciId;
+import io.mdevgpu.Size;
 import io.mdevgpu.UnsupportedDriverException;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.nvrm.AllocParameters;
@@ -33,6 +35,7 @@ import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
 import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t;
 import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t;
+import io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t;
 
 /**
  * A client of the NVIDIA Resource Manager on {@code /dev/nvidiactl}: the version handshake, which selects the
@@ -60,7 +63,10 @@ public final class RmClient implements AutoCloseable {
     private final NvrmAbi abi;
     private final AllocParameters alloc;
     private final int hClient;
+    private final Handshake handshake;
     private final List<RmGpu> gpus = new ArrayList<>();
+    /** What this client allocated and freed, for {@link #ledger()}: the root client included, the ctl node too. */
+    private int objectsAllocated, objectsFreed, nodesOpened, nodesClosed;
     private int nextHandle = HANDLE_BASE;
     private boolean closed;
 
@@ -153,9 +159,11 @@ public final class RmClient implements AutoCloseable {
                     "load the NVIDIA kernel module (modprobe nvidia) and run as root");
         }
         this.ctlFd = fd;
+        nodesOpened++;
         this.arena = Arena.ofShared();
         try {
-            this.release = handshake();
+            this.handshake = shakeHands();
+            this.release = handshake.release();
             this.abi = NvrmAbi.forRelease(release, ctlPath);
             this.alloc = abi.alloc();
             abi.structs().forEach((name, layout) -> buffers.put(name, arena.allocate(layout)));
@@ -177,7 +185,7 @@ public final class RmClient implements AutoCloseable {
      * strict, so the version comes from {@code /proc/driver/nvidia/version} and is sent back for the driver to
      * confirm.
      */
-    private NvrmRelease handshake() {
+    private Handshake shakeHands() {
         Optional<NvrmRelease> fromProc = transport.readText(settings.procVersionPath()).map(NvrmRelease::fromProcVersion);
         fromProc.ifPresent(r -> NvrmAbi.forRelease(r, settings.procVersionPath())); // refuse an unknown release first
         boolean strict = fromProc.isPresent() && !NvrmAbi.forRelease(fromProc.get()).versionQuery();
@@ -201,7 +209,8 @@ public final class RmClient implements AutoCloseable {
                         NvStatus.name(NvStatus.NV_ERR_LIB_RM_VERSION_MISMATCH),
                         "the driver did not recognize the version handshake (reply " + nv_ioctl_rm_api_version_t.reply(v) + ")");
             }
-            if (strict) return fromProc.get();
+            int reply = nv_ioctl_rm_api_version_t.reply(v);
+            if (strict) return new Handshake("STRICT " + fromProc.get().version(), reply, answer, fromProc.get());
             if (answer.isEmpty()) {
                 // before 535 command '2' overrides the check instead of answering: only /proc can tell
                 throw new UnsupportedDriverException(ctlPath, "(unknown: the driver did not answer the version query and "
@@ -215,7 +224,38 @@ public final class RmClient implements AutoCloseable {
             }
             fromProc.filter(p -> !p.equals(queried)).ifPresent(p -> LOG.warn(
                     "{} names driver {} but the loaded module answers {}; using {}", settings.procVersionPath(), p, queried, queried));
-            return queried;
+            return new Handshake("QUERY", reply, answer, queried);
+        }
+    }
+
+    /**
+     * The version handshake as it went: the command sent ({@code QUERY}, or {@code STRICT} with the version read from
+     * {@code /proc/driver/nvidia/version}), the driver's reply code (1: recognized) and the version string the driver
+     * left in the struct, and the release the client settled on.
+     */
+    public record Handshake(String command, int reply, String versionString, NvrmRelease release) {
+        @Override
+        public String toString() {
+            return command + " -> reply " + reply + (reply == NvEscape.NV_RM_API_VERSION_REPLY_RECOGNIZED
+                    ? " (recognized)" : "") + ", version string \"" + versionString + "\"";
+        }
+    }
+
+    /**
+     * What a client allocated and freed through the driver, as the library counted it: RM objects (the root client,
+     * device, subdevice and vGPU config objects) and device nodes ({@code nvidiactl} and each {@code nvidiaN}).
+     * After {@link #close()} both pairs are equal, or the client leaked.
+     */
+    public record Ledger(int objectsAllocated, int objectsFreed, int nodesOpened, int nodesClosed) {
+        /** Objects and nodes still held. */
+        public int live() {
+            return objectsAllocated - objectsFreed + nodesOpened - nodesClosed;
+        }
+
+        @Override
+        public String toString() {
+            return "RM objects allocated " + objectsAllocated + ", freed " + objectsFreed + "; device nodes opened "
+                    + nodesOpened + ", closed " + nodesClosed;
         }
     }
 
@@ -233,6 +273,16 @@ public final class RmClient implements AutoCloseable {
     /** The layout family of the running release. */
     public NvrmAbi abi() {
         return abi;
+    }
+
+    /** How the version handshake went. */
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** The objects and device nodes this client has allocated and freed so far. */
+    public Ledger ledger() {
+        return new Ledger(objectsAllocated, objectsFreed, nodesOpened, nodesClosed);
     }
 
     /** The driver as the API reports it: {@code nvidia 580.159.04 (layouts r580; ...)}. */
@@ -312,6 +362,7 @@ public final class RmClient implements AutoCloseable {
         }
         int r = transport.close(ctlFd);
         if (r < 0) failures.add(KernelException.of("close", ctlPath, Errno.of(-r), null));
+        else nodesClosed++;
         arena.close();
         throwFirst(failures);
     }
@@ -335,18 +386,34 @@ public final class RmClient implements AutoCloseable {
         return b;
     }
 
-    /** The {@link NvEscape#MAX_CARDS}-entry {@code NV_ESC_CARD_INFO} array, zeroed. */
-    MemorySegment cards() {
+    /**
+     * The GPUs the driver lists in {@code NV_ESC_CARD_INFO} (valid entries only), each with its device node minor and
+     * the BAR windows the driver mapped.
+     *
+     * @throws KernelException the ioctl failed
+     */
+    public List<CardInfo> cardInfo() {
+        requireOpen();
         cards.fill((byte) 0);
-        return cards;
-    }
-
-    RmTransport transport() {
-        return transport;
-    }
-
-    int ctlFd() {
-        return ctlFd;
+        int r = ioctlRetryingEintr(ctlFd, NvEscape.CARD_INFO_ALL, cards);
+        if (r < 0) {
+            throw KernelException.of("NV_ESC_CARD_INFO", ctlPath + " (ioctl 0x" + Integer.toHexString(NvEscape.CARD_INFO_ALL)
+                    + ")", Errno.of(-r), ioctlFix(-r));
+        }
+        List<CardInfo> out = new ArrayList<>();
+        for (int i = 0; i < NvEscape.MAX_CARDS; i++) {
+            MemorySegment card = nv_ioctl_card_info_t.asSlice(cards, i);
+            if (nv_ioctl_card_info_t.valid(card) == 0) continue;
+            MemorySegment pci = nv_ioctl_card_info_t.pci_info(card);
+            out.add(new CardInfo(nv_ioctl_card_info_t.gpu_id(card),
+                    PciAddress.of(nv_pci_info_t.domain(pci), Byte.toUnsignedInt(nv_pci_info_t.bus(pci)),
+                            Byte.toUnsignedInt(nv_pci_info_t.slot(pci)), Byte.toUnsignedInt(nv_pci_info_t.function(pci))),
+                    PciId.of(Short.toUnsignedInt(nv_pci_info_t.vendor_id(pci)), Short.toUnsignedInt(nv_pci_info_t.device_id(pci))),
+                    nv_ioctl_card_info_t.minor_number(card), Short.toUnsignedInt(nv_ioctl_card_info_t.interrupt_line(card)),
+                    nv_ioctl_card_info_t.reg_address(card), Size.bytes(nv_ioctl_card_info_t.reg_size(card)),
+                    nv_ioctl_card_info_t.fb_address(card), Size.bytes(nv_ioctl_card_info_t.fb_size(card))));
+        }
+        return List.copyOf(out);
     }
 
     String devDirectory() {
@@ -377,6 +444,7 @@ public final class RmClient implements AutoCloseable {
 
     private void allocCall(int hClass, String target) {
         check(call(abi.allocRequest(), nvos21, NvEscape.NV_ESC_RM_ALLOC, hClass, target), NvEscape.NV_ESC_RM_ALLOC, hClass, target);
+        objectsAllocated++;
     }
 
     /** Sends control {@code cmd} to {@code hObject}; {@code params} is its struct or NULL for none. */
@@ -400,6 +468,21 @@ public final class RmClient implements AutoCloseable {
         NVOS00_PARAMETERS.hObjectParent(nvos00, hParent);
         NVOS00_PARAMETERS.hObjectOld(nvos00, hObject);
         check(call(NvEscape.RM_FREE, nvos00, NvEscape.NV_ESC_RM_FREE, hObject, target), NvEscape.NV_ESC_RM_FREE, hObject, target);
+        objectsFreed++;
+    }
+
+    /** Opens a GPU's device node, counted in the {@link #ledger()}; the fd, or {@code -errno}. */
+    int openNode(String path) {
+        int fd = transport.open(path);
+        if (fd >= 0) nodesOpened++;
+        return fd;
+    }
+
+    /** Closes a node {@link #openNode} opened; 0, or {@code -errno}. */
+    int closeNode(int fd) {
+        int r = transport.close(fd);
+        if (r == 0) nodesClosed++;
+        return r;
     }
 
     String controlName(int cmd) {

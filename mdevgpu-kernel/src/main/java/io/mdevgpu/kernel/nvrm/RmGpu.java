@@ -34,8 +34,6 @@ import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.VgpuTypeCodec;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
-import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t;
-import io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t;
 
 /**
  * One attached GPU of an {@link RmClient}: its {@code /dev/nvidiaN} held open, its device and subdevice objects.
@@ -88,7 +86,7 @@ public final class RmGpu implements AutoCloseable {
             }
             throw e;
         }
-        LOG.debug("opened {}: {} rev {}, /dev/nvidia{}, device instance {}", gpu.target(), gpu.pciId, gpu.revision,
+        LOG.debug("opened {}: {} rev {}, /dev/nvidia{}, device instance {}", gpu.target(), gpu.pciId, Integer.toHexString(gpu.revision),
                 gpu.minor, gpu.deviceInstance);
         return gpu;
     }
@@ -126,20 +124,11 @@ public final class RmGpu implements AutoCloseable {
 
     /** The GPU's own device node minor, from {@code NV_ESC_CARD_INFO} (not its place in the probed list). */
     private int findMinor() {
-        MemorySegment cards = client.cards();
-        int r = client.ioctlRetryingEintr(client.ctlFd(), NvEscape.CARD_INFO_ALL, cards);
-        if (r < 0) {
-            throw KernelException.of("NV_ESC_CARD_INFO", target(), Errno.of(-r), null);
-        }
-        for (int i = 0; i < NvEscape.MAX_CARDS; i++) {
-            MemorySegment card = nv_ioctl_card_info_t.asSlice(cards, i);
-            if (nv_ioctl_card_info_t.valid(card) == 0) continue;
-            MemorySegment pci = nv_ioctl_card_info_t.pci_info(card);
-            boolean sameId = nv_ioctl_card_info_t.gpu_id(card) == gpuId;
-            boolean sameSlot = nv_pci_info_t.domain(pci) == address.domain()
-                    && Byte.toUnsignedInt(nv_pci_info_t.bus(pci)) == address.bus()
-                    && Byte.toUnsignedInt(nv_pci_info_t.slot(pci)) == address.slot();
-            if (sameId || sameSlot) return nv_ioctl_card_info_t.minor_number(card);
+        for (CardInfo card : client.cardInfo()) {
+            boolean sameId = card.gpuId() == gpuId;
+            boolean sameSlot = card.address().domain() == address.domain() && card.address().bus() == address.bus()
+                    && card.address().slot() == address.slot();
+            if (sameId || sameSlot) return card.minor();
         }
         throw new HostStateException("find the device node of", target(),
                 "NV_ESC_CARD_INFO lists no card with this gpu id or PCI address",
@@ -148,7 +137,7 @@ public final class RmGpu implements AutoCloseable {
 
     private void openDeviceNode() {
         devicePath = client.devDirectory() + "/nvidia" + minor;
-        int fd = client.transport().open(devicePath);
+        int fd = client.openNode(devicePath);
         if (fd < 0) {
             throw KernelException.of("open GPU device node", devicePath, Errno.of(-fd),
                     "the driver needs this node held open to allocate the GPU's device object; create it with "
@@ -224,6 +213,20 @@ public final class RmGpu implements AutoCloseable {
 
     public int deviceInstance() {
         return deviceInstance;
+    }
+
+    public int subdeviceInstance() {
+        return subdeviceInstance;
+    }
+
+    /** The handle of the GPU's device object ({@code NV01_DEVICE_0}), as this client chose it. */
+    public int deviceHandle() {
+        return hDevice;
+    }
+
+    /** The handle of the GPU's subdevice object ({@code NV20_SUBDEVICE_0}). */
+    public int subdeviceHandle() {
+        return hSubdevice;
     }
 
     /** The device's {@code NV0080_CTRL_GPU_VIRTUALIZATION_MODE_*}; see {@link VirtualizationMode}. */
@@ -373,7 +376,7 @@ public final class RmGpu implements AutoCloseable {
             }
         }
         if (deviceFd >= 0) {
-            int r = client.transport().close(deviceFd);
+            int r = client.closeNode(deviceFd);
             if (r < 0) failures.add(KernelException.of("close", devicePath, Errno.of(-r), null));
             deviceFd = -1;
         }

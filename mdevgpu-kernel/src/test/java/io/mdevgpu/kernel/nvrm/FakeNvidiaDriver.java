@@ -1,6 +1,9 @@
 package io.mdevgpu.kernel.nvrm;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -37,17 +40,24 @@ import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t;
 import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t;
 import io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t;
 import io.mdevgpu.kernel.sys.Ioctl;
+import io.mdevgpu.kernel.testing.H100Fixture;
 
 /**
  * A test double of the NVIDIA driver of one release that decodes the RM ioctls' bytes in that release's layout,
  * as the real driver would: wrong sizes fail like the driver's checks, objects form a tree, a device object needs
  * its {@code /dev/nvidiaN} open. It logs each call and can fail chosen ones with a status or an errno.
+ * Public for the CLI's tests (through the kernel's test jar); {@link #h100PassThrough580()} is the real host seen in
+ * {@code docs/hardware/h100-580.md}.
  */
-final class FakeNvidiaDriver implements RmTransport {
+public final class FakeNvidiaDriver implements RmTransport {
     static final int EBADF = 9, ENOENT = 2, EINVAL = 22, EIO = 5;
     static final int CLIENT = 0xC1D00001;
 
     record Gpu(int gpuId, PciAddress address, PciId id, int minor, int deviceInstance, int mode) {
+    }
+
+    /** What {@code NV_ESC_CARD_INFO} says of a GPU beyond its address and minor; zeros unless a test sets it. */
+    record Card(int interruptLine, long registerBase, long registerSize, long framebufferBase, long framebufferSize) {
     }
 
     /** Makes matching calls fail: {@code status} (an RM status) or {@code errno} (the ioctl fails), {@code times} over. */
@@ -64,6 +74,16 @@ final class FakeNvidiaDriver implements RmTransport {
     /** What the driver answers a version QUERY with; its own release unless a test makes it lie. */
     String claimedVersion;
     final List<String> log = new ArrayList<>();
+    /** Every control command received, in order, as its number (whatever its name in the log). */
+    final List<Integer> controls = new ArrayList<>();
+    final Map<Integer, Card> cards = new HashMap<>();
+    /** Files {@link #readText} serves besides the version file: path to text. */
+    final Map<String, String> files = new HashMap<>();
+    /** The handle of the root client (the next one's, while none is allocated). */
+    int clientHandle = CLIENT;
+    /** Whether each new root client gets the next handle, as a real driver's do; else every client gets the same. */
+    boolean clientHandlesCountUp;
+    private int clientsAllocated;
     final Map<Integer, String> fds = new LinkedHashMap<>();
     final Set<Integer> attached = new HashSet<>();
     final Map<Integer, Obj> objects = new LinkedHashMap<>();
@@ -73,7 +93,7 @@ final class FakeNvidiaDriver implements RmTransport {
     private final Deque<Fault> faults = new ArrayDeque<>();
     private int nextFd = 10;
 
-    FakeNvidiaDriver(String version) {
+    public FakeNvidiaDriver(String version) {
         this.release = NvrmRelease.parse(version);
         this.abi = release.abi();
         this.claimedVersion = version;
@@ -81,7 +101,32 @@ final class FakeNvidiaDriver implements RmTransport {
                 + "  Release Build  (dvs-builder@U22)  Wed Jul 16 18:33:50 UTC 2025\nGCC version:  gcc version 12.2.0\n";
     }
 
-    FakeNvidiaDriver gpu(int gpuId, PciAddress address, PciId id, int minor, int deviceInstance, int mode) {
+    /**
+     * The driver of the real host recorded on 2026-11-24 in {@code docs/hardware/h100-580.md}: 580.159.04, the open
+     * kernel module, one H100 80GB HBM3 at 0000:00:06.0 in a pass-through VM, answering as that driver answered: its
+     * version file and version query, RM gpu id 0x6 (not the 0x600 a bus-slot encoding would give), device instance
+     * 0, {@code /dev/nvidia0}, irq 41, the register and framebuffer windows at its sysfs BAR0 and BAR2, mode NMOS, and
+     * a root client handle that counts up from 0xc1d0001a with every client, as that boot's did. The information file
+     * is the fixture's (the real one, GPU UUID removed).
+     */
+    public static FakeNvidiaDriver h100PassThrough580() {
+        FakeNvidiaDriver d = new FakeNvidiaDriver("580.159.04");
+        d.procText = "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release Build  (nixbld@)  \n"
+                + "GCC version:  gcc version 15.3.0 (GCC) \n";
+        d.clientHandle = 0xC1D0001A;
+        d.clientHandlesCountUp = true;
+        d.gpu(0x6, H100Fixture.ADDRESS, PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0, 0, 1);
+        d.cards.put(0x6, new Card(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30));
+        try {
+            d.files.put("/proc/driver/nvidia/gpus/" + H100Fixture.ADDRESS + "/information",
+                    Files.readString(H100Fixture.directory().resolve("nvidia-information.txt")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return d;
+    }
+
+    public FakeNvidiaDriver gpu(int gpuId, PciAddress address, PciId id, int minor, int deviceInstance, int mode) {
         gpus.add(new Gpu(gpuId, address, id, minor, deviceInstance, mode));
         return this;
     }
@@ -97,8 +142,28 @@ final class FakeNvidiaDriver implements RmTransport {
     }
 
     /** The calls whose log line starts with {@code prefix}. */
-    List<String> calls(String prefix) {
+    public List<String> calls(String prefix) {
         return log.stream().filter(l -> l.startsWith(prefix)).toList();
+    }
+
+    /** Every control command received so far, as numbers, in order. */
+    public List<Integer> controlCommands() {
+        return List.copyOf(controls);
+    }
+
+    /** The handles of the objects still allocated (the root client's included). */
+    public List<Integer> liveObjects() {
+        return List.copyOf(objects.keySet());
+    }
+
+    /** The paths of the device nodes still open. */
+    public List<String> openNodes() {
+        return List.copyOf(fds.values());
+    }
+
+    @Override
+    public String toString() {
+        return "FakeNvidiaDriver[" + release + ", " + gpus.size() + (gpus.size() == 1 ? " GPU]" : " GPUs]");
     }
 
     // ---- the port ----
@@ -125,7 +190,7 @@ final class FakeNvidiaDriver implements RmTransport {
 
     @Override
     public Optional<String> readText(String path) {
-        return path.equals("/proc/driver/nvidia/version") ? Optional.ofNullable(procText) : Optional.empty();
+        return path.equals("/proc/driver/nvidia/version") ? Optional.ofNullable(procText) : Optional.ofNullable(files.get(path));
     }
 
     @Override
@@ -194,6 +259,12 @@ final class FakeNvidiaDriver implements RmTransport {
             nv_pci_info_t.device_id(pci, (short) g.id().device());
             nv_ioctl_card_info_t.gpu_id(card, g.gpuId());
             nv_ioctl_card_info_t.minor_number(card, g.minor());
+            Card c = this.cards.getOrDefault(g.gpuId(), new Card(0, 0, 0, 0, 0));
+            nv_ioctl_card_info_t.interrupt_line(card, (short) c.interruptLine());
+            nv_ioctl_card_info_t.reg_address(card, c.registerBase());
+            nv_ioctl_card_info_t.reg_size(card, c.registerSize());
+            nv_ioctl_card_info_t.fb_address(card, c.framebufferBase());
+            nv_ioctl_card_info_t.fb_size(card, c.framebufferSize());
         }
         return 0;
     }
@@ -212,12 +283,14 @@ final class FakeNvidiaDriver implements RmTransport {
         if (expected.isEmpty()) return NvStatus.NV_ERR_INVALID_CLASS;
         if (p.hasParamsSize() && p.paramsSize(a) != expected.getAsLong()) return NvStatus.NV_ERR_INVALID_ARGUMENT;
         if (hClass == NvClass.NV01_ROOT) {
-            if (objects.containsKey(CLIENT)) return NvStatus.NV_ERR_INSUFFICIENT_RESOURCES;
-            objects.put(CLIENT, new Obj(0, NvClass.NV01_ROOT_CLIENT, null));
-            p.hObjectNew(a, CLIENT);
+            if (objects.containsKey(clientHandle)) return NvStatus.NV_ERR_INSUFFICIENT_RESOURCES;
+            if (clientHandlesCountUp && clientsAllocated > 0) clientHandle++;
+            clientsAllocated++;
+            objects.put(clientHandle, new Obj(0, NvClass.NV01_ROOT_CLIENT, null));
+            p.hObjectNew(a, clientHandle);
             return NvStatus.NV_OK;
         }
-        if (p.hRoot(a) != CLIENT) return NvStatus.NV_ERR_INVALID_CLIENT;
+        if (p.hRoot(a) != clientHandle) return NvStatus.NV_ERR_INVALID_CLIENT;
         if (objects.containsKey(handle) || handle == 0) return 0x19; // NV_ERR_INSERT_DUPLICATE_NAME
         Obj up = objects.get(parent);
         if (up == null) return NvStatus.NV_ERR_INVALID_OBJECT_PARENT;
@@ -225,7 +298,7 @@ final class FakeNvidiaDriver implements RmTransport {
         Gpu gpu;
         switch (hClass) {
             case NvClass.NV01_DEVICE_0 -> {
-                if (parent != CLIENT) return NvStatus.NV_ERR_INVALID_OBJECT_PARENT;
+                if (parent != clientHandle) return NvStatus.NV_ERR_INVALID_OBJECT_PARENT;
                 int instance = NV0080_ALLOC_PARAMETERS.deviceId(params);
                 gpu = gpus.stream().filter(g -> g.deviceInstance() == instance && attached.contains(g.gpuId()))
                         .findFirst().orElse(null);
@@ -250,6 +323,7 @@ final class FakeNvidiaDriver implements RmTransport {
 
     private int control(MemorySegment c) {
         int cmd = NVOS54_PARAMETERS.cmd(c), hObject = NVOS54_PARAMETERS.hObject(c);
+        controls.add(cmd);
         int injected = injected("CONTROL " + NvControl.name(cmd), s -> NVOS54_PARAMETERS.status(c, s));
         if (injected <= 0) return injected;
         NVOS54_PARAMETERS.status(c, controlStatus(c, cmd, hObject));
@@ -257,7 +331,7 @@ final class FakeNvidiaDriver implements RmTransport {
     }
 
     private int controlStatus(MemorySegment c, int cmd, int hObject) {
-        if (NVOS54_PARAMETERS.hClient(c) != CLIENT) return NvStatus.NV_ERR_INVALID_CLIENT;
+        if (NVOS54_PARAMETERS.hClient(c) != clientHandle) return NvStatus.NV_ERR_INVALID_CLIENT;
         Obj target = objects.get(hObject);
         if (target == null) return NvStatus.NV_ERR_INVALID_OBJECT_HANDLE;
         OptionalLong expected = abi.controlParamsSize(cmd);
@@ -360,7 +434,8 @@ final class FakeNvidiaDriver implements RmTransport {
         int injected = injected("FREE 0x" + Integer.toHexString(handle), s -> NVOS00_PARAMETERS.status(a, s));
         if (injected <= 0) return injected;
         Obj o = objects.get(handle);
-        if (o == null || NVOS00_PARAMETERS.hRoot(a) != CLIENT || (handle != CLIENT && o.parent() != NVOS00_PARAMETERS.hObjectParent(a))) {
+        if (o == null || NVOS00_PARAMETERS.hRoot(a) != clientHandle
+                || (handle != clientHandle && o.parent() != NVOS00_PARAMETERS.hObjectParent(a))) {
             NVOS00_PARAMETERS.status(a, NvStatus.NV_ERR_INVALID_OBJECT_HANDLE);
             return 0;
         }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Packs `mdevgpu driver` for a GPU machine without Java: a jlinked runtime (about 45 MB), the CLI's jars as the
+# launcher puts them on the module path, the C loop that --bench is compared with (its source, compiled there by gcc,
+# and a static build of it for a machine without gcc), the H100 fixture's config space to compare with, and
+# device-run.sh, which runs there. From the repository root:
+#   ./mvnw -B -q -pl mdevgpu-cli -am package -DskipTests
+#   mdevgpu-cli/src/test/sh/device-bundle.sh .device          # .device/ is git-ignored
+# then on the machine (the lent one: run(command=".device/device-run.sh all", carry=[".device"])).
+set -euo pipefail
+dest=${1:?usage: $0 DEST_DIR}
+java_home=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../../.." && pwd)
+cli=$root/mdevgpu-cli/target
+[ -f "$cli/mdevgpu-cli.jar" ] || { echo "$0: build first: ./mvnw -B -q -pl mdevgpu-cli -am package -DskipTests" >&2; exit 1; }
+shared=$root/../shared
+[ -d "$shared/fixtures" ] || shared=/work/shared
+
+rm -rf "$dest/jre" "$dest/lib"
+mkdir -p "$dest/lib"
+# java.xml for jackson-databind (--json); the rest of the CLI needs java.base alone
+"$java_home/bin/jlink" --add-modules java.base,java.logging,java.xml --strip-debug --no-man-pages \
+  --no-header-files --compress zip-9 --output "$dest/jre"
+cp "$cli/mdevgpu-cli.jar" "$cli"/lib/*.jar "$dest/lib/"
+cp "$root/mdevgpu-cli/src/test/c/rm_control_loop.c" "$here/device-run.sh" "$dest/"
+gcc -O2 -std=c11 -Wall -Wextra -Werror -static -o "$dest/rm_control_loop.static" "$dest/rm_control_loop.c"
+cp "$shared/fixtures/h100-sxm5-80g/config" "$dest/fixture-h100-config"
+chmod +x "$dest/device-run.sh"
+du -sh "$dest"

@@ -1,0 +1,141 @@
+#!/bin/sh
+# Runs on the lent GPU machine from the bundle device-bundle.sh made, and records what it did in $OUT (the device
+# tool's folder; /tmp/mdevgpu-device elsewhere):
+#   session.txt                 every command, as an operator would type it, with its whole output and exit status
+#   driver-1.json, driver-2.json  `mdevgpu driver --json`, run twice (the second must say the same)
+#   trace-probe.log, trace-register-check.log  each RM call and its status (the nvrm logger at TRACE)
+#   sysfs-config                the GPU's config space as root reads it
+#   register-check.json         `mdevgpu driver --register-check --json` (with its trace beside it)
+# Modes: probe (read-only: handshake, GPUs, sysfs, both benches, twice), register-check (the registration path,
+# which must stop before sending anything on a GPU that is not a vGPU host), all (both, register-check last),
+# bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json).
+# Never resets the GPU, never changes its settings; nothing here registers a vGPU type.
+set -u
+mode=${1:-probe}
+b=$(cd "$(dirname "$0")" && pwd)
+out=${OUT:-/tmp/mdevgpu-device}
+mkdir -p "$out"
+gpu=${GPU:-0000:00:06.0}
+calls=${CALLS:-200000}
+session=$out/session.txt
+
+# the launcher's JVM flags (./mdevgpu), on the carried runtime; EXTRA adds more (a logger at TRACE, full JIT)
+launcher="--enable-native-access=io.mdevgpu.kernel -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
+EXTRA=${EXTRA:-}
+mdevgpu() {
+  # shellcheck disable=SC2086
+  "$b/jre/bin/java" $launcher -Dorg.slf4j.simpleLogger.defaultLogLevel=info $EXTRA \
+    -p "$b/lib" --add-modules ALL-MODULE-PATH -m io.mdevgpu.cli/io.mdevgpu.cli.Main "$@"
+}
+step() {
+  printf '\n$ %s\n' "$*"
+  "$@" 2>&1
+  printf '[exit %d]\n' $?
+}
+holders() {
+  # processes holding an NVIDIA device node open (the driver keeps no client count in /proc)
+  for p in /proc/[0-9]*; do
+    if ls -l "$p/fd" 2>/dev/null | grep -q '/dev/nvidia'; then echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"; fi
+  done
+  echo "(end of list)"
+}
+c_loop() {
+  if command -v gcc >/dev/null 2>&1; then
+    gcc -O2 -std=c11 -Wall -Wextra -o /tmp/rm_control_loop "$b/rm_control_loop.c" && /tmp/rm_control_loop "$@"
+  else
+    echo "gcc is not installed here: running the static build made with gcc -O2 -static beside the repository"
+    "$b/rm_control_loop.static" "$@"
+  fi
+}
+
+probe() {
+  echo "== host"
+  step date -u '+%Y-%m-%d %H:%M:%S UTC'
+  step uname -srm
+  step cat /proc/driver/nvidia/version
+  step ls /proc/driver/nvidia "/proc/driver/nvidia/gpus/$gpu"
+  step cat "/proc/driver/nvidia/gpus/$gpu/information"
+  step ls -l /dev/nvidiactl /dev/nvidia0
+  step nvidia-smi --query-gpu=name,pci.bus_id,driver_version,vbios_version,memory.total,virtualization_mode --format=csv
+  step sh -c "nvidia-smi -q | grep -A2 -i 'virtualization'"
+  step sh -c 'command -v gcc && gcc --version | head -1'
+  echo; echo "== sysfs"
+  for f in vendor device class subsystem_vendor subsystem_device revision irq numa_node resource; do
+    step cat "/sys/bus/pci/devices/$gpu/$f"
+  done
+  step readlink "/sys/bus/pci/devices/$gpu/driver"
+  cp "/sys/bus/pci/devices/$gpu/config" "$out/sysfs-config"
+  step cmp "$out/sysfs-config" "$b/fixture-h100-config"
+  step sh -c "command -v lspci >/dev/null && lspci -nn -vv -s ${gpu#0000:} | grep -E 'Capabilities|Region|Kernel driver' || echo 'no lspci'"
+  echo; echo "== device nodes held before"
+  step holders
+  echo; echo "== mdevgpu driver, first run"
+  step mdevgpu driver
+  printf '\n$ mdevgpu driver --json > driver-1.json\n'
+  mdevgpu driver --json > "$out/driver-1.json" 2>&1
+  printf '[exit %d]\n' $?
+  cat "$out/driver-1.json"
+  echo; echo "== RM control round trips, library and C"
+  step c_loop "$calls"
+  step mdevgpu driver --bench "$calls"
+  echo "(the same with the C2 JIT alone, -XX:-TieredCompilation, instead of the launcher's C1-only start-up setting:)"
+  EXTRA="-XX:-TieredCompilation"
+  step mdevgpu driver --bench "$calls"
+  EXTRA=""
+  step c_loop "$calls"
+  echo; echo "== second run: the same answers, nothing left behind"
+  printf '\n$ mdevgpu driver --json > driver-2.json\n'
+  mdevgpu driver --json > "$out/driver-2.json" 2>&1
+  printf '[exit %d]\n' $?
+  step diff "$out/driver-1.json" "$out/driver-2.json"
+  EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace"
+  mdevgpu driver > /dev/null 2> "$out/trace-probe.log"
+  EXTRA=""
+  echo "(trace of a third run: $(grep -c 'NV_ESC_RM' "$out/trace-probe.log") RM calls logged, in trace-probe.log)"
+  echo; echo "== device nodes held after"
+  step holders
+}
+
+register_check() {
+  echo; echo "== the registration path on a GPU that is not a vGPU host"
+  step mdevgpu driver --register-check
+  EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace"
+  mdevgpu driver --register-check --json > "$out/register-check.json" 2> "$out/trace-register-check.log"
+  echo "(again with the nvrm logger at TRACE and --json, exit $?: register-check.json, trace-register-check.log;"
+  echo " the RM calls sent, counted:)"
+  EXTRA=""
+  grep -o 'NV_ESC_RM_[A-Z]* [A-Za-z0-9_]*' "$out/trace-register-check.log" | sort | uniq -c
+  step holders
+}
+
+bench() {
+  # ROUNDS rounds, each: the C loop, then the library under the launcher's C1-only JIT, the JVM's default tiered
+  # JIT and C2 alone, so that drift of the machine (clock, neighbours) falls on every contender alike
+  echo "== RM control round trips, $calls calls per pass, ${ROUNDS:-3} rounds"
+  step sh -c 'nproc; grep -m1 "model name" /proc/cpuinfo; cat /sys/devices/system/cpu/cpu0/cpufreq/scaling_governor 2>/dev/null || echo "no cpufreq governor"'
+  r=1
+  while [ "$r" -le "${ROUNDS:-3}" ]; do
+    echo; echo "-- round $r"
+    step c_loop "$calls"
+    for jit in launcher-C1 tiered C2; do
+      case $jit in
+        launcher-C1) EXTRA="" ;;
+        tiered) EXTRA="-XX:TieredStopAtLevel=4" ;;
+        C2) EXTRA="-XX:-TieredCompilation" ;;
+      esac
+      echo "(JIT: $jit)"
+      step mdevgpu driver --bench "$calls" --json
+      EXTRA=""
+    done
+    r=$((r + 1))
+  done
+}
+
+case $mode in
+  probe) probe > "$session" 2>&1 ;;
+  register-check) register_check > "$session" 2>&1 ;;
+  all) { probe; register_check; } > "$session" 2>&1 ;;
+  bench) bench > "$out/bench.txt" 2>&1; session=$out/bench.txt ;;
+  *) echo "usage: $0 probe|register-check|all|bench" >&2; exit 2 ;;
+esac
+cat "$session"
