@@ -67,19 +67,16 @@ public final class Faults {
         }
     }
 
-    /** One call: its number (from 1), seam and text (null while recording was off). */
-    public record Call(long number, Seam seam, String text) {
-        @Override
-        public String toString() {
-            return "#" + number + " " + seam + " " + (text == null ? "(not recorded)" : text);
+    /** One call: its number (from 1), seam, text (null while recording was off) and, when it was made to fail, how. */
+    public record Call(long number, Seam seam, String text, Failure failure) {
+        /** The text, with {@code " -> EIO"} (the failure) appended for a call that was made to fail. */
+        public String line() {
+            return (text == null ? "(not recorded)" : text) + (failure == null ? "" : " -> " + failure);
         }
-    }
 
-    /** A call that was made to fail, and how. */
-    public record Injected(Call call, Failure failure) {
         @Override
         public String toString() {
-            return call + " -> " + failure;
+            return "#" + number + " " + seam + " " + line();
         }
     }
 
@@ -104,7 +101,7 @@ public final class Faults {
 
     private final List<Rule> rules = new ArrayList<>();
     private final List<Call> log = new ArrayList<>();
-    private final List<Injected> injected = new ArrayList<>();
+    private final List<Call> injected = new ArrayList<>();
     private final long[] perSeam = new long[Seam.values().length];
     private long calls;
     private boolean recording = true;
@@ -169,9 +166,9 @@ public final class Faults {
         return List.copyOf(log);
     }
 
-    /** The texts of the recorded calls on {@code seam}, oldest first. */
+    /** The recorded calls on {@code seam} as {@link Call#line()}s, oldest first: {@code "close /dev/vfio/12 -> EIO"}. */
     public synchronized List<String> log(Seam seam) {
-        return log.stream().filter(c -> c.seam() == seam && c.text() != null).map(Call::text).toList();
+        return log.stream().filter(c -> c.seam() == seam && c.text() != null).map(Call::line).toList();
     }
 
     /** The texts of the recorded calls on {@code seam} that start with {@code prefix}. */
@@ -184,8 +181,8 @@ public final class Faults {
         log.clear();
     }
 
-    /** Every call that was made to fail, oldest first. */
-    public synchronized List<Injected> injected() {
+    /** Every call that was made to fail, oldest first (recorded even while recording is off). */
+    public synchronized List<Call> injected() {
         return List.copyOf(injected);
     }
 
@@ -203,28 +200,28 @@ public final class Faults {
     synchronized Failure enter(Seam seam, String text) {
         long number = ++calls;
         perSeam[seam.ordinal()]++;
-        Call call = null;
-        if (recording) {
-            call = new Call(number, seam, text);
-            log.add(call);
-        }
+        Failure failure = null;
         for (int i = 0; i < rules.size(); i++) {
             Rule r = rules.get(i);
             boolean matches = r.at > 0 ? r.at == number
                     : (r.seam == null || r.seam == seam) && (r.prefix == null || text != null && text.startsWith(r.prefix));
             if (!matches) continue;
             if (r.skip > 0) {
-                r.skip--;
-                continue;
+                r.skip--; // every matching call counts towards a rule's nth, whichever rule makes it fail
+            } else if (failure == null) {
+                failure = r.failure;
+                if (--r.times == 0) {
+                    rules.remove(i--);
+                    if (r.prefix != null) textRules--;
+                }
             }
-            if (--r.times == 0) {
-                rules.remove(i);
-                if (r.prefix != null) textRules--;
-            }
-            injected.add(new Injected(call != null ? call : new Call(number, seam, text), r.failure));
-            return r.failure;
         }
-        return null;
+        if (recording || failure != null) {
+            Call call = new Call(number, seam, text, failure);
+            if (recording) log.add(call);
+            if (failure != null) injected.add(call);
+        }
+        return failure;
     }
 
     @Override
