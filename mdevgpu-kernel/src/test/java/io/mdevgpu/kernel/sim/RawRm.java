@@ -1,7 +1,12 @@
 package io.mdevgpu.kernel.sim;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import io.mdevgpu.MdevType;
 
 import io.mdevgpu.kernel.abi.nvrm.AllocParameters;
 import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_ATTACH_IDS_PARAMS;
@@ -25,6 +30,7 @@ final class RawRm implements AutoCloseable {
     final MemorySegment nvos21, nvos54, nvos00;
     final int ctl;
     int client;
+    final java.util.List<Integer> nodes = new java.util.ArrayList<>();
 
     RawRm(SimNvidiaDriver driver) {
         this.driver = driver;
@@ -96,8 +102,45 @@ final class RawRm implements AutoCloseable {
         return alloc(device, handle, NvClass.NV20_SUBDEVICE_0, params(NvrmAbi.SUBDEVICE_ALLOC));
     }
 
+    /** Attaches {@code gpu}, opens its node, allocates device 0x100, subdevice 0x101 and vGPU config 0x102; returns 0x102. */
+    int vgpuConfig(SimNvidiaDriver.Gpu gpu) {
+        check("attach", attach(gpu.gpuId()));
+        int node = driver.open(driver.devDirectory() + "/nvidia" + gpu.minor());
+        if (node < 0) throw new IllegalStateException("open nvidia" + gpu.minor() + ": " + node);
+        nodes.add(node);
+        check("device", allocDevice(0x100, gpu.deviceInstance()));
+        check("subdevice", allocSubdevice(0x100, 0x101));
+        check("vgpu config", alloc(0x101, 0x102, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL));
+        return 0x102;
+    }
+
+    /** {@code SET_INFO} with discard set and everything else zero (type 0): the rollback to an empty table. */
+    int setInfoEmptying(int config) {
+        GroupLayout layout = abi.struct(NvrmAbi.VGPU_CONFIG_INFO);
+        MemorySegment p = arena.allocate(layout);
+        p.set(ValueLayout.JAVA_INT, layout.byteOffset(MemoryLayout.PathElement.groupElement("discardVgpuTypes")), 1);
+        return control(config, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p);
+    }
+
+    /** {@code SET_INFO} of {@code type}, encoded as the client does. */
+    int setInfo(int config, MdevType type, boolean discard) {
+        MemorySegment p = params(NvrmAbi.VGPU_CONFIG_INFO);
+        abi.vgpuTypes().orElseThrow().encodeConfigInfo(p, type, SimHosts.A100_ID, discard);
+        return control(config, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p);
+    }
+
+    /** {@code MDEV_REGISTER} / {@code UPDATE_PGPU_INFO}. */
+    int register(int config) {
+        return control(config, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, 0);
+    }
+
+    private static void check(String what, int status) {
+        if (status != 0) throw new IllegalStateException(what + ": status 0x" + Integer.toHexString(status));
+    }
+
     @Override
     public void close() {
+        nodes.forEach(driver::close);
         driver.close(ctl);
         arena.close();
     }
