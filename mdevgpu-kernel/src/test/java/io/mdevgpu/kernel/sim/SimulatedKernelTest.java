@@ -4,15 +4,12 @@ import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
 import static io.mdevgpu.kernel.sim.SimHosts.*;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +38,7 @@ import io.mdevgpu.kernel.nvrm.RmGpu;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
 import io.mdevgpu.kernel.testing.H100Fixture;
+import io.mdevgpu.kernel.testing.Mdevctl;
 import io.mdevgpu.kernel.vfio.Vfio;
 import io.mdevgpu.kernel.vfio.VfioDevice;
 import io.mdevgpu.kernel.vfio.VfioInterrupts;
@@ -285,30 +283,17 @@ class SimulatedKernelTest {
     /** Debian's mdevctl reads the simulated host's tree (through the harness's mount-namespace wrapper). */
     @Test
     void mdevctlReadsTheSimulatedHost() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mdevctl")), "mdevctl is not installed");
         try (SimulatedKernel kernel = new SimulatedKernel(defaultHost("550.54.14"), GuestConfigFactory.PLAIN_FOR_TESTS)) {
             register(kernel, A100_0, ampere());
             kernel.mdev(OpenDeviceRegistry.NONE).create(A100_0, "nvidia-532", U1);
-            String list = mdevctl(kernel.root(), "list");
+            String list = Mdevctl.run(kernel.root(), "list");
             assertEquals(U1 + " " + A100_0 + " nvidia-532 manual", list.strip());
-            String types = mdevctl(kernel.root(), "types");
+            String types = Mdevctl.run(kernel.root(), "types");
             MdevType eighth = ampere().get(1);
             assertTrue(types.contains("  nvidia-532\n    Available instances: 7\n    Device API: vfio-pci\n    Name: "
                     + eighth.name() + "\n    Description: num_heads=4, frl_config=" + eighth.display().frameRateLimit()
                     + ", framebuffer=4416M, max_resolution=1920x1080, max_instance=8\n"), types);
         }
-    }
-
-    private static String mdevctl(Path root, String... args) throws Exception {
-        Path script = H100Fixture.shared().resolve("reference/kernel-harness/fake/mdevctl-fake.sh");
-        List<String> command = new ArrayList<>(List.of("bash", script.toString(), root.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assumeTrue(p.exitValue() == 0 || !out.contains("unshare"), () -> "no mount namespace here: " + out);
-        assertEquals(0, p.exitValue(), out);
-        return out;
     }
 
     @Test
