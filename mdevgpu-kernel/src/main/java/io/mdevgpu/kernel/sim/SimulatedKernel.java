@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * sys/devices/pci.../&lt;gpu&gt;/...      every GPU as sysfs shows it (SysfsTreeWriter), bound to nvidia
  * sys/class/mdev_bus, sys/bus/mdev    parents, types and instances, once the driver publishes types
  * sys/kernel/iommu_groups/N           the GPUs' groups and one per instance
- * dev/nvidiactl, dev/nvidia&lt;i&gt;        the driver's nodes (i in address order)
+ * dev/nvidiactl, dev/nvidia&lt;i&gt;        the driver's nodes, for the GPUs bound to nvidia (i in address order)
  * dev/vfio/vfio, dev/vfio/N           VFIO's nodes
  * proc/driver/nvidia/version          the driver's version file
  * etc/mdevctl.d/scripts.d/{callouts,notifiers}   so that mdevctl accepts the tree
@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimulatedKernel implements KernelPorts {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedKernel.class);
+    private static final String NVIDIA = "nvidia";
 
     private final SimulatedHostSpec spec;
     private final Faults faults;
@@ -107,12 +108,14 @@ public final class SimulatedKernel implements KernelPorts {
         writer.file(layout.vfioContainer(), "");
         writer.file(layout.dev().resolve("nvidiactl"), "");
         writer.file(versionFile(), SimNvidiaDriver.procVersionText(spec.driverVersion()));
-        for (int i = 0; i < spec.gpus().size(); i++) {
-            SimulatedGpu gpu = spec.gpus().get(i);
+        int minor = 0;
+        for (SimulatedGpu gpu : spec.gpus()) {
             writer.pciDevice(gpu.device());
-            writer.file(deviceNode(i), "");
+            if (!gpu.device().driver().equals(Optional.of(NVIDIA))) continue; // the driver probes only its own GPUs
+            writer.file(deviceNode(minor), "");
             nvidia.gpu(new SimNvidiaDriver.Gpu(SimNvidiaDriver.Gpu.idOf(gpu.device().address()), gpu.device().address(),
-                    gpu.device().id(), gpu.device().revision(), i, i, gpu.mode().code()));
+                    gpu.device().id(), gpu.device().revision(), minor, minor, gpu.mode().code()));
+            minor++;
         }
     }
 

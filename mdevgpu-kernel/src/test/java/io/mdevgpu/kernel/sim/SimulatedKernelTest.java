@@ -230,6 +230,21 @@ class SimulatedKernelTest {
     }
 
     @Test
+    void onlyTheGpusBoundToNvidiaAreTheDrivers() {
+        PciDevice passedThrough = gpu(A100_1, A100_ID, 13, Size.gib(64)).toBuilder().driver("vfio-pci").build();
+        SimulatedHostSpec spec = SimulatedHostSpec.newBuilder().driverVersion("580.65.06")
+                .gpu(SimulatedGpu.host(gpu(A100_0, A100_ID, 12, Size.gib(64)), "A100", A100_FRAMEBUFFER))
+                .gpu(SimulatedGpu.host(passedThrough, "A100", A100_FRAMEBUFFER)).build();
+        try (SimulatedKernel kernel = new SimulatedKernel(spec, GuestConfigFactory.PLAIN_FOR_TESTS); RmClient rm = rm(kernel)) {
+            assertEquals(2, kernel.pci().displayDevices().size());
+            assertEquals(java.util.Optional.of("vfio-pci"), kernel.pci().device(A100_1).driver());
+            assertEquals(List.of(0x6500), rm.probedGpuIds());
+            assertFalse(Files.exists(kernel.layout().dev().resolve("nvidia1")));
+            assertEquals(List.of(A100_0), List.copyOf(kernel.typeTables().keySet()));
+        }
+    }
+
+    @Test
     void aRootIsKeptAndMustBeEmpty(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("host");
         SimulatedHostSpec spec = SimulatedHostSpec.newBuilder().driverVersion("535.43.02")
