@@ -7,6 +7,8 @@ import java.util.Objects;
 import io.mdevgpu.Errno;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts every call into the simulated kernel's three seams (the mdev bus's attribute writes, the VFIO system
@@ -29,9 +31,10 @@ import io.mdevgpu.kernel.abi.nvrm.NvStatus;
  * <p>Each call is also recorded as a line of text ({@code "ioctl /dev/vfio/12 VFIO_GROUP_GET_STATUS"},
  * {@code "CONTROL VGPU_CONFIG_SET_INFO"}, {@code "create mdev /sys/class/mdev_bus/.../create"}) unless recording
  * is off ({@link #recording(boolean)}), which allocation tests need: counting and rules by call number still work
- * without it. Thread-safe.
+ * without it. Each call with a text is logged at TRACE. Thread-safe.
  */
 public final class Faults {
+    private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
     /** The three seams of the simulated kernel. */
     public enum Seam { MDEV, VFIO, NVIDIA }
 
@@ -215,6 +218,9 @@ public final class Faults {
                     if (r.prefix != null) textRules--;
                 }
             }
+        }
+        if (text != null && LOG.isTraceEnabled()) {
+            LOG.trace("simulated call #{} {} {}{}", number, seam, text, failure == null ? "" : " -> " + failure);
         }
         if (recording || failure != null) {
             Call call = new Call(number, seam, text, failure);
