@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.UUID;
@@ -32,7 +33,8 @@ import io.mdevgpu.kernel.pci.PciResource;
  * Text attributes end with a newline, as the kernel's do. The writer records what it is told and checks
  * nothing about the kernel's rules (counts, errnos): that is the simulated kernel's job. A file that cannot be
  * written raises the {@code KernelException} of its errno; writing out of order (an instance before its type)
- * raises {@link IllegalStateException}. Not thread-safe.
+ * raises {@link IllegalStateException}. A text attribute is replaced in one step, so that a concurrent reader never
+ * sees it half-written; the writer itself is not thread-safe.
  */
 public final class SysfsTreeWriter {
     private final SysfsLayout layout;
@@ -118,6 +120,19 @@ public final class SysfsTreeWriter {
         return dir;
     }
 
+    /**
+     * Takes a type away from its parent, as a vendor driver does when it no longer offers it: the type's directory.
+     *
+     * @throws IllegalStateException while an instance of the type still links to it
+     */
+    public void removeMdevType(String parent, String typeId) {
+        Path dir = typeDirectory(parent, typeId);
+        if (!SysfsReader.names(dir.resolve("devices")).isEmpty()) {
+            throw new IllegalStateException("the mdev type " + typeId + " of " + parent + " still has instances");
+        }
+        deleteTree(dir);
+    }
+
     /** Rewrites a type's {@code available_instances}. */
     public void availableInstances(String parent, String typeId, long count) {
         attribute(typeDirectory(parent, typeId), "available_instances", Long.toString(count));
@@ -157,6 +172,25 @@ public final class SysfsTreeWriter {
         delete(typeDir.resolve("devices").resolve(SysfsLayout.name(uuid)));
         delete(busLink);
         deleteTree(dir);
+    }
+
+    /**
+     * Writes a plain file of the tree outside sysfs, such as {@code proc/driver/nvidia/version}, or an empty one
+     * standing in for a device node ({@code dev/nvidiactl}, {@code dev/vfio/12}), with its directories.
+     */
+    public void file(Path file, String text) {
+        mkdirs(file.getParent());
+        write(file, text);
+    }
+
+    /** Creates a directory of the tree with its parents ({@code etc/mdevctl.d/scripts.d/callouts}). */
+    public void directory(Path dir) {
+        mkdirs(dir);
+    }
+
+    /** Deletes a file of the tree (a device node that goes away); a missing one is no error. */
+    public void removeFile(Path file) {
+        delete(file);
     }
 
     /** Writes a text attribute, {@code text} plus the kernel's newline. */
@@ -208,9 +242,15 @@ public final class SysfsTreeWriter {
         }
     }
 
+    /**
+     * Replaces the file in one step (a temporary file renamed over it), so that a concurrent reader sees the old text
+     * or the new one, never a half-written file: as a read of a sysfs attribute is.
+     */
     private static void write(Path file, String text) {
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
         try {
-            Files.writeString(file, text);
+            Files.writeString(temporary, text);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw SysfsReader.failure("write", file, e);
         }
@@ -240,8 +280,8 @@ public final class SysfsTreeWriter {
         }
     }
 
-    /** Deletes a directory and what is in it, never following links out of it. */
-    private static void deleteTree(Path dir) {
+    /** Deletes a directory and what is in it (a whole fake tree, say), never following links out of it. */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
