@@ -9,4 +9,5 @@ module io.mdevgpu.core {
     exports io.mdevgpu.core.config;
     exports io.mdevgpu.core.pci;
     exports io.mdevgpu.core.partition;
+    exports io.mdevgpu.core.inventory;
 }
