@@ -10,4 +10,5 @@ module io.mdevgpu.core {
     exports io.mdevgpu.core.pci;
     exports io.mdevgpu.core.partition;
     exports io.mdevgpu.core.inventory;
+    exports io.mdevgpu.core.interop;
 }
