@@ -11,4 +11,7 @@ module io.mdevgpu.core {
     exports io.mdevgpu.core.partition;
     exports io.mdevgpu.core.inventory;
     exports io.mdevgpu.core.interop;
+    exports io.mdevgpu.core.host;
+
+    provides io.mdevgpu.MdevHostProvider with io.mdevgpu.core.host.EngineHostProvider;
 }
