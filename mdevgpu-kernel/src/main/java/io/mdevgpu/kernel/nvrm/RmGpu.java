@@ -280,16 +280,17 @@ public final class RmGpu implements AutoCloseable {
     }
 
     /**
-     * Empties the GPU's type table and publishes the empty table: one {@code SET_INFO} with {@code discardVgpuTypes}
-     * and the invalid type 0, which a driver that discards before checking answers {@code NV_ERR_INVALID_ARGUMENT}
-     * after emptying the table (the simulated driver does; <strong>unverified on a real driver</strong>), then
-     * {@code MDEV_REGISTER} / {@code UPDATE_PGPU_INFO}. What rolling back to a GPU that had no types does, since
-     * {@link #registerTypes} needs at least one type. The GPU must be a vGPU host; until that is known nothing is sent.
+     * Empties the GPU's type table and, when {@code publish}, publishes the empty table: one {@code SET_INFO} with
+     * {@code discardVgpuTypes} and the invalid type 0, which a driver that discards before checking answers
+     * {@code NV_ERR_INVALID_ARGUMENT} after emptying the table (the simulated driver does; <strong>unverified on a real
+     * driver</strong>), then {@code MDEV_REGISTER} / {@code UPDATE_PGPU_INFO}. What rolling back to a GPU that had no
+     * types does, since {@link #registerTypes} needs at least one type; it publishes only when the types it discards
+     * had been published. The GPU must be a vGPU host; until that is known nothing is sent.
      *
      * @throws NotVgpuHostException the GPU's virtualization mode is not HOST
      * @throws DriverException      the driver answered the discard with anything but OK or INVALID_ARGUMENT
      */
-    public void discardTypes() {
+    public void discardTypes(boolean publish) {
         requireOpen();
         VgpuTypeCodec codec = codec();
         int mode = virtualizationMode();
@@ -306,8 +307,10 @@ public final class RmGpu implements AutoCloseable {
                 client.check(status, NvEscape.NV_ESC_RM_CONTROL, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO,
                         target() + " (discard every type)");
             }
-            client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, target());
-            LOG.info("discarded every vGPU type of {}", target());
+            if (publish) {
+                client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, target());
+            }
+            LOG.info("discarded every vGPU type of {}{}", target(), publish ? " and published the empty table" : "");
         } catch (RuntimeException e) {
             failure = e;
             throw e;
