@@ -6,6 +6,7 @@ import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.MdevInstance;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.PciAddress;
+import io.mdevgpu.kernel.testing.Mdevctl;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -33,7 +34,13 @@ class DefinitionsTest {
             assertEquals(List.of(), host.instances(), "defining starts nothing");
             assertThrows(AlreadyExistsException.class, () -> defs.define(U, A100_1, "nvidia-531", false));
 
+            // Debian's mdevctl reads the simulated host's tree: the definition, and the types the apply published
+            Path tree = sim(host).root();
+            assertTrue(Mdevctl.run(tree, "list", "--defined").contains(U + " 0000:65:00.0 nvidia-532 auto"));
+            assertTrue(Mdevctl.run(tree, "types").contains("Name: Open vAmpere/8"));
+
             MdevInstance started = defs.start(U);
+            assertTrue(Mdevctl.run(tree, "list").contains(U + " 0000:65:00.0 nvidia-532"));
             assertEquals(U, started.uuid());
             assertEquals(PciAddress.parse("0000:65:00.0"), started.parent());
             assertEquals("nvidia-532", started.typeId());
