@@ -25,7 +25,8 @@ public final class EngineHostProvider implements MdevHostProvider {
     @Override
     public MdevHost open(HostSpec spec) {
         if (spec.isSimulated()) {
-            return simulated(InventoryLoader.resolve(spec.simulatedInventory().orElseThrow()), new Faults(), Optional.empty());
+            return simulated(InventoryLoader.resolve(spec.simulatedInventory().orElseThrow()), new Faults(),
+                    spec.simulationRoot());
         }
         return EngineHost.over(spec, KernelPorts.linux(spec), Optional.empty());
     }

@@ -64,6 +64,17 @@ class NotVgpuHostTest {
     }
 
     @Test
+    void aSimulatedHostCanBeMaterialisedWhereOtherProgramsReadIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path root = dir.resolve("sim");
+        try (MdevHost host = MdevHost.open(io.mdevgpu.HostSpec.simulatedAt("h100-580", root))) {
+            assertEquals(root.resolve("sys"), host.spec().sysfsRoot());
+            assertEquals(1, host.gpus().size());
+        }
+        assertTrue(java.nio.file.Files.isDirectory(root.resolve("sys/bus/pci/devices/0000:00:06.0")), "kept after close");
+        assertTrue(java.nio.file.Files.exists(root.resolve("proc/driver/nvidia/version")));
+    }
+
+    @Test
     void theServiceLoaderFindsTheEngineForEveryBuiltInHost() {
         for (String name : InventoryLoader.BUILT_IN) {
             try (MdevHost host = MdevHost.simulated(name)) {
