@@ -1,6 +1,7 @@
 /** The operator's command, {@code mdevgpu}. */
 module io.mdevgpu.cli {
     requires io.mdevgpu.core;
+    requires io.mdevgpu.kernel;
     requires info.picocli;
     requires tools.jackson.databind;
 

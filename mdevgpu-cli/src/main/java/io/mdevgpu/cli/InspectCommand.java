@@ -1,0 +1,148 @@
+package io.mdevgpu.cli;
+
+import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
+
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntFunction;
+
+import io.mdevgpu.IrqInfo;
+import io.mdevgpu.MdevHost;
+import io.mdevgpu.MdevInstance;
+import io.mdevgpu.Region;
+import io.mdevgpu.Size;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.VfioDevice;
+import io.mdevgpu.core.pci.PciConfigSpace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code mdevgpu inspect UUID}: opens the instance's VFIO device as a VMM would and shows its regions (size, flags,
+ * mmap), its IRQs and the config space the guest sees, decoded (ids, BARs sized by their regions, capabilities).
+ * Reads only: nothing is written to the device.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Open an instance's VFIO device: regions, IRQs and the guest's config space, decoded.")
+final class InspectCommand extends HostCommand {
+    /** The config region's index (VFIO_PCI_CONFIG_REGION_INDEX). */
+    private static final int CONFIG_REGION = 7;
+
+    @Parameters(paramLabel = "UUID", description = "the instance")
+    UUID uuid;
+
+    @Override
+    int run(MdevHost host, PrintWriter out, boolean json) {
+        MdevInstance instance = Lookup.instance(host, uuid);
+        try (VfioDevice device = instance.open()) {
+            List<Region> regions = device.regions();
+            List<IrqInfo> irqs = device.irqs();
+            byte[] config = readConfig(device.region(CONFIG_REGION));
+            IntFunction<Size> sizes = index -> regions.stream().filter(r -> r.index() == index)
+                    .map(r -> Size.bytes(r.size())).findFirst().orElse(Size.ZERO);
+            if (json) {
+                Map<String, Object> o = Json.object("uuid", uuid.toString(), "parent", instance.parent().toString(),
+                        "type", instance.typeId(), "iommu_group", instance.iommuGroup() < 0 ? null : instance.iommuGroup(),
+                        "device_flags", Json.hex(device.flags(), 2));
+                List<Object> rs = new ArrayList<>();
+                for (Region r : regions) {
+                    rs.add(Json.object("index", r.index(), "name", regionName(r.index()), "size", r.size(),
+                            "offset", r.offset(), "flags", Json.hex(r.flags(), 2), "readable", r.readable(),
+                            "writable", r.writable(), "mappable", r.mappable()));
+                }
+                o.put("regions", rs);
+                List<Object> is = new ArrayList<>();
+                for (IrqInfo irq : irqs) {
+                    is.add(Json.object("index", irq.index(), "name", IrqInfo.indexName(irq.index()), "count", irq.count(),
+                            "flags", Json.hex(irq.flags(), 2)));
+                }
+                o.put("irqs", is);
+                try {
+                    o.put("config_space", Views.config(PciConfigSpace.parse(config), sizes));
+                } catch (ValidationException e) {
+                    o.put("config_space", Json.object("size", config.length, "error", e.getMessage()));
+                }
+                Json.print(out, o);
+                return Main.OK;
+            }
+            out.println("mdev " + uuid + ": " + instance.typeId() + " on " + instance.parent()
+                    + (instance.iommuGroup() < 0 ? "" : ", IOMMU group " + instance.iommuGroup()));
+            out.println("VFIO device " + device.name() + ": flags " + deviceFlags(device.flags()));
+            out.println();
+            Table table = new Table("REGION", "NAME", "SIZE", "OFFSET", "FLAGS", "ACCESS");
+            for (Region r : regions) {
+                table.row(r.index(), regionName(r.index()), Size.bytes(r.size()), "0x" + Long.toHexString(r.offset()),
+                        Json.hex(r.flags(), 2), access(r));
+            }
+            table.print(out);
+            out.println();
+            Table irqTable = new Table("IRQ", "NAME", "COUNT", "FLAGS");
+            for (IrqInfo irq : irqs) {
+                irqTable.row(irq.index(), IrqInfo.indexName(irq.index()), irq.count(), irqFlags(irq.flags()));
+            }
+            irqTable.print(out);
+            out.println();
+            out.println("guest config space:");
+            try {
+                Views.configText(PciConfigSpace.parse(config), sizes).forEach(out::println);
+            } catch (ValidationException e) {
+                out.println("\t(not decoded: " + e.getMessage() + ")");
+            }
+        }
+        return Main.OK;
+    }
+
+    /**
+     * The guest's config space through the config region: 4096 bytes when the region is that large, else the first 256
+     * (a region shorter than that, as some sample drivers report, leaves the rest zero).
+     */
+    static byte[] readConfig(Region config) {
+        int size = config.size() >= 4096 ? 4096 : 256;
+        int readable = (int) Math.min(size, config.size());
+        byte[] bytes = new byte[size];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(readable);
+            config.read(0, buffer);
+            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, bytes, 0, readable);
+        }
+        return bytes;
+    }
+
+    static String regionName(int index) {
+        return switch (index) {
+            case 0, 1, 2, 3, 4, 5 -> "BAR" + index;
+            case 6 -> "ROM";
+            case 7 -> "CONFIG";
+            case 8 -> "VGA";
+            default -> "REGION" + index;
+        };
+    }
+
+    private static String access(Region r) {
+        String access = (r.readable() ? "r" : "-") + (r.writable() ? "w" : "-");
+        return access + (r.mappable() ? " mmap" : "") + ((r.flags() & VFIO_REGION_INFO_FLAG_CAPS) != 0 ? " caps" : "");
+    }
+
+    private static String deviceFlags(int flags) {
+        List<String> names = new ArrayList<>();
+        if ((flags & VFIO_DEVICE_FLAGS_PCI) != 0) names.add("pci");
+        if ((flags & VFIO_DEVICE_FLAGS_RESET) != 0) names.add("reset");
+        if ((flags & VFIO_DEVICE_FLAGS_CAPS) != 0) names.add("caps");
+        return Json.hex(flags, 2) + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")");
+    }
+
+    private static String irqFlags(int flags) {
+        List<String> names = new ArrayList<>();
+        if ((flags & VFIO_IRQ_INFO_EVENTFD) != 0) names.add("eventfd");
+        if ((flags & VFIO_IRQ_INFO_MASKABLE) != 0) names.add("maskable");
+        if ((flags & VFIO_IRQ_INFO_AUTOMASKED) != 0) names.add("automasked");
+        if ((flags & VFIO_IRQ_INFO_NORESIZE) != 0) names.add("noresize");
+        return Json.hex(flags, 2) + (names.isEmpty() ? "" : " " + String.join(",", names));
+    }
+}
