@@ -3,9 +3,6 @@ package io.mdevgpu.cli;
 import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
 
 import java.io.PrintWriter;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +28,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Open an instance's VFIO device: regions, IRQs and the guest's config space, decoded.")
 final class InspectCommand extends HostCommand {
-    /** The config region's index (VFIO_PCI_CONFIG_REGION_INDEX). */
-    private static final int CONFIG_REGION = 7;
-
     @Parameters(paramLabel = "UUID", description = "the instance")
     UUID uuid;
 
@@ -43,9 +37,8 @@ final class InspectCommand extends HostCommand {
         try (VfioDevice device = instance.open()) {
             List<Region> regions = device.regions();
             List<IrqInfo> irqs = device.irqs();
-            byte[] config = readConfig(device.region(CONFIG_REGION));
-            IntFunction<Size> sizes = index -> regions.stream().filter(r -> r.index() == index)
-                    .map(r -> Size.bytes(r.size())).findFirst().orElse(Size.ZERO);
+            byte[] config = Shell.configSpace(device);
+            IntFunction<Size> sizes = index -> Shell.regionSize(device, index);
             if (json) {
                 Map<String, Object> o = Json.object("uuid", uuid.toString(), "parent", instance.parent().toString(),
                         "type", instance.typeId(), "iommu_group", instance.iommuGroup() < 0 ? null : instance.iommuGroup(),
@@ -96,22 +89,6 @@ final class InspectCommand extends HostCommand {
             }
         }
         return Main.OK;
-    }
-
-    /**
-     * The guest's config space through the config region: 4096 bytes when the region is that large, else the first 256
-     * (a region shorter than that, as some sample drivers report, leaves the rest zero).
-     */
-    static byte[] readConfig(Region config) {
-        int size = config.size() >= 4096 ? 4096 : 256;
-        int readable = (int) Math.min(size, config.size());
-        byte[] bytes = new byte[size];
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(readable);
-            config.read(0, buffer);
-            MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, bytes, 0, readable);
-        }
-        return bytes;
     }
 
     static String regionName(int index) {

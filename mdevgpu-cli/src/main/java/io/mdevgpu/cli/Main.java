@@ -1,7 +1,6 @@
 package io.mdevgpu.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.function.Function;
 
 import io.mdevgpu.ConfigException;
@@ -110,16 +109,11 @@ public final class Main implements Runnable {
 
     /** The host {@code --host} names. */
     HostSpec hostSpec() {
-        return hostSpec(host);
-    }
-
-    static HostSpec hostSpec(String host) {
-        String text = host == null ? "real" : host.strip();
-        if (text.equals("real")) return HostSpec.real();
-        if (text.equals("sim")) return HostSpec.simulated("default");
-        if (text.startsWith("real:") && text.length() > 5) return HostSpec.realAt(Path.of(text.substring(5)));
-        if (text.startsWith("sim:") && text.length() > 4) return HostSpec.simulated(text.substring(4));
-        throw new ValidationException("--host", host, "real, real:DIR, sim, sim:NAME or sim:FILE");
+        try {
+            return HostSpec.parse(host);
+        } catch (ValidationException e) {
+            throw new ValidationException("--host", host, "real, real:DIR, sim, sim:NAME or sim:FILE");
+        }
     }
 
     /** Opens the host {@code --host} names; the caller closes it. */

@@ -115,8 +115,7 @@ final class PlanCommand implements Callable<Integer> {
         if (plan.gpus().isEmpty()) {
             out.println("no GPU of the host matches the configuration's filters");
         }
-        out.println(plan.fits() ? "fits: every type fits with all its instances" : "does not fit:");
-        plan.problems().forEach(problem -> out.println("  - " + problem));
+        verdict(out, plan.fits(), plan.problems());
     }
 
     static Map<String, Object> toJson(Plan plan) {
@@ -186,14 +185,14 @@ final class PlanCommand implements Callable<Integer> {
         out.printf("GPU %s: %s, %s, framebuffer %s, BAR0 %s, BAR1 %s, BAR3 %s%n", m.id(), m.name(), m.pciId(),
                 m.framebuffer(), m.bar0(), m.bar1(), m.bar3());
         out.printf("driver limits: %s%n%n", plan.limits());
-        out.printf("%-12s %-22s %-9s %-10s %-22s %-7s %-22s %s%n", "TYPE", "NAME", "INSTANCES", "CLASS",
-                "FRAMEBUFFER+RESERVED", "BAR1", "GUEST PCI ID", "LIMITED BY");
+        Table table = new Table("TYPE", "NAME", "CLASS", "INSTANCES", "FRAMEBUFFER+RESERVED", "BAR1", "GUEST PCI ID", "LIMITED BY");
         for (TypeFit fit : plan.types()) {
             MdevType t = fit.type();
-            out.printf("%-12s %-22s %-9s %-10s %-22s %-7s %-22s %s%n", t.sysfsName(), '"' + t.name() + '"',
-                    fit.capacity() + "/" + t.maxInstances(), t.gpuClass(), t.framebuffer() + "+" + t.reserved(),
-                    fit.bar1Window(), fit.guestPciId(), fit.limitedBy().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            table.row(t.sysfsName(), '"' + t.name() + '"', t.gpuClass(), fit.capacity() + "/" + t.maxInstances(),
+                    t.framebuffer() + "+" + t.reserved(), fit.bar1Window(), fit.guestPciId(),
+                    fit.limitedBy().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
+        table.print(out);
         out.println();
         out.println("placement (each type alone on the GPU):");
         for (TypeFit fit : plan.types()) {
@@ -202,10 +201,13 @@ final class PlanCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println(plan.fits() ? "fits: every type fits with all its instances" : "does not fit:");
-        for (String reason : plan.reasons()) {
-            out.println("  - " + reason);
-        }
+        verdict(out, plan.fits(), plan.reasons());
+    }
+
+    /** The last lines of a plan: it fits, or why not. */
+    private static void verdict(PrintWriter out, boolean fits, List<String> problems) {
+        out.println(fits ? "fits: every type fits with all its instances" : "does not fit:");
+        problems.forEach(problem -> out.println("  - " + problem));
     }
 
     private static Map<String, Object> toJson(PartitionPlan plan) {
