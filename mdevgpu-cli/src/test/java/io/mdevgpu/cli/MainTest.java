@@ -20,17 +20,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainTest {
     @Test
     void hostNamesARealOrSimulatedHost() {
-        assertEquals(HostSpec.real(), Main.hostSpec("real"));
-        assertEquals(HostSpec.simulated("default"), Main.hostSpec("sim"));
-        assertEquals(HostSpec.simulated("a100x2"), Main.hostSpec("sim:a100x2"));
-        assertEquals(HostSpec.simulated("/tmp/inv.toml"), Main.hostSpec("sim:/tmp/inv.toml"));
-        assertEquals(HostSpec.realAt(Path.of("/srv/tree")), Main.hostSpec("real:/srv/tree"));
+        assertEquals(HostSpec.real(), HostSpec.parse("real"));
+        assertEquals(HostSpec.simulated("default"), HostSpec.parse("sim"));
+        assertEquals(HostSpec.simulated("a100x2"), HostSpec.parse("sim:a100x2"));
+        assertEquals(HostSpec.simulated("/tmp/inv.toml"), HostSpec.parse("sim:/tmp/inv.toml"));
+        assertEquals(HostSpec.realAt(Path.of("/srv/tree")), HostSpec.parse("real:/srv/tree"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"simulated", "sim:", "real:", "", "localhost"})
     void aHostThatNamesNothingIsBadInput(String host) {
-        assertThrows(ValidationException.class, () -> Main.hostSpec(host));
+        assertThrows(ValidationException.class, () -> HostSpec.parse(host));
         MockHost mock = new MockHost();
         CliRun run = CliRun.on(mock.host, "--host", host, "gpus");
         assertEquals(Main.BAD_INPUT, run.exitCode(), run.all());
