@@ -27,4 +27,5 @@ module io.mdevgpu.kernel {
     exports io.mdevgpu.kernel.abi.nvrm.r590;
     exports io.mdevgpu.kernel.abi.nvrm.r595;
     exports io.mdevgpu.kernel.nvrm;
+    exports io.mdevgpu.kernel.sim;
 }

@@ -279,6 +279,48 @@ public final class RmGpu implements AutoCloseable {
         }
     }
 
+    /**
+     * Empties the GPU's type table and publishes the empty table: one {@code SET_INFO} with {@code discardVgpuTypes}
+     * and the invalid type 0, which a driver that discards before checking answers {@code NV_ERR_INVALID_ARGUMENT}
+     * after emptying the table (the simulated driver does; <strong>unverified on a real driver</strong>), then
+     * {@code MDEV_REGISTER} / {@code UPDATE_PGPU_INFO}. What rolling back to a GPU that had no types does, since
+     * {@link #registerTypes} needs at least one type. The GPU must be a vGPU host; until that is known nothing is sent.
+     *
+     * @throws NotVgpuHostException the GPU's virtualization mode is not HOST
+     * @throws DriverException      the driver answered the discard with anything but OK or INVALID_ARGUMENT
+     */
+    public void discardTypes() {
+        requireOpen();
+        VgpuTypeCodec codec = codec();
+        int mode = virtualizationMode();
+        if (mode != VirtualizationMode.HOST.code()) {
+            throw new NotVgpuHostException(target(), VirtualizationMode.describe(mode));
+        }
+        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
+        RuntimeException failure = null;
+        try {
+            MemorySegment p = params(NvrmAbi.VGPU_CONFIG_INFO);
+            codec.encodeDiscardOnly(p);
+            int status = client.tryControl(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p, target());
+            if (status != NvStatus.NV_ERR_INVALID_ARGUMENT) {
+                client.check(status, NvEscape.NV_ESC_RM_CONTROL, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO,
+                        target() + " (discard every type)");
+            }
+            client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, target());
+            LOG.info("discarded every vGPU type of {}", target());
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                freeObject(hConfig);
+            } catch (RuntimeException e) {
+                if (failure != null) failure.addSuppressed(e);
+                else throw e;
+            }
+        }
+    }
+
     private void validate(List<MdevType> types, VgpuTypeCodec codec) {
         if (types.isEmpty()) {
             throw new ValidationException("vGPU types for " + target(), "[]",

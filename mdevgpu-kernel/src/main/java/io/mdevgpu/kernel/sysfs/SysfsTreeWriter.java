@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.UUID;
@@ -32,7 +33,8 @@ import io.mdevgpu.kernel.pci.PciResource;
  * Text attributes end with a newline, as the kernel's do. The writer records what it is told and checks
  * nothing about the kernel's rules (counts, errnos): that is the simulated kernel's job. A file that cannot be
  * written raises the {@code KernelException} of its errno; writing out of order (an instance before its type)
- * raises {@link IllegalStateException}. Not thread-safe.
+ * raises {@link IllegalStateException}. A text attribute is replaced in one step, so that a concurrent reader never
+ * sees it half-written; the writer itself is not thread-safe.
  */
 public final class SysfsTreeWriter {
     private final SysfsLayout layout;
@@ -116,6 +118,19 @@ public final class SysfsTreeWriter {
         attribute(dir, "available_instances", Long.toString(type.availableInstances()));
         write(dir.resolve("create"), "");
         return dir;
+    }
+
+    /**
+     * Takes a type away from its parent, as a vendor driver does when it no longer offers it: the type's directory.
+     *
+     * @throws IllegalStateException while an instance of the type still links to it
+     */
+    public void removeMdevType(String parent, String typeId) {
+        Path dir = typeDirectory(parent, typeId);
+        if (!SysfsReader.names(dir.resolve("devices")).isEmpty()) {
+            throw new IllegalStateException("the mdev type " + typeId + " of " + parent + " still has instances");
+        }
+        deleteTree(dir);
     }
 
     /** Rewrites a type's {@code available_instances}. */
@@ -208,9 +223,15 @@ public final class SysfsTreeWriter {
         }
     }
 
+    /**
+     * Replaces the file in one step (a temporary file renamed over it), so that a concurrent reader sees the old text
+     * or the new one, never a half-written file: as a read of a sysfs attribute is.
+     */
     private static void write(Path file, String text) {
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
         try {
-            Files.writeString(file, text);
+            Files.writeString(temporary, text);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw SysfsReader.failure("write", file, e);
         }

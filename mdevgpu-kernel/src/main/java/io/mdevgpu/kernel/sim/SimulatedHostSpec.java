@@ -1,0 +1,97 @@
+package io.mdevgpu.kernel.sim;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
+import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
+
+/**
+ * What a simulated host is: the NVIDIA driver release it runs and its GPUs (the core builds one from a TOML
+ * inventory), and where its tree goes. Build one with {@link #newBuilder()}.
+ *
+ * @param driverVersion the driver's version as it prints it ({@code 550.54.14}); its layout family is the one the
+ *                      simulated driver decodes
+ * @param gpus          the GPUs, sorted by address; each becomes {@code /dev/nvidia<i>} in that order
+ * @param root          where to materialise the tree ({@code sys}, {@code dev}, {@code etc/mdevctl.d},
+ *                      {@code proc}), an empty or missing directory kept after close; empty: a temporary
+ *                      directory deleted on close
+ */
+public record SimulatedHostSpec(String driverVersion, List<SimulatedGpu> gpus, Optional<Path> root) {
+    public SimulatedHostSpec {
+        Objects.requireNonNull(root, "root");
+        NvrmAbi.forRelease(NvrmRelease.parse(driverVersion), "simulated NVIDIA driver"); // refuses unknown releases
+        gpus = gpus.stream().sorted(Comparator.comparing(g -> g.device().address())).toList();
+        Set<Object> addresses = new HashSet<>();
+        Set<Integer> groups = new HashSet<>();
+        for (SimulatedGpu g : gpus) {
+            if (!addresses.add(g.device().address())) {
+                throw new ValidationException("simulated host", g.device().address().toString(), "each GPU address once");
+            }
+            g.device().iommuGroup().ifPresent(n -> {
+                if (!groups.add(n)) {
+                    throw new ValidationException("simulated host", "IOMMU group " + n,
+                            "one GPU per IOMMU group (GPU " + g.device().address() + " shares one)");
+                }
+            });
+        }
+    }
+
+    /** The release the simulated driver pretends to be. */
+    public NvrmRelease release() {
+        return NvrmRelease.parse(driverVersion);
+    }
+
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    /** {@code driver 550.54.14, 3 GPUs: 0000:65:00.0 NVIDIA A100 ..., ...}. */
+    @Override
+    public String toString() {
+        return "simulated host: driver " + driverVersion + ", " + gpus.size() + (gpus.size() == 1 ? " GPU" : " GPUs")
+                + gpus.stream().map(SimulatedGpu::toString).collect(Collectors.joining("; ", gpus.isEmpty() ? "" : ": ", ""))
+                + root.map(r -> ", at " + r).orElse("");
+    }
+
+    public static final class Builder {
+        private String driverVersion;
+        private final List<SimulatedGpu> gpus = new ArrayList<>();
+        private Path root;
+
+        private Builder() {
+        }
+
+        /** The driver's version, {@code 550.54.14}; required. */
+        public Builder driverVersion(String version) {
+            this.driverVersion = version;
+            return this;
+        }
+
+        public Builder gpu(SimulatedGpu gpu) {
+            gpus.add(Objects.requireNonNull(gpu, "gpu"));
+            return this;
+        }
+
+        /** Materialise into {@code root} (empty or missing) and keep it; by default a temporary directory. */
+        public Builder root(Path root) {
+            this.root = root;
+            return this;
+        }
+
+        public SimulatedHostSpec build() {
+            if (driverVersion == null) {
+                throw new ValidationException("simulated host", null, "a driver version is required (e.g. 550.54.14)");
+            }
+            return new SimulatedHostSpec(driverVersion, gpus, Optional.ofNullable(root));
+        }
+    }
+}

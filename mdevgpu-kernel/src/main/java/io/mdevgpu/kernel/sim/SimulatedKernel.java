@@ -1,0 +1,299 @@
+package io.mdevgpu.kernel.sim;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import io.mdevgpu.MdevType;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.KernelPorts;
+import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
+import io.mdevgpu.kernel.mdev.LinuxMdevBus;
+import io.mdevgpu.kernel.mdev.MdevBus;
+import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
+import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
+import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
+import io.mdevgpu.kernel.pci.PciDiscovery;
+import io.mdevgpu.kernel.sysfs.AttributeWriter;
+import io.mdevgpu.kernel.sysfs.SysfsLayout;
+import io.mdevgpu.kernel.sysfs.SysfsReader;
+import io.mdevgpu.kernel.sysfs.SysfsTreeWriter;
+import io.mdevgpu.kernel.vfio.LinuxVfioKernel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated GPU host beneath the same {@link KernelPorts} as the real one. It materialises the host as a tree:
+ * <pre>
+ * sys/devices/pci.../&lt;gpu&gt;/...      every GPU as sysfs shows it (SysfsTreeWriter), bound to nvidia
+ * sys/class/mdev_bus, sys/bus/mdev    parents, types and instances, once the driver publishes types
+ * sys/kernel/iommu_groups/N           the GPUs' groups and one per instance
+ * dev/nvidiactl, dev/nvidia&lt;i&gt;        the driver's nodes (i in address order)
+ * dev/vfio/vfio, dev/vfio/N           VFIO's nodes
+ * proc/driver/nvidia/version          the driver's version file
+ * etc/mdevctl.d/scripts.d/{callouts,notifiers}   so that mdevctl accepts the tree
+ * </pre>
+ * and answers on it with the real readers ({@link LinuxPciDiscovery}, {@link LinuxMdevBus}) over the simulated mdev
+ * core's writes, the {@link SimNvidiaDriver} of the spec's release and the {@link SimVfioKernel}. An instance's
+ * VFIO device has BAR0 (16 MiB), BAR1 (the type's BAR1), BAR3 (32 MiB), each a memfd region with mmap, the CONFIG
+ * region served by the guest config space the {@link GuestConfigFactory} builds for the type the driver holds,
+ * and INTx and MSI (one vector each) on eventfds.
+ *
+ * <p>One lock serialises the three seams, so concurrent creates and removes behave as the kernel's do (of two
+ * creates of one UUID, exactly one wins). {@link Faults} count and fail their calls. {@link #close()} closes what
+ * callers left open, releases the instances' memory and deletes a temporary tree.
+ */
+public final class SimulatedKernel implements KernelPorts {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedKernel.class);
+
+    private final SimulatedHostSpec spec;
+    private final Faults faults;
+    private final Object lock = new Object();
+    private final Path root;
+    private final boolean temporary;
+    private final SysfsLayout layout;
+    private final LinuxPciDiscovery pci;
+    private final SimVfioKernel vfio;
+    private final SimNvidiaDriver nvidia;
+    private final SimMdevCore mdev;
+    private boolean closed;
+
+    /** The host {@code spec} describes, building guests' config spaces with {@code configs}, failing nothing. */
+    public SimulatedKernel(SimulatedHostSpec spec, GuestConfigFactory configs) {
+        this(spec, configs, new Faults());
+    }
+
+    /** As {@link #SimulatedKernel(SimulatedHostSpec, GuestConfigFactory)}, counting and failing calls with {@code faults}. */
+    public SimulatedKernel(SimulatedHostSpec spec, GuestConfigFactory configs, Faults faults) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.faults = Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(configs, "configs");
+        this.temporary = spec.root().isEmpty();
+        this.root = spec.root().map(SimulatedKernel::emptyRoot).orElseGet(SimulatedKernel::temporaryRoot);
+        this.layout = SysfsLayout.under(root);
+        try {
+            SysfsTreeWriter writer = new SysfsTreeWriter(layout);
+            this.pci = new LinuxPciDiscovery(layout);
+            this.vfio = new SimVfioKernel(layout.dev(), faults, lock)
+                    .iommuGroupSource(new LinuxVfioKernel(layout.dev(), layout.sys()));
+            this.nvidia = new SimNvidiaDriver(spec.driverVersion(), layout.dev().toString(), versionFile().toString(),
+                    faults, lock);
+            this.mdev = new SimMdevCore(lock, faults, layout, writer, vfio, configs,
+                    NvrmAbi.forRelease(spec.release()).limits(), spec.gpus());
+            nvidia.publisher((gpu, types) -> mdev.publish(gpu.address(), types));
+            materialise(writer);
+        } catch (RuntimeException e) {
+            if (temporary) deleteTree(root);
+            throw e;
+        }
+        LOG.info("simulated host at {}: NVIDIA driver {}, {} GPU(s)", root, spec.driverVersion(), spec.gpus().size());
+    }
+
+    private void materialise(SysfsTreeWriter writer) {
+        for (Path dir : List.of(layout.mdevParents(), layout.mdevDevices(), layout.sys().resolve("kernel/iommu_groups"),
+                mdevctlRoot().resolve("scripts.d/callouts"), mdevctlRoot().resolve("scripts.d/notifiers"))) {
+            createDirectories(dir);
+        }
+        write(layout.vfioContainer(), "");
+        write(layout.dev().resolve("nvidiactl"), "");
+        write(versionFile(), SimNvidiaDriver.procVersionText(spec.driverVersion()));
+        for (int i = 0; i < spec.gpus().size(); i++) {
+            SimulatedGpu gpu = spec.gpus().get(i);
+            writer.pciDevice(gpu.device());
+            write(deviceNode(i), "");
+            nvidia.gpu(new SimNvidiaDriver.Gpu(SimNvidiaDriver.Gpu.idOf(gpu.device().address()), gpu.device().address(),
+                    gpu.device().id(), gpu.device().revision(), i, i, gpu.mode().code()));
+        }
+    }
+
+    private Path deviceNode(int minor) {
+        return layout.dev().resolve("nvidia" + minor);
+    }
+
+    private Path versionFile() {
+        return root.resolve("proc/driver/nvidia/version");
+    }
+
+    // ---- the ports ----
+
+    @Override
+    public SysfsLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public PciDiscovery pci() {
+        return pci;
+    }
+
+    @Override
+    public MdevBus mdev(OpenDeviceRegistry openDevices) {
+        return new LinuxMdevBus(layout, openDevices, mdev);
+    }
+
+    @Override
+    public SimVfioKernel vfio() {
+        return vfio;
+    }
+
+    @Override
+    public SimNvidiaDriver nvidia() {
+        return nvidia;
+    }
+
+    @Override
+    public String nvidiaDevDirectory() {
+        return layout.dev().toString();
+    }
+
+    @Override
+    public String nvidiaVersionFile() {
+        return versionFile().toString();
+    }
+
+    @Override
+    public Path mdevctlRoot() {
+        return root.resolve("etc/mdevctl.d");
+    }
+
+    // ---- the simulation ----
+
+    /** Where the tree is: {@code sys}, {@code dev}, {@code proc}, {@code etc/mdevctl.d} below it. */
+    public Path root() {
+        return root;
+    }
+
+    public SimulatedHostSpec spec() {
+        return spec;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** The simulated mdev core's writer, which {@link #mdev} hands to {@link LinuxMdevBus}. */
+    public AttributeWriter attributeWriter() {
+        return mdev;
+    }
+
+    /** Each GPU's vGPU types as the driver holds them now (registered, published or not), by address. */
+    public Map<PciAddress, List<MdevType>> typeTables() {
+        Map<PciAddress, List<MdevType>> out = new LinkedHashMap<>();
+        for (SimNvidiaDriver.Gpu g : nvidia.gpus()) out.put(g.address(), nvidia.typeTable(g.gpuId()));
+        return out;
+    }
+
+    /** The types each registered parent last published to the mdev bus, by address. */
+    public Map<PciAddress, List<MdevType>> publishedTypes() {
+        return mdev.published();
+    }
+
+    /** The mdev instances that exist, by UUID order. */
+    public List<MdevInstanceInfo> instances() {
+        return mdev.instances();
+    }
+
+    /** The VFIO device of instance {@code uuid} (to raise its interrupts: {@code fire(index, vector)}). */
+    public Optional<SimVfioKernel.Device> instanceDevice(UUID uuid) {
+        return mdev.device(uuid);
+    }
+
+    /** Marks the GPU at {@code address} as going away (creates on it fail with ENODEV) or back. */
+    public void parentGoingAway(PciAddress address, boolean goingAway) {
+        mdev.goingAway(address, goingAway);
+    }
+
+    /** Takes {@code /dev/nvidia<minor>} away (opening it fails with ENOENT) or puts it back, in the tree too. */
+    public void deviceNode(int minor, boolean present) {
+        synchronized (lock) {
+            nvidia.deviceNode(minor, present);
+            if (present) write(deviceNode(minor), "");
+            else deleteTree(deviceNode(minor));
+        }
+    }
+
+    /** What callers hold open now; see {@link SimLeaks}. */
+    public SimLeaks leaks() {
+        synchronized (lock) {
+            return new SimLeaks(vfio.openFds(), vfio.liveMappings(), vfio.boundEventfds(), vfio.memfds(),
+                    nvidia.openPaths().size(), nvidia.clients().size(), nvidia.liveHandles().size(),
+                    nvidia.attachedGpuIds().size());
+        }
+    }
+
+    /** Closes what callers left open, releases the instances' memory and deletes a temporary tree. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            vfio.close();
+            nvidia.close();
+        }
+        if (temporary) deleteTree(root);
+        LOG.info("simulated host at {} closed", root);
+    }
+
+    @Override
+    public String toString() {
+        return spec + " at " + root + (closed ? " (closed)" : "");
+    }
+
+    // ---- files ----
+
+    private static Path emptyRoot(Path root) {
+        if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) || !SysfsReader.names(root).isEmpty()) {
+                throw new ValidationException("simulated host root", root.toString(),
+                        "an empty or missing directory: the simulated host writes its own tree there");
+            }
+        }
+        createDirectories(root);
+        return root.toAbsolutePath();
+    }
+
+    private static Path temporaryRoot() {
+        try {
+            return Files.createTempDirectory("mdevgpu-sim-");
+        } catch (IOException e) {
+            throw SysfsReader.failure("create", Path.of(System.getProperty("java.io.tmpdir"), "mdevgpu-sim-*"), e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw SysfsReader.failure("create", dir, e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw SysfsReader.failure("write", file, e);
+        }
+    }
+
+    /** Deletes a tree without following links out of it. */
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("could not delete the simulated host's tree {}: {}", dir, e.toString());
+        }
+    }
+}
