@@ -3,9 +3,10 @@
 //   ./mdevgpu jshell samples/jshell/02-plan-apply.jsh
 
 // A type built in code: a quarter of an A100 40GB.
-var quarter = MdevTypeBuilder.number(531).name("Open vAmpere/4")
-        .framebuffer(Size.mib(9536)).reserved(Size.mib(704)).maxInstances(4)
-        .display(Display.heads(4).maxResolution(1920, 1080)).build();
+// (In a script a line that ends a statement ends the snippet: break chained calls after a dot.)
+var quarter = MdevTypeBuilder.number(531).name("Open vAmpere/4").
+        framebuffer(Size.mib(9536)).reserved(Size.mib(704)).maxInstances(4).
+        display(Display.heads(4).maxResolution(1920, 1080)).build();
 var gpu = host.gpus().getFirst();
 var plan = gpu.plan(quarter);
 System.out.println("plan fits: " + plan.fits());

@@ -38,7 +38,7 @@ final class ApplyCommand extends HostCommand {
         }
         ApplyResult result = plan.apply();
         if (json) {
-            Json.print(out, Json.object("applied", PlanCommand.gpusJson(result.applied()),
+            Json.print(out, Json.object("applied", PlanCommand.gpusJson(result.applied()), "notes", plan.notes(),
                     "published_types", result.publishedTypes().stream().map(t -> Views.supportedType(null, t)).toList(),
                     "steps", result.steps()));
             return Main.OK;
@@ -54,6 +54,7 @@ final class ApplyCommand extends HostCommand {
         int types = result.applied().stream().mapToInt(g -> g.types().size()).sum();
         out.println("applied " + config + ": " + result.applied().size() + " GPU(s), " + types + " type(s) registered, "
                 + result.publishedTypes().size() + " published on the mdev bus, in " + result.steps().size() + " step(s)");
+        PlanCommand.notes(out, plan.notes());
         nextStep(result).ifPresent(out::println);
         return Main.OK;
     }

@@ -115,11 +115,12 @@ final class PlanCommand implements Callable<Integer> {
         if (plan.gpus().isEmpty()) {
             out.println("no GPU of the host matches the configuration's filters");
         }
+        notes(out, plan.notes());
         verdict(out, plan.fits(), plan.problems());
     }
 
     static Map<String, Object> toJson(Plan plan) {
-        return Json.object("fits", plan.fits(), "problems", plan.problems(), "gpus", gpusJson(plan.gpus()));
+        return Json.object("fits", plan.fits(), "problems", plan.problems(), "notes", plan.notes(), "gpus", gpusJson(plan.gpus()));
     }
 
     /** Each GPU of a plan: its types with the instances that fit and the guest's identity, and the changes. */
@@ -202,6 +203,11 @@ final class PlanCommand implements Callable<Integer> {
         }
         out.println();
         verdict(out, plan.fits(), plan.reasons());
+    }
+
+    /** What the plan leaves alone and why (a GPU an unfiltered entry skips because the types do not fit it). */
+    static void notes(PrintWriter out, List<String> notes) {
+        notes.forEach(note -> out.println("note: " + note));
     }
 
     /** The last lines of a plan: it fits, or why not. */
