@@ -4,12 +4,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 
-import io.mdevgpu.Bar;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.ParentDevice;
-import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.core.pci.PciConfigSpace;
 import picocli.CommandLine.Command;
@@ -74,7 +71,7 @@ final class GpusCommand extends HostCommand {
         if (verbose) {
             byte[] config = gpu.config();
             try {
-                o.put("config_space", Views.config(PciConfigSpace.parse(config), sizes(gpu)));
+                o.put("config_space", Views.config(PciConfigSpace.parse(config, Views.barSizes(gpu.bars()))));
             } catch (ValidationException e) {
                 o.put("config_space", Json.object("size", config.length, "error", e.getMessage()));
             }
@@ -86,13 +83,9 @@ final class GpusCommand extends HostCommand {
     private static List<String> decoded(ParentDevice gpu) {
         byte[] config = gpu.config();
         try {
-            return Views.configText(PciConfigSpace.parse(config), sizes(gpu));
+            return Views.configText(PciConfigSpace.parse(config, Views.barSizes(gpu.bars())));
         } catch (ValidationException e) {
             return List.of("\t(config space not decoded: " + e.getMessage() + ")");
         }
-    }
-
-    private static IntFunction<Size> sizes(ParentDevice gpu) {
-        return index -> gpu.bars().stream().filter(b -> b.index() == index).map(Bar::size).findFirst().orElse(Size.ZERO);
     }
 }

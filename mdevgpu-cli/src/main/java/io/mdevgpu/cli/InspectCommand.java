@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.IntFunction;
 
 import io.mdevgpu.HostStateException;
 import io.mdevgpu.IrqInfo;
@@ -73,7 +72,7 @@ final class InspectCommand extends HostCommand {
             List<Region> regions = device.regions();
             List<IrqInfo> irqs = device.irqs();
             byte[] config = Shell.configSpace(device);
-            IntFunction<Size> sizes = index -> Shell.regionSize(device, index);
+            long[] sizes = Shell.barSizes(device);
             BarCheck check = checkBar == null ? null : checkBar(device, checkBar);
             if (json) {
                 Map<String, Object> o = Json.object("uuid", uuid.toString(), "parent", instance.parent().toString(),
@@ -93,7 +92,7 @@ final class InspectCommand extends HostCommand {
                 }
                 o.put("irqs", is);
                 try {
-                    o.put("config_space", Views.config(PciConfigSpace.parse(config), sizes));
+                    o.put("config_space", Views.config(PciConfigSpace.parse(config, sizes)));
                 } catch (ValidationException e) {
                     o.put("config_space", Json.object("size", config.length, "error", e.getMessage()));
                 }
@@ -122,7 +121,7 @@ final class InspectCommand extends HostCommand {
             out.println();
             out.println("guest config space:");
             try {
-                Views.configText(PciConfigSpace.parse(config), sizes).forEach(out::println);
+                Views.configText(PciConfigSpace.parse(config, sizes)).forEach(out::println);
             } catch (ValidationException e) {
                 out.println("\t(not decoded: " + e.getMessage() + ")");
             }

@@ -5,12 +5,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Optional;
 
 import io.mdevgpu.HostSpec;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.Region;
-import io.mdevgpu.Size;
 import io.mdevgpu.VfioDevice;
 import io.mdevgpu.core.pci.PciConfigSpace;
 
@@ -60,12 +58,17 @@ public final class Shell {
 
     /** The guest's config space decoded as {@code lspci -vv} prints it, the BARs sized by their regions. */
     public static String lspci(VfioDevice device) {
-        return String.join("\n", Views.configText(PciConfigSpace.parse(configSpace(device)), index -> regionSize(device, index)));
+        return String.join("\n", Views.configText(PciConfigSpace.parse(configSpace(device), barSizes(device))));
     }
 
-    /** The size of region {@code index} as a BAR size; {@link Size#ZERO} where the device has no such region. */
-    static Size regionSize(VfioDevice device, int index) {
-        Optional<Region> region = device.regions().stream().filter(r -> r.index() == index).findFirst();
-        return region.map(r -> Size.bytes(r.size())).orElse(Size.ZERO);
+    /** BAR sizes by index as the device's regions 0-5 give them, 0 where a region is absent or empty. */
+    static long[] barSizes(VfioDevice device) {
+        long[] sizes = new long[6];
+        for (Region r : device.regions()) {
+            if (r.index() >= 0 && r.index() < sizes.length) {
+                sizes[r.index()] = r.size();
+            }
+        }
+        return sizes;
     }
 }

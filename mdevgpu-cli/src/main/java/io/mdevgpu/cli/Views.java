@@ -3,13 +3,10 @@ package io.mdevgpu.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.IntFunction;
 
 import io.mdevgpu.Bar;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciId;
-import io.mdevgpu.Size;
 import io.mdevgpu.SupportedType;
 import io.mdevgpu.core.pci.Capability;
 import io.mdevgpu.core.pci.ExtendedCapability;
@@ -67,38 +64,22 @@ final class Views {
         return o;
     }
 
-    /**
-     * The decoded config space as {@code lspci -vv} would print it, each line indented by a tab, the BAR sizes taken
-     * from {@code sizes} (sysfs {@code resource} or the VFIO regions) since a dump alone holds only base addresses.
-     */
-    static List<String> configText(PciConfigSpace space, IntFunction<Size> sizes) {
-        List<String> lines = new ArrayList<>();
-        for (String line : space.toString().lines().toList()) {
-            Optional<Bar> bar = regionIndex(line).flatMap(space::bar);
-            lines.add(bar.map(b -> "\t" + PciConfigSpace.regionLine(sized(b, sizes.apply(b.index()))))
-                    .orElse(line.startsWith("\t") ? line : "\t" + line));
-        }
-        return lines;
+    /** The decoded config space as {@code lspci -vv} would print it, each line indented by a tab. */
+    static List<String> configText(PciConfigSpace space) {
+        return space.toString().lines().map(line -> line.startsWith("\t") ? line : "\t" + line).toList();
     }
 
-    /** {@code bar} with {@code size} when the register's size is unknown and {@code size} is one a BAR can have. */
-    static Bar sized(Bar bar, Size size) {
-        if (bar.sizeKnown() || size == null || !size.isPowerOfTwo()) {
-            return bar;
+    /** BAR sizes by register index, for {@link PciConfigSpace#parse(byte[], long[])}: a dump alone has none. */
+    static long[] barSizes(List<Bar> bars) {
+        long[] sizes = new long[6];
+        for (Bar bar : bars) {
+            sizes[bar.index()] = bar.size().bytes();
         }
-        return new Bar(bar.index(), bar.start(), size, bar.is64Bit(), bar.prefetchable(), bar.io(), bar.below1M());
+        return sizes;
     }
 
-    private static Optional<Integer> regionIndex(String line) {
-        String prefix = "\tRegion ";
-        if (!line.startsWith(prefix) || line.length() < prefix.length() + 2 || line.charAt(prefix.length() + 1) != ':') {
-            return Optional.empty();
-        }
-        return Optional.of(Character.digit(line.charAt(prefix.length()), 10)).filter(i -> i >= 0);
-    }
-
-    /** The decoded config space: identity, class, BARs (sized by {@code sized}), both capability lists, link. */
-    static Map<String, Object> config(PciConfigSpace space, IntFunction<Size> sizes) {
+    /** The decoded config space: identity, class, BARs, both capability lists, link. */
+    static Map<String, Object> config(PciConfigSpace space) {
         Map<String, Object> o = Json.object("size", space.size());
         pciId(o, "", space.pciId());
         o.put("class", Json.hex(space.classCode(), 6));
@@ -107,11 +88,7 @@ final class Views {
         o.put("command", Json.hex(space.command(), 4));
         o.put("status", Json.hex(space.status(), 4));
         o.put("interrupt_pin", space.interruptPin());
-        List<Object> bars = new ArrayList<>();
-        for (Bar bar : space.bars()) {
-            bars.add(bar(sized(bar, sizes.apply(bar.index()))));
-        }
-        o.put("bars", bars);
+        o.put("bars", bars(space.bars()));
         List<Object> caps = new ArrayList<>();
         for (Capability c : space.capabilities()) {
             caps.add(Json.object("offset", Json.hex(c.offset(), 2), "id", Json.hex(c.id(), 2), "name", c.name()));

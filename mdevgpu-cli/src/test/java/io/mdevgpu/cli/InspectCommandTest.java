@@ -10,6 +10,7 @@ import java.util.UUID;
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.MdevInstance;
+import io.mdevgpu.Region;
 import io.mdevgpu.VfioDevice;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -85,6 +86,37 @@ class InspectCommandTest {
         when(device.irqs()).thenThrow(KernelException.of("VFIO_DEVICE_GET_IRQ_INFO", A.toString(), Errno.EINVAL, null));
         mock.addInstance(A, "nvidia-531", device);
         assertEquals(Main.FAILED, CliRun.on(mock.host, "inspect", A.toString()).exitCode());
+        verify(device).close();
+    }
+
+    @Test
+    void checkBarRefusesABarTheDeviceLacksOrOutOfRange() {
+        VfioDevice device = MockHost.device(A.toString(), MockHost.h100Config());
+        mock.addInstance(A, "nvidia-531", device);
+        CliRun absent = CliRun.on(mock.host, "inspect", A.toString(), "--check-bar", "2");
+        assertEquals(Main.BAD_INPUT, absent.exitCode(), absent.all());
+        assertTrue(absent.err().contains("no BAR2") && absent.err().contains("[BAR0, BAR1, BAR3, CONFIG]"), absent.err());
+        assertEquals(Main.BAD_INPUT, CliRun.on(mock.host, "inspect", A.toString(), "--check-bar", "7").exitCode());
+        assertEquals(Main.BAD_INPUT, CliRun.on(mock.host, "inspect", A.toString(), "--check-bar", "one").exitCode());
+        verify(device, times(2)).close();
+    }
+
+    @Test
+    void checkBarThatReadsBackSomethingElseFailsAndRestoresTheBar() {
+        VfioDevice device = MockHost.device(A.toString(), MockHost.h100Config());
+        Region bar1 = device.regions().get(1);
+        java.lang.foreign.MemorySegment memory = java.lang.foreign.Arena.ofAuto().allocate(4096);
+        memory.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0, 0x1122334455667788L);
+        io.mdevgpu.MappedRegion mapping = mock(io.mdevgpu.MappedRegion.class);
+        when(mapping.segment()).thenReturn(memory);
+        when(bar1.map()).thenReturn(mapping);
+        when(bar1.read(0, 8)).thenReturn(0L); // the fd says something else than the mapping
+        mock.addInstance(A, "nvidia-531", device);
+        CliRun run = CliRun.on(mock.host, "inspect", A.toString(), "--check-bar", "1");
+        assertEquals(Main.FAILED, run.exitCode(), run.all());
+        assertTrue(run.err().contains("check BAR1") && run.err().contains("MISMATCH"), run.err());
+        assertEquals(0x1122334455667788L, memory.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0), "restored");
+        verify(mapping).close();
         verify(device).close();
     }
 }

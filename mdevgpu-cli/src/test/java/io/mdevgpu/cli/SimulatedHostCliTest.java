@@ -111,7 +111,10 @@ class SimulatedHostCliTest {
             assertEquals(Main.OK, inspect.exitCode(), inspect.all());
             // the guest sees the profile's identity: guest_pci_id = 0x20B01470
             assertTrue(inspect.out().contains("\tPCI 10de:20b0 [10de:1470]"), inspect.out());
-            assertTrue(inspect.out().contains("Capabilities: [") , inspect.out());
+            assertTrue(inspect.out().contains("Capabilities: ["), inspect.out());
+            // sized by the VFIO regions: BAR0's register is 0 until the guest's firmware assigns it, yet it is there
+            assertTrue(inspect.out().contains("Region 0: Memory at 0 (32-bit, non-prefetchable) [size=16MiB]"), inspect.out());
+            assertTrue(inspect.out().contains("Region 1: Memory at 0 (64-bit, prefetchable) [size=1GiB]"), inspect.out());
             assertTrue(inspect.out().contains("BAR1 mapped (1GiB): wrote 0x2175706776656d64, read back 0x2175706776656d64 "
                     + "through the mapping and 0x2175706776656d64 through the device fd"), inspect.out());
             JsonNode json = sim.run("inspect", uuid.toString(), "--json").json();
