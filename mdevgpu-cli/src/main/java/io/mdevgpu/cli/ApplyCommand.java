@@ -55,7 +55,7 @@ final class ApplyCommand extends HostCommand {
         out.println("applied " + config + ": " + result.applied().size() + " GPU(s), " + types + " type(s) registered, "
                 + result.publishedTypes().size() + " published on the mdev bus, in " + result.steps().size() + " step(s)");
         PlanCommand.notes(out, plan.notes());
-        nextStep(result).ifPresent(out::println);
+        nextStep(result, host.spec().isSimulated(), config).ifPresent(out::println);
         return Main.OK;
     }
 
@@ -63,16 +63,24 @@ final class ApplyCommand extends HostCommand {
         return n + (n == 1 ? " instance" : " instances");
     }
 
-    /** How to use what was just registered. */
-    private static Optional<String> nextStep(ApplyResult result) {
+    /**
+     * How to use what was just registered. A simulated host lasts as long as its process, so there the next step is in
+     * JShell, where one host stays open across lines.
+     */
+    private static Optional<String> nextStep(ApplyResult result, boolean simulated, Path config) {
         List<Plan.GpuPlan> applied = result.applied();
         if (applied.isEmpty() || applied.getFirst().types().isEmpty()) {
             return Optional.empty();
         }
         Plan.GpuPlan first = applied.getFirst();
         String type = first.types().getLast().type().sysfsName();
-        boolean published = result.publishedTypes().stream().map(SupportedType::id).anyMatch(type::equals);
-        return published ? Optional.of("create an instance: mdevgpu create " + type + " --parent " + first.address())
-                : Optional.empty();
+        if (result.publishedTypes().stream().map(SupportedType::id).noneMatch(type::equals)) {
+            return Optional.empty();
+        }
+        if (simulated) {
+            return Optional.of("a simulated host lasts one run; to go on, in ./mdevgpu jshell: host.plan(Path.of(\"" + config
+                    + "\")).apply(); var vgpu = host.gpu(\"" + first.address() + "\").create(\"" + type + "\");");
+        }
+        return Optional.of("create an instance: mdevgpu create " + type + " --parent " + first.address());
     }
 }

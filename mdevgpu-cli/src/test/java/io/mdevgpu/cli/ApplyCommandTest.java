@@ -47,6 +47,7 @@ class ApplyCommandTest {
 
     @Test
     void applyPrintsEachGpuAndTypeThenASummaryAndTheNextStep() {
+        when(mock.host.spec()).thenReturn(io.mdevgpu.HostSpec.real());
         CliRun run = CliRun.on(mock.host, "apply", "-c", CONFIG.toString());
         assertEquals(Main.OK, run.exitCode(), run.all());
         List<String> lines = run.out().lines().toList();
@@ -57,6 +58,13 @@ class ApplyCommandTest {
         assertEquals("create an instance: mdevgpu create nvidia-531 --parent 0000:00:06.0", lines.get(4));
         verify(mock.host).plan(CONFIG, false);
         verify(mock.host).close();
+    }
+
+    @Test
+    void onASimulatedHostTheNextStepIsInJShell() {
+        // a simulated host lasts one run: a second `mdevgpu --host sim create` would start a fresh one
+        String last = CliRun.on(mock.host, "apply", "-c", CONFIG.toString()).out().lines().toList().getLast();
+        assertTrue(last.contains("./mdevgpu jshell") && last.contains("host.gpu(\"0000:00:06.0\").create(\"nvidia-531\")"), last);
     }
 
     @Test

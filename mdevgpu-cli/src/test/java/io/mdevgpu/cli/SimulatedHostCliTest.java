@@ -50,6 +50,7 @@ class SimulatedHostCliTest {
             }
             assertTrue(apply.out().contains("applied " + profile(name) + ": " + gpus.size() + " GPU(s), "
                     + gpus.size() * types.size() + " type(s) registered"), apply.out());
+            assertTrue(apply.out().contains("./mdevgpu jshell"), "where to go on: " + apply.out());
             if (gpus.size() == 2) {
                 assertTrue(apply.out().contains("note: ") && apply.out().contains(T4), "says why the T4 was left alone: " + apply.out());
             }
