@@ -32,9 +32,9 @@ import picocli.CommandLine.ScopeType;
                 CreateCommand.class,
                 RemoveCommand.class,
                 DefineCommand.class,
-                UndefineCommand.class,
-                StartCommand.class,
-                StopCommand.class,
+                DefinitionVerbs.Undefine.class,
+                DefinitionVerbs.Start.class,
+                DefinitionVerbs.Stop.class,
                 InspectCommand.class,
                 AbiCommand.class,
                 CommandLine.HelpCommand.class})
