@@ -9,6 +9,7 @@ import io.mdevgpu.MdevHost;
 import io.mdevgpu.ParentDevice;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.core.pci.PciConfigSpace;
+import io.mdevgpu.kernel.pci.PciDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,7 +63,7 @@ final class GpusCommand extends HostCommand {
         Map<String, Object> o = Json.object("address", gpu.address().toString());
         Views.pciId(o, "", gpu.id());
         o.put("class", Json.hex(gpu.classCode(), 6));
-        o.put("class_name", io.mdevgpu.kernel.pci.PciDevice.className(gpu.classCode()));
+        o.put("class_name", PciDevice.className(gpu.classCode()));
         o.put("revision", gpu.revision());
         o.put("driver", gpu.driver().orElse(null));
         o.put("model", gpu.model());

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 
 import io.mdevgpu.DriverLimits;
 import io.mdevgpu.MdevType;
-import io.mdevgpu.PciAddress;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.Plan;
 import io.mdevgpu.PlanException;
