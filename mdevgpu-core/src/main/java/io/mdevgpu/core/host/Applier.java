@@ -235,7 +235,15 @@ final class Applier {
         try {
             for (Touched t : journal.reversed()) {
                 try (RmGpu g = client.openGpu(t.gpu())) {
-                    if (t.previous().isEmpty()) g.discardTypes();
+                    EngineParentDevice gpu = part(t.gpu()).gpu();
+                    boolean busAsBefore = busShows(gpu, t.previous());
+                    // the step may have failed before it changed anything: then the table is left alone
+                    if (busAsBefore && snapshot(client, g, gpu).equals(t.previous())) {
+                        LOG.info("apply undone on GPU {}: its types had not changed", t.gpu());
+                        continue;
+                    }
+                    // an empty table is published only if the types it replaced were: publishing makes a parent
+                    if (t.previous().isEmpty()) g.discardTypes(!busAsBefore);
                     else g.registerTypes(t.previous(), true);
                     LOG.info("apply undone on GPU {}: its earlier types are back: {}", t.gpu(),
                             t.previous().isEmpty() ? "none" : names(t.previous()));
@@ -254,6 +262,17 @@ final class Applier {
             }
         }
         return left.isEmpty() ? failure : incomplete(failure, left);
+    }
+
+    /** Whether the mdev bus shows exactly {@code types} on {@code gpu} (ids and names), as before the change. */
+    private static boolean busShows(EngineParentDevice gpu, List<MdevType> types) {
+        List<MdevTypeInfo> shown = gpu.typeInfos();
+        return shown.size() == types.size() && types.stream().allMatch(t -> shown.stream()
+                .anyMatch(s -> s.id().equals(t.sysfsName()) && s.name().orElse("").equals(t.name())));
+    }
+
+    private Planner.GpuPart part(PciAddress gpu) {
+        return plan.parts().stream().filter(p -> p.gpu().address().equals(gpu)).findFirst().orElseThrow();
     }
 
     private HostStateException incomplete(MdevException failure, List<String> left) {

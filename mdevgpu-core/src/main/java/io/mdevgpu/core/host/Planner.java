@@ -123,8 +123,10 @@ final class Planner {
             for (EngineParentDevice g : matchesOf.get(i)) {
                 GpuPart part = gpu(host, g, entry.types(), config.keep(), driver);
                 if (everyGpu && !part.fitProblems().isEmpty()) {
+                    String prefix = "GPU " + g.address() + ": ";
                     notes.add("gpu[" + i + "] has no filter and leaves " + describe(g) + " alone: its types do not fit it ("
-                            + String.join("; ", part.fitProblems()) + ")");
+                            + String.join("; ", part.fitProblems().stream().map(p -> p.startsWith(prefix)
+                            ? p.substring(prefix.length()) : p).toList()) + ")");
                     skipped.add(describe(g));
                     continue;
                 }

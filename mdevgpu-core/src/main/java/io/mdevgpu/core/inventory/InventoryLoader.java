@@ -164,12 +164,19 @@ public final class InventoryLoader {
         List<TomlTable> gpuTables = top.tables("gpu", "gpu", "each GPU is a [[gpu]] table with an address and a model");
         List<InventoryGpu> gpus = new ArrayList<>(gpuTables.size());
         Map<PciAddress, String> seen = new HashMap<>();
+        Map<Integer, String> groups = new HashMap<>();
         for (TomlTable g : gpuTables) {
             InventoryGpu gpu = gpu(g, hostMode);
             String earlier = seen.putIfAbsent(gpu.device().address(), g.path());
             if (earlier != null) {
                 throw g.error("address", gpu.device().address() + " is already the address of " + earlier
                         + "; each GPU needs its own");
+            }
+            int group = gpu.device().iommuGroup().orElseThrow();
+            String sharing = groups.putIfAbsent(group, g.path());
+            if (sharing != null) {
+                throw g.error(g.has("iommu_group") ? "iommu_group" : "address", "IOMMU group " + group + " is already "
+                        + sharing + "'s (by default a GPU's group is its bus number); give each GPU its own iommu_group");
             }
             gpus.add(gpu);
         }
@@ -192,6 +199,10 @@ public final class InventoryLoader {
         g.require("address", "the GPU's PCI address, e.g. address = \"0000:65:00.0\"");
         g.require("model", "a catalogue model: " + String.join(", ", GpuCatalogue.all().stream().map(GpuModel::id).toList()));
         PciAddress address = g.guard("address", () -> PciAddress.parse(g.string("address").orElseThrow()));
+        if (address.function() != 0) {
+            throw g.error("address", address + " is not function 0; a GPU is function 0 of its slot (the others are its "
+                    + "audio or USB functions, which the NVIDIA driver does not drive)");
+        }
         String modelId = g.string("model").orElseThrow();
         GpuModel base = g.guard("model", () -> GpuCatalogue.get(modelId));
         PciId baseId = base.pciId();

@@ -201,6 +201,9 @@ class InventoryLoaderTest {
                     "gpu[0].iommu_group", 9, "out of range"),
             new Bad("unknown gpu key", HEAD + "[[gpu]]\naddress = \"65:00.0\"\nmodel = \"t4\"\nbar2 = \"1GiB\"\n",
                     "gpu[0].bar2", 9, "did you mean \"bar1\""),
+            new Bad("not function 0", HEAD + "[[gpu]]\naddress = \"65:00.1\"\nmodel = \"t4\"\n", "gpu[0].address", 7, "not function 0"),
+            new Bad("one IOMMU group twice", HEAD + "[[gpu]]\naddress = \"65:00.0\"\nmodel = \"t4\"\niommu_group = 7\n"
+                    + "[[gpu]]\naddress = \"66:00.0\"\nmodel = \"t4\"\niommu_group = 7\n", "gpu[1].iommu_group", 13, "already gpu[0]'s"),
             new Bad("syntax", HEAD + "[[gpu]\n", "", 6, "syntax"));
 
     @ParameterizedTest

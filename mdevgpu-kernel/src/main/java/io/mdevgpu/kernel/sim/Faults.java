@@ -7,6 +7,8 @@ import java.util.Objects;
 import io.mdevgpu.Errno;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts every call into the simulated kernel's three seams (the mdev bus's attribute writes, the VFIO system
@@ -29,9 +31,10 @@ import io.mdevgpu.kernel.abi.nvrm.NvStatus;
  * <p>Each call is also recorded as a line of text ({@code "ioctl /dev/vfio/12 VFIO_GROUP_GET_STATUS"},
  * {@code "CONTROL VGPU_CONFIG_SET_INFO"}, {@code "create mdev /sys/class/mdev_bus/.../create"}) unless recording
  * is off ({@link #recording(boolean)}), which allocation tests need: counting and rules by call number still work
- * without it. Thread-safe.
+ * without it. Each call with a text is logged at TRACE. Thread-safe.
  */
 public final class Faults {
+    private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
     /** The three seams of the simulated kernel. */
     public enum Seam { MDEV, VFIO, NVIDIA }
 
@@ -67,19 +70,16 @@ public final class Faults {
         }
     }
 
-    /** One call: its number (from 1), seam and text (null while recording was off). */
-    public record Call(long number, Seam seam, String text) {
-        @Override
-        public String toString() {
-            return "#" + number + " " + seam + " " + (text == null ? "(not recorded)" : text);
+    /** One call: its number (from 1), seam, text (null while recording was off) and, when it was made to fail, how. */
+    public record Call(long number, Seam seam, String text, Failure failure) {
+        /** The text, with {@code " -> EIO"} (the failure) appended for a call that was made to fail. */
+        public String line() {
+            return (text == null ? "(not recorded)" : text) + (failure == null ? "" : " -> " + failure);
         }
-    }
 
-    /** A call that was made to fail, and how. */
-    public record Injected(Call call, Failure failure) {
         @Override
         public String toString() {
-            return call + " -> " + failure;
+            return "#" + number + " " + seam + " " + line();
         }
     }
 
@@ -104,7 +104,7 @@ public final class Faults {
 
     private final List<Rule> rules = new ArrayList<>();
     private final List<Call> log = new ArrayList<>();
-    private final List<Injected> injected = new ArrayList<>();
+    private final List<Call> injected = new ArrayList<>();
     private final long[] perSeam = new long[Seam.values().length];
     private long calls;
     private boolean recording = true;
@@ -169,9 +169,9 @@ public final class Faults {
         return List.copyOf(log);
     }
 
-    /** The texts of the recorded calls on {@code seam}, oldest first. */
+    /** The recorded calls on {@code seam} as {@link Call#line()}s, oldest first: {@code "close /dev/vfio/12 -> EIO"}. */
     public synchronized List<String> log(Seam seam) {
-        return log.stream().filter(c -> c.seam() == seam && c.text() != null).map(Call::text).toList();
+        return log.stream().filter(c -> c.seam() == seam && c.text() != null).map(Call::line).toList();
     }
 
     /** The texts of the recorded calls on {@code seam} that start with {@code prefix}. */
@@ -184,8 +184,8 @@ public final class Faults {
         log.clear();
     }
 
-    /** Every call that was made to fail, oldest first. */
-    public synchronized List<Injected> injected() {
+    /** Every call that was made to fail, oldest first (recorded even while recording is off). */
+    public synchronized List<Call> injected() {
         return List.copyOf(injected);
     }
 
@@ -203,28 +203,31 @@ public final class Faults {
     synchronized Failure enter(Seam seam, String text) {
         long number = ++calls;
         perSeam[seam.ordinal()]++;
-        Call call = null;
-        if (recording) {
-            call = new Call(number, seam, text);
-            log.add(call);
-        }
+        Failure failure = null;
         for (int i = 0; i < rules.size(); i++) {
             Rule r = rules.get(i);
             boolean matches = r.at > 0 ? r.at == number
                     : (r.seam == null || r.seam == seam) && (r.prefix == null || text != null && text.startsWith(r.prefix));
             if (!matches) continue;
             if (r.skip > 0) {
-                r.skip--;
-                continue;
+                r.skip--; // every matching call counts towards a rule's nth, whichever rule makes it fail
+            } else if (failure == null) {
+                failure = r.failure;
+                if (--r.times == 0) {
+                    rules.remove(i--);
+                    if (r.prefix != null) textRules--;
+                }
             }
-            if (--r.times == 0) {
-                rules.remove(i);
-                if (r.prefix != null) textRules--;
-            }
-            injected.add(new Injected(call != null ? call : new Call(number, seam, text), r.failure));
-            return r.failure;
         }
-        return null;
+        if (text != null && LOG.isTraceEnabled()) {
+            LOG.trace("simulated call #{} {} {}{}", number, seam, text, failure == null ? "" : " -> " + failure);
+        }
+        if (recording || failure != null) {
+            Call call = new Call(number, seam, text, failure);
+            if (recording) log.add(call);
+            if (failure != null) injected.add(call);
+        }
+        return failure;
     }
 
     @Override

@@ -2,13 +2,13 @@ package io.mdevgpu.kernel.sim;
 
 /**
  * What the simulated kernel holds for its callers at one moment: a caller that closed everything it opened leaves
- * {@link #isClean()} true. Instances' device memory ({@code memfds}) belongs to the instances, not to a caller, so it
- * is reported but is no leak; after {@link SimulatedKernel#close()} every count is 0 (mappings only once unmapped).
+ * {@link #isClean()} true. After {@link SimulatedKernel#close()} every count is 0, except mappings, which only
+ * their owner can unmap (the kernel cannot take memory away from under a live segment).
  *
  * @param vfioFds        open VFIO container, group and device fds
  * @param mappings       mappings of device regions not unmapped
  * @param eventfds       eventfds bound to devices' interrupts
- * @param memfds         devices' memory (one memfd per instance opened at least once)
+ * @param memfds         devices' memory: one memfd per open device
  * @param rmFds          open NVIDIA device-node fds
  * @param rmClients      live RM root clients
  * @param rmHandles      live RM handles, the clients' own included
@@ -18,7 +18,7 @@ public record SimLeaks(int vfioFds, int mappings, int eventfds, int memfds, int 
                        int rmAttachedGpus) {
     /** Nothing a caller opened is left open. */
     public boolean isClean() {
-        return vfioFds == 0 && mappings == 0 && eventfds == 0 && rmFds == 0 && rmClients == 0 && rmHandles == 0
+        return vfioFds == 0 && mappings == 0 && eventfds == 0 && memfds == 0 && rmFds == 0 && rmClients == 0 && rmHandles == 0
                 && rmAttachedGpus == 0;
     }
 
@@ -26,6 +26,6 @@ public record SimLeaks(int vfioFds, int mappings, int eventfds, int memfds, int 
     public String toString() {
         return (isClean() ? "clean" : "LEAKS") + ": vfio fds " + vfioFds + ", mappings " + mappings + ", eventfds " + eventfds
                 + ", RM fds " + rmFds + ", RM clients " + rmClients + ", RM handles " + rmHandles + ", attached GPUs "
-                + rmAttachedGpus + " (instance memfds " + memfds + ")";
+                + rmAttachedGpus + ", device memfds " + memfds;
     }
 }

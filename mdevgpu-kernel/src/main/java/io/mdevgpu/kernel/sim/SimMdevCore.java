@@ -2,7 +2,6 @@ package io.mdevgpu.kernel.sim;
 
 import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -32,7 +31,6 @@ import io.mdevgpu.kernel.sim.Faults.Failure;
 import io.mdevgpu.kernel.sim.Faults.Seam;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
-import io.mdevgpu.kernel.sysfs.SysfsReader;
 import io.mdevgpu.kernel.sysfs.SysfsTreeWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -237,7 +235,7 @@ final class SimMdevCore implements AttributeWriter {
         ConfigSpaceEmulator config = configs.create(p.gpu.device(), type);
         instances.put(uuid, instance);
         writer.mdevInstance(new MdevInstanceInfo(uuid, p.name, typeId, OptionalInt.of(group)));
-        touch(layout.vfioGroup(group));
+        writer.file(layout.vfioGroup(group), "");
         vfio.group(group).device(name)
                 .region(VFIO_PCI_BAR0_REGION_INDEX, MAPPED, BAR0.bytes(), offset(VFIO_PCI_BAR0_REGION_INDEX))
                 .region(VFIO_PCI_BAR1_REGION_INDEX, MAPPED, type.bar1().bytes(), offset(VFIO_PCI_BAR1_REGION_INDEX))
@@ -268,7 +266,7 @@ final class SimMdevCore implements AttributeWriter {
         if (vfio.isDeviceOpen(device)) return Errno.EBUSY.number();
         instances.remove(i.uuid);
         writer.removeMdevInstance(i.uuid);
-        delete(layout.vfioGroup(i.group));
+        writer.removeFile(layout.vfioGroup(i.group));
         vfio.removeGroup(i.group);
         dropStaleTypes(i.parent);
         refreshAvailable(i.parent);
@@ -347,23 +345,6 @@ final class SimMdevCore implements AttributeWriter {
         int n = 0;
         while (taken.contains(n)) n++;
         return n;
-    }
-
-    private static void touch(Path file) {
-        try {
-            Files.createDirectories(file.getParent());
-            if (!Files.exists(file)) Files.createFile(file);
-        } catch (IOException e) {
-            throw SysfsReader.failure("create", file, e);
-        }
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw SysfsReader.failure("delete", file, e);
-        }
     }
 
     @Override

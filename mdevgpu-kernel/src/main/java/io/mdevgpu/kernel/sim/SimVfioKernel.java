@@ -50,8 +50,8 @@ import io.mdevgpu.kernel.vfio.VfioRegionInfo;
  * ENOTTY for anything else.
  *
  * <p>Every node and device fd is a real fd, so leaks show in {@code /proc/self/fd}. A device's memory-backed regions
- * live in one memfd of the device at their offsets, created when the device is first opened and kept (like a
- * device's memory) until the device goes; each device fd is a fresh open of that memfd, so {@code pread},
+ * live in one memfd of the device at their offsets, created when the device is opened and released with its last
+ * fd (a mapping keeps its pages until it is unmapped); each device fd is a fresh open of that memfd, so {@code pread},
  * {@code pwrite} and {@code mmap} of those regions are real system calls on real memory (sparse: only pages
  * touched are allocated). A region with a {@link ConfigSpaceEmulator} (the CONFIG region of an mdev instance) is
  * served by the emulator instead. Access outside every region is EINVAL, a mapping of a region without
@@ -439,7 +439,7 @@ public final class SimVfioKernel implements VfioKernel {
         }
     }
 
-    /** Devices whose memory (a memfd) exists. */
+    /** Devices whose memory (a memfd) exists: the devices that are open. */
     public int memfds() {
         synchronized (lock) {
             int n = 0;
@@ -519,7 +519,10 @@ public final class SimVfioKernel implements VfioKernel {
                 case GROUP -> unset(fd);
                 case CONTAINER -> iommuSet.remove(fd);
                 case DEVICE -> {
-                    if (--n.device.openFds == 0) n.device.eventfds.clear(); // the release disables every interrupt
+                    if (--n.device.openFds == 0) { // the release disables every interrupt and drops the memory
+                        n.device.eventfds.clear();
+                        releaseMemory(n.device);
+                    }
                 }
             }
             Syscalls.close(errno, fd); // Linux releases the fd even when close reports an error

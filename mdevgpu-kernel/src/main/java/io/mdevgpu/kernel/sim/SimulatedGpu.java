@@ -11,7 +11,8 @@ import io.mdevgpu.kernel.pci.PciDevice;
  * One GPU of a simulated host.
  *
  * @param device      the PCI function as sysfs shows it (address, ids, class, revision, driver, IOMMU group, NUMA
- *                    node, BARs, config space)
+ *                    node, BARs, config space); the simulated NVIDIA driver probes it only when its driver is
+ *                    {@code nvidia} (one bound to {@code vfio-pci}, or to none, is only in sysfs)
  * @param model       the marketing name ({@code NVIDIA A100-PCIE-40GB}), for messages
  * @param framebuffer the memory the driver hands out to vGPU instances (each instance of a type takes its
  *                    framebuffer plus its reservation)

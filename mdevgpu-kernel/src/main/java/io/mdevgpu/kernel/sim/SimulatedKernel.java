@@ -4,15 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
+import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * sys/devices/pci.../&lt;gpu&gt;/...      every GPU as sysfs shows it (SysfsTreeWriter), bound to nvidia
  * sys/class/mdev_bus, sys/bus/mdev    parents, types and instances, once the driver publishes types
  * sys/kernel/iommu_groups/N           the GPUs' groups and one per instance
- * dev/nvidiactl, dev/nvidia&lt;i&gt;        the driver's nodes (i in address order)
+ * dev/nvidiactl, dev/nvidia&lt;i&gt;        the driver's nodes, for the GPUs bound to nvidia (i in address order)
  * dev/vfio/vfio, dev/vfio/N           VFIO's nodes
  * proc/driver/nvidia/version          the driver's version file
  * etc/mdevctl.d/scripts.d/{callouts,notifiers}   so that mdevctl accepts the tree
@@ -55,6 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimulatedKernel implements KernelPorts {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedKernel.class);
+    private static final String NVIDIA = "nvidia";
 
     private final SimulatedHostSpec spec;
     private final Faults faults;
@@ -62,6 +62,7 @@ public final class SimulatedKernel implements KernelPorts {
     private final Path root;
     private final boolean temporary;
     private final SysfsLayout layout;
+    private final SysfsTreeWriter writer;
     private final LinuxPciDiscovery pci;
     private final SimVfioKernel vfio;
     private final SimNvidiaDriver nvidia;
@@ -81,8 +82,8 @@ public final class SimulatedKernel implements KernelPorts {
         this.temporary = spec.root().isEmpty();
         this.root = spec.root().map(SimulatedKernel::emptyRoot).orElseGet(SimulatedKernel::temporaryRoot);
         this.layout = SysfsLayout.under(root);
+        this.writer = new SysfsTreeWriter(layout);
         try {
-            SysfsTreeWriter writer = new SysfsTreeWriter(layout);
             this.pci = new LinuxPciDiscovery(layout);
             this.vfio = new SimVfioKernel(layout.dev(), faults, lock)
                     .iommuGroupSource(new LinuxVfioKernel(layout.dev(), layout.sys()));
@@ -91,7 +92,7 @@ public final class SimulatedKernel implements KernelPorts {
             this.mdev = new SimMdevCore(lock, faults, layout, writer, vfio, configs,
                     NvrmAbi.forRelease(spec.release()).limits(), spec.gpus());
             nvidia.publisher((gpu, types) -> mdev.publish(gpu.address(), types));
-            materialise(writer);
+            materialise();
         } catch (RuntimeException e) {
             if (temporary) deleteTree(root);
             throw e;
@@ -99,20 +100,22 @@ public final class SimulatedKernel implements KernelPorts {
         LOG.info("simulated host at {}: NVIDIA driver {}, {} GPU(s)", root, spec.driverVersion(), spec.gpus().size());
     }
 
-    private void materialise(SysfsTreeWriter writer) {
+    private void materialise() {
         for (Path dir : List.of(layout.mdevParents(), layout.mdevDevices(), layout.sys().resolve("kernel/iommu_groups"),
                 mdevctlRoot().resolve("scripts.d/callouts"), mdevctlRoot().resolve("scripts.d/notifiers"))) {
-            createDirectories(dir);
+            writer.directory(dir);
         }
-        write(layout.vfioContainer(), "");
-        write(layout.dev().resolve("nvidiactl"), "");
-        write(versionFile(), SimNvidiaDriver.procVersionText(spec.driverVersion()));
-        for (int i = 0; i < spec.gpus().size(); i++) {
-            SimulatedGpu gpu = spec.gpus().get(i);
+        writer.file(layout.vfioContainer(), "");
+        writer.file(layout.dev().resolve("nvidiactl"), "");
+        writer.file(versionFile(), SimNvidiaDriver.procVersionText(spec.driverVersion()));
+        int minor = 0;
+        for (SimulatedGpu gpu : spec.gpus()) {
             writer.pciDevice(gpu.device());
-            write(deviceNode(i), "");
+            if (!gpu.device().driver().equals(Optional.of(NVIDIA))) continue; // the driver probes only its own GPUs
+            writer.file(deviceNode(minor), "");
             nvidia.gpu(new SimNvidiaDriver.Gpu(SimNvidiaDriver.Gpu.idOf(gpu.device().address()), gpu.device().address(),
-                    gpu.device().id(), gpu.device().revision(), i, i, gpu.mode().code()));
+                    gpu.device().id(), gpu.device().revision(), minor, minor, gpu.mode().code()));
+            minor++;
         }
     }
 
@@ -217,8 +220,8 @@ public final class SimulatedKernel implements KernelPorts {
     public void deviceNode(int minor, boolean present) {
         synchronized (lock) {
             nvidia.deviceNode(minor, present);
-            if (present) write(deviceNode(minor), "");
-            else deleteTree(deviceNode(minor));
+            if (present) writer.file(deviceNode(minor), "");
+            else writer.removeFile(deviceNode(minor));
         }
     }
 
@@ -258,7 +261,7 @@ public final class SimulatedKernel implements KernelPorts {
                         "an empty or missing directory: the simulated host writes its own tree there");
             }
         }
-        createDirectories(root);
+        new SysfsTreeWriter(SysfsLayout.under(root)).directory(root);
         return root.toAbsolutePath();
     }
 
@@ -270,30 +273,12 @@ public final class SimulatedKernel implements KernelPorts {
         }
     }
 
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw SysfsReader.failure("create", dir, e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw SysfsReader.failure("write", file, e);
-        }
-    }
-
-    /** Deletes a tree without following links out of it. */
+    /** Deletes the temporary tree; a failure is logged, as close must not throw for it. */
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.warn("could not delete the simulated host's tree {}: {}", dir, e.toString());
+        try {
+            SysfsTreeWriter.deleteTree(dir);
+        } catch (MdevException e) {
+            LOG.warn("could not delete the simulated host's tree {}: {}", dir, e.getMessage());
         }
     }
 }

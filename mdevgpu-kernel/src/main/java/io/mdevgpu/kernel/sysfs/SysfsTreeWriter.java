@@ -174,6 +174,25 @@ public final class SysfsTreeWriter {
         deleteTree(dir);
     }
 
+    /**
+     * Writes a plain file of the tree outside sysfs, such as {@code proc/driver/nvidia/version}, or an empty one
+     * standing in for a device node ({@code dev/nvidiactl}, {@code dev/vfio/12}), with its directories.
+     */
+    public void file(Path file, String text) {
+        mkdirs(file.getParent());
+        write(file, text);
+    }
+
+    /** Creates a directory of the tree with its parents ({@code etc/mdevctl.d/scripts.d/callouts}). */
+    public void directory(Path dir) {
+        mkdirs(dir);
+    }
+
+    /** Deletes a file of the tree (a device node that goes away); a missing one is no error. */
+    public void removeFile(Path file) {
+        delete(file);
+    }
+
     /** Writes a text attribute, {@code text} plus the kernel's newline. */
     public void attribute(Path directory, String name, String text) {
         write(directory.resolve(SysfsLayout.segment("attribute", name)), text + "\n");
@@ -261,8 +280,8 @@ public final class SysfsTreeWriter {
         }
     }
 
-    /** Deletes a directory and what is in it, never following links out of it. */
-    private static void deleteTree(Path dir) {
+    /** Deletes a directory and what is in it (a whole fake tree, say), never following links out of it. */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);

@@ -37,6 +37,10 @@ import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
+import io.mdevgpu.kernel.sim.Faults.Failure;
+import io.mdevgpu.kernel.sim.Faults.Seam;
+import io.mdevgpu.kernel.sim.SimNvidiaDriver;
+import io.mdevgpu.kernel.sim.SimNvidiaDriver.Gpu;
 
 class RmClientTest {
     private static final PciAddress A100 = PciAddress.parse("0000:65:00.0");
@@ -51,11 +55,23 @@ class RmClientTest {
                 "560.28.03", "565.57.01", "570.86.15", "575.51.02", "580.65.06", "590.48.01", "595.45.04");
     }
 
-    private static FakeNvidiaDriver driver(String version, int mode) {
-        return new FakeNvidiaDriver(version).gpu(GPU, A100, A100_ID, 3, 0, mode);
+    private static SimNvidiaDriver driver(String version, int mode) {
+        return new SimNvidiaDriver(version).gpu(new Gpu(GPU, A100, A100_ID, 0xA1, 3, 0, mode));
     }
 
-    private RmClient open(FakeNvidiaDriver driver) {
+    /** Makes {@code times} calls starting with {@code call} answer {@code status}. */
+    private static SimNvidiaDriver fail(SimNvidiaDriver driver, String call, int status, int times) {
+        driver.faults().fail(Seam.NVIDIA, call, 1, times, Failure.status(status));
+        return driver;
+    }
+
+    /** Makes the next call starting with {@code call} fail with {@code errno}. */
+    private static SimNvidiaDriver failErrno(SimNvidiaDriver driver, String call, Errno errno) {
+        driver.faults().failNext(Seam.NVIDIA, call, Failure.errno(errno));
+        return driver;
+    }
+
+    private RmClient open(SimNvidiaDriver driver) {
         return RmClient.newBuilder(driver).sleeper(sleeps::add).open();
     }
 
@@ -71,19 +87,19 @@ class RmClientTest {
     @ParameterizedTest
     @MethodSource("vgpuReleases")
     void registersTypesThatTheDriverDecodesInItsOwnLayout(String version) {
-        FakeNvidiaDriver driver = driver(version, HOST);
+        SimNvidiaDriver driver = driver(version, HOST);
         try (RmClient rm = open(driver)) {
             assertEquals(version, rm.release().version());
-            assertEquals(NvrmAbi.forRelease(driver.release), rm.abi());
+            assertEquals(NvrmAbi.forRelease(driver.release()), rm.abi());
             try (RmGpu gpu = rm.openGpu(GPU)) {
                 assertEquals(A100, gpu.address());
                 assertEquals(A100_ID, gpu.pciId());
                 assertEquals(0xA1, gpu.revision());
                 assertEquals(3, gpu.minor());
                 gpu.registerTypes(TYPES, true);
-                assertEquals(TYPES, List.copyOf(driver.types.get(GPU).values()));
-                assertEquals(List.of(true, false), driver.discards);
-                assertEquals(1, driver.published.get(GPU));
+                assertEquals(TYPES, driver.typeTable(GPU));
+                assertEquals(List.of(true, false), driver.discards());
+                assertEquals(1, driver.publishCount(GPU));
                 if (rm.abi().vgpuTypes().orElseThrow().typeInfoLayout().isPresent()) {
                     assertEquals(Optional.of(TYPES.getFirst()), gpu.readType(531));
                     assertEquals(Optional.empty(), gpu.readType(999));
@@ -92,42 +108,43 @@ class RmClientTest {
                     assertThrows(UnsupportedDriverException.class, () -> gpu.readType(531));
                 }
             }
-            assertEquals(List.of(FakeNvidiaDriver.CLIENT), List.copyOf(driver.objects.keySet()), "only the client is left");
-            assertTrue(driver.attached.isEmpty());
-            assertEquals(List.of("/dev/nvidiactl"), List.copyOf(driver.fds.values()));
+            assertEquals(List.of(SimNvidiaDriver.FIRST_CLIENT), driver.liveHandles(), "only the client is left");
+            assertTrue(driver.attachedGpuIds().isEmpty());
+            assertEquals(List.of("/dev/nvidiactl"), driver.openPaths());
         }
-        assertTrue(driver.objects.isEmpty());
-        assertTrue(driver.fds.isEmpty());
+        assertTrue(driver.liveHandles().isEmpty());
+        assertTrue(driver.openPaths().isEmpty());
     }
 
     @Test
     void opensAGpuInThePredecessorsOrderWithItsOwnDeviceNode() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST);
+        SimNvidiaDriver driver = driver("580.65.06", HOST);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
             assertEquals(3, gpu.minor());
-            List<String> log = driver.log;
+            List<String> log = driver.log();
             int from = log.indexOf("CONTROL GPU_GET_PCI_INFO");
             assertEquals(List.of("CONTROL GPU_GET_PCI_INFO", "CONTROL GPU_ATTACH_IDS", "CARD_INFO", "OPEN /dev/nvidia3",
                     "CONTROL GPU_GET_ID_INFO", "ALLOC NV01_DEVICE_0 0x6d640001", "ALLOC NV20_SUBDEVICE_0 0x6d640002",
                     "CONTROL BUS_GET_PCI_INFO"), log.subList(from, log.size()));
-            assertEquals(List.of("OPEN /dev/nvidiactl", "VERSION 2", "ALLOC NV01_ROOT 0x0"), log.subList(0, 3));
+            assertEquals(List.of("OPEN /dev/nvidiactl", "READ /proc/driver/nvidia/version", "VERSION 2", "ALLOC NV01_ROOT 0x0"),
+                    log.subList(0, 4));
         }
-        int end = driver.log.size();
+        int end = driver.log().size();
         assertEquals(List.of("FREE 0x6d640002", "FREE 0x6d640001", "CLOSE /dev/nvidia3", "CONTROL GPU_DETACH_IDS",
-                "FREE 0xc1d00001", "CLOSE /dev/nvidiactl"), driver.log.subList(end - 6, end));
+                "FREE 0xc1d00001", "CLOSE /dev/nvidiactl"), driver.log().subList(end - 6, end));
     }
 
     @Test
     void theDeviceNodeComesFromCardInfoNotTheProbedOrder() {
-        FakeNvidiaDriver driver = new FakeNvidiaDriver("570.86.15")
-                .gpu(0x6500, A100, A100_ID, 5, 0, HOST)
-                .gpu(0xCA00, PciAddress.parse("0000:ca:00.0"), A100_ID, 1, 1, HOST);
+        SimNvidiaDriver driver = new SimNvidiaDriver("570.86.15")
+                .gpu(new Gpu(0x6500, A100, A100_ID, 0xA1, 5, 0, HOST))
+                .gpu(new Gpu(0xCA00, PciAddress.parse("0000:ca:00.0"), A100_ID, 0xA1, 1, 1, HOST));
         try (RmClient rm = open(driver)) {
             assertEquals(List.of(0x6500, 0xCA00), rm.probedGpuIds());
             try (RmGpu second = rm.openGpu(PciAddress.parse("ca:00.0"))) {
                 assertEquals(1, second.minor());
                 assertEquals(1, second.deviceInstance());
-                assertTrue(driver.log.contains("OPEN /dev/nvidia1"));
+                assertTrue(driver.log().contains("OPEN /dev/nvidia1"));
             }
             HostStateException e = assertThrows(HostStateException.class, () -> rm.openGpu(PciAddress.parse("0000:17:00.0")));
             assertTrue(e.getMessage().contains("0000:17:00.0"), e.getMessage());
@@ -136,12 +153,12 @@ class RmClientTest {
 
     @Test
     void theHandshakeIsStrictBefore535AndAQueryFrom535() {
-        FakeNvidiaDriver old = driver("525.53", HOST);
+        SimNvidiaDriver old = driver("525.53", HOST);
         try (RmClient rm = open(old)) {
             assertEquals(List.of("VERSION strict"), old.calls("VERSION"));
             assertEquals(NvrmAbi.R525, rm.abi());
         }
-        FakeNvidiaDriver newer = driver("535.43.02", HOST);
+        SimNvidiaDriver newer = driver("535.43.02", HOST);
         try (RmClient rm = open(newer)) {
             assertEquals(List.of("VERSION 2"), newer.calls("VERSION"));
             assertEquals(new DriverInfo("nvidia", "535.43.02", "r535", DriverLimits.PRE_580), rm.driverInfo());
@@ -150,8 +167,8 @@ class RmClientTest {
 
     @Test
     void theDriversAnswerWinsOverAStaleVersionFile() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST);
-        driver.procText = "NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  575.51.02  Release Build\n";
+        SimNvidiaDriver driver = driver("580.65.06", HOST);
+        driver.procText("NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  575.51.02  Release Build\n");
         try (RmClient rm = open(driver)) {
             assertEquals("580.65.06", rm.release().version());
             assertEquals(NvrmAbi.R580, rm.abi());
@@ -160,44 +177,44 @@ class RmClientTest {
 
     @Test
     void aStrictMismatchNamesBothVersionsAndClosesTheDevice() {
-        FakeNvidiaDriver driver = driver("525.53", HOST);
-        driver.procText = "NVRM version: NVIDIA UNIX x86_64 Kernel Module  525.60.13  Release Build\n";
+        SimNvidiaDriver driver = driver("525.53", HOST);
+        driver.procText("NVRM version: NVIDIA UNIX x86_64 Kernel Module  525.60.13  Release Build\n");
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> open(driver));
         assertTrue(e.getMessage().contains("525.60.13") && e.getMessage().contains("the driver reports 525.53"), e.getMessage());
         assertTrue(e.getMessage().contains("NV_ESC_CHECK_VERSION_STR"), e.getMessage());
-        assertTrue(driver.fds.isEmpty());
+        assertTrue(driver.openPaths().isEmpty());
     }
 
     @Test
     void anUnknownReleaseIsRefusedBeforeAnyRmCall() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST);
-        driver.procText = "NVRM version: NVIDIA UNIX x86_64 Kernel Module  470.256.02  Thu\n";
+        SimNvidiaDriver driver = driver("580.65.06", HOST);
+        driver.procText("NVRM version: NVIDIA UNIX x86_64 Kernel Module  470.256.02  Thu\n");
         UnsupportedDriverException e = assertThrows(UnsupportedDriverException.class, () -> open(driver));
         assertEquals("470.256.02", e.version());
         assertTrue(e.getMessage().contains("525-530, 535-545"), e.getMessage());
         assertTrue(driver.calls("VERSION").isEmpty() && driver.calls("ALLOC").isEmpty());
-        assertTrue(driver.fds.isEmpty());
+        assertTrue(driver.openPaths().isEmpty());
     }
 
     @Test
     void anOldDriverWithoutItsVersionFileCannotBeIdentified() {
-        FakeNvidiaDriver driver = driver("530.30.02", HOST);
-        driver.procText = null;
+        SimNvidiaDriver driver = driver("530.30.02", HOST);
+        driver.procText(null);
         UnsupportedDriverException e = assertThrows(UnsupportedDriverException.class, () -> open(driver));
         assertTrue(e.getMessage().contains("/proc/driver/nvidia/version is unreadable"), e.getMessage());
-        assertTrue(driver.fds.isEmpty());
+        assertTrue(driver.openPaths().isEmpty());
     }
 
     @Test
     void aMissingControlDeviceSaysHowToGetOne() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST).failErrno("OPEN /dev/nvidiactl", 2);
+        SimNvidiaDriver driver = failErrno(driver("580.65.06", HOST), "OPEN /dev/nvidiactl", Errno.ENOENT);
         NoSuchDeviceException e = assertThrows(NoSuchDeviceException.class, () -> open(driver));
         assertTrue(e.getMessage().contains("/dev/nvidiactl") && e.getMessage().contains("modprobe nvidia"), e.getMessage());
     }
 
     @Test
     void aGpuThatIsNotAVgpuHostGetsNoTypesAndNoConfigObject() {
-        FakeNvidiaDriver driver = driver("580.65.06", VirtualizationMode.NMOS.code());
+        SimNvidiaDriver driver = driver("580.65.06", VirtualizationMode.NMOS.code());
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
             NotVgpuHostException e = assertThrows(NotVgpuHostException.class, () -> gpu.registerTypes(TYPES, true));
             assertEquals("NMOS (pass-through guest)", e.virtualizationMode());
@@ -209,7 +226,7 @@ class RmClientTest {
 
     @Test
     void release515HasNoVgpuLayoutToSendAndSaysWhichReleasesDo() {
-        FakeNvidiaDriver driver = driver("515.43.04", HOST);
+        SimNvidiaDriver driver = driver("515.43.04", HOST);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
             UnsupportedDriverException e = assertThrows(UnsupportedDriverException.class, () -> gpu.registerTypes(TYPES, true));
             assertFalse(e.knownReleases().contains("515"));
@@ -220,9 +237,9 @@ class RmClientTest {
 
     @Test
     void everyTypeIsCheckedAgainstTheReleaseBeforeAnythingIsSent() {
-        FakeNvidiaDriver driver = driver("535.43.02", HOST);
+        SimNvidiaDriver driver = driver("535.43.02", HOST);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
-            int before = driver.log.size();
+            int before = driver.log().size();
             assertThrows(ValidationException.class, () -> gpu.registerTypes(List.of(), true));
             assertThrows(ValidationException.class, () -> gpu.registerTypes(List.of(TYPES.get(0), TYPES.get(0)), true));
             MdevType longName = type(533, "x".repeat(32), 2); // fits 580's 64 bytes, not 535's 32
@@ -234,18 +251,16 @@ class RmClientTest {
             for (int i = 1; i <= 65; i++) many.add(type(i, "t" + i, 1));
             ValidationException tooMany = assertThrows(ValidationException.class, () -> gpu.registerTypes(many, false));
             assertTrue(tooMany.getMessage().contains("at most 64"), tooMany.getMessage());
-            assertEquals(before, driver.log.size(), "nothing was sent");
+            assertEquals(before, driver.log().size(), "nothing was sent");
         }
     }
 
     @Test
     void busyAndTimeoutRetriesAreResentWithAGrowingBackoff() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST)
-                .fail("CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_BUSY_RETRY, 1)
-                .fail("CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_TIMEOUT_RETRY, 2);
+        SimNvidiaDriver driver = fail(fail(driver("580.65.06", HOST), "CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_BUSY_RETRY, 1), "CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_TIMEOUT_RETRY, 2);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
             gpu.registerTypes(TYPES, true);
-            assertEquals(TYPES, List.copyOf(driver.types.get(GPU).values()));
+            assertEquals(TYPES, driver.typeTable(GPU));
             assertEquals(5, driver.calls("CONTROL VGPU_CONFIG_SET_INFO").size());
             assertEquals(List.of(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(4)), sleeps);
         }
@@ -253,7 +268,7 @@ class RmClientTest {
 
     @Test
     void retriesAreBoundedAndTheErrorSaysSo() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST).fail("CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_TIMEOUT_RETRY, 100);
+        SimNvidiaDriver driver = fail(driver("580.65.06", HOST), "CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_TIMEOUT_RETRY, 100);
         try (RmClient rm = RmClient.newBuilder(driver).retries(3, Duration.ofMillis(10), Duration.ofMillis(15))
                 .sleeper(sleeps::add).open(); RmGpu gpu = rm.openGpu(GPU)) {
             DriverException e = assertThrows(DriverException.class, () -> gpu.registerTypes(TYPES, true));
@@ -269,17 +284,16 @@ class RmClientTest {
 
     @Test
     void aWarningIsASuccess() {
-        FakeNvidiaDriver driver = driver("570.86.15", HOST)
-                .fail("CONTROL VGPU_CONFIG_MDEV_REGISTER", NvStatus.NV_WARN_NOTHING_TO_DO, 1);
+        SimNvidiaDriver driver = fail(driver("570.86.15", HOST), "CONTROL VGPU_CONFIG_MDEV_REGISTER", NvStatus.NV_WARN_NOTHING_TO_DO, 1);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
             gpu.registerTypes(TYPES, false);
-            assertEquals(2, driver.types.get(GPU).size());
+            assertEquals(2, driver.typeTable(GPU).size());
         }
     }
 
     @Test
     void aFailedControlNamesTheEscapeTheCommandTheGpuAndTheStatus() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST).fail("CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_INVALID_ARGUMENT, 1);
+        SimNvidiaDriver driver = fail(driver("580.65.06", HOST), "CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_INVALID_ARGUMENT, 1);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
             DriverException e = assertThrows(DriverException.class, () -> gpu.registerTypes(TYPES, true));
             assertEquals(0x1F, e.status());
@@ -289,16 +303,16 @@ class RmClientTest {
             assertTrue(e.getMessage().contains("NV_ERR_INVALID_ARGUMENT (0x1f)"), e.getMessage());
             assertTrue(e.fix().orElseThrow().contains("r580 layout"), e.getMessage());
             assertEquals(1, driver.calls("FREE 0x6d640003").size());
-            assertFalse(driver.objects.containsKey(0x6d640003));
+            assertFalse(driver.liveHandles().contains(0x6d640003));
         }
     }
 
     @Test
     void aClientInTheWrongLayoutIsRefusedByTheDriversSizeCheck() {
         // what a 580 driver does with 575's 256-byte probed-ids params (seen on a real H100 with 580.159.04)
-        FakeNvidiaDriver driver = driver("580.65.06", HOST);
-        driver.claimedVersion = "575.51.02";
-        driver.procText = null;
+        SimNvidiaDriver driver = driver("580.65.06", HOST);
+        driver.claimVersion("575.51.02");
+        driver.procText(null);
         try (RmClient rm = open(driver)) {
             assertEquals(NvrmAbi.R575, rm.abi());
             DriverException e = assertThrows(DriverException.class, rm::probedGpuIds);
@@ -309,7 +323,7 @@ class RmClientTest {
 
     @Test
     void anUnknownStatusPrintsInHex() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST).fail("CONTROL GPU_GET_PROBED_IDS", 0x1234, 1);
+        SimNvidiaDriver driver = fail(driver("580.65.06", HOST), "CONTROL GPU_GET_PROBED_IDS", 0x1234, 1);
         try (RmClient rm = open(driver)) {
             DriverException e = assertThrows(DriverException.class, rm::probedGpuIds);
             assertEquals("NV_STATUS 0x1234", e.statusName());
@@ -320,8 +334,7 @@ class RmClientTest {
     @Test
     void theRegisterCommandIsNamedAsTheReleaseNamesIt() {
         for (var entry : Map.of("545.23.06", "VGPU_CONFIG_MDEV_REGISTER", "550.54.14", "VGPU_CONFIG_UPDATE_PGPU_INFO").entrySet()) {
-            FakeNvidiaDriver driver = driver(entry.getKey(), HOST)
-                    .fail("CONTROL VGPU_CONFIG_MDEV_REGISTER", NvStatus.NV_ERR_NOT_SUPPORTED, 1);
+            SimNvidiaDriver driver = fail(driver(entry.getKey(), HOST), "CONTROL VGPU_CONFIG_MDEV_REGISTER", NvStatus.NV_ERR_NOT_SUPPORTED, 1);
             try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
                 DriverException e = assertThrows(DriverException.class, () -> gpu.registerTypes(TYPES, true));
                 assertEquals("NV_ESC_RM_CONTROL " + entry.getValue(), e.operation());
@@ -332,7 +345,7 @@ class RmClientTest {
 
     @Test
     void anIoctlThatFailsIsAKernelErrorWithTheRequestInHex() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST).failErrno("CONTROL GPU_GET_PROBED_IDS", FakeNvidiaDriver.EIO);
+        SimNvidiaDriver driver = failErrno(driver("580.65.06", HOST), "CONTROL GPU_GET_PROBED_IDS", Errno.EIO);
         try (RmClient rm = open(driver)) {
             KernelException e = assertThrows(KernelException.class, rm::probedGpuIds);
             assertEquals(Errno.EIO, e.errno());
@@ -343,56 +356,56 @@ class RmClientTest {
 
     @Test
     void aFailedOpenUndoesEveryStepInReverse() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST).fail("ALLOC NV20_SUBDEVICE_0", NvStatus.NV_ERR_NO_MEMORY, 1);
+        SimNvidiaDriver driver = fail(driver("580.65.06", HOST), "ALLOC NV20_SUBDEVICE_0", NvStatus.NV_ERR_NO_MEMORY, 1);
         try (RmClient rm = open(driver)) {
             DriverException e = assertThrows(DriverException.class, () -> rm.openGpu(GPU));
             assertEquals("NV_ESC_RM_ALLOC NV20_SUBDEVICE_0", e.operation());
-            int end = driver.log.size();
-            assertEquals(List.of("ALLOC NV20_SUBDEVICE_0 0x6d640002", "FREE 0x6d640001", "CLOSE /dev/nvidia3",
-                    "CONTROL GPU_DETACH_IDS"), driver.log.subList(end - 4, end));
-            assertEquals(List.of(FakeNvidiaDriver.CLIENT), List.copyOf(driver.objects.keySet()));
-            assertTrue(driver.attached.isEmpty());
+            int end = driver.log().size();
+            assertEquals(List.of("ALLOC NV20_SUBDEVICE_0 0x6d640002 -> NV_ERR_NO_MEMORY", "FREE 0x6d640001", "CLOSE /dev/nvidia3",
+                    "CONTROL GPU_DETACH_IDS"), driver.log().subList(end - 4, end));
+            assertEquals(List.of(SimNvidiaDriver.FIRST_CLIENT), driver.liveHandles());
+            assertTrue(driver.attachedGpuIds().isEmpty());
         }
     }
 
     @Test
     void aMissingDeviceNodeIsNamedWithHowToCreateIt() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST).failErrno("OPEN /dev/nvidia3", 2);
+        SimNvidiaDriver driver = failErrno(driver("580.65.06", HOST), "OPEN /dev/nvidia3", Errno.ENOENT);
         try (RmClient rm = open(driver)) {
             NoSuchDeviceException e = assertThrows(NoSuchDeviceException.class, () -> rm.openGpu(GPU));
             assertTrue(e.getMessage().contains("/dev/nvidia3") && e.getMessage().contains("minor 3"), e.getMessage());
-            assertTrue(driver.attached.isEmpty(), "detached again");
+            assertTrue(driver.attachedGpuIds().isEmpty(), "detached again");
         }
     }
 
     @Test
     void teardownGoesOnAfterAFailureAndReportsAll() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST)
-                .fail("FREE 0x6d640002", NvStatus.NV_ERR_INVALID_OBJECT_HANDLE, 1)
-                .failErrno("CONTROL GPU_DETACH_IDS", FakeNvidiaDriver.EIO);
+        SimNvidiaDriver driver = failErrno(fail(driver("580.65.06", HOST), "FREE 0x6d640002", NvStatus.NV_ERR_INVALID_OBJECT_HANDLE, 1),
+                "CONTROL GPU_DETACH_IDS", Errno.EIO);
         try (RmClient rm = open(driver)) {
             RmGpu gpu = rm.openGpu(GPU);
             DriverException e = assertThrows(DriverException.class, gpu::close);
             assertEquals("NV_ESC_RM_FREE 0x6d640002", e.operation());
             assertEquals(1, e.getSuppressed().length);
             assertInstanceOf(KernelException.class, e.getSuppressed()[0]);
-            int end = driver.log.size();
-            assertEquals(List.of("FREE 0x6d640002", "FREE 0x6d640001", "CLOSE /dev/nvidia3", "CONTROL GPU_DETACH_IDS"),
-                    driver.log.subList(end - 4, end));
+            int end = driver.log().size();
+            assertEquals(List.of("FREE 0x6d640002 -> NV_ERR_INVALID_OBJECT_HANDLE", "FREE 0x6d640001", "CLOSE /dev/nvidia3",
+                    "CONTROL GPU_DETACH_IDS -> EIO"),
+                    driver.log().subList(end - 4, end));
             gpu.close(); // once is enough
-            assertEquals(end, driver.log.size());
+            assertEquals(end, driver.log().size());
             assertThrows(IllegalStateException.class, gpu::virtualizationMode);
         }
     }
 
     @Test
     void closingTheClientClosesItsGpusAndIsIdempotent() {
-        FakeNvidiaDriver driver = driver("595.45.04", HOST);
+        SimNvidiaDriver driver = driver("595.45.04", HOST);
         RmClient rm = open(driver);
         RmGpu gpu = rm.openGpu(GPU);
         assertEquals(HOST, gpu.virtualizationMode());
         rm.close();
-        assertTrue(driver.objects.isEmpty() && driver.fds.isEmpty() && driver.attached.isEmpty());
+        assertTrue(driver.liveHandles().isEmpty() && driver.openPaths().isEmpty() && driver.attachedGpuIds().isEmpty());
         rm.close();
         assertThrows(IllegalStateException.class, () -> rm.openGpu(GPU));
         assertTrue(gpu.toString().contains("closed"), gpu.toString());
@@ -400,14 +413,14 @@ class RmClientTest {
 
     @Test
     void aSecondRegistrationWithoutDiscardKeepsWhatTheDriverHas() {
-        FakeNvidiaDriver driver = driver("580.65.06", HOST);
+        SimNvidiaDriver driver = driver("580.65.06", HOST);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
             gpu.registerTypes(List.of(TYPES.get(0)), true);
             gpu.registerTypes(List.of(TYPES.get(1)), false);
             assertEquals(List.of(531, 532), gpu.supportedTypes());
             gpu.registerTypes(List.of(TYPES.get(1)), true);
             assertEquals(List.of(532), gpu.supportedTypes());
-            assertEquals(3, driver.published.get(GPU));
+            assertEquals(3, driver.publishCount(GPU));
         }
     }
 }

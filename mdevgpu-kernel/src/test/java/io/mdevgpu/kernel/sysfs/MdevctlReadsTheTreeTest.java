@@ -1,16 +1,12 @@
 package io.mdevgpu.kernel.sysfs;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.mdevgpu.kernel.testing.FakeHost;
-import io.mdevgpu.kernel.testing.H100Fixture;
+import io.mdevgpu.kernel.testing.Mdevctl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,20 +20,11 @@ class MdevctlReadsTheTreeTest {
     Path root;
 
     private String mdevctl(String... args) throws Exception {
-        Path script = H100Fixture.shared().resolve("reference/kernel-harness/fake/mdevctl-fake.sh");
-        List<String> command = new ArrayList<>(List.of("bash", script.toString(), root.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assumeTrue(p.exitValue() == 0 || !out.contains("unshare"), () -> "no mount namespace here: " + out);
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return Mdevctl.run(root, args);
     }
 
     @Test
     void mdevctlListsTheInstanceAndTheTypes() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mdevctl")), "mdevctl is not installed");
         FakeHost.create(root);
         for (String d : new String[] {"etc/mdevctl.d/scripts.d/callouts", "etc/mdevctl.d/scripts.d/notifiers"}) {
             Files.createDirectories(root.resolve(d));

@@ -144,4 +144,51 @@ class SysfsTreeWriterTest {
         assertEquals(root.resolve("dev/vfio/12"), layout.vfioGroup(12));
         assertEquals(Path.of("/sys/bus/mdev/devices"), SysfsLayout.host().mdevDevices());
     }
+
+    @Test
+    void aTypeGoesOnlyWithoutInstancesAndFilesOutsideSysfsAreWrittenToo() throws IOException {
+        FakeHost host = FakeHost.create(root);
+        Path q4 = host.layout.mdevType(FakeHost.H100, FakeHost.Q4);
+        IllegalStateException busy = assertThrows(IllegalStateException.class,
+                () -> host.writer.removeMdevType(FakeHost.H100, FakeHost.Q4));
+        assertTrue(busy.getMessage().contains("still has instances"), busy.getMessage());
+        host.writer.removeMdevInstance(FakeHost.INSTANCE);
+        host.writer.removeMdevType(FakeHost.H100, FakeHost.Q4);
+        assertFalse(Files.exists(q4, LinkOption.NOFOLLOW_LINKS));
+        assertEquals(List.of(FakeHost.Q80), SysfsReader.names(host.layout.mdevTypes(FakeHost.H100)));
+        assertThrows(IllegalStateException.class, () -> host.writer.removeMdevType(FakeHost.H100, FakeHost.Q4));
+
+        host.writer.file(root.resolve("proc/driver/nvidia/version"), "NVRM version: 550.54.14\n");
+        assertEquals("NVRM version: 550.54.14\n", Files.readString(root.resolve("proc/driver/nvidia/version")));
+        host.writer.file(host.layout.vfioGroup(40), "");
+        host.writer.removeFile(host.layout.vfioGroup(40));
+        host.writer.removeFile(host.layout.vfioGroup(40)); // gone already: no error
+        assertFalse(Files.exists(host.layout.vfioGroup(40)));
+        host.writer.directory(root.resolve("etc/mdevctl.d/scripts.d/callouts"));
+        assertTrue(Files.isDirectory(root.resolve("etc/mdevctl.d/scripts.d/callouts")));
+    }
+
+    @Test
+    void attributesAreReplacedInOneStepLeavingNoTemporaryFile() throws IOException {
+        FakeHost host = FakeHost.create(root);
+        Path type = host.layout.mdevType(FakeHost.H100, FakeHost.Q4);
+        long inode = (long) Files.getAttribute(type.resolve("available_instances"), "unix:ino");
+        host.writer.availableInstances(FakeHost.H100, FakeHost.Q4, 3);
+        assertEquals("3\n", Files.readString(type.resolve("available_instances")));
+        assertNotEquals(inode, (long) Files.getAttribute(type.resolve("available_instances"), "unix:ino"),
+                "a new file renamed over the old one, not the old one truncated and rewritten");
+        assertEquals(List.of("available_instances", "create", "description", "device_api", "devices", "name"),
+                SysfsReader.names(type));
+    }
+
+    @Test
+    void deleteTreeTakesATreeAwayWithoutFollowingLinksOutOfIt(@TempDir Path outside) throws IOException {
+        Files.writeString(outside.resolve("keep"), "x");
+        FakeHost.create(root);
+        Files.createSymbolicLink(root.resolve("out"), outside);
+        SysfsTreeWriter.deleteTree(root);
+        assertFalse(Files.exists(root, LinkOption.NOFOLLOW_LINKS));
+        assertEquals("x", Files.readString(outside.resolve("keep")));
+        SysfsTreeWriter.deleteTree(root); // nothing there: no error
+    }
 }

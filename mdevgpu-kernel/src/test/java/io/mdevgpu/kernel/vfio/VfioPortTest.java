@@ -20,22 +20,28 @@ import io.mdevgpu.InvalidArgumentException;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.sim.Faults;
+import io.mdevgpu.kernel.sim.Faults.Failure;
+import io.mdevgpu.kernel.sim.Faults.Seam;
+import io.mdevgpu.kernel.sim.SimVfioKernel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The port's open sequence, errors and close order, on {@link FakeVfioKernel}. */
+/** The port's open sequence, errors and close order, on a {@link SimVfioKernel} of its own. */
 class VfioPortTest {
     static final String UUID_A = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001";
     static final String UUID_B = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1002";
     private static final int RW = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 
-    private FakeVfioKernel kernel;
+    private SimVfioKernel kernel;
+    private Faults faults;
     private Vfio vfio;
 
     @BeforeEach
     void mbochsLikeDevices() {
-        kernel = new FakeVfioKernel();
+        kernel = new SimVfioKernel(Path.of("/fake/dev"));
+        faults = kernel.faults();
         for (String uuid : List.of(UUID_A, UUID_B)) {
             kernel.group(12).device(uuid)
                     .region(0, RW | VFIO_REGION_INFO_FLAG_MMAP, 1 << 20, 0)
@@ -47,6 +53,10 @@ class VfioPortTest {
         }
         kernel.group(13).device("0000:65:00.0").region(7, RW, 0x100, 0);
         vfio = new Vfio(kernel);
+    }
+
+    private List<String> calls() {
+        return faults.log(Seam.VFIO);
     }
 
     static long openFds() throws IOException {
@@ -69,7 +79,7 @@ class VfioPortTest {
                     "ioctl /fake/dev/vfio/12 VFIO_GROUP_SET_CONTAINER",
                     "ioctl /fake/dev/vfio/vfio VFIO_SET_IOMMU 3",
                     "ioctl /fake/dev/vfio/12 VFIO_GROUP_GET_DEVICE_FD",
-                    "ioctl device " + UUID_A + " VFIO_DEVICE_GET_INFO"), kernel.calls);
+                    "ioctl device " + UUID_A + " VFIO_DEVICE_GET_INFO"), calls());
             assertEquals(new VfioDeviceInfo(VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET, 8, 3, List.of()), d.info());
             assertEquals(UUID_A, d.name());
             assertSame(g, d.group());
@@ -87,7 +97,7 @@ class VfioPortTest {
         VfioDevice b = g.openDevice(UUID_B);
         VfioMapping m = a.region(0).map();
         VfioInterrupts msi = b.enableInterrupts(VFIO_PCI_MSI_IRQ_INDEX, 2);
-        kernel.calls.clear();
+        faults.clearLog();
         c.close();
         assertEquals(List.of(
                 "ioctl device " + UUID_B + " VFIO_DEVICE_SET_IRQS", // interrupts disabled before the device fd goes
@@ -96,13 +106,13 @@ class VfioPortTest {
                 "close device " + UUID_A,
                 "ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER 0",
                 "close /fake/dev/vfio/12",
-                "close /fake/dev/vfio/vfio"), kernel.calls);
+                "close /fake/dev/vfio/vfio"), calls());
         assertFalse(m.isOpen());
         assertFalse(msi.isOpen());
         assertFalse(a.isOpen() || b.isOpen() || g.isOpen() || c.isOpen());
         assertEquals(0, kernel.openFds());
         c.close(); // idempotent
-        assertEquals(7, kernel.calls.size());
+        assertEquals(7, calls().size());
         assertThrows(IllegalStateException.class, () -> a.region(0));
         assertThrows(IllegalStateException.class, () -> c.openGroup(12));
     }
@@ -114,9 +124,9 @@ class VfioPortTest {
         VfioGroup g = c.openGroup(12);
         g.openDevice(UUID_A);
         g.openDevice(UUID_B);
-        kernel.failNext("close device " + UUID_B, Errno.EIO)
-                .failNext("ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER", Errno.EBADF);
-        kernel.calls.clear();
+        faults.failNext(Seam.VFIO, "close device " + UUID_B, Failure.errno(Errno.EIO))
+                .failNext(Seam.VFIO, "ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER", Failure.errno(Errno.EBADF));
+        faults.clearLog();
         KernelException e = assertThrows(KernelException.class, c::close);
         assertEquals(Errno.EIO, e.errno());
         assertEquals("close device " + UUID_B + " in /fake/dev/vfio/12: EIO (Input/output error)", e.getMessage());
@@ -128,7 +138,7 @@ class VfioPortTest {
                 "close device " + UUID_A,
                 "ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER 0 -> EBADF",
                 "close /fake/dev/vfio/12",
-                "close /fake/dev/vfio/vfio"), kernel.calls);
+                "close /fake/dev/vfio/vfio"), calls());
         assertEquals(0, kernel.openFds());
         assertEquals(before, openFds());
     }
@@ -138,12 +148,12 @@ class VfioPortTest {
         try (VfioContainer c = vfio.openContainer()) {
             VfioGroup g12 = c.openGroup(12);
             c.openGroup(13);
-            assertEquals(1, kernel.calls.stream().filter(s -> s.contains("VFIO_SET_IOMMU")).count(), "only the first group sets it");
+            assertEquals(1, calls().stream().filter(s -> s.contains("VFIO_SET_IOMMU")).count(), "only the first group sets it");
             g12.close();
             assertEquals(1, c.groups().size());
             c.groups().getFirst().close();
             VfioGroup again = c.openGroup(12);
-            assertEquals(2, kernel.calls.stream().filter(s -> s.contains("VFIO_SET_IOMMU")).count(),
+            assertEquals(2, calls().stream().filter(s -> s.contains("VFIO_SET_IOMMU")).count(),
                     "the kernel drops the IOMMU with the last group");
             assertTrue(again.openDevice(UUID_A).isOpen());
         }
@@ -182,8 +192,8 @@ class VfioPortTest {
         FakeSysfs.iommuGroup(sys, 12, "0000:65:00.0", "nvidia");
         FakeSysfs.iommuGroup(sys, 12, "0000:65:00.1", "snd_hda_intel");
         FakeSysfs.iommuGroup(sys, 12, "0000:65:00.2", null);
-        kernel.sysfs = new LinuxVfioKernel(sys.resolve("dev"), sys);
-        kernel.group(12).viable = false;
+        kernel.iommuGroupSource(new LinuxVfioKernel(sys.resolve("dev"), sys));
+        kernel.group(12).viable(false);
         try (VfioContainer c = vfio.openContainer()) {
             HostStateException e = assertThrows(HostStateException.class, () -> c.openGroup(12));
             assertEquals("open VFIO group /fake/dev/vfio/12: the group is not viable (its devices: 0000:65:00.0 (driver nvidia),"
@@ -191,15 +201,15 @@ class VfioPortTest {
                     + " bound to a VFIO driver or to none: unbind the others (echo ADDRESS >"
                     + " /sys/bus/pci/devices/ADDRESS/driver/unbind)", e.getMessage());
             assertEquals(1, kernel.openFds(), "the group fd is closed again");
-            assertFalse(kernel.calls.stream().anyMatch(s -> s.contains("SET_CONTAINER")));
+            assertFalse(calls().stream().anyMatch(s -> s.contains("SET_CONTAINER")));
         }
     }
 
     @Test
     void aFailedIommuSetTakesTheGroupOutAgain() {
-        kernel.failNext("ioctl /fake/dev/vfio/vfio VFIO_SET_IOMMU", Errno.EINVAL);
+        faults.failNext(Seam.VFIO, "ioctl /fake/dev/vfio/vfio VFIO_SET_IOMMU", Failure.errno(Errno.EINVAL));
         try (VfioContainer c = vfio.openContainer()) {
-            kernel.calls.clear();
+            faults.clearLog();
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> c.openGroup(12));
             assertEquals("VFIO_SET_IOMMU /fake/dev/vfio/vfio (ioctl 0x3b66): EINVAL (Invalid argument)", e.getMessage());
             assertEquals(List.of(
@@ -208,24 +218,24 @@ class VfioPortTest {
                     "ioctl /fake/dev/vfio/12 VFIO_GROUP_SET_CONTAINER",
                     "ioctl /fake/dev/vfio/vfio VFIO_SET_IOMMU 3 -> EINVAL",
                     "ioctl /fake/dev/vfio/12 VFIO_GROUP_UNSET_CONTAINER 0",
-                    "close /fake/dev/vfio/12"), kernel.calls);
+                    "close /fake/dev/vfio/12"), calls());
             assertTrue(c.openGroup(12).isOpen(), "the container is still usable");
         }
     }
 
     @Test
     void containerChecksApiVersionAndType1v2() {
-        kernel.apiVersion = 1;
+        kernel.apiVersion(1);
         HostStateException v = assertThrows(HostStateException.class, vfio::openContainer);
         assertEquals("open VFIO container /fake/dev/vfio/vfio: VFIO API version 1, mdevgpu speaks version 0."
                 + " use a kernel with VFIO API version 0", v.getMessage());
         assertEquals(0, kernel.openFds());
-        kernel.apiVersion = 0;
-        kernel.type1v2 = false;
+        kernel.apiVersion(0);
+        kernel.type1v2(false);
         HostStateException t = assertThrows(HostStateException.class, vfio::openContainer);
         assertTrue(t.getMessage().contains("the kernel offers no VFIO_TYPE1v2_IOMMU. load it: modprobe vfio_iommu_type1"));
         assertEquals(0, kernel.openFds());
-        kernel.failNext("open /fake/dev/vfio/vfio", Errno.ENOENT);
+        faults.failNext(Seam.VFIO, "open /fake/dev/vfio/vfio", Failure.errno(Errno.ENOENT));
         NoSuchDeviceException n = assertThrows(NoSuchDeviceException.class, vfio::openContainer);
         assertTrue(n.fix().orElseThrow().contains("modprobe vfio"));
     }
@@ -269,33 +279,33 @@ class VfioPortTest {
 
     @Test
     void regionInfoIsReQueriedWithTheArgszTheKernelAsksFor() {
-        FakeVfioKernel.Region bar0 = kernel.group(12).device(UUID_A).region(0);
-        bar0.sparse = List.of(new VfioRegionInfo.Area(0, 0x1000), new VfioRegionInfo.Area(0x8000, 0x8000));
-        bar0.type = new VfioRegionInfo.Type(VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x10de, 1);
+        List<VfioRegionInfo.Area> sparse = List.of(new VfioRegionInfo.Area(0, 0x1000), new VfioRegionInfo.Area(0x8000, 0x8000));
+        VfioRegionInfo.Type type = new VfioRegionInfo.Type(VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x10de, 1);
+        kernel.group(12).device(UUID_A).region(0).sparse(sparse).type(type);
         try (VfioDevice d = vfio.openDevice(12, UUID_A)) {
-            kernel.calls.clear();
+            faults.clearLog();
             VfioRegionInfo info = d.region(0).info();
-            assertEquals(2, kernel.calls.size(), "asked twice: " + kernel.calls);
-            assertTrue(kernel.calls.stream().allMatch(s -> s.endsWith("VFIO_DEVICE_GET_REGION_INFO")));
-            assertEquals(bar0.sparse, info.mmapAreas());
-            assertEquals(Optional.of(bar0.type), info.type());
+            assertEquals(2, calls().size(), "asked twice: " + calls());
+            assertTrue(calls().stream().allMatch(s -> s.endsWith("VFIO_DEVICE_GET_REGION_INFO")));
+            assertEquals(sparse, info.mmapAreas());
+            assertEquals(Optional.of(type), info.type());
             assertSame(d.region(0), d.region(0), "asked once per region");
-            assertEquals(2, kernel.calls.size());
+            assertEquals(2, calls().size());
         }
     }
 
     @Test
     void aRunawayArgszIsATypedError() {
-        kernel.group(12).device(UUID_A).region(2).argszReply = given -> 0xFFFF_FFF0L;
-        kernel.group(12).device(UUID_A).region(7).argszReply = given -> given + 8;
+        kernel.group(12).device(UUID_A).region(2).argszReply(given -> 0xFFFF_FFF0L);
+        kernel.group(12).device(UUID_A).region(7).argszReply(given -> given + 8);
         try (VfioDevice d = vfio.openDevice(12, UUID_A)) {
             KernelException huge = assertThrows(KernelException.class, () -> d.region(2));
             assertEquals(Errno.EIO, huge.errno());
             assertTrue(huge.getMessage().contains("(argsz 0xfffffff0 is beyond any VFIO reply (limit 0x10000))"), huge.getMessage());
-            kernel.calls.clear();
+            faults.clearLog();
             KernelException growing = assertThrows(KernelException.class, d::config);
             assertTrue(growing.getMessage().contains("argsz still grew after 4 queries"), growing.getMessage());
-            assertEquals(4, kernel.calls.size());
+            assertEquals(4, calls().size());
         }
     }
 
@@ -305,14 +315,14 @@ class VfioPortTest {
             VfioIrqInfo intx = d.irqInfo(VFIO_PCI_INTX_IRQ_INDEX);
             assertEquals("INTx count 1 [eventfd maskable automasked]", intx.toString());
             assertEquals("MSI count 2 [eventfd noresize]", d.irqInfo(VFIO_PCI_MSI_IRQ_INDEX).toString());
-            FakeVfioKernel.Device fake = kernel.group(12).device(UUID_A);
+            SimVfioKernel.Device fake = kernel.group(12).device(UUID_A);
             try (VfioInterrupts msi = d.enableInterrupts(VFIO_PCI_MSI_IRQ_INDEX, 2)) {
                 assertEquals(2, msi.count());
-                assertArrayEquals(new int[] {msi.eventfd(0), msi.eventfd(1)}, fake.eventfds.get(VFIO_PCI_MSI_IRQ_INDEX));
+                assertArrayEquals(new int[] {msi.eventfd(0), msi.eventfd(1)}, fake.eventfds(VFIO_PCI_MSI_IRQ_INDEX).orElseThrow());
                 assertFalse(msi.await(1, 0));
                 assertEquals(0, msi.take(1));
-                kernel.fire(fake, VFIO_PCI_MSI_IRQ_INDEX, 1);
-                kernel.fire(fake, VFIO_PCI_MSI_IRQ_INDEX, 1);
+                fake.fire(VFIO_PCI_MSI_IRQ_INDEX, 1);
+                fake.fire(VFIO_PCI_MSI_IRQ_INDEX, 1);
                 assertTrue(msi.await(1, 1000));
                 assertEquals(2, msi.take(1));
                 assertEquals(0, msi.take(0));
@@ -320,8 +330,8 @@ class VfioPortTest {
                 assertEquals(1, msi.take(0));
                 assertThrows(IndexOutOfBoundsException.class, () -> msi.trigger(2));
             }
-            assertFalse(fake.eventfds.containsKey(VFIO_PCI_MSI_IRQ_INDEX), "disabled on close");
-            kernel.failNext("ioctl device " + UUID_A + " VFIO_DEVICE_SET_IRQS", Errno.EINVAL);
+            assertFalse(fake.eventfds(VFIO_PCI_MSI_IRQ_INDEX).isPresent(), "disabled on close");
+            faults.failNext(Seam.VFIO, "ioctl device " + UUID_A + " VFIO_DEVICE_SET_IRQS", Failure.errno(Errno.EINVAL));
             assertThrows(InvalidArgumentException.class, () -> d.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1));
         }
         assertEquals(0, kernel.openFds());
@@ -333,8 +343,8 @@ class VfioPortTest {
             VfioDevice d = c.openGroup(12).openDevice(UUID_A);
             d.reset();
             d.reset();
-            assertEquals(2, kernel.group(12).device(UUID_A).resets);
-            kernel.failNext("ioctl device " + UUID_A + " VFIO_DEVICE_RESET", Errno.ENOTTY);
+            assertEquals(2, kernel.group(12).device(UUID_A).resets());
+            faults.failNext(Seam.VFIO, "ioctl device " + UUID_A + " VFIO_DEVICE_RESET", Failure.errno(Errno.ENOTTY));
             assertThrows(KernelException.class, d::reset);
             VfioIommuInfo info = c.iommuInfo();
             assertEquals(0x40201000L, info.iovaPageSizes());

@@ -21,6 +21,9 @@ import io.mdevgpu.InvalidArgumentException;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.sim.Faults.Failure;
+import io.mdevgpu.kernel.sim.Faults.Seam;
+import io.mdevgpu.kernel.sim.SimVfioKernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,20 +36,20 @@ class VfioRegionTest {
     private static final String UUID = VfioPortTest.UUID_A;
     private static final int RW = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 
-    private FakeVfioKernel kernel;
-    private FakeVfioKernel.Device fake;
+    private SimVfioKernel kernel;
+    private SimVfioKernel.Device fake;
     private VfioDevice device;
 
     @BeforeEach
     void open() {
-        kernel = new FakeVfioKernel();
+        kernel = new SimVfioKernel(Path.of("/fake/dev"));
         fake = kernel.group(7).device(UUID)
                 .region(0, RW | VFIO_REGION_INFO_FLAG_MMAP, 4 << 20, 0)       // a framebuffer BAR
                 .region(1, RW, 8, 0x400000)                                   // mtty-like, no mmap
                 .region(2, RW | VFIO_REGION_INFO_FLAG_MMAP, 0x10000, 0x410000) // sparse: MSI-X table hole
                 .region(7, RW, 0xff, 0x420000)                                // config, size 0xff as the samples say
                 .irq(VFIO_IRQ_INFO_EVENTFD, 1);
-        fake.region(2).sparse = List.of(new VfioRegionInfo.Area(0, 0x4000), new VfioRegionInfo.Area(0x8000, 0x8000));
+        fake.region(2).sparse(List.of(new VfioRegionInfo.Area(0, 0x4000), new VfioRegionInfo.Area(0x8000, 0x8000)));
         device = new Vfio(kernel).openDevice(7, UUID);
     }
 
@@ -100,7 +103,7 @@ class VfioRegionTest {
     @Test
     void aMappingIsTheRegionsMemoryAndIsUnmappedOnClose() throws IOException {
         VfioRegion bar0 = device.region(0);
-        String memfd = "fake-vfio-device-" + UUID;
+        String memfd = "mdevgpu-sim-vfio-" + UUID;
         assertEquals(List.of(), mapsOf(memfd));
         VfioMapping m = bar0.map();
         assertEquals(1, mapsOf(memfd).size(), "one mapping of the device's memfd");
@@ -113,10 +116,10 @@ class VfioRegionTest {
             assertEquals(0xCAFEF00D, back.get(JAVA_INT, 0));
         }
         // region accesses now go to the mapping: no pread
-        kernel.calls.clear();
+        kernel.faults().clearLog();
         bar0.write32(0x2000, 7);
         assertEquals(7, m.segment().get(JAVA_INT, 0x2000));
-        assertEquals(List.of(), kernel.calls);
+        assertEquals(List.of(), kernel.faults().log(Seam.VFIO));
         m.close();
         assertFalse(m.isOpen());
         assertThrows(IllegalStateException.class, () -> m.segment().get(JAVA_INT, 0));
@@ -132,11 +135,11 @@ class VfioRegionTest {
     void closingTheDeviceUnmapsItsMappings() throws IOException {
         VfioMapping m = device.region(0).map();
         List<VfioMapping> sparse = device.region(2).mapAreas();
-        assertEquals(3, mapsOf("fake-vfio-device-" + UUID).size());
+        assertEquals(3, mapsOf("mdevgpu-sim-vfio-" + UUID).size());
         device.close();
         assertFalse(m.isOpen());
         assertTrue(sparse.stream().noneMatch(VfioMapping::isOpen));
-        assertEquals(List.of(), mapsOf("fake-vfio-device-" + UUID));
+        assertEquals(List.of(), mapsOf("mdevgpu-sim-vfio-" + UUID));
         assertThrows(IllegalStateException.class, () -> device.region(0));
     }
 
@@ -172,7 +175,7 @@ class VfioRegionTest {
     @Test
     void theRealKernelsErrorsForAFdThatIsNoVfioDevice() {
         device.close();
-        fake.backing = "/dev/null"; // the real kernel answers: no mmap (ENODEV), reads end at once (EOF)
+        fake.backing("/dev/null"); // the real kernel answers: no mmap (ENODEV), reads end at once (EOF)
         try (VfioDevice dev = new Vfio(kernel).openDevice(7, UUID)) {
             NoSuchDeviceException mmap = assertThrows(NoSuchDeviceException.class, () -> dev.region(0).map());
             assertEquals(Errno.ENODEV, mmap.errno());
@@ -184,7 +187,7 @@ class VfioRegionTest {
                     + " the driver transferred 0 of 4 bytes", read.getMessage());
             dev.region(1).write32(0, 1); // /dev/null takes writes
         }
-        fake.backing = null;
+        fake.backing(null);
         kernel.group(8).device(UUID).region(0, RW | VFIO_REGION_INFO_FLAG_MMAP, 0x2000, 0x10);
         try (VfioDevice dev = new Vfio(kernel).openDevice(8, UUID)) {
             // a region at an offset that is not page-aligned: the real mmap says EINVAL
@@ -198,10 +201,10 @@ class VfioRegionTest {
     @Test
     void aFailedMunmapIsReportedNotThrownFromTheCleanup() throws IOException {
         VfioMapping m = device.region(0).map();
-        kernel.failNext("munmap", Errno.EINVAL); // the fake then leaves the memory mapped
+        kernel.faults().failNext(Seam.VFIO, "munmap", Failure.errno(Errno.EINVAL)); // the memory then stays mapped
         m.close();
         assertFalse(m.isOpen());
-        List<String> left = mapsOf("fake-vfio-device-" + UUID);
+        List<String> left = mapsOf("mdevgpu-sim-vfio-" + UUID);
         assertEquals(1, left.size());
         // unmap it for real, so the test leaves nothing behind
         long start = Long.parseUnsignedLong(left.getFirst().substring(0, left.getFirst().indexOf('-')), 16);
@@ -215,7 +218,7 @@ class VfioRegionTest {
         Method allocatedBytes = Class.forName("com.sun.management.ThreadMXBean").getMethod("getCurrentThreadAllocatedBytes");
         VfioRegion viaPread = device.region(1);
         VfioRegion viaMapping = device.region(0);
-        kernel.recording = false; // the fake's own bookkeeping would allocate
+        kernel.faults().recording(false); // the record of each call would allocate
         try (VfioMapping m = viaMapping.map(); VfioInterrupts intx = device.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1)) {
             // each path on its own, as a caller would compile it (one loop of everything outgrows C2's inlining)
             Map<String, LongSupplier> paths = new LinkedHashMap<>();

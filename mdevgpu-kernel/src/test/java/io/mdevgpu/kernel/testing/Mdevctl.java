@@ -1,0 +1,35 @@
+package io.mdevgpu.kernel.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's own {@code mdevctl} on a tree laid out like {@code /sys} and {@code /etc/mdevctl.d}, through the
+ * harness's {@code mdevctl-fake.sh} (a private mount namespace with the tree bound over /sys). A test that calls it
+ * is skipped where mdevctl is not installed or namespaces are not allowed.
+ */
+public final class Mdevctl {
+    private Mdevctl() {
+    }
+
+    /** {@code mdevctl args...} on the tree at {@code root}; its output, after checking it succeeded. */
+    public static String run(Path root, String... args) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mdevctl")), "mdevctl is not installed");
+        Path script = H100Fixture.shared().resolve("reference/kernel-harness/fake/mdevctl-fake.sh");
+        List<String> command = new ArrayList<>(List.of("bash", script.toString(), root.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assumeTrue(p.exitValue() == 0 || !out.contains("unshare"), () -> "no mount namespace here: " + out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+}
