@@ -50,6 +50,22 @@ public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path
         return Optional.ofNullable(sysfsRoot.getParent());
     }
 
+    /**
+     * A host as the CLI's {@code --host} and JShell's {@code MDEVGPU_HOST} name it: {@code real}, {@code real:DIR} (a
+     * host tree under DIR, {@link #realAt}), {@code sim} (the default simulated host), {@code sim:NAME} or
+     * {@code sim:FILE}.
+     *
+     * @throws ValidationException for any other text
+     */
+    public static HostSpec parse(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.equals("real")) return real();
+        if (t.equals("sim")) return simulated("default");
+        if (t.startsWith("real:") && t.length() > 5) return realAt(Path.of(t.substring(5)));
+        if (t.startsWith("sim:") && t.length() > 4) return simulated(t.substring(4));
+        throw new ValidationException("host", text, "real, real:DIR, sim, sim:NAME or sim:FILE");
+    }
+
     public boolean isSimulated() {
         return simulatedInventory.isPresent();
     }

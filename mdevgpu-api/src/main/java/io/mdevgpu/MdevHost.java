@@ -67,7 +67,15 @@ public interface MdevHost extends AutoCloseable {
     Optional<MdevInstance> instance(UUID uuid);
 
     /** Plans a TOML configuration (strict loading; nothing changes until {@link Plan#apply()}). */
-    Plan plan(Path configFile);
+    default Plan plan(Path configFile) {
+        return plan(configFile, false);
+    }
+
+    /**
+     * Plans a TOML configuration, keeping the types the GPUs already have when {@code keepExistingTypes} is true
+     * whatever the file's {@code keep} key says (the predecessor's {@code -k}); false follows the file.
+     */
+    Plan plan(Path configFile, boolean keepExistingTypes);
 
     /** Persistent definitions in mdevctl's format ({@code /etc/mdevctl.d/<parent>/<uuid>}). */
     Definitions definitions();

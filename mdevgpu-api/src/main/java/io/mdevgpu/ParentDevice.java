@@ -31,6 +31,12 @@ public interface ParentDevice {
     /** The BAR windows as sysfs {@code resource} gives them (index 0..5; absent BARs omitted). */
     List<Bar> bars();
 
+    /**
+     * The physical configuration space as read with the host (a copy): 4096 bytes when read as root, often only
+     * the first 64 otherwise, as sysfs allows. {@code mdevgpu gpus -v} decodes its capability chain.
+     */
+    byte[] config();
+
     /** The mdev types this parent offers now, as the mdev bus lists them. */
     List<SupportedType> types();
 

@@ -57,8 +57,9 @@ final class DriverCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "machine-readable output")
-    boolean json;
+    /** The global {@code --json} (an inherited option of {@link Main}). */
+    @picocli.CommandLine.ParentCommand
+    Main main;
 
     @Option(names = "--bench", paramLabel = "N", description = "time N RM control round trips (GPU_GET_PCI_INFO) "
             + "through the library: a warm-up of N, a loop of N, N timed one by one")
@@ -167,7 +168,7 @@ final class DriverCommand implements Callable<Integer> {
         row(text, "left behind", ledger + (ledger.live() == 0 ? ": nothing" : ": " + ledger.live() + " still held"));
 
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (main != null && main.json()) {
             out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
             text.forEach(out::println);

@@ -1,41 +1,90 @@
 package io.mdevgpu.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Function;
 
 import io.mdevgpu.ConfigException;
+import io.mdevgpu.HostSpec;
 import io.mdevgpu.MdevException;
+import io.mdevgpu.MdevHost;
+import io.mdevgpu.PciAddress;
 import io.mdevgpu.PlanException;
 import io.mdevgpu.ValidationException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code mdevgpu}: the operator's command. Exit codes: 0 ok, 1 failed (host unchanged), 2 bad input,
- * 3 plan does not fit. Tables and JSON go to stdout; logs and errors to stderr.
+ * 3 plan does not fit. Tables and JSON go to stdout; logs and errors to stderr. {@code --host} and {@code --json}
+ * are accepted before or after any verb.
  */
 @Command(name = "mdevgpu", mixinStandardHelpOptions = true, version = "mdevgpu 0.1.0",
         description = "Carve GPUs into user-defined VFIO-mdev types and manage their instances.",
-        subcommands = {PlanCommand.class, DriverCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+                ApplyCommand.class,
+                PlanCommand.class,
+                GpusCommand.class,
+                TypesCommand.class,
+                ListCommand.class,
+                CreateCommand.class,
+                RemoveCommand.class,
+                DefineCommand.class,
+                DefinitionVerbs.Undefine.class,
+                DefinitionVerbs.Start.class,
+                DefinitionVerbs.Stop.class,
+                InspectCommand.class,
+                AbiCommand.class,
+                DriverCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0, FAILED = 1, BAD_INPUT = 2, DOES_NOT_FIT = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--host", scope = ScopeType.INHERIT, paramLabel = "HOST", defaultValue = "${env:MDEVGPU_HOST:-real}",
+            description = "real (default; or $MDEVGPU_HOST), real:DIR (a host tree under DIR: DIR/sys, DIR/dev, "
+                    + "DIR/etc/mdevctl.d, DIR/proc), sim (the default simulated host: two A100 and a T4), "
+                    + "sim:NAME (samples/hosts/NAME.toml) or sim:FILE (an inventory)")
+    String host;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "machine-readable output (snake_case keys)")
+    boolean json;
+
+    private final Function<HostSpec, MdevHost> opener;
+
+    /** The command over the host the engine opens. */
+    public Main() {
+        this(MdevHost::open);
+    }
+
+    /** The command over hosts opened by {@code opener} (tests hand in mocks). */
+    Main(Function<HostSpec, MdevHost> opener) {
+        this.opener = opener;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code (tests call this). */
+    /** Runs the command line and returns the exit code. */
     public static int run(String... args) {
         return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
     }
 
     /** The command line with its output streams and the exception-to-exit-code mapping. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(out, err, MdevHost::open);
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Function<HostSpec, MdevHost> opener) {
+        CommandLine cl = new CommandLine(new Main(opener));
         cl.setOut(out);
         cl.setErr(err);
+        cl.registerConverter(PciAddress.class, PciAddress::parse);
         cl.setExitCodeExceptionMapper(Main::exitCode);
         cl.setParameterExceptionHandler((e, args) -> {
             err.println("mdevgpu: " + e.getMessage());
@@ -44,6 +93,7 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("mdevgpu: " + (e instanceof MdevException ? e.getMessage() : e.toString()));
+            LoggerFactory.getLogger(Main.class).debug("what failed", e);
             return exitCode(e);
         });
         return cl;
@@ -56,6 +106,24 @@ public final class Main implements Runnable {
             case PlanException p -> DOES_NOT_FIT;
             default -> FAILED;
         };
+    }
+
+    /** The host {@code --host} names. */
+    HostSpec hostSpec() {
+        try {
+            return HostSpec.parse(host);
+        } catch (ValidationException e) {
+            throw new ValidationException("--host", host, "real, real:DIR, sim, sim:NAME or sim:FILE");
+        }
+    }
+
+    /** Opens the host {@code --host} names; the caller closes it. */
+    MdevHost openHost() {
+        return opener.apply(hostSpec());
+    }
+
+    boolean json() {
+        return json;
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.mdevgpu.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,8 +10,10 @@ import java.util.concurrent.Callable;
 
 import io.mdevgpu.DriverLimits;
 import io.mdevgpu.MdevType;
-import io.mdevgpu.PciAddress;
+import io.mdevgpu.MdevHost;
+import io.mdevgpu.Plan;
 import io.mdevgpu.PlanException;
+import io.mdevgpu.ValidationException;
 import io.mdevgpu.core.config.ConfigLoader;
 import io.mdevgpu.core.config.GpuEntry;
 import io.mdevgpu.core.config.MdevConfig;
@@ -24,32 +25,38 @@ import io.mdevgpu.core.partition.PartitionPlanner;
 import io.mdevgpu.core.partition.TypeFit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code mdevgpu plan -c FILE --gpu MODEL}: which of the configuration's types fit a GPU of the built-in
- * catalogue, how many instances, where they sit, and the identity a guest sees. Pure: touches no host.
+ * {@code mdevgpu plan -c FILE}: what applying a configuration to the host would do, per GPU: the types, how many
+ * instances fit and why not more, the guest's identity, and the changes from what the driver has now. With
+ * {@code --gpu MODEL} the plan is made for a GPU model of the built-in catalogue instead, with the placement of every
+ * instance. Pure either way: nothing changes on the host.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Plan a configuration on a GPU model of the built-in catalogue (touches no host).")
+        description = "Plan a configuration on the host's GPUs, or with --gpu on a GPU model of the built-in catalogue; changes nothing.")
 final class PlanCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @ParentCommand
+    Main main;
+
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "TOML configuration")
     Path config;
 
-    @Option(names = "--gpu", required = true, paramLabel = "MODEL",
-            description = "GPU model from the catalogue: ${COMPLETION-CANDIDATES}", completionCandidates = ModelIds.class)
+    @Option(names = "--gpu", paramLabel = "MODEL",
+            description = "plan for a GPU model of the catalogue instead of the host: ${COMPLETION-CANDIDATES}",
+            completionCandidates = ModelIds.class)
     String gpu;
 
-    @Option(names = "--driver-limits", paramLabel = "LIMITS", defaultValue = "newest",
-            description = "newest (580+: 128 types, 48 instances, 64-byte names) or pre-580 (64, 32, 32)")
+    @Option(names = "--driver-limits", paramLabel = "LIMITS",
+            description = "with --gpu: newest (580+: 128 types, 48 instances, 64-byte names; the default) or pre-580 (64, 32, 32)")
     String driverLimits;
 
-    @Option(names = "--json", description = "machine-readable output")
-    boolean json;
+    @Option(names = {"-k", "--keep"}, description = "keep the types the GPUs already have (host mode)")
+    boolean keep;
 
     static final class ModelIds extends ArrayList<String> {
         ModelIds() {
@@ -59,18 +66,94 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (gpu == null) {
+            if (driverLimits != null) {
+                throw new ValidationException("--driver-limits", driverLimits,
+                        "only with --gpu MODEL; on a host the running driver's limits apply");
+            }
+            try (MdevHost host = main.openHost()) {
+                return printed(out, main.json(), host.plan(config, keep));
+            }
+        }
+        return catalogue(out, main.json());
+    }
+
+    /**
+     * Prints a host plan; exits 3 (PlanException, the problems on stderr) when it does not fit.
+     */
+    static int printed(PrintWriter out, boolean json, Plan plan) {
+        if (json) {
+            Json.print(out, toJson(plan));
+        } else {
+            print(out, plan);
+        }
+        out.flush();
+        if (!plan.fits()) {
+            throw new PlanException("plan", plan.problems());
+        }
+        return Main.OK;
+    }
+
+    static void print(PrintWriter out, Plan plan) {
+        for (Plan.GpuPlan g : plan.gpus()) {
+            out.println("GPU " + g.address() + " " + g.model());
+            Table table = new Table("TYPE", "NAME", "CLASS", "INSTANCES", "FRAMEBUFFER+RESERVED", "GUEST PCI ID", "LIMITED BY");
+            for (Plan.TypePlan t : g.types()) {
+                MdevType type = t.type();
+                table.row(type.sysfsName(), '"' + type.name() + '"', type.gpuClass(), t.instancesThatFit() + "/" + type.maxInstances(),
+                        type.framebuffer() + "+" + type.reserved(), t.guestId(), t.limitedBy());
+            }
+            table.print(out, "  ");
+            if (!g.changes().isEmpty()) {
+                out.println("  changes:");
+                g.changes().forEach(change -> out.println("    - " + change));
+            }
+            out.println();
+        }
+        if (plan.gpus().isEmpty()) {
+            out.println("no GPU of the host matches the configuration's filters");
+        }
+        notes(out, plan.notes());
+        verdict(out, plan.fits(), plan.problems());
+    }
+
+    static Map<String, Object> toJson(Plan plan) {
+        return Json.object("fits", plan.fits(), "problems", plan.problems(), "notes", plan.notes(), "gpus", gpusJson(plan.gpus()));
+    }
+
+    /** Each GPU of a plan: its types with the instances that fit and the guest's identity, and the changes. */
+    static List<Object> gpusJson(List<Plan.GpuPlan> plans) {
+        List<Object> gpus = new ArrayList<>();
+        for (Plan.GpuPlan g : plans) {
+            List<Object> types = new ArrayList<>();
+            for (Plan.TypePlan t : g.types()) {
+                Map<String, Object> o = Views.type(t.type());
+                o.put("instances_that_fit", t.instancesThatFit());
+                o.put("limited_by", t.limitedBy());
+                Views.pciId(o, "guest_", t.guestId());
+                types.add(o);
+            }
+            gpus.add(Json.object("address", g.address().toString(), "model", g.model(), "types", types, "changes", g.changes()));
+        }
+        return gpus;
+    }
+
+    private int catalogue(PrintWriter out, boolean json) {
+        if (keep) {
+            throw new ValidationException("--keep", "with --gpu", "a catalogue GPU has no types to keep; --keep plans on the host");
+        }
         MdevConfig cfg = ConfigLoader.load(config);
         GpuModel model = GpuCatalogue.get(gpu);
-        DriverLimits limits = switch (driverLimits.toLowerCase(Locale.ROOT)) {
+        DriverLimits limits = switch (driverLimits == null ? "newest" : driverLimits.toLowerCase(Locale.ROOT)) {
             case "newest" -> DriverLimits.NEWEST;
             case "pre-580" -> DriverLimits.PRE_580;
-            default -> throw new io.mdevgpu.ValidationException("--driver-limits", driverLimits, "newest or pre-580");
+            default -> throw new ValidationException("--driver-limits", driverLimits, "newest or pre-580");
         };
         List<MdevType> types = typesFor(cfg, model);
         PartitionPlan plan = PartitionPlanner.of(limits).plan(model, types);
-        PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(plan)));
+            Json.print(out, toJson(plan));
         } else {
             print(out, plan);
         }
@@ -102,14 +185,14 @@ final class PlanCommand implements Callable<Integer> {
         out.printf("GPU %s: %s, %s, framebuffer %s, BAR0 %s, BAR1 %s, BAR3 %s%n", m.id(), m.name(), m.pciId(),
                 m.framebuffer(), m.bar0(), m.bar1(), m.bar3());
         out.printf("driver limits: %s%n%n", plan.limits());
-        out.printf("%-12s %-22s %-9s %-10s %-22s %-7s %-22s %s%n", "TYPE", "NAME", "INSTANCES", "CLASS",
-                "FRAMEBUFFER+RESERVED", "BAR1", "GUEST PCI ID", "LIMITED BY");
+        Table table = new Table("TYPE", "NAME", "CLASS", "INSTANCES", "FRAMEBUFFER+RESERVED", "BAR1", "GUEST PCI ID", "LIMITED BY");
         for (TypeFit fit : plan.types()) {
             MdevType t = fit.type();
-            out.printf("%-12s %-22s %-9s %-10s %-22s %-7s %-22s %s%n", t.sysfsName(), '"' + t.name() + '"',
-                    fit.capacity() + "/" + t.maxInstances(), t.gpuClass(), t.framebuffer() + "+" + t.reserved(),
-                    fit.bar1Window(), fit.guestPciId(), fit.limitedBy().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+            table.row(t.sysfsName(), '"' + t.name() + '"', t.gpuClass(), fit.capacity() + "/" + t.maxInstances(),
+                    t.framebuffer() + "+" + t.reserved(), fit.bar1Window(), fit.guestPciId(),
+                    fit.limitedBy().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
+        table.print(out);
         out.println();
         out.println("placement (each type alone on the GPU):");
         for (TypeFit fit : plan.types()) {
@@ -118,39 +201,37 @@ final class PlanCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println(plan.fits() ? "fits: every type fits with all its instances" : "does not fit:");
-        for (String reason : plan.reasons()) {
-            out.println("  - " + reason);
-        }
+        verdict(out, plan.fits(), plan.reasons());
+    }
+
+    /** What the plan leaves alone and why (a GPU an unfiltered entry skips because the types do not fit it). */
+    static void notes(PrintWriter out, List<String> notes) {
+        notes.forEach(note -> out.println("note: " + note));
+    }
+
+    /** The last lines of a plan: it fits, or why not. */
+    private static void verdict(PrintWriter out, boolean fits, List<String> problems) {
+        out.println(fits ? "fits: every type fits with all its instances" : "does not fit:");
+        problems.forEach(problem -> out.println("  - " + problem));
     }
 
     private static Map<String, Object> toJson(PartitionPlan plan) {
         GpuModel m = plan.gpu();
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("gpu", Map.of("id", m.id(), "name", m.name(), "pci_id", m.pciId().toString(),
+        Map<String, Object> root = Json.object();
+        root.put("gpu", Json.object("id", m.id(), "name", m.name(), "pci_id", m.pciId().toString(),
                 "framebuffer_mib", m.framebuffer().toMiB(), "bar1_bytes", m.bar1().bytes()));
-        root.put("limits", Map.of("max_types", plan.limits().maxTypesPerGpu(), "max_instances",
+        root.put("limits", Json.object("max_types", plan.limits().maxTypesPerGpu(), "max_instances",
                 plan.limits().maxInstancesPerGpu(), "string_buffer_bytes", plan.limits().stringBufferBytes()));
         List<Object> types = new ArrayList<>();
         for (TypeFit fit : plan.types()) {
-            MdevType t = fit.type();
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("type", t.sysfsName());
-            o.put("name", t.name());
-            o.put("class", t.gpuClass());
-            o.put("max_instances", t.maxInstances());
+            Map<String, Object> o = Views.type(fit.type());
             o.put("instances_that_fit", fit.capacity());
             o.put("limited_by", fit.limitedBy().name().toLowerCase(Locale.ROOT));
-            o.put("framebuffer_mib", t.framebuffer().toMiB());
-            o.put("reserved_mib", t.reserved().toMiB());
             o.put("bar1_bytes", fit.bar1Window().bytes());
-            o.put("guest_vendor", String.format("0x%04x", fit.guestPciId().vendor()));
-            o.put("guest_device", String.format("0x%04x", fit.guestPciId().device()));
-            o.put("guest_subsystem_vendor", String.format("0x%04x", fit.guestPciId().subsystemVendor()));
-            o.put("guest_subsystem_device", String.format("0x%04x", fit.guestPciId().subsystemDevice()));
+            Views.pciId(o, "guest_", fit.guestPciId());
             List<Object> placements = new ArrayList<>();
             for (InstancePlacement p : fit.placements()) {
-                placements.add(Map.of("instance", p.instance(), "framebuffer_offset", p.framebufferOffset().bytes(),
+                placements.add(Json.object("instance", p.instance(), "framebuffer_offset", p.framebufferOffset().bytes(),
                         "framebuffer_size", p.framebufferSize().bytes(), "bar1_size", p.bar1Size().bytes()));
             }
             o.put("placements", placements);

@@ -17,7 +17,7 @@ class PlanCommandTest {
     void ampereProfileFitsAnA100With1248Instances() {
         CliRun run = CliRun.of("plan", "-c", AMPERE, "--gpu", "a100-40g");
         assertEquals(Main.OK, run.exitCode(), run.err());
-        assertTrue(run.out().contains("nvidia-531   \"Open vAmpere/4\"       4/4"), run.out());
+        assertTrue(run.out().contains("nvidia-531  \"Open vAmpere/4\"  Compute  4/4"), run.out());
         assertTrue(run.out().contains("10de:20b0 [10de:1470]"), run.out());
         assertTrue(run.out().contains("fits: every type fits"), run.out());
     }

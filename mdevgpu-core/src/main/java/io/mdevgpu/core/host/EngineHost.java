@@ -134,8 +134,9 @@ public final class EngineHost implements MdevHost {
     }
 
     @Override
-    public Plan plan(Path configFile) {
-        return plan(ConfigLoader.load(configFile));
+    public Plan plan(Path configFile, boolean keepExistingTypes) {
+        MdevConfig config = ConfigLoader.load(configFile);
+        return plan(keepExistingTypes ? config.withKeep(true) : config);
     }
 
     /** Plans a configuration already loaded (or made in code); pure. */

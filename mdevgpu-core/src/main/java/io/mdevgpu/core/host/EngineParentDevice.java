@@ -49,6 +49,7 @@ final class EngineParentDevice implements ParentDevice {
     @Override public Optional<String> driver() { return device.driver(); }
     @Override public String model() { return model; }
     @Override public Size framebuffer() { return framebuffer; }
+    @Override public byte[] config() { return device.config(); }
 
     @Override
     public List<Bar> bars() {

@@ -80,6 +80,28 @@ public final class PciConfigSpace {
     }
 
     /**
+     * Parses a dump whose BAR sizes are known from elsewhere, as a VMM knows them from VFIO's region info or the API
+     * lists a GPU's windows: {@code barSizes[i]} is BAR i's size in bytes, 0 where register i implements none (the
+     * upper half of a 64-bit BAR included). Unlike {@link #parse(byte[])}, a BAR whose register holds 0 (not yet
+     * assigned, as in a guest's space before its firmware runs) is seen when its size is not 0.
+     *
+     * @throws ValidationException as {@link #parse(byte[])}, and when there are not six sizes or one is neither 0 nor a
+     *                             power of two
+     */
+    public static PciConfigSpace parse(byte[] config, long[] barSizes) {
+        if (barSizes == null || barSizes.length != PCI_STD_NUM_BARS) {
+            throw new ValidationException("BAR sizes", barSizes == null ? null : barSizes.length + " sizes",
+                    "one size for each of the " + PCI_STD_NUM_BARS + " BAR registers, 0 where none is implemented");
+        }
+        for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
+            if (barSizes[i] != 0 && !Size.bytes(barSizes[i]).isPowerOfTwo()) {
+                throw new ValidationException("BAR" + i + " size", Long.toString(barSizes[i]), "0 or a power of two bytes");
+            }
+        }
+        return new PciConfigSpace(checked(config), barSizes.clone());
+    }
+
+    /**
      * Reads an emulated config space and sizes every BAR by the sizing protocol: save the register, write
      * all-ones, read back the size mask (the upper register too for a 64-bit BAR), restore. The space is left
      * as it was found.

@@ -52,6 +52,33 @@ class PciConfigSpaceTest {
     }
 
     @Test
+    void sizesGivenByIndexAgreeWithTheResourceFile() {
+        // what VFIO's region info would say: 16 MiB, -, 128 GiB, -, 32 MiB, -
+        long[] sizes = {16L << 20, 0, 128L << 30, 0, 32L << 20, 0};
+        assertEquals(H100Fixture.space().bars(), PciConfigSpace.parse(H100Fixture.config(), sizes).bars());
+    }
+
+    @Test
+    void aBarWhoseRegisterIsZeroIsSeenWhenItsSizeIsKnown() {
+        byte[] config = H100Fixture.config();
+        for (int i = 0; i < 8; i++) config[PCI_BASE_ADDRESS_0 + i] = 0; // BAR0, a 64-bit one, not yet assigned
+        assertFalse(PciConfigSpace.parse(config).bar(0).isPresent(), "a raw dump cannot tell it from no BAR");
+        Bar bar0 = PciConfigSpace.parse(config, new long[] {16L << 20, 0, 128L << 30, 0, 32L << 20, 0}).bar(0).orElseThrow();
+        assertEquals(Size.mib(16), bar0.size());
+        assertEquals(0, bar0.start());
+        assertFalse(bar0.is64Bit(), "a register of 0 declares a 32-bit memory BAR");
+    }
+
+    @Test
+    void sizesByIndexMustBeSixPowersOfTwoOrZero() {
+        byte[] config = H100Fixture.config();
+        assertThrows(ValidationException.class, () -> PciConfigSpace.parse(config, new long[5]));
+        assertThrows(ValidationException.class, () -> PciConfigSpace.parse(config, (long[]) null));
+        assertThrows(ValidationException.class, () -> PciConfigSpace.parse(config, new long[] {3 << 20, 0, 0, 0, 0, 0}));
+        assertThrows(ValidationException.class, () -> PciConfigSpace.parse(config, new long[] {-1, 0, 0, 0, 0, 0}));
+    }
+
+    @Test
     void readsTheThreeBarsWithSizesFromTheResourceFile() {
         PciConfigSpace space = H100Fixture.space();
         assertEquals(List.of(0, 2, 4), space.bars().stream().map(Bar::index).toList());

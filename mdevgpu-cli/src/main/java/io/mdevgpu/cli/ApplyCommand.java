@@ -1,0 +1,86 @@
+package io.mdevgpu.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import io.mdevgpu.ApplyResult;
+import io.mdevgpu.MdevHost;
+import io.mdevgpu.MdevType;
+import io.mdevgpu.Plan;
+import io.mdevgpu.SupportedType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mdevgpu apply -c FILE [--keep] [--dry-run]}: the predecessor's job. Plans the configuration, registers its
+ * types with the driver GPU by GPU (undoing every completed step if one fails), reads the host back, and prints each
+ * GPU it opened and each type it created, then a summary. {@code --dry-run} prints the plan and changes nothing.
+ */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = "Register a configuration's types with the GPU driver (rolled back on failure); --dry-run only plans.")
+final class ApplyCommand extends HostCommand {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "TOML configuration")
+    Path config;
+
+    @Option(names = {"-k", "--keep"}, description = "keep the types the GPUs already have (default: replace them)")
+    boolean keep;
+
+    @Option(names = {"-n", "--dry-run"}, description = "print the plan; change nothing")
+    boolean dryRun;
+
+    @Override
+    int run(MdevHost host, PrintWriter out, boolean json) {
+        Plan plan = host.plan(config, keep);
+        if (dryRun) {
+            return PlanCommand.printed(out, json, plan);
+        }
+        ApplyResult result = plan.apply();
+        if (json) {
+            Json.print(out, Json.object("applied", PlanCommand.gpusJson(result.applied()), "notes", plan.notes(),
+                    "published_types", result.publishedTypes().stream().map(t -> Views.supportedType(null, t)).toList(),
+                    "steps", result.steps()));
+            return Main.OK;
+        }
+        for (Plan.GpuPlan gpu : result.applied()) {
+            out.println("opened GPU " + gpu.address() + " " + gpu.model());
+            for (Plan.TypePlan t : gpu.types()) {
+                MdevType type = t.type();
+                out.println("  created type " + type.sysfsName() + " \"" + type.name() + "\": " + instances(t.instancesThatFit())
+                        + " x " + type.framebuffer() + " (+" + type.reserved() + " reserved), guest " + t.guestId());
+            }
+        }
+        int types = result.applied().stream().mapToInt(g -> g.types().size()).sum();
+        out.println("applied " + config + ": " + result.applied().size() + " GPU(s), " + types + " type(s) registered, "
+                + result.publishedTypes().size() + " published on the mdev bus, in " + result.steps().size() + " step(s)");
+        PlanCommand.notes(out, plan.notes());
+        nextStep(result, host.spec().isSimulated(), config).ifPresent(out::println);
+        return Main.OK;
+    }
+
+    private static String instances(int n) {
+        return n + (n == 1 ? " instance" : " instances");
+    }
+
+    /**
+     * How to use what was just registered. A simulated host lasts as long as its process, so there the next step is in
+     * JShell, where one host stays open across lines.
+     */
+    private static Optional<String> nextStep(ApplyResult result, boolean simulated, Path config) {
+        List<Plan.GpuPlan> applied = result.applied();
+        if (applied.isEmpty() || applied.getFirst().types().isEmpty()) {
+            return Optional.empty();
+        }
+        Plan.GpuPlan first = applied.getFirst();
+        String type = first.types().getLast().type().sysfsName();
+        if (result.publishedTypes().stream().map(SupportedType::id).noneMatch(type::equals)) {
+            return Optional.empty();
+        }
+        if (simulated) {
+            return Optional.of("a simulated host lasts one run; to go on, in ./mdevgpu jshell: host.plan(Path.of(\"" + config
+                    + "\")).apply(); var vgpu = host.gpu(\"" + first.address() + "\").create(\"" + type + "\");");
+        }
+        return Optional.of("create an instance: mdevgpu create " + type + " --parent " + first.address());
+    }
+}

@@ -1,0 +1,55 @@
+package io.mdevgpu.cli;
+
+import java.io.PrintWriter;
+import java.util.UUID;
+
+import io.mdevgpu.MdevHost;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The verbs on an existing persistent definition ({@code /etc/mdevctl.d/<parent>/<uuid>}): {@code start},
+ * {@code stop}, {@code undefine}. A UUID that names no definition is bad input (exit 2).
+ */
+abstract class DefinitionVerbs extends HostCommand {
+    @Parameters(paramLabel = "UUID", description = "the definition")
+    UUID uuid;
+
+    /** Acts on the definition, which exists. */
+    abstract void act(MdevHost host, PrintWriter out, boolean json);
+
+    @Override
+    final int run(MdevHost host, PrintWriter out, boolean json) {
+        Lookup.definition(host, uuid);
+        act(host, out, json);
+        return Main.OK;
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Create the instance of a persistent definition.")
+    static final class Start extends DefinitionVerbs {
+        @Override
+        void act(MdevHost host, PrintWriter out, boolean json) {
+            CreateCommand.print(out, json, host.definitions().start(uuid));
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Remove the instance of a persistent definition, keeping the definition.")
+    static final class Stop extends DefinitionVerbs {
+        @Override
+        void act(MdevHost host, PrintWriter out, boolean json) {
+            host.definitions().stop(uuid);
+            RemoveCommand.done(out, json, "stopped", uuid);
+        }
+    }
+
+    @Command(name = "undefine", mixinStandardHelpOptions = true,
+            description = "Delete a persistent definition (an active instance of it keeps running: see remove).")
+    static final class Undefine extends DefinitionVerbs {
+        @Override
+        void act(MdevHost host, PrintWriter out, boolean json) {
+            host.definitions().undefine(uuid);
+            RemoveCommand.done(out, json, "undefined", uuid);
+        }
+    }
+}
