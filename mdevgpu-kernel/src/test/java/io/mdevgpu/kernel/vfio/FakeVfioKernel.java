@@ -2,6 +2,7 @@ package io.mdevgpu.kernel.vfio;
 
 import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
 import static io.mdevgpu.kernel.abi.vfio.VfioIoctls.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -9,9 +10,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongUnaryOperator;
 
 import io.mdevgpu.Errno;
@@ -62,6 +65,13 @@ final class FakeVfioKernel implements VfioKernel {
         final List<Region> regions = new ArrayList<>();
         final List<int[]> irqs = new ArrayList<>(); // {flags, count}
         final Map<Integer, int[]> eventfds = new HashMap<>();
+        /** Automasked indexes that fired and wait for an unmask. */
+        final Set<Integer> masked = new HashSet<>();
+        /**
+         * mtty's rule: it answers IRQ queries and SET_IRQS only once VFIO_DEVICE_GET_INFO was asked (it checks
+         * the index against the num_irqs it reported there; before, every index is EINVAL).
+         */
+        boolean infoAsked;
         /** Backs the device fd: null for a memfd holding the regions, or a path such as /dev/null. */
         String backing;
         int resets;
@@ -109,6 +119,8 @@ final class FakeVfioKernel implements VfioKernel {
     }
 
     final List<String> calls = new ArrayList<>();
+    /** Every VFIO_DEVICE_SET_IRQS request, decoded: {@code INTx DATA_BOOL|ACTION_TRIGGER start 0 count 1 data [1]}. */
+    final List<String> irqSets = new ArrayList<>();
     /** Off: no records, no failures, no allocation of the fake's own (for allocation tests). */
     boolean recording = true;
     final Map<Integer, Group> groups = new HashMap<>();
@@ -296,6 +308,7 @@ final class FakeVfioKernel implements VfioKernel {
 
     private int device(Device d, int request, MemorySegment arg) {
         if (request == VFIO_DEVICE_GET_INFO) {
+            d.infoAsked = true;
             vfio_device_info.flags(arg, d.flags);
             vfio_device_info.num_regions(arg, d.regions.stream().mapToInt(r -> r.index + 1).max().orElse(0));
             vfio_device_info.num_irqs(arg, d.irqs.size());
@@ -304,7 +317,7 @@ final class FakeVfioKernel implements VfioKernel {
         if (request == VFIO_DEVICE_GET_REGION_INFO) return regionInfo(d, arg);
         if (request == VFIO_DEVICE_GET_IRQ_INFO) {
             int index = vfio_irq_info.index(arg);
-            if (index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
+            if (!d.infoAsked || index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
             vfio_irq_info.flags(arg, d.irqs.get(index)[0]);
             vfio_irq_info.count(arg, d.irqs.get(index)[1]);
             return 0;
@@ -367,15 +380,18 @@ final class FakeVfioKernel implements VfioKernel {
         return 0;
     }
 
+    /** vfio-pci's semantics of VFIO_DEVICE_SET_IRQS (6.12's mtty has the same for INTx and MSI). */
     private int setIrqs(Device d, MemorySegment arg) {
         long argsz = Integer.toUnsignedLong(vfio_irq_set.argsz(arg));
         MemorySegment set = arg.byteSize() >= argsz ? arg : arg.reinterpret(argsz); // no allocation when it fits
         int flags = vfio_irq_set.flags(set), index = vfio_irq_set.index(set);
         int start = vfio_irq_set.start(set), count = vfio_irq_set.count(set);
-        if (index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
+        if (recording) irqSets.add(describe(set, argsz));
+        if (!d.infoAsked || index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
         int vectors = d.irqs.get(index)[1];
         if (flags == (VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER) && count == 0) {
             d.eventfds.remove(index);
+            d.masked.remove(index);
             return 0;
         }
         if (start < 0 || count < 0 || start + count > vectors) return -Errno.EINVAL.number();
@@ -389,13 +405,54 @@ final class FakeVfioKernel implements VfioKernel {
             for (int i = start; i < start + count; i++) fire(d, index, i);
             return 0;
         }
+        if (flags == (VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER)) {
+            if (argsz < vfio_irq_set.sizeof() + count) return -Errno.EINVAL.number();
+            for (int i = 0; i < count; i++) {
+                if (vfio_irq_set.data(set).get(JAVA_BYTE, i) != 0) fire(d, index, start + i);
+            }
+            return 0;
+        }
+        if (flags == (VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK)) {
+            if ((d.irqs.get(index)[0] & VFIO_IRQ_INFO_MASKABLE) == 0) return -Errno.EINVAL.number();
+            d.masked.remove(index);
+            return 0;
+        }
         return -Errno.EINVAL.number();
     }
 
-    /** What the hardware does: signal vector {@code vector} of IRQ {@code index}, if an eventfd is bound. */
+    private static final String[] IRQ_NAMES = {"INTx", "MSI", "MSI-X", "ERR", "REQ"};
+    private static final String[] IRQ_SET_FLAGS = {"DATA_NONE", "DATA_BOOL", "DATA_EVENTFD", "ACTION_MASK",
+            "ACTION_UNMASK", "ACTION_TRIGGER"};
+
+    private static String describe(MemorySegment set, long argsz) {
+        int flags = vfio_irq_set.flags(set), index = vfio_irq_set.index(set), count = vfio_irq_set.count(set);
+        StringBuilder text = new StringBuilder(index >= 0 && index < IRQ_NAMES.length ? IRQ_NAMES[index] : "irq " + index);
+        String separator = " ";
+        for (int bit = 0; bit < IRQ_SET_FLAGS.length; bit++) {
+            if ((flags & 1 << bit) != 0) {
+                text.append(separator).append(IRQ_SET_FLAGS[bit]);
+                separator = "|";
+            }
+        }
+        text.append(" start ").append(vfio_irq_set.start(set)).append(" count ").append(count);
+        if ((flags & VFIO_IRQ_SET_DATA_BOOL) != 0) {
+            List<Integer> bools = new ArrayList<>();
+            for (long i = 0; i < Math.min(count, argsz - vfio_irq_set.sizeof()); i++) {
+                bools.add((int) vfio_irq_set.data(set).get(JAVA_BYTE, i));
+            }
+            text.append(" data ").append(bools).append(" argsz ").append(argsz);
+        }
+        return text.toString();
+    }
+
+    /**
+     * What the hardware does: signal vector {@code vector} of IRQ {@code index}, if an eventfd is bound; an
+     * automasked index then stays masked (signals nothing) until it is unmasked.
+     */
     void fire(Device d, int index, int vector) {
         int[] bound = d.eventfds.get(index);
-        if (bound == null || bound[vector] <= 0) return;
+        if (bound == null || bound[vector] <= 0 || d.masked.contains(index)) return;
+        if ((d.irqs.get(index)[0] & VFIO_IRQ_INFO_AUTOMASKED) != 0) d.masked.add(index);
         one.set(JAVA_LONG, 0, 1L);
         Syscalls.write(errno, bound[vector], one, 8);
     }
