@@ -269,8 +269,12 @@ public final class LinuxMdevBus implements MdevBus {
             throw KernelException.of("remove mdev", name + " (" + remove + ")", Errno.EINTR,
                     "interrupted while the kernel removed it; the remove may still complete: list the instances again");
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof KernelException failure)) throw new IllegalStateException(e.getCause());
-            return failed(uuid, failure);
+            return switch (e.getCause()) {
+                case KernelException failure -> failed(uuid, failure);
+                case RuntimeException other -> throw other;   // no native access, say: as the write threw it
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
+            };
         }
         if (!mine) {
             LOG.debug("mdev {} was removed by a concurrent remover", name);

@@ -30,6 +30,7 @@ import io.mdevgpu.DeviceInUseException;
 import io.mdevgpu.Errno;
 import io.mdevgpu.HostStateException;
 import io.mdevgpu.KernelException;
+import io.mdevgpu.NativeAccessException;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.PermissionDeniedException;
@@ -414,5 +415,15 @@ class LinuxMdevBusTest {
                 () -> new LinuxMdevBus(host.layout, OpenDeviceRegistry.NONE, kernel).remove(FakeHost.INSTANCE));
         assertTrue(e.getMessage().contains("remove mdev " + FakeHost.INSTANCE), e.getMessage());
         assertTrue(e.getMessage().contains("run as root"), e.getMessage());
+    }
+
+    @Test
+    void aWriteThatFailsOutsideTheKernelKeepsItsOwnError() {
+        // the write runs in a thread of its own; what it throws reaches the caller unwrapped
+        AttributeWriter noNativeAccess = (attribute, text, operation) -> {
+            throw new NativeAccessException(operation + " " + attribute, "--enable-native-access=ALL-UNNAMED");
+        };
+        assertThrows(NativeAccessException.class,
+                () -> new LinuxMdevBus(host.layout, OpenDeviceRegistry.NONE, noNativeAccess).remove(FakeHost.INSTANCE));
     }
 }
