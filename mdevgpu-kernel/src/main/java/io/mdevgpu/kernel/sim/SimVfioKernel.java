@@ -395,18 +395,23 @@ public final class SimVfioKernel implements VfioKernel {
     }
 
     /**
-     * Takes group {@code number} and its devices away, releasing their memory.
+     * Takes group {@code number} and its devices away, releasing their memory. A fd of the group itself may still be
+     * open (the kernel completes a remove once the device's fds are closed): it stays valid until closed, and has no
+     * devices any more.
      *
-     * @throws IllegalStateException while the group or one of its devices is open
+     * @throws IllegalStateException while one of its devices is open
      */
     public void removeGroup(int number) {
         synchronized (lock) {
             Group g = groups.get(number);
             if (g == null) return;
             for (Node n : fds.values()) {
-                if (n.group == g) throw new IllegalStateException("group " + number + " is open (" + n.target + ")");
+                if (n.kind == Kind.DEVICE && n.group == g) {
+                    throw new IllegalStateException("group " + number + " has an open device (" + n.target + ")");
+                }
             }
             for (Device d : g.devices.values()) releaseMemory(d);
+            g.devices.clear();
             groups.remove(number);
         }
     }
