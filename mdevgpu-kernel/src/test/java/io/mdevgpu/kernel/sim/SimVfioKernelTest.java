@@ -17,7 +17,6 @@ import io.mdevgpu.InvalidArgumentException;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
-import io.mdevgpu.kernel.abi.vfio.VfioIoctls;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.vfio.Vfio;
