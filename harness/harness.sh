@@ -2,8 +2,8 @@
 # mdevgpu real-kernel harness: boots Debian bookworm's own kernel under qemu (TCG; KVM does not work on the
 # project's machines) with the kernel's sample mdev drivers (mtty, mdpy, mdpy-fb, mbochs) built out of tree,
 # a busybox initramfs, and a 9p share (mounted at the same absolute path as on the host) that carries the
-# guest tests, a jlink'ed Java 25 runtime, the JUnit platform (console-standalone jar), the library's jars, and brings the
-# JUnit XML reports back. See harness/README.md.
+# guest tests, a jlink'ed Java 25 runtime, the JUnit platform (console-standalone jar), the library's jars (mdevgpu-api,
+# mdevgpu-kernel, slf4j-api), and brings the JUnit XML reports back. See harness/README.md.
 #
 # usage: harness/harness.sh [deps|fetch|build|run|ci|all|clean]...   (default: ci)
 #   ci     deps + fetch + build + run for every kernel in HARNESS_KERNELS; prints one summary line per
@@ -131,6 +131,9 @@ build_probe() {
 
 mvnw() { (cd "$REPO" && JAVA_HOME=$JDK ./mvnw -B -q -Dstyle.color=never "$@"); }
 
+# The guest suite runs against these and nothing else: without them it must not run at all.
+library_present() { [ -s "$S/lib/mdevgpu-api.jar" ] && [ -s "$S/lib/mdevgpu-kernel.jar" ] && ls "$S/lib/"slf4j-api-*.jar >/dev/null 2>&1; }
+
 # one hash over the names and contents of the files under the given paths (added or deleted files count too)
 tree_hash() { find "$@" -type f -print0 2>/dev/null | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40; }
 
@@ -152,17 +155,20 @@ build_share() {
       -DoutputDirectory="$JU" >/dev/null || die "cannot fetch junit-platform-console-standalone $JUNIT_VERSION"
   fi
 
-  # The library's jars and their runtime dependencies, rebuilt (./mvnw package) when its sources changed.
+  # The library under test: mdevgpu-api and mdevgpu-kernel as the reactor builds them (./mvnw package, tests
+  # skipped; never install) with their runtime dependencies (slf4j-api), repackaged when their sources change.
   local libstamp=$W/lib.stamp lib
-  lib=$(tree_hash "$REPO"/pom.xml "$REPO"/mdevgpu-{api,kernel,core}/pom.xml "$REPO"/mdevgpu-{api,kernel,core}/src/main)
-  if [ "$(cat "$libstamp" 2>/dev/null)" != "$lib" ]; then
-    log "packaging mdevgpu-api, -kernel, -core for the guest (./mvnw package, tests skipped)"
-    mvnw -pl mdevgpu-core -am package dependency:build-classpath -Dmaven.test.skip=true -DincludeScope=runtime \
-      -Dmdep.outputFile="$W/cp.txt" >/dev/null || die "the library does not build (./mvnw -pl mdevgpu-core -am package)"
+  lib=$(tree_hash "$REPO"/pom.xml "$REPO"/mdevgpu-{api,kernel}/pom.xml "$REPO"/mdevgpu-{api,kernel}/src/main)
+  if [ "$(cat "$libstamp" 2>/dev/null)" != "$lib" ] || ! library_present; then
+    log "packaging mdevgpu-api and mdevgpu-kernel for the guest (./mvnw package, tests skipped)"
+    rm -f "$libstamp"
+    mvnw -pl mdevgpu-kernel -am package dependency:build-classpath -Dmaven.test.skip=true -DincludeScope=runtime \
+      -Dmdep.outputFile="$W/cp.txt" >/dev/null || die "the library does not build (./mvnw -pl mdevgpu-kernel -am package)"
     rm -rf "$S/lib"; mkdir -p "$S/lib"
     local m
-    for m in api kernel core; do cp -p "$REPO/mdevgpu-$m/target/mdevgpu-$m-"*[0-9T].jar "$S/lib/mdevgpu-$m.jar"; done
+    for m in api kernel; do cp -p "$REPO/mdevgpu-$m/target/mdevgpu-$m-"*[0-9T].jar "$S/lib/mdevgpu-$m.jar"; done
     tr ':' '\n' < "$W/cp.txt" | grep '\.jar$' | grep -v '/mdevgpu-' | sort -u | while read -r j; do cp -p "$j" "$S/lib/"; done
+    library_present || die "the library's jars are missing from $S/lib: $(ls "$S/lib" | tr '\n' ' ')"
     echo "$lib" > "$libstamp"
   fi
 

@@ -1,7 +1,7 @@
 package io.mdevgpu.realkernel;
 
-import io.mdevgpu.realkernel.jdk.SysfsMdev;
-import io.mdevgpu.realkernel.jdk.Vfio;
+import io.mdevgpu.kernel.vfio.VfioDevice;
+import io.mdevgpu.kernel.vfio.VfioMapping;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -11,11 +11,12 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import static io.mdevgpu.realkernel.Library.BUS;
+import static io.mdevgpu.realkernel.Library.available;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,7 @@ class MdevLeakTest {
     @Test
     @DisplayName("15. 100 cycles of create, open, map, read, close, remove with no growth in fds, mappings or native memory")
     void hundredCyclesLeakNoFdsMappingsOrNativeMemory() throws IOException {
-        int available = SysfsMdev.availableInstances("mbochs", "mbochs-small");
+        long available = available("mbochs", "mbochs-small");
         long checksum = 0;
         for (int i = 0; i < WARM_UP; i++) checksum += cycle(i);
         System.gc();
@@ -44,23 +45,22 @@ class MdevLeakTest {
         assertTrue(after.mappings() - before.mappings() <= MAPPING_SLACK,
                 "mappings in /proc/self/maps grew by " + (after.mappings() - before.mappings()));
         assertEquals(before.arenaBytes(), after.arenaBytes(), "native memory held by arenas");
-        assertEquals(available, SysfsMdev.availableInstances("mbochs", "mbochs-small"), "every instance removed");
-        assertEquals(0, SysfsMdev.instances().size());
+        assertEquals(available, available("mbochs", "mbochs-small"), "every instance removed");
+        assertEquals(0, BUS.instances().size());
         assertEquals(WARM_UP * (WARM_UP - 1) / 2 + CYCLES * (CYCLES - 1) / 2, checksum, "every cycle read back its own value");
     }
 
     /** One cycle; returns the value it wrote through the mapping and read back. */
     private static long cycle(int i) {
-        UUID uuid = SysfsMdev.create("mbochs", "mbochs-small", UUID.randomUUID());
+        UUID uuid = Library.create("mbochs", "mbochs-small");
         long value;
-        try (Vfio.Session session = Vfio.open(SysfsMdev.iommuGroup(uuid), uuid)) {
-            Vfio.RegionInfo bar0 = session.device().region(Vfio.BAR0);
-            try (Vfio.Mapping mapping = session.device().map(bar0, 64 * 1024)) {
+        try (VfioDevice device = Library.open(uuid)) {
+            try (VfioMapping mapping = device.region(0).map(0, 64 * 1024)) {
                 mapping.segment().set(JAVA_LONG, 8 * 1024, i);
                 value = mapping.segment().get(JAVA_LONG, 8 * 1024);
             }
         }
-        assertTrue(SysfsMdev.remove(uuid, Duration.ofSeconds(10)));
+        assertTrue(BUS.remove(uuid));
         return value;
     }
 

@@ -10,6 +10,7 @@ import io.mdevgpu.kernel.nvrm.LinuxRmTransport;
 import io.mdevgpu.kernel.nvrm.RmTransport;
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
 import io.mdevgpu.kernel.pci.PciDiscovery;
+import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
 import io.mdevgpu.kernel.vfio.LinuxVfioKernel;
 import io.mdevgpu.kernel.vfio.VfioKernel;
@@ -61,7 +62,10 @@ public interface KernelPorts extends AutoCloseable {
 
             @Override public SysfsLayout layout() { return layout; }
             @Override public PciDiscovery pci() { return pci; }
-            @Override public MdevBus mdev(OpenDeviceRegistry openDevices) { return new LinuxMdevBus(layout, openDevices); }
+            @Override public MdevBus mdev(OpenDeviceRegistry openDevices) {
+                return new LinuxMdevBus(layout, openDevices, AttributeWriter.LINUX, spec.procRoot(),
+                        LinuxMdevBus.DEFAULT_REMOVE_TIMEOUT);
+            }
             @Override public VfioKernel vfio() { return vfio; }
             @Override public RmTransport nvidia() { return nvidia; }
             @Override public String nvidiaDevDirectory() { return spec.devRoot().toString(); }

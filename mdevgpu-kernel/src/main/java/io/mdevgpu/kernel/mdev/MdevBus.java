@@ -67,7 +67,10 @@ public interface MdevBus {
      * already gone, or that a concurrent remover takes away first, is no error.
      *
      * @return true when this call's write removed it, false when it was already gone
-     * @throws DeviceInUseException      this process holds it open (nothing is written: the kernel would block)
+     * @throws DeviceInUseException      this process holds it open, or another process holds its group node open
+     *                                   (nothing is written: the kernel would block); or the kernel did not finish
+     *                                   the remove within the bus's timeout because a process holds the device fd
+     *                                   (the kernel completes that remove when the holder closes it)
      * @throws PermissionDeniedException EACCES or EPERM: not root
      * @throws KernelException           for any other errno
      */

@@ -191,6 +191,11 @@ public final class Faults {
 
     // ---- for the seams ----
 
+    /** Whether calls are recorded: a seam keeps its own records (decoded requests) only then. */
+    synchronized boolean isRecording() {
+        return recording;
+    }
+
     /** Whether the next call's text is wanted: build it only then, so that a quiet call allocates nothing. */
     synchronized boolean wantsText() {
         return recording || textRules > 0;

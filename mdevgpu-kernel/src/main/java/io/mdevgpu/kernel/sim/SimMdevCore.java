@@ -42,13 +42,23 @@ import org.slf4j.LoggerFactory;
  * {@code /dev/vfio/N}), so that {@code LinuxMdevBus} and {@code mdevctl} read it unchanged.
  *
  * <p>{@code create}: text that is not a UUID (36 characters, or 37 with one more, as {@code create_store} takes it)
- * is EINVAL; a parent going away ENODEV; a UUID that exists on any parent EEXIST; then the counts, checked by the
- * core: none left of the type's {@code max_instance} or of the release's instances per GPU is EUSERS; then the
- * vendor's capacity: not enough framebuffer left is ENOSPC, and a type the driver no longer publishes (kept only for
- * its instances) EINVAL. {@code available_instances} = min(max_instance - instances of the type, instances per GPU
- * left, free framebuffer / (framebuffer + reservation of the type)). {@code remove}: text that is not a number is
- * EINVAL, {@code 0} does nothing, an instance that is gone ENODEV, one whose VFIO device is open EBUSY (the real
- * kernel blocks until it is closed; a simulation cannot wait for itself).
+ * is EINVAL; a UUID that exists on any parent EEXIST; a parent going away ENODEV; then the vendor driver's capacity:
+ * none left of the type's {@code max_instance}, of the release's instances per GPU or of the framebuffer is ENOSPC,
+ * and a type the driver no longer publishes (kept only for its instances) EINVAL. {@code available_instances} =
+ * min(max_instance - instances of the type, instances per GPU left, free framebuffer / (framebuffer + reservation of
+ * the type)). Why ENOSPC and never EUSERS (harness/README.md, K3): the mdev core's EUSERS is its own per-parent
+ * count, which it keeps only for a driver that does not report {@code available_instances} itself (mdpy); NVIDIA's
+ * driver reports them per type, so its refusals come from the driver, as mtty's and mbochs' pools say ENOSPC. (Which
+ * errno NVIDIA's driver really answers is not recorded; the library takes both as {@code CapacityException}.)
+ *
+ * <p>{@code remove}: text that is not a number is EINVAL, {@code 0} does nothing, an instance that is gone ENODEV.
+ * One whose VFIO device is open is removed as the kernel does it (K5): the write unlists the instance at once (its
+ * {@code bus/mdev/devices} link, {@code mdev_type} link, the type's {@code devices/} link and the {@code remove}
+ * attribute go), then blocks the writing thread, giving up the simulated kernel's lock, until the device's last fd
+ * closes; only then do its directory, IOMMU group and capacity go and the write return. Meanwhile the instance still
+ * counts (a create of its UUID is EEXIST, its capacity stays taken) and another remove write finds no
+ * {@code remove} attribute (ENOENT). Closing the simulated kernel ends such a wait. So write {@code remove} of an
+ * open device only from a thread other than the one that will close it, as {@code LinuxMdevBus} does.
  *
  * <p>Publishing (the driver's {@code MDEV_REGISTER}): the first one registers the GPU as a parent; each writes the
  * table's types ({@code name}, NVIDIA's {@code description}, {@code device_api} vfio-pci); a type no longer in the
@@ -92,6 +102,9 @@ final class SimMdevCore implements AttributeWriter {
     private final Map<String, Parent> parents = new TreeMap<>();
     private final Map<UUID, Instance> instances = new LinkedHashMap<>();
     private final Set<Integer> physicalGroups = new HashSet<>();
+    /** Instances whose remove waits for their VFIO device to close (K5). */
+    private final Set<UUID> removing = new HashSet<>();
+    private boolean closed;
 
     SimMdevCore(Object lock, Faults faults, SysfsLayout layout, SysfsTreeWriter writer, SimVfioKernel vfio,
                 GuestConfigFactory configs, DriverLimits limits, List<SimulatedGpu> gpus) {
@@ -218,17 +231,14 @@ final class SimMdevCore implements AttributeWriter {
             return Errno.EINVAL.number();
         }
         UUID uuid = UUID.fromString(text.substring(0, 36));
+        if (instances.containsKey(uuid)) return Errno.EEXIST.number(); // the core looks for the UUID first
         if (p.goingAway) return Errno.ENODEV.number();
-        if (instances.containsKey(uuid)) return Errno.EEXIST.number();
         MdevType type = p.published.get(typeId);
         if (type == null) {
             // kept only for its instances: the vendor driver refuses it
             return Errno.EINVAL.number();
         }
-        if (ofType(p, typeId) >= type.maxInstances() || onParent(p) >= limits.maxInstancesPerGpu()) {
-            return Errno.EUSERS.number();
-        }
-        if (fitByFramebuffer(p, type) < 1) return Errno.ENOSPC.number();
+        if (available(p, typeId) < 1) return Errno.ENOSPC.number(); // the driver's capacity (K3)
         int group = freeGroup();
         String name = SysfsLayout.name(uuid);
         Instance instance = new Instance(uuid, p, typeId, type, group);
@@ -262,16 +272,49 @@ final class SimMdevCore implements AttributeWriter {
         Instance i = null;
         for (Instance x : instances.values()) if (SysfsLayout.name(x.uuid).equals(name)) i = x;
         if (i == null) return Errno.ENODEV.number();
+        if (removing.contains(i.uuid)) return Errno.ENOENT.number(); // the first write took the attribute away
         String device = SysfsLayout.name(i.uuid);
-        if (vfio.isDeviceOpen(device)) return Errno.EBUSY.number();
+        boolean open = vfio.isDeviceOpen(device);
+        Path dir = writer.unlistMdevInstance(i.uuid);
+        if (open) {
+            LOG.info("simulated mdev core unlisted {}; its VFIO device is open, so the remove waits until it is closed", device);
+            removing.add(i.uuid);
+            awaitClosed(device);
+            removing.remove(i.uuid);
+            if (closed) return 0; // the simulated host went away meanwhile, and its tree with it
+        }
         instances.remove(i.uuid);
-        writer.removeMdevInstance(i.uuid);
+        writer.deleteMdevInstance(dir);
         writer.removeFile(layout.vfioGroup(i.group));
         vfio.removeGroup(i.group);
         dropStaleTypes(i.parent);
         refreshAvailable(i.parent);
         LOG.info("simulated mdev core removed {} of type {} on {}", device, i.typeId, i.parent.name);
         return 0;
+    }
+
+    /**
+     * Waits, giving up the lock, until no fd of {@code device} is open (SimVfioKernel notifies when one closes) or the
+     * simulated kernel closes. As in the kernel, an interrupt does not end the wait; it is kept for the thread.
+     */
+    private void awaitClosed(String device) {
+        boolean interrupted = false;
+        while (vfio.isDeviceOpen(device) && !closed) {
+            try {
+                lock.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Ends every remove that waits for a device to close: the simulated kernel is going away. */
+    void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
     }
 
     /** {@code kstrtoul(text, 0)}: decimal, 0x hex or 0 octal, one trailing newline allowed; empty when not a number. */

@@ -37,6 +37,7 @@ import io.mdevgpu.kernel.sim.Faults.Seam;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
 import io.mdevgpu.kernel.vfio.IommuGroupMember;
+import io.mdevgpu.kernel.vfio.VfioIrqInfo;
 import io.mdevgpu.kernel.vfio.VfioKernel;
 import io.mdevgpu.kernel.vfio.VfioRegionInfo;
 
@@ -48,6 +49,15 @@ import io.mdevgpu.kernel.vfio.VfioRegionInfo;
  * unknown device name); a device's {@code GET_INFO}, {@code GET_REGION_INFO} (with {@code argsz} and capability
  * chains answered the kernel's way), {@code GET_IRQ_INFO}, {@code SET_IRQS} on real eventfds and {@code RESET};
  * ENOTTY for anything else.
+ *
+ * <p>Interrupts follow what the real kernel was seen to do (harness/README.md, facts K11 and K14-K17; 6.12's mtty,
+ * which has vfio-pci's rules): {@code GET_IRQ_INFO} and {@code SET_IRQS} are EINVAL until {@code GET_INFO} was
+ * asked once for the device (the answer outlives the fd); {@code DATA_NONE | ACTION_TRIGGER} with count 0 disables an
+ * enabled index (EINVAL for one that is not), with a count it signals those vectors, as {@code DATA_BOOL} does for
+ * each true byte; an {@code AUTOMASKED} index masks itself when it signals and signals nothing more until
+ * {@code ACTION_UNMASK}; mask and unmask of an index that is not {@code MASKABLE} is ENOTTY; INTx, MSI and MSI-X
+ * exclude each other (enabling one while another is enabled is EINVAL). Every {@code SET_IRQS} is recorded,
+ * decoded, in {@link #irqSets()} while the faults record.
  *
  * <p>Every node and device fd is a real fd, so leaks show in {@code /proc/self/fd}. A device's memory-backed regions
  * live in one memfd of the device at their offsets, created when the device is opened and released with its last
@@ -132,6 +142,10 @@ public final class SimVfioKernel implements VfioKernel {
         private final List<Region> regions = new ArrayList<>();
         private final List<int[]> irqs = new ArrayList<>(); // {flags, count}
         private final Map<Integer, int[]> eventfds = new HashMap<>();
+        /** Indexes (bit per index) masked: by ACTION_MASK, or by an automasked signal until ACTION_UNMASK. */
+        private int masked;
+        /** Whether GET_INFO was asked: the driver answers IRQ requests only then, for as long as the device exists (K11). */
+        private boolean infoAsked;
         private int numRegions = -1;
         private String backing;
         private int resets;
@@ -230,14 +244,32 @@ public final class SimVfioKernel implements VfioKernel {
             }
         }
 
-        /** What the hardware does: signals vector {@code vector} of interrupt {@code index}, if an eventfd is bound. */
+        /** Whether interrupt {@code index} is masked (it signals nothing until unmasked). */
+        public boolean isMasked(int index) {
+            synchronized (kernel.lock) {
+                return index >= 0 && index < Integer.SIZE && (masked & 1 << index) != 0;
+            }
+        }
+
+        /**
+         * What the hardware does: signals vector {@code vector} of interrupt {@code index}, if an eventfd is bound and
+         * the index is not masked; an automasked index then masks itself.
+         */
         public void fire(int index, int vector) {
             synchronized (kernel.lock) {
                 int[] bound = eventfds.get(index);
                 if (bound == null || vector < 0 || vector >= bound.length || bound[vector] <= 0) return;
+                if ((masked & 1 << index) != 0) return;
+                if ((irqs.get(index)[0] & VFIO_IRQ_INFO_AUTOMASKED) != 0) masked |= 1 << index;
                 kernel.one.set(JAVA_LONG, 0, 1L);
                 Syscalls.write(kernel.errno, bound[vector], kernel.one, 8);
             }
+        }
+
+        /** The release of the last fd disables every interrupt. */
+        private void disableInterrupts() {
+            eventfds.clear();
+            masked = 0;
         }
 
         private int reportedRegions() {
@@ -325,6 +357,7 @@ public final class SimVfioKernel implements VfioKernel {
     private final Arena arena = Arena.ofShared();
     private final ErrnoCapture errno = new ErrnoCapture(arena);
     private final MemorySegment one = arena.allocate(JAVA_LONG);
+    private final List<String> irqSets = new ArrayList<>();
     private int apiVersion = VFIO_API_VERSION;
     private boolean type1v2 = true;
     private VfioKernel groupSource;
@@ -362,18 +395,23 @@ public final class SimVfioKernel implements VfioKernel {
     }
 
     /**
-     * Takes group {@code number} and its devices away, releasing their memory.
+     * Takes group {@code number} and its devices away, releasing their memory. A fd of the group itself may still be
+     * open (the kernel completes a remove once the device's fds are closed): it stays valid until closed, and has no
+     * devices any more.
      *
-     * @throws IllegalStateException while the group or one of its devices is open
+     * @throws IllegalStateException while one of its devices is open
      */
     public void removeGroup(int number) {
         synchronized (lock) {
             Group g = groups.get(number);
             if (g == null) return;
             for (Node n : fds.values()) {
-                if (n.group == g) throw new IllegalStateException("group " + number + " is open (" + n.target + ")");
+                if (n.kind == Kind.DEVICE && n.group == g) {
+                    throw new IllegalStateException("group " + number + " has an open device (" + n.target + ")");
+                }
             }
             for (Device d : g.devices.values()) releaseMemory(d);
+            g.devices.clear();
             groups.remove(number);
         }
     }
@@ -439,6 +477,16 @@ public final class SimVfioKernel implements VfioKernel {
         }
     }
 
+    /**
+     * Every {@code VFIO_DEVICE_SET_IRQS} received while the faults recorded, decoded and oldest first:
+     * {@code "INTx DATA_BOOL|ACTION_TRIGGER start 0 count 1 data [1] argsz 21"}.
+     */
+    public List<String> irqSets() {
+        synchronized (lock) {
+            return List.copyOf(irqSets);
+        }
+    }
+
     /** Devices whose memory (a memfd) exists: the devices that are open. */
     public int memfds() {
         synchronized (lock) {
@@ -463,10 +511,11 @@ public final class SimVfioKernel implements VfioKernel {
             iommuSet.clear();
             for (Group g : groups.values()) {
                 for (Device d : g.devices.values()) {
-                    d.eventfds.clear();
+                    d.disableInterrupts();
                     releaseMemory(d);
                 }
             }
+            lock.notifyAll(); // a remove waiting for a device to close (SimMdevCore) goes on
         }
     }
 
@@ -520,8 +569,9 @@ public final class SimVfioKernel implements VfioKernel {
                 case CONTAINER -> iommuSet.remove(fd);
                 case DEVICE -> {
                     if (--n.device.openFds == 0) { // the release disables every interrupt and drops the memory
-                        n.device.eventfds.clear();
+                        n.device.disableInterrupts();
                         releaseMemory(n.device);
+                        lock.notifyAll(); // a remove waiting for this device to close (SimMdevCore) goes on
                     }
                 }
             }
@@ -622,6 +672,7 @@ public final class SimVfioKernel implements VfioKernel {
 
     private int device(Device d, int request, MemorySegment arg) {
         if (request == VFIO_DEVICE_GET_INFO) {
+            d.infoAsked = true;
             vfio_device_info.flags(arg, d.flags);
             vfio_device_info.num_regions(arg, d.reportedRegions());
             vfio_device_info.num_irqs(arg, d.irqs.size());
@@ -630,7 +681,7 @@ public final class SimVfioKernel implements VfioKernel {
         if (request == VFIO_DEVICE_GET_REGION_INFO) return regionInfo(d, arg);
         if (request == VFIO_DEVICE_GET_IRQ_INFO) {
             int index = vfio_irq_info.index(arg);
-            if (index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
+            if (!d.infoAsked || index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
             vfio_irq_info.flags(arg, d.irqs.get(index)[0]);
             vfio_irq_info.count(arg, d.irqs.get(index)[1]);
             return 0;
@@ -694,21 +745,41 @@ public final class SimVfioKernel implements VfioKernel {
         return 0;
     }
 
+    /** VFIO_DEVICE_SET_IRQS as vfio-pci and 6.12's mtty answer it (see the class comment). */
     private int setIrqs(Device d, MemorySegment arg) {
         long argsz = Integer.toUnsignedLong(vfio_irq_set.argsz(arg));
         if (argsz < vfio_irq_set.sizeof()) return -Errno.EINVAL.number();
         MemorySegment set = arg.byteSize() >= argsz ? arg : arg.reinterpret(argsz); // no allocation when it fits
         int flags = vfio_irq_set.flags(set), index = vfio_irq_set.index(set);
         int start = vfio_irq_set.start(set), count = vfio_irq_set.count(set);
-        if (index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
-        int vectors = d.irqs.get(index)[1];
-        if (flags == (VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER) && count == 0) {
-            d.eventfds.remove(index);
+        if (faults.isRecording()) irqSets.add(describe(set, argsz));
+        if (!d.infoAsked || index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
+        int data = flags & VFIO_IRQ_SET_DATA_TYPE_MASK, action = flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
+        if (Integer.bitCount(data) != 1 || Integer.bitCount(action) != 1
+                || (flags & ~(VFIO_IRQ_SET_DATA_TYPE_MASK | VFIO_IRQ_SET_ACTION_TYPE_MASK)) != 0) {
+            return -Errno.EINVAL.number();
+        }
+        int irqFlags = d.irqs.get(index)[0], vectors = d.irqs.get(index)[1];
+        if (start < 0 || count < 0 || start >= vectors || (long) start + count > vectors) return -Errno.EINVAL.number();
+        long dataSize = data == VFIO_IRQ_SET_DATA_BOOL ? count : data == VFIO_IRQ_SET_DATA_EVENTFD ? 4L * count : 0;
+        if (argsz < vfio_irq_set.sizeof() + dataSize) return -Errno.EINVAL.number();
+        boolean enabled = d.eventfds.containsKey(index);
+        int bit = 1 << index;
+        if (action != VFIO_IRQ_SET_ACTION_TRIGGER) {
+            if ((irqFlags & VFIO_IRQ_INFO_MASKABLE) == 0 || data == VFIO_IRQ_SET_DATA_EVENTFD) return -Errno.ENOTTY.number();
+            if (!enabled || start != 0 || count != 1) return -Errno.EINVAL.number();
+            if (data == VFIO_IRQ_SET_DATA_BOOL && vfio_irq_set.data(set).get(JAVA_BYTE, 0) == 0) return 0;
+            d.masked = action == VFIO_IRQ_SET_ACTION_MASK ? d.masked | bit : d.masked & ~bit;
             return 0;
         }
-        if (start < 0 || count < 0 || start + count > vectors) return -Errno.EINVAL.number();
-        if (flags == (VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER)) {
-            if (argsz < vfio_irq_set.sizeof() + 4L * count) return -Errno.EINVAL.number();
+        if (data == VFIO_IRQ_SET_DATA_NONE && count == 0) { // K14: the disable
+            if (!enabled) return -Errno.EINVAL.number();
+            d.eventfds.remove(index);
+            d.masked &= ~bit;
+            return 0;
+        }
+        if (data == VFIO_IRQ_SET_DATA_EVENTFD) {
+            if (!enabled && exclusive(index) && otherExclusiveEnabled(d, index)) return -Errno.EINVAL.number(); // K17
             int[] bound = d.eventfds.computeIfAbsent(index, i -> new int[vectors]);
             for (int i = 0; i < count; i++) {
                 int fd = vfio_irq_set.data(set).getAtIndex(JAVA_INT, i);
@@ -716,11 +787,48 @@ public final class SimVfioKernel implements VfioKernel {
             }
             return 0;
         }
-        if (flags == (VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER)) {
-            for (int i = start; i < start + count; i++) d.fire(index, i);
-            return 0;
+        if (!enabled) return -Errno.EINVAL.number();
+        for (int i = 0; i < count; i++) { // K14, K15: a loopback with DATA_NONE, or DATA_BOOL for each true byte
+            if (data == VFIO_IRQ_SET_DATA_NONE || vfio_irq_set.data(set).get(JAVA_BYTE, i) != 0) d.fire(index, start + i);
         }
-        return -Errno.EINVAL.number();
+        return 0;
+    }
+
+    /** INTx, MSI and MSI-X: a PCI device has at most one of them enabled. */
+    private static boolean exclusive(int index) {
+        return index <= VFIO_PCI_MSIX_IRQ_INDEX;
+    }
+
+    private static boolean otherExclusiveEnabled(Device d, int index) {
+        for (int other = 0; other <= VFIO_PCI_MSIX_IRQ_INDEX; other++) {
+            if (other != index && d.eventfds.containsKey(other)) return true;
+        }
+        return false;
+    }
+
+    private static final String[] IRQ_SET_FLAGS = {"DATA_NONE", "DATA_BOOL", "DATA_EVENTFD", "ACTION_MASK",
+            "ACTION_UNMASK", "ACTION_TRIGGER"};
+
+    /** {@code "MSI DATA_BOOL|ACTION_TRIGGER start 1 count 1 data [1] argsz 21"}. */
+    private static String describe(MemorySegment set, long argsz) {
+        int flags = vfio_irq_set.flags(set), count = vfio_irq_set.count(set);
+        StringBuilder text = new StringBuilder(new VfioIrqInfo(vfio_irq_set.index(set), 0, 0).name());
+        String separator = " ";
+        for (int bit = 0; bit < IRQ_SET_FLAGS.length; bit++) {
+            if ((flags & 1 << bit) != 0) {
+                text.append(separator).append(IRQ_SET_FLAGS[bit]);
+                separator = "|";
+            }
+        }
+        text.append(" start ").append(vfio_irq_set.start(set)).append(" count ").append(count);
+        if ((flags & VFIO_IRQ_SET_DATA_BOOL) != 0) {
+            List<Integer> bools = new ArrayList<>();
+            for (long i = 0; i < Math.min(count, argsz - vfio_irq_set.sizeof()); i++) {
+                bools.add((int) vfio_irq_set.data(set).get(JAVA_BYTE, i));
+            }
+            text.append(" data ").append(bools).append(" argsz ").append(argsz);
+        }
+        return text.toString();
     }
 
     @Override

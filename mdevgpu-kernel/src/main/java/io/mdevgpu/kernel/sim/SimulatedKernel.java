@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * and INTx and MSI (one vector each) on eventfds.
  *
  * <p>One lock serialises the three seams, so concurrent creates and removes behave as the kernel's do (of two
- * creates of one UUID, exactly one wins). {@link Faults} count and fail their calls. {@link #close()} closes what
+ * creates of one UUID, exactly one wins); a remove of an instance whose device is open waits, without the lock, until
+ * the device closes, as the kernel blocks it. {@link Faults} count and fail their calls. {@link #close()} closes what
  * callers left open, releases the instances' memory and deletes a temporary tree.
  */
 public final class SimulatedKernel implements KernelPorts {
@@ -203,7 +204,10 @@ public final class SimulatedKernel implements KernelPorts {
         return mdev.published();
     }
 
-    /** The mdev instances that exist, by UUID order. */
+    /**
+     * The mdev instances that exist, by UUID order: also one whose remove waits for its open device to close, which
+     * the bus no longer lists.
+     */
     public List<MdevInstanceInfo> instances() {
         return mdev.instances();
     }
@@ -242,6 +246,7 @@ public final class SimulatedKernel implements KernelPorts {
         synchronized (lock) {
             if (closed) return;
             closed = true;
+            mdev.close(); // before the devices close, so that a waiting remove leaves the tree alone
             vfio.close();
             nvidia.close();
         }

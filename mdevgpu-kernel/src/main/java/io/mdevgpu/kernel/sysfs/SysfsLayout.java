@@ -113,6 +113,11 @@ public record SysfsLayout(Path sys, Path dev) {
         return mdevDevice(uuid).resolve("remove");
     }
 
+    /** {@code /sys/bus/mdev/devices/<uuid>/vfio-dev}: its VFIO device node's name ({@code vfio0}), with VFIO_DEVICE_CDEV. */
+    public Path mdevVfioDev(UUID uuid) {
+        return mdevDevice(uuid).resolve("vfio-dev");
+    }
+
     // ---- /dev ----
 
     /** {@code /dev/vfio/vfio}, the VFIO container node. */
@@ -123,6 +128,11 @@ public record SysfsLayout(Path sys, Path dev) {
     /** {@code /dev/vfio/12}, the node of IOMMU group 12. */
     public Path vfioGroup(int group) {
         return dev.resolve("vfio").resolve(groupName(group));
+    }
+
+    /** {@code /dev/vfio/devices/vfio0}, a device's own VFIO node (kernels with VFIO_DEVICE_CDEV). */
+    public Path vfioDeviceNode(String name) {
+        return dev.resolve("vfio/devices").resolve(segment("VFIO device node", name));
     }
 
     /** The kernel's name for an mdev instance: its UUID in lower case. */

@@ -158,19 +158,33 @@ public final class SysfsTreeWriter {
 
     /** Takes an instance away as the kernel does on remove: its directory and every link to it. */
     public void removeMdevInstance(UUID uuid) {
+        deleteMdevInstance(unlistMdevInstance(uuid));
+    }
+
+    /**
+     * What the kernel takes away as soon as a remove begins, before it waits for the device's last fd to close: the
+     * {@code bus/mdev/devices} link, the type's {@code devices/} link, the {@code mdev_type} link and the
+     * {@code remove} attribute itself. The instance's directory (and its IOMMU group) stay; returns that directory,
+     * for {@link #deleteMdevInstance} when the remove completes.
+     */
+    public Path unlistMdevInstance(UUID uuid) {
         Path busLink = layout.mdevDevice(uuid);
         if (!Files.isSymbolicLink(busLink)) {
             throw new IllegalStateException("no mdev instance " + SysfsLayout.name(uuid) + " at " + busLink);
         }
         Path dir = resolveLink(busLink);
         Path typeDir = resolveLink(dir.resolve("mdev_type"));
-        Path groupLink = dir.resolve("iommu_group");
-        if (Files.isSymbolicLink(groupLink)) {
-            Path group = resolveLink(groupLink);
-            deleteTree(group);
-        }
         delete(typeDir.resolve("devices").resolve(SysfsLayout.name(uuid)));
+        delete(dir.resolve("mdev_type"));
+        delete(dir.resolve("remove"));
         delete(busLink);
+        return dir;
+    }
+
+    /** Deletes an instance's directory {@code dir} under its parent and its IOMMU group: the end of a remove. */
+    public void deleteMdevInstance(Path dir) {
+        Path groupLink = dir.resolve("iommu_group");
+        if (Files.isSymbolicLink(groupLink)) deleteTree(resolveLink(groupLink));
         deleteTree(dir);
     }
 

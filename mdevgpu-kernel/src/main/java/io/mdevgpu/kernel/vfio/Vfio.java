@@ -1,6 +1,11 @@
 package io.mdevgpu.kernel.vfio;
 
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
 
 /**
  * The VFIO port: containers, groups, device fds, regions, mappings and interrupts over one {@link VfioKernel},
@@ -15,9 +20,14 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Handles are not thread-safe: one thread at a time per container (and its groups and devices).
+ *
+ * <p>It is the {@link OpenDeviceRegistry} of the mdev bus: it knows which devices are open through it, so that
+ * {@code MdevBus.remove} refuses those instead of blocking in the kernel until they close.
  */
-public final class Vfio {
+public final class Vfio implements OpenDeviceRegistry {
     private final VfioKernel kernel;
+    /** Device name -> how many fds of it are open through this Vfio (the kernel allows several). */
+    private final ConcurrentMap<String, Integer> openDevices = new ConcurrentHashMap<>();
 
     public Vfio(VfioKernel kernel) {
         this.kernel = Objects.requireNonNull(kernel, "kernel");
@@ -37,7 +47,7 @@ public final class Vfio {
      * kernel offers the type1 v2 IOMMU (set when the first group joins).
      */
     public VfioContainer openContainer() {
-        return VfioContainer.open(kernel);
+        return VfioContainer.open(this);
     }
 
     /**
@@ -58,6 +68,20 @@ public final class Vfio {
             }
             throw e;
         }
+    }
+
+    /** Whether a device fd of mdev instance {@code uuid} is open through this Vfio; does not block. */
+    @Override
+    public boolean isOpen(UUID uuid) {
+        return openDevices.containsKey(uuid.toString());
+    }
+
+    void opened(String device) {
+        openDevices.merge(device, 1, Integer::sum);
+    }
+
+    void closed(String device) {
+        openDevices.computeIfPresent(device, (name, fds) -> fds == 1 ? null : fds - 1);
     }
 
     @Override

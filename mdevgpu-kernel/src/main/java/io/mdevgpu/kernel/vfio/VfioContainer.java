@@ -27,6 +27,7 @@ import io.mdevgpu.kernel.sys.ErrnoCapture;
 public final class VfioContainer extends FdOwner {
     private static final Logger LOG = LoggerFactory.getLogger(VfioContainer.class);
 
+    private final Vfio vfio;
     private final VfioKernel kernel;
     private final MemorySegment iommuInfo;
     private final MemorySegment dmaMap;
@@ -34,15 +35,17 @@ public final class VfioContainer extends FdOwner {
     private final List<VfioGroup> groups = new ArrayList<>();
     private boolean iommuSet;
 
-    private VfioContainer(VfioKernel kernel, Arena arena, KernelFd fd) {
+    private VfioContainer(Vfio vfio, Arena arena, KernelFd fd) {
         super(arena, fd);
-        this.kernel = kernel;
+        this.vfio = vfio;
+        this.kernel = vfio.kernel();
         this.iommuInfo = arena.allocate(vfio_iommu_type1_info.sizeof(), InfoReply.ALIGNMENT);
         this.dmaMap = vfio_iommu_type1_dma_map.allocate(arena);
         this.dmaUnmap = vfio_iommu_type1_dma_unmap.allocate(arena);
     }
 
-    static VfioContainer open(VfioKernel kernel) {
+    static VfioContainer open(Vfio vfio) {
+        VfioKernel kernel = vfio.kernel();
         Arena arena = Arena.ofShared();
         try {
             ErrnoCapture errno = new ErrnoCapture(arena);
@@ -71,7 +74,7 @@ public final class VfioContainer extends FdOwner {
                 throw e;
             }
             LOG.debug("opened VFIO container {}", fd);
-            return new VfioContainer(kernel, arena, fd);
+            return new VfioContainer(vfio, arena, fd);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -80,6 +83,11 @@ public final class VfioContainer extends FdOwner {
 
     VfioKernel kernel() {
         return kernel;
+    }
+
+    /** The Vfio that opened this container: it counts the open devices. */
+    Vfio vfio() {
+        return vfio;
     }
 
     /** {@code /dev/vfio/vfio}. */

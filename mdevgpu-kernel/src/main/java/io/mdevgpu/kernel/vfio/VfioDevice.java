@@ -65,7 +65,9 @@ public final class VfioDevice extends FdOwner {
                     info = new InfoReply("VFIO_DEVICE_GET_INFO", fd.target).device(reply);
                 }
                 LOG.debug("opened VFIO {}: {}", fd, info);
-                return new VfioDevice(group, name, arena, fd, info);
+                VfioDevice device = new VfioDevice(group, name, arena, fd, info);
+                group.container().vfio().opened(name);
+                return device;
             } catch (RuntimeException e) {
                 var c = fd.close();
                 if (c != null) e.addSuppressed(c);
@@ -196,6 +198,7 @@ public final class VfioDevice extends FdOwner {
     @Override
     void afterClose() {
         group.closed(this);
+        group.container().vfio().closed(name);
     }
 
     @Override

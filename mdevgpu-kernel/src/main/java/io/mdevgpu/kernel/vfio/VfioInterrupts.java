@@ -3,6 +3,7 @@ package io.mdevgpu.kernel.vfio;
 import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
 import static io.mdevgpu.kernel.abi.vfio.VfioIoctls.VFIO_DEVICE_SET_IRQS;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
+import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.vfio.vfio_irq_set;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
@@ -24,7 +26,18 @@ import io.mdevgpu.kernel.sys.Syscalls;
 /**
  * The eventfds bound to the vectors of one IRQ index of a {@link VfioDevice}: the kernel (or the simulated one)
  * signals vector {@code i} by adding to {@link #eventfd(int) eventfd i}. Owns the eventfds and one {@link Arena}:
- * closing disables the index ({@code DATA_NONE | ACTION_TRIGGER}, count 0) and closes them.
+ * closing disables the index ({@code DATA_NONE | ACTION_TRIGGER}, start 0, count 0: the one form every kernel
+ * reads as "disable"; 6.12's mtty refuses any other count with EINVAL) and closes them.
+ *
+ * <p>What each request means to the kernels tested (6.1 and 6.12 with the sample driver mtty, and vfio-pci):
+ * <ul>
+ * <li>{@link #trigger} sends {@code DATA_BOOL | ACTION_TRIGGER} with {@code true} for one vector: vfio-pci and
+ *     6.12's mtty signal the vector as if the device had raised it; 6.1's mtty accepts it and does nothing. Never
+ *     {@code DATA_NONE} with count 1: 6.1's mtty reads {@code DATA_NONE} as "disable" whatever the count and drops
+ *     its reference to the eventfd, which the disable at close would then drop a second time.</li>
+ * <li>INTx is automasked where {@link VfioIrqInfo#automasked()} says so (vfio-pci, 6.12's mtty): after it fires,
+ *     the driver holds further interrupts back until {@link #unmask}. 6.1's mtty never masks.</li>
+ * </ul>
  *
  * <p>Eventfds are real in both worlds, so they are made and read with {@link Syscalls} directly.
  */
@@ -40,8 +53,10 @@ public final class VfioInterrupts implements AutoCloseable {
     private final ErrnoCapture errno;
     private final MemorySegment counter;
     private final MemorySegment pollfd;
-    /** {@code vfio_irq_set} without data, for trigger and disable. */
+    /** {@code vfio_irq_set} without data, for disable and unmask. */
     private final MemorySegment noData;
+    /** {@code vfio_irq_set} with one bool, for trigger. */
+    private final MemorySegment oneBool;
     private boolean closed;
 
     private VfioInterrupts(VfioDevice device, VfioIrqInfo irq, int[] eventfds, Arena arena, ErrnoCapture errno) {
@@ -53,6 +68,7 @@ public final class VfioInterrupts implements AutoCloseable {
         this.counter = arena.allocate(JAVA_LONG);
         this.pollfd = arena.allocate(Syscalls.POLLFD);
         this.noData = vfio_irq_set.allocate(arena);
+        this.oneBool = arena.allocate(vfio_irq_set.sizeof() + 1, InfoReply.ALIGNMENT);
     }
 
     static VfioInterrupts enable(VfioDevice device, VfioIrqInfo irq, int count) {
@@ -122,18 +138,40 @@ public final class VfioInterrupts implements AutoCloseable {
     }
 
     /**
-     * Fires vector {@code vector} from user space ({@code DATA_NONE | ACTION_TRIGGER}, count 1): the kernel's
-     * loopback test of the signalling path.
+     * Asks the driver to signal vector {@code vector} as if the device had raised it ({@code DATA_BOOL |
+     * ACTION_TRIGGER}, one {@code true}): a loopback test of the signalling path. Drivers that do not implement it
+     * (6.1's mtty) accept the request and signal nothing, so wait for it with a timeout. An automasked INTx
+     * that fired stays masked until {@link #unmask}.
      */
     public void trigger(int vector) {
         requireOpen();
-        setNoData(Objects.checkIndex(vector, eventfds.length), 1);
+        oneBool.fill((byte) 0);
+        vfio_irq_set.argsz(oneBool, (int) vfio_irq_set.sizeof() + 1);
+        vfio_irq_set.flags(oneBool, VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER);
+        vfio_irq_set.index(oneBool, irq.index());
+        vfio_irq_set.start(oneBool, Objects.checkIndex(vector, eventfds.length));
+        vfio_irq_set.count(oneBool, 1);
+        vfio_irq_set.data(oneBool).set(JAVA_BYTE, 0, (byte) 1);
+        device.fd.ioctlOrThrow(VFIO_DEVICE_SET_IRQS, oneBool, null);
     }
 
-    private void setNoData(int start, int count) {
+    /**
+     * Lets a masked vector fire again ({@code DATA_NONE | ACTION_UNMASK}): after an automasked INTx fired, the
+     * driver signals nothing more until this (a guest's end-of-interrupt). Only for maskable indexes.
+     */
+    public void unmask(int vector) {
+        requireOpen();
+        if (!irq.maskable()) {
+            throw new ValidationException("unmask of " + irq.name() + " of " + device.fd.target, irq.toString(),
+                    "a maskable IRQ index (INTx)");
+        }
+        setNoData(VFIO_IRQ_SET_ACTION_UNMASK, Objects.checkIndex(vector, eventfds.length), 1);
+    }
+
+    private void setNoData(int action, int start, int count) {
         noData.fill((byte) 0);
         vfio_irq_set.argsz(noData, (int) vfio_irq_set.sizeof());
-        vfio_irq_set.flags(noData, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER);
+        vfio_irq_set.flags(noData, VFIO_IRQ_SET_DATA_NONE | action);
         vfio_irq_set.index(noData, irq.index());
         vfio_irq_set.start(noData, start);
         vfio_irq_set.count(noData, count);
@@ -154,7 +192,7 @@ public final class VfioInterrupts implements AutoCloseable {
         if (closed) return;
         closed = true;
         Closer closer = new Closer();
-        if (device.isOpen()) closer.run(() -> setNoData(0, 0));
+        if (device.isOpen()) closer.run(() -> setNoData(VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0));
         for (int i = 0; i < eventfds.length; i++) {
             int e = Syscalls.closeQuietly(eventfds[i]);
             if (e != 0) closer.add(KernelException.of("close eventfd", "vector " + i + " of " + irq.name(), Errno.of(e), null));

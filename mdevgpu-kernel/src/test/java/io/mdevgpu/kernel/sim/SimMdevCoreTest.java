@@ -5,15 +5,19 @@ import static io.mdevgpu.kernel.sim.SimulatedKernelTest.register;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +27,7 @@ import org.junit.jupiter.api.RepeatedTest;
 
 import io.mdevgpu.AlreadyExistsException;
 import io.mdevgpu.CapacityException;
-import io.mdevgpu.DeviceBusyException;
+import io.mdevgpu.DeviceInUseException;
 import io.mdevgpu.Errno;
 import io.mdevgpu.InvalidArgumentException;
 import io.mdevgpu.KernelException;
@@ -31,6 +35,7 @@ import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.PermissionDeniedException;
+import io.mdevgpu.kernel.mdev.LinuxMdevBus;
 import io.mdevgpu.kernel.mdev.MdevBus;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
 import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
@@ -98,11 +103,12 @@ class SimMdevCoreTest {
     }
 
     @Test
-    void theTypesCountRunsOutWithEusers() {
+    void k3TheTypesCountRunsOutWithEnospcAsADriverWithItsOwnCountSays() {
+        // the mdev core's EUSERS is its per-parent count, kept only for drivers that report no available_instances
         for (int i = 0; i < 8; i++) bus.create(A100_0, EIGHTH, UUID.randomUUID());
         assertEquals(0, available(EIGHTH));
         CapacityException e = assertThrows(CapacityException.class, () -> bus.create(A100_0, EIGHTH, UUID.randomUUID()));
-        assertEquals(Errno.EUSERS, e.errno());
+        assertEquals(Errno.ENOSPC, e.errno());
         assertTrue(e.fix().orElseThrow().contains("available_instances is 0"), e.getMessage());
         assertEquals(8, kernel.instances().size());
     }
@@ -124,7 +130,7 @@ class SimMdevCoreTest {
     }
 
     @Test
-    void theDriversInstancesPerGpuRunOutWithEusers() {
+    void k3TheDriversInstancesPerGpuRunOutWithEnospc() {
         // two types of 1 GiB each, 20 instances apiece: 32 instances fit in 40 GiB, the r550 limit is 32 per GPU
         List<MdevType> small = List.of(type(801, "small/a", 20, 320), type(802, "small/b", 20, 320));
         register(kernel, A100_0, small);
@@ -132,7 +138,7 @@ class SimMdevCoreTest {
         for (int i = 0; i < 12; i++) bus.create(A100_0, "nvidia-802", UUID.randomUUID());
         assertEquals(0, available("nvidia-802"), "8 of its own left, none of the GPU's");
         CapacityException e = assertThrows(CapacityException.class, () -> bus.create(A100_0, "nvidia-802", UUID.randomUUID()));
-        assertEquals(Errno.EUSERS, e.errno());
+        assertEquals(Errno.ENOSPC, e.errno());
     }
 
     @Test
@@ -169,14 +175,17 @@ class SimMdevCoreTest {
     }
 
     @Test
-    void anOpenDeviceIsNotRemovedAndOtherAttributesAreNotWritable() {
+    void aDeviceThisProcessHoldsIsNotRemovedAndOtherAttributesAreNotWritable() {
         UUID u = UUID.randomUUID();
         bus.create(A100_0, EIGHTH, u);
         int group = bus.instance(u).orElseThrow().iommuGroup().orElseThrow();
-        try (VfioDevice dev = new Vfio(kernel.vfio()).openDevice(group, u.toString())) {
-            DeviceBusyException e = assertThrows(DeviceBusyException.class, () -> bus.remove(u));
-            assertEquals(Errno.EBUSY, e.errno());
+        Vfio vfio = new Vfio(kernel.vfio());
+        try (VfioDevice dev = vfio.openDevice(group, u.toString())) {
+            DeviceInUseException e = assertThrows(DeviceInUseException.class, () -> kernel.mdev(vfio).remove(u));
+            assertTrue(e.getMessage().contains("close its VfioDevice first"), e.getMessage());
+            assertEquals(List.of(), kernel.faults().log(Faults.Seam.MDEV, "remove mdev"), "nothing written");
             assertTrue(dev.isOpen());
+            assertTrue(bus.instance(u).isPresent());
         }
         Path available = kernel.layout().mdevType(A100_0.toString(), EIGHTH).resolve("available_instances");
         assertEquals(Errno.EACCES, errnoOfWrite(available, "99"));
@@ -186,6 +195,68 @@ class SimMdevCoreTest {
                 () -> writer.write(available, "1", "write available_instances"));
         assertEquals(Errno.EACCES, p.errno());
         assertTrue(bus.remove(u));
+    }
+
+    @Test
+    void k5ARemoveOfAnOpenDeviceUnlistsItAtOnceAndBlocksUntilTheDeviceCloses() throws Exception {
+        UUID u = UUID.randomUUID();
+        bus.create(A100_0, EIGHTH, u);
+        int group = bus.instance(u).orElseThrow().iommuGroup().orElseThrow();
+        Path instanceDir = kernel.layout().mdevParent(A100_0.toString()).resolve(u.toString());
+        // another process holds the device: a Vfio the bus does not ask, and nobody in the simulated /proc
+        VfioDevice holder = new Vfio(kernel.vfio()).openDevice(group, u.toString());
+        LinuxMdevBus impatient = new LinuxMdevBus(kernel.layout(), OpenDeviceRegistry.NONE, kernel.attributeWriter(),
+                kernel.root().resolve("proc"), Duration.ofMillis(200));
+        DeviceInUseException e = assertThrows(DeviceInUseException.class, () -> impatient.remove(u));
+        assertTrue(e.getMessage().contains("the kernel did not finish the remove within 200 ms"), e.getMessage());
+
+        // the write is in the kernel: unlisted at once, the device and its capacity stay until the last fd closes
+        assertEquals(Optional.empty(), bus.instance(u));
+        assertEquals(List.of(), bus.type(A100_0.toString(), EIGHTH).devices());
+        assertFalse(Files.exists(kernel.layout().mdevDevice(u), LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.isDirectory(instanceDir), "its directory under the parent stays");
+        assertFalse(Files.exists(instanceDir.resolve("mdev_type"), LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.exists(kernel.layout().vfioGroup(group)));
+        assertEquals(7, available(EIGHTH), "its capacity stays taken");
+        assertEquals(1, kernel.instances().size());
+        assertTrue(holder.isOpen());
+        holder.region(0).write32(0, 0x1234);
+        assertEquals(0x1234, holder.region(0).read32(0), "the holder still uses the device");
+        AlreadyExistsException taken = assertThrows(AlreadyExistsException.class, () -> bus.create(A100_1, EIGHTH, u));
+        assertEquals(Errno.EEXIST, taken.errno());
+        Path parentsRemove = instanceDir.resolve("remove");
+        assertEquals(Errno.ENOENT, errnoOfWrite(parentsRemove, "1"), "the first write took the attribute away");
+
+        // asked again while the kernel holds the write: in use again, and no second write
+        assertThrows(DeviceInUseException.class, () -> impatient.remove(u));
+        assertEquals(1, kernel.faults().log(Faults.Seam.MDEV, "remove mdev").size());
+
+        holder.close();
+        assertFalse(bus.remove(u), "the first write finishes the remove once the holder closed");
+        assertEquals(List.of(), kernel.instances());
+        assertEquals(8, available(EIGHTH));
+        assertFalse(Files.exists(instanceDir, LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(kernel.layout().vfioGroup(group)));
+        assertFalse(Files.exists(kernel.layout().iommuGroup(group)));
+        assertTrue(kernel.vfio().findGroup(group).isEmpty());
+    }
+
+    @Test
+    void k5ClosingTheSimulatedKernelEndsARemoveThatWaits() throws Exception {
+        UUID u = UUID.randomUUID();
+        bus.create(A100_0, EIGHTH, u);
+        int group = bus.instance(u).orElseThrow().iommuGroup().orElseThrow();
+        new Vfio(kernel.vfio()).openDevice(group, u.toString()); // left open: the kernel's close takes it
+        ExecutorService remover = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> write = remover.submit(() -> writer.write(kernel.layout().mdevRemove(u), "1", "remove mdev"));
+            while (bus.instance(u).isPresent() && !write.isDone()) Thread.sleep(5); // the write is in: unlisted
+            assertFalse(write.isDone(), "it waits for the device");
+            kernel.close();
+            assertNull(write.get(5, TimeUnit.SECONDS), "the write returns once the kernel closed");
+        } finally {
+            remover.shutdownNow();
+        }
     }
 
     @Test

@@ -13,14 +13,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.mdevgpu.Errno;
+import io.mdevgpu.InvalidArgumentException;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
-import io.mdevgpu.kernel.abi.vfio.VfioIoctls;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.vfio.Vfio;
 import io.mdevgpu.kernel.vfio.VfioDevice;
+import io.mdevgpu.kernel.vfio.VfioInterrupts;
 import io.mdevgpu.kernel.vfio.VfioKernel;
 import io.mdevgpu.kernel.vfio.VfioRegion;
 
@@ -72,7 +73,7 @@ class SimVfioKernelTest {
             assertEquals(List.of("r4@4", "r2@2"), space.accesses);
             ErrnoCapture e = new ErrnoCapture(arena);
             MemorySegment tail = arena.allocate(16);
-            int fd = deviceFd(kernel);
+            int fd = RawVfio.deviceFd(kernel);
             assertEquals(8, kernel.pread(e, fd, tail, 16, 0x7000 + 248), "a read stops at the end of the space");
             assertEquals(-Errno.EINVAL.number(), kernel.pread(e, fd, tail, 4, 0x7000 + 256), "beyond the space");
             assertEquals(-Errno.EINVAL.number(), kernel.pread(e, fd, tail, 4, 0x1000), "no region at 0x1000");
@@ -82,19 +83,6 @@ class SimVfioKernelTest {
         }
         assertEquals(0, kernel.openFds());
         kernel.close();
-    }
-
-    /** The fd of the one open device (the port keeps its own; the test asks the kernel by trying them). */
-    private static int deviceFd(SimVfioKernel kernel) {
-        try (Arena a = Arena.ofConfined()) {
-            ErrnoCapture e = new ErrnoCapture(a);
-            MemorySegment info = a.allocate(32);
-            info.set(ValueLayout.JAVA_INT, 0, 24);
-            for (int fd = 3; fd < 1 << 16; fd++) {
-                if (kernel.ioctl(e, fd, VfioIoctls.VFIO_DEVICE_GET_INFO, info) == 0) return fd;
-            }
-        }
-        throw new AssertionError("no open device");
     }
 
     @Test
@@ -130,6 +118,130 @@ class SimVfioKernelTest {
             assertEquals(-Errno.ENODEV.number(), kernel.open(new ErrnoCapture(a), VfioKernel.CONTAINER));
         }
         assertTrue(kernel.toString().startsWith("SimVfioKernel[/sim/dev/vfio/vfio, 1 groups, 0 open fds"), kernel.toString());
+    }
+
+    // ---- interrupts as the real kernel answers them (harness/README.md) ----
+
+    private static final int INTX = VFIO_PCI_INTX_IRQ_INDEX, MSI = VFIO_PCI_MSI_IRQ_INDEX;
+    private static final int EINVAL = -Errno.EINVAL.number(), ENOTTY = -Errno.ENOTTY.number();
+
+    /** INTx as mtty and vfio-pci report it (K12), and MSI with two vectors. */
+    private static SimVfioKernel intxAndMsi() {
+        SimVfioKernel kernel = new SimVfioKernel(Path.of("/sim/dev"));
+        kernel.group(6).device(NAME).region(0, RW, 4096, 0)
+                .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED, 1)
+                .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, 2);
+        return kernel;
+    }
+
+    @Test
+    void k11IrqRequestsAreEinvalUntilGetInfoWasAskedAndTheAnswerOutlivesTheFd() {
+        SimVfioKernel kernel = intxAndMsi();
+        try (RawVfio raw = RawVfio.open(kernel, 6, NAME)) {
+            assertEquals(EINVAL, raw.irqInfo(INTX));
+            assertEquals(EINVAL, raw.setIrqs(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, INTX, 0, 1));
+            assertEquals(0, raw.deviceInfo());
+            assertEquals(0, raw.irqInfo(INTX));
+            assertEquals(0, raw.irqInfo(MSI));
+            assertEquals(EINVAL, raw.irqInfo(2), "an index the device does not report");
+        }
+        try (RawVfio again = RawVfio.open(kernel, 6, NAME)) {
+            assertEquals(0, again.irqInfo(INTX), "the driver still knows the count it reported");
+        }
+        kernel.close();
+    }
+
+    @Test
+    void k14k15TheDisableIsCountZeroAndALoopbackIsDataNoneWithACountOrDataBool() {
+        SimVfioKernel kernel = intxAndMsi();
+        try (VfioDevice dev = new Vfio(kernel).openDevice(6, NAME); RawVfio raw = RawVfio.on(kernel, RawVfio.deviceFd(kernel))) {
+            int disable = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
+            assertEquals(EINVAL, raw.setIrqs(disable, MSI, 0, 0), "K14: nothing to disable");
+            try (VfioInterrupts msi = dev.enableInterrupts(MSI, 2)) {
+                assertEquals(0, raw.setIrqs(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, MSI, 1, 1));
+                assertEquals(List.of(0L, 1L), List.of(msi.take(0), msi.take(1)), "K14: DATA_NONE with a count signals");
+                assertEquals(0, raw.setIrqs(VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, MSI, 0, 2, (byte) 1, (byte) 0));
+                assertEquals(List.of(1L, 0L), List.of(msi.take(0), msi.take(1)), "K15: each true byte signals");
+                assertEquals(EINVAL, raw.setIrqs(VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, MSI, 0, 2, (byte) 1),
+                        "fewer bytes than the count");
+                assertEquals(EINVAL, raw.setIrqs(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, MSI, 1, 2),
+                        "beyond the vectors");
+                assertEquals(EINVAL, raw.setIrqs(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL
+                        | VFIO_IRQ_SET_ACTION_TRIGGER, MSI, 0, 1, (byte) 1), "two data types");
+            }
+            assertEquals(List.of("MSI DATA_NONE|ACTION_TRIGGER start 0 count 0"), kernel.irqSets().subList(
+                    kernel.irqSets().size() - 1, kernel.irqSets().size()), "the port's close sends the disable");
+            assertTrue(kernel.group(6).device(NAME).eventfds(MSI).isEmpty());
+            assertEquals(EINVAL, raw.setIrqs(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, MSI, 0, 1),
+                    "no loopback on a disabled index");
+        }
+        kernel.close();
+    }
+
+    @Test
+    void k16AnAutomaskedIntxSignalsOnceUntilUnmaskedAndMsiIsNotMaskable() {
+        SimVfioKernel kernel = intxAndMsi();
+        SimVfioKernel.Device device = kernel.group(6).device(NAME);
+        try (VfioDevice dev = new Vfio(kernel).openDevice(6, NAME); RawVfio raw = RawVfio.on(kernel, RawVfio.deviceFd(kernel))) {
+            int unmask = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK;
+            assertEquals(EINVAL, raw.setIrqs(unmask, INTX, 0, 1), "nothing enabled to unmask");
+            try (VfioInterrupts intx = dev.enableInterrupts(INTX, 1)) {
+                device.fire(INTX, 0);
+                device.fire(INTX, 0);
+                assertEquals(1, intx.take(0), "the device's second interrupt is held back");
+                assertTrue(device.isMasked(INTX));
+                intx.trigger(0);
+                assertEquals(0, intx.take(0), "and so is the loopback");
+                assertEquals(0, raw.setIrqs(VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_UNMASK, INTX, 0, 1, (byte) 0));
+                assertTrue(device.isMasked(INTX), "a false bool unmasks nothing");
+                intx.unmask(0);
+                assertFalse(device.isMasked(INTX));
+                device.fire(INTX, 0);
+                assertEquals(1, intx.take(0));
+                assertEquals(0, raw.setIrqs(unmask, INTX, 0, 1));
+                assertEquals(0, raw.setIrqs(VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, INTX, 0, 1));
+                device.fire(INTX, 0);
+                assertEquals(0, intx.take(0), "masked by the user");
+                assertEquals(ENOTTY, raw.setIrqs(VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK, INTX, 0, 1,
+                        new byte[4]), "no unmask eventfd");
+            }
+            assertFalse(device.isMasked(INTX), "the disable drops the mask");
+            try (VfioInterrupts msi = dev.enableInterrupts(MSI, 1)) {
+                assertEquals(ENOTTY, raw.setIrqs(unmask, MSI, 0, 1));
+                device.fire(MSI, 0);
+                device.fire(MSI, 0);
+                assertEquals(2, msi.take(0), "MSI is not automasked");
+            }
+        }
+        kernel.close();
+    }
+
+    @Test
+    void k17IntxAndMsiExcludeEachOtherAndMsiIsWiredAgainAfterItsDisable() {
+        SimVfioKernel kernel = intxAndMsi();
+        SimVfioKernel.Device device = kernel.group(6).device(NAME);
+        try (VfioDevice dev = new Vfio(kernel).openDevice(6, NAME)) {
+            try (VfioInterrupts msi = dev.enableInterrupts(MSI, 1)) {
+                InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> dev.enableInterrupts(INTX, 1));
+                assertEquals(Errno.EINVAL, e.errno());
+                assertTrue(device.eventfds(INTX).isEmpty());
+                device.fire(MSI, 0);
+                assertEquals(1, msi.take(0));
+            }
+            for (int round = 0; round < 2; round++) {
+                try (VfioInterrupts msi = dev.enableInterrupts(MSI, 1)) {
+                    device.fire(MSI, 0);
+                    assertEquals(1, msi.take(0), "round " + round);
+                }
+            }
+            try (VfioInterrupts intx = dev.enableInterrupts(INTX, 1)) {
+                assertThrows(InvalidArgumentException.class, () -> dev.enableInterrupts(MSI, 1));
+                device.fire(INTX, 0);
+                assertEquals(1, intx.take(0));
+            }
+        }
+        assertEquals(0, kernel.boundEventfds());
+        kernel.close();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.mdevgpu.kernel.sim.SimHosts.*;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.mdevgpu.DeviceBusyException;
+import io.mdevgpu.DeviceInUseException;
+import io.mdevgpu.Errno;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.NotVgpuHostException;
 import io.mdevgpu.PciAddress;
@@ -37,6 +39,8 @@ import io.mdevgpu.kernel.nvrm.CardInfo;
 import io.mdevgpu.kernel.nvrm.RmClient;
 import io.mdevgpu.kernel.nvrm.RmGpu;
 import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.sys.ErrnoCapture;
+import io.mdevgpu.kernel.sys.Syscalls;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
 import io.mdevgpu.kernel.testing.H100Fixture;
 import io.mdevgpu.kernel.testing.Mdevctl;
@@ -140,7 +144,8 @@ class SimulatedKernelTest {
             assertEquals(0, group, "the lowest group no GPU has");
             assertTrue(Files.exists(kernel.layout().vfioGroup(group)));
 
-            try (VfioDevice dev = new Vfio(kernel.vfio()).openDevice(group, U1.toString())) {
+            Vfio vfio = new Vfio(kernel.vfio());
+            try (VfioDevice dev = vfio.openDevice(group, U1.toString())) {
                 assertEquals(9, dev.info().numRegions());
                 assertEquals(2, dev.info().numIrqs());
                 // the config region is the guest's config space the factory built
@@ -168,21 +173,27 @@ class SimulatedKernelTest {
                 assertEquals(0x1122334455667788L, bar1.read64(200L << 20), "pread sees what the mapping wrote");
                 dev.region(3).write32(0x100, 42);
                 assertEquals(42, dev.region(3).read32(0x100));
-                // interrupts through real eventfds
-                try (VfioInterrupts intx = dev.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1);
-                     VfioInterrupts msi = dev.enableInterrupts(VFIO_PCI_MSI_IRQ_INDEX, 1)) {
+                // interrupts through real eventfds; INTx and MSI exclude each other (K17), so one after the other
+                try (VfioInterrupts intx = dev.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1)) {
+                    kernel.instanceDevice(U1).orElseThrow().fire(VFIO_PCI_INTX_IRQ_INDEX, 0);
+                    assertTrue(intx.await(0, 1000));
+                    assertEquals(1, intx.take(0));
+                    assertEquals(1, kernel.leaks().eventfds());
+                }
+                try (VfioInterrupts msi = dev.enableInterrupts(VFIO_PCI_MSI_IRQ_INDEX, 1)) {
                     kernel.instanceDevice(U1).orElseThrow().fire(VFIO_PCI_MSI_IRQ_INDEX, 0);
                     assertTrue(msi.await(0, 1000));
                     assertEquals(1, msi.take(0));
-                    assertEquals(0, intx.take(0));
-                    assertEquals(2, kernel.leaks().eventfds());
+                    assertEquals(1, kernel.leaks().eventfds());
                 }
                 dev.reset();
                 assertEquals(1, kernel.instanceDevice(U1).orElseThrow().resets());
                 assertEquals(3, kernel.leaks().vfioFds());
                 assertEquals(1, kernel.leaks().memfds());
-                DeviceBusyException busy = assertThrows(DeviceBusyException.class, () -> bus.remove(U1));
-                assertTrue(busy.getMessage().contains("EBUSY"), busy.getMessage());
+                // the kernel would block a remove until the device closes (K5): the bus refuses before writing
+                DeviceInUseException inUse = assertThrows(DeviceInUseException.class, () -> kernel.mdev(vfio).remove(U1));
+                assertTrue(inUse.getMessage().contains("close its VfioDevice first"), inUse.getMessage());
+                assertEquals(List.of(), kernel.faults().log(Faults.Seam.MDEV, "remove mdev"), "nothing written");
             }
             assertTrue(kernel.leaks().isClean(), kernel.leaks().toString());
             assertTrue(bus.remove(U1));
@@ -293,6 +304,42 @@ class SimulatedKernelTest {
             try (VfioDevice dev = new Vfio(kernel.vfio()).openDevice(0, U1.toString())) {
                 PciDevice h100 = H100Fixture.device(12);
                 assertEquals(h100.classCode() << 8 | h100.revision(), dev.config().read32(8), "class and revision of the GPU");
+            }
+        }
+    }
+
+    /**
+     * K10: the sample drivers report a config region of 0xff bytes, an off-by-one of theirs. The simulated NVIDIA
+     * instance reports its guest space's own size, 4096 for a PCI Express endpoint (as vfio-pci reports a physical
+     * one), so that its extended space is reachable; region offsets are the reported ones, and a region without
+     * MMAP cannot be mapped.
+     */
+    @Test
+    void k10TheConfigRegionIsAsLargeAsTheGuestSpaceNotTheSampleDrivers0xff() {
+        byte[] express = new byte[4096];
+        express[0x100] = 0x0B; // an extended capability header, where only a 4096-byte region reaches
+        GuestConfigFactory pcie = (physical, type) -> new ConfigSpaceEmulator() {
+            @Override public int size() { return express.length; }
+            @Override public int read(int offset, int width) {
+                int v = 0;
+                for (int i = width - 1; i >= 0; i--) v = v << 8 | express[offset + i] & 0xFF;
+                return v;
+            }
+            @Override public void write(int offset, int width, int value) { }
+        };
+        try (SimulatedKernel kernel = new SimulatedKernel(defaultHost("550.54.14"), pcie)) {
+            register(kernel, A100_0, ampere());
+            kernel.mdev(OpenDeviceRegistry.NONE).create(A100_0, "nvidia-532", U1);
+            try (VfioDevice dev = new Vfio(kernel.vfio()).openDevice(0, U1.toString())) {
+                VfioRegion config = dev.config();
+                assertEquals(4096, config.size());
+                assertEquals(7L << 40, config.info().offset(), "vfio-pci's offset: the reported one");
+                assertEquals(0x0B, config.read32(0x100));
+                assertThrows(ValidationException.class, () -> config.map(0, 4096), "no MMAP flag");
+                try (Arena a = Arena.ofConfined()) {
+                    assertEquals(-Errno.EINVAL.number(), kernel.vfio().mmap(new ErrnoCapture(a),
+                            RawVfio.deviceFd(kernel.vfio()), 4096, Syscalls.PROT_READ, 7L << 40), "and the kernel refuses it");
+                }
             }
         }
     }

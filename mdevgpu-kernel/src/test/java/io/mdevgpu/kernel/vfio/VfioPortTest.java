@@ -326,7 +326,7 @@ class VfioPortTest {
                 assertTrue(msi.await(1, 1000));
                 assertEquals(2, msi.take(1));
                 assertEquals(0, msi.take(0));
-                msi.trigger(0); // loopback through SET_IRQS
+                msi.trigger(0); // loopback through SET_IRQS (DATA_BOOL)
                 assertEquals(1, msi.take(0));
                 assertThrows(IndexOutOfBoundsException.class, () -> msi.trigger(2));
             }
@@ -335,6 +335,83 @@ class VfioPortTest {
             assertThrows(InvalidArgumentException.class, () -> d.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1));
         }
         assertEquals(0, kernel.openFds());
+    }
+
+    @Test
+    void triggerIsOneTrueBoolAndCloseDisablesWithDataNoneAndCountZero() {
+        // kernel facts (harness/README.md): 6.1's mtty reads DATA_NONE as "disable" whatever the count, so the
+        // loopback must be DATA_BOOL; 6.12's mtty disables only with DATA_NONE | ACTION_TRIGGER and count 0
+        try (VfioDevice d = vfio.openDevice(12, UUID_A)) {
+            try (VfioInterrupts msi = d.enableInterrupts(VFIO_PCI_MSI_IRQ_INDEX, 2)) {
+                msi.trigger(1);
+                assertEquals(1, msi.take(1));
+                assertEquals(0, msi.take(0));
+            }
+            assertEquals(List.of(
+                    "MSI DATA_EVENTFD|ACTION_TRIGGER start 0 count 2",
+                    "MSI DATA_BOOL|ACTION_TRIGGER start 1 count 1 data [1] argsz 21",
+                    "MSI DATA_NONE|ACTION_TRIGGER start 0 count 0"), kernel.irqSets());
+        }
+    }
+
+    @Test
+    void anAutomaskedIntxFiresOnceUntilUnmasked() {
+        try (VfioDevice d = vfio.openDevice(12, UUID_A); VfioInterrupts intx = d.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1)) {
+            assertTrue(intx.irq().automasked());
+            intx.trigger(0);
+            intx.trigger(0);
+            assertEquals(1, intx.take(0), "masked after the first");
+            intx.unmask(0);
+            intx.trigger(0);
+            assertEquals(1, intx.take(0));
+            assertEquals("INTx DATA_NONE|ACTION_UNMASK start 0 count 1", kernel.irqSets().get(3));
+            assertThrows(IndexOutOfBoundsException.class, () -> intx.unmask(1));
+        }
+        try (VfioDevice d = vfio.openDevice(12, UUID_A); VfioInterrupts msi = d.enableInterrupts(VFIO_PCI_MSI_IRQ_INDEX, 1)) {
+            int sets = kernel.irqSets().size();
+            ValidationException e = assertThrows(ValidationException.class, () -> msi.unmask(0));
+            assertTrue(e.getMessage().contains("a maskable IRQ index"), e.getMessage());
+            assertEquals(sets, kernel.irqSets().size(), "nothing sent");
+        }
+    }
+
+    @Test
+    void irqQueriesWorkAtOnceBecauseOpeningAsksForTheDeviceInfo() {
+        // mtty answers VFIO_DEVICE_GET_IRQ_INFO and SET_IRQS only after VFIO_DEVICE_GET_INFO (EINVAL before);
+        // the simulated VFIO has the same rule, so this fails if opening stops asking for the device info
+        kernel.group(14).device(UUID_B).region(7, RW, 0xff, 0).irq(VFIO_IRQ_INFO_EVENTFD, 1);
+        try (VfioDevice d = vfio.openDevice(14, UUID_B)) {
+            assertEquals(1, d.irqInfo(VFIO_PCI_INTX_IRQ_INDEX).count());
+            d.enableInterrupts(VFIO_PCI_INTX_IRQ_INDEX, 1).close();
+            assertTrue(calls().indexOf("ioctl device " + UUID_B + " VFIO_DEVICE_GET_INFO")
+                    < calls().indexOf("ioctl device " + UUID_B + " VFIO_DEVICE_GET_IRQ_INFO"), calls().toString());
+        }
+    }
+
+    @Test
+    void vfioKnowsWhichDevicesAreOpenThroughIt() {
+        java.util.UUID a = java.util.UUID.fromString(UUID_A);
+        java.util.UUID b = java.util.UUID.fromString(UUID_B);
+        assertFalse(vfio.isOpen(a));
+        VfioContainer c = vfio.openContainer();
+        VfioGroup g = c.openGroup(12);
+        VfioDevice first = g.openDevice(UUID_A);
+        VfioDevice second = g.openDevice(UUID_A); // the kernel lets one device have several fds
+        assertTrue(vfio.isOpen(a));
+        assertFalse(vfio.isOpen(b));
+        first.close();
+        assertTrue(vfio.isOpen(a), "one fd is still open");
+        g.openDevice(UUID_B);
+        assertTrue(vfio.isOpen(b));
+        c.close();
+        assertFalse(second.isOpen());
+        assertFalse(vfio.isOpen(a) || vfio.isOpen(b), "closed with the container");
+        assertFalse(new Vfio(kernel).isOpen(a));
+        try (VfioDevice d = vfio.openDevice(12, UUID_A)) {
+            assertFalse(new Vfio(kernel).isOpen(a), "another Vfio knows its own devices only");
+            assertTrue(vfio.isOpen(a));
+        }
+        assertFalse(vfio.isOpen(a));
     }
 
     @Test
