@@ -36,8 +36,11 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * kernel's way) behind real fds. Every node and device fd is a real memfd, so leaks show in /proc/self/fd; a
  * device's regions live in its memfd at their offsets, so pread, pwrite and mmap are real system calls.
  * Records every non-data call and can fail the next call that starts with a given prefix.
+ *
+ * <p>Public, with the members that set up devices, for {@link io.mdevgpu.kernel.testing.MemfdVfio}: code outside
+ * this module (mdevgpu-bench) cannot see this package at compile time, as it is split with the kernel module's.
  */
-final class FakeVfioKernel implements VfioKernel {
+public final class FakeVfioKernel implements VfioKernel {
     static final class Region {
         final int index;
         int flags;
@@ -56,7 +59,7 @@ final class FakeVfioKernel implements VfioKernel {
         }
     }
 
-    static final class Device {
+    public static final class Device {
         final String name;
         int flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
         final List<Region> regions = new ArrayList<>();
@@ -70,7 +73,7 @@ final class FakeVfioKernel implements VfioKernel {
             this.name = name;
         }
 
-        Device region(int index, int flags, long size, long offset) {
+        public Device region(int index, int flags, long size, long offset) {
             regions.add(new Region(index, flags, size, offset));
             return this;
         }
@@ -79,7 +82,7 @@ final class FakeVfioKernel implements VfioKernel {
             return regions.stream().filter(r -> r.index == index).findFirst().orElseThrow();
         }
 
-        Device irq(int flags, int count) {
+        public Device irq(int flags, int count) {
             irqs.add(new int[] {flags, count});
             return this;
         }
@@ -89,7 +92,7 @@ final class FakeVfioKernel implements VfioKernel {
         }
     }
 
-    static final class Group {
+    public static final class Group {
         final int number;
         boolean viable = true;
         final Map<String, Device> devices = new LinkedHashMap<>();
@@ -98,7 +101,7 @@ final class FakeVfioKernel implements VfioKernel {
             this.number = number;
         }
 
-        Device device(String name) {
+        public Device device(String name) {
             return devices.computeIfAbsent(name, Device::new);
         }
     }
@@ -126,7 +129,7 @@ final class FakeVfioKernel implements VfioKernel {
     private final ErrnoCapture errno = new ErrnoCapture(arena);
     private final MemorySegment one = arena.allocate(JAVA_LONG);
 
-    Group group(int number) {
+    public Group group(int number) {
         return groups.computeIfAbsent(number, Group::new);
     }
 
@@ -146,8 +149,21 @@ final class FakeVfioKernel implements VfioKernel {
         byFd[fd] = n;
     }
 
-    int openFds() {
+    public int openFds() {
         return fds.size();
+    }
+
+    /** Stops recording calls (and so injecting failures): the fake then allocates nothing of its own per call. */
+    public FakeVfioKernel quiet() {
+        recording = false;
+        return this;
+    }
+
+    /** The open fd of device {@code name}, for code that maps or reads the same memory without the port. */
+    public int deviceFd(String name) {
+        return fds.entrySet().stream().filter(e -> e.getValue().device() != null && e.getValue().device().name.equals(name))
+                .mapToInt(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new IllegalStateException("device " + name + " is not open"));
     }
 
     private int record(String call) {
