@@ -1,5 +1,7 @@
 package io.mdevgpu.bench.report;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -10,7 +12,8 @@ import java.util.TreeMap;
  *
  * @param benchmark    the simple class name, e.g. {@code IoctlBench}
  * @param kase         the method name before its last {@code _}
- * @param impl         after it: {@code mdevgpu}, {@code c}, {@code jna} (empty when the name has no {@code _})
+ * @param impl         after it: {@code c}, {@code jna}, or the library's: {@code mdevgpu} and named variants such as
+ *                     {@code read64} (empty when the name has no {@code _})
  * @param params       JMH parameters in declaration order
  * @param nsPerOp      the primary score
  * @param error        its 99.9% half-interval (NaN when JMH had too few iterations)
@@ -22,7 +25,17 @@ public record Row(String benchmark, String kase, String impl, Map<String, String
     public static final String C = "c", LIBRARY = "mdevgpu", JNA = "jna";
 
     public Row {
-        params = Map.copyOf(params);
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params)); // keeps JMH's declaration order
+    }
+
+    /** A row of the library's own code: any implementation but the C and JNA baselines. */
+    public boolean isLibrary() {
+        return !impl.equals(C) && !impl.equals(JNA);
+    }
+
+    /** {@code case_impl} and its parameters, as the report names one row. */
+    public String name() {
+        return kase + "_" + impl + (params.isEmpty() ? "" : " " + params);
     }
 
     /** The key of this row's group: benchmark, case and parameters. */
