@@ -158,7 +158,7 @@ public final class Goals {
             reference(r).ifPresent(c -> viaRead64.add(bytes(r.bytesPerOp()) + " " + ratio(r.nsPerOp() / c.nsPerOp())));
         }
         if (!viaRead64.isEmpty()) {
-            tally.why.add("judged on the mapping's segment, the zero-copy path; VfioRegion.read64 for every word, which "
+            tally.why.add("Judged on the mapping's segment, the zero-copy path; VfioRegion.read64 for every word, which "
                     + "checks bounds and finds the live mapping each time, is " + String.join(", ", viaRead64) + " of C");
         }
         return tally.verdict(goal, target);
