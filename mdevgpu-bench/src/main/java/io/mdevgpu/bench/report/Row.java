@@ -19,9 +19,10 @@ import java.util.TreeMap;
  * @param error        its 99.9% half-interval (NaN when JMH had too few iterations)
  * @param workerBytes  {@code worker.alloc.norm}, B/op of the benchmark's threads (NaN when not profiled)
  * @param jvmBytes     {@code gc.alloc.rate.norm}, B/op of the whole JVM (NaN when not profiled)
+ * @param iterationNanos the length of one measurement iteration (NaN when unknown)
  */
 public record Row(String benchmark, String kase, String impl, Map<String, String> params, double nsPerOp,
-        double error, double workerBytes, double jvmBytes) {
+        double error, double workerBytes, double jvmBytes, double iterationNanos) {
     public static final String C = "c", LIBRARY = "mdevgpu", JNA = "jna";
 
     public Row {
@@ -53,6 +54,11 @@ public record Row(String benchmark, String kase, String impl, Map<String, String
     public double gigabytesPerSecond() {
         long bytes = bytesPerOp();
         return bytes < 0 ? Double.NaN : bytes / nsPerOp;
+    }
+
+    /** Operations in one measurement iteration (NaN when the iteration length is unknown). */
+    public double opsPerIteration() {
+        return iterationNanos / nsPerOp;
     }
 
     /** The allocation figure the goals use: the benchmark threads' own when profiled, else the JVM's. */
