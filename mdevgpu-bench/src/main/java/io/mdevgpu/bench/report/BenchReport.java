@@ -131,7 +131,7 @@ public final class BenchReport {
         if (!explained.isEmpty()) {
             b.append("\nWhy, from the same numbers:\n\n");
             for (Goals.Verdict v : explained) {
-                b.append("- *").append(v.goal()).append("* (").append(v.status().text).append("): ").append(v.why())
+                b.append("- *").append(v.goal()).append("*, ").append(v.status().text).append(": ").append(v.why())
                         .append('\n');
             }
         }

@@ -290,9 +290,9 @@ public final class Goals {
             why.add(name + " allocates " + (Math.abs(most - least) < 0.5 ? Format.bytes(most) : Format.bytes(least) + " to "
                     + Format.bytes(most)) + " B/op net in " + nets.size() + " of its rows" + (cause == null ? "" : ": " + cause));
         });
-        long clean = matching.stream().filter(r -> !offenders.containsKey(r.kase() + "_" + r.impl())).map(r -> r.kase() + "_" + r.impl())
-                .distinct().count();
-        if (status == Status.NOT_MET && clean > 0) why.add("the other " + clean + " library rows allocate nothing");
+        List<String> clean = matching.stream().map(r -> r.kase() + "_" + r.impl()).filter(n -> !offenders.containsKey(n))
+                .distinct().toList();
+        if (status == Status.NOT_MET && !clean.isEmpty()) why.add(String.join(" and ", clean) + " allocate nothing");
         if (coarsest != null) {
             why.add(coarsest.name() + " makes " + Format.number(coarsest.opsPerIteration()) + " operations per iteration, "
                     + "so its allocation is resolved only to " + Format.bytes(coarsestResolution) + " B/op (JMH's bookkeeping "
