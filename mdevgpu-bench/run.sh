@@ -39,7 +39,13 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # the forks get --enable-native-access from NativeBench's @Fork(jvmArgsAppend); this JVM only drives them
 "$java" -cp "$cp" org.openjdk.jmh.Main "${jmh[@]}" | tee "$out/jmh.log"
 
-load="load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load="load average (1, 5, 15 min) before the run: $load_before; after: $load_after"
+cpus=$(nproc)
+# a 1-minute load above the CPU count means other work shared the cores with the benchmark
+if awk -v a="${load_before%% *}" -v b="${load_after%% *}" -v n="$cpus" 'BEGIN { exit !(a > n || b > n) }'; then
+    load="a noisy run: the load average exceeded the $cpus CPUs, so other work shared the cores and the error bars are wide; $load"
+fi
 note=${MDEVGPU_BENCH_NOTE:+$MDEVGPU_BENCH_NOTE; }$load
 "$java" -cp "$cp" io.mdevgpu.bench.report.BenchReport "$out/results.json" "$doc" \
     --command "mdevgpu-bench/run.sh${*:+ $*} (JMH: ${jmh[*]})" --note "$note"

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* One ioctl: its result, or -errno. */
 int bench_ioctl_once(int fd, unsigned long request, void *arg) {
@@ -45,6 +46,12 @@ uint64_t bench_read_loop(const uint64_t *words, size_t count) {
         sum += words[i];
     }
     return sum;
+}
+
+/* One pread of count bytes at offset into buf: the bytes read, or -errno (a region read without a mapping). */
+long bench_pread_once(int fd, void *buf, size_t count, long offset) {
+    ssize_t n = pread(fd, buf, count, offset);
+    return n < 0 ? -errno : n;
 }
 
 /* Maps length bytes of fd shared read-write and unmaps them again: 0, or -errno. */

@@ -33,7 +33,7 @@ public final class CBaseline {
     public static final String LIBRARY_PROPERTY = "mdevgpu.bench.baseline";
     static final String RESOURCE = "native/libmdevgpu-bench-baseline.so";
 
-    private static final MethodHandle IOCTL_ONCE, IOCTL_LOOP, MEMCPY, READ_LOOP, MAP_UNMAP;
+    private static final MethodHandle IOCTL_ONCE, IOCTL_LOOP, MEMCPY, READ_LOOP, PREAD_ONCE, MAP_UNMAP;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -46,6 +46,8 @@ public final class CBaseline {
                 FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG));
         READ_LOOP = linker.downcallHandle(lib.findOrThrow("bench_read_loop"),
                 FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+        PREAD_ONCE = linker.downcallHandle(lib.findOrThrow("bench_pread_once"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
         MAP_UNMAP = linker.downcallHandle(lib.findOrThrow("bench_map_unmap"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     }
@@ -91,6 +93,18 @@ public final class CBaseline {
         }
         try {
             return (long) READ_LOOP.invokeExact(words, bytes / 8);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** One {@code pread(fd, buf, count, offset)} in C: the bytes read, or {@code -errno}. */
+    public static long preadOnce(int fd, MemorySegment buf, long count, long offset) {
+        if (count > buf.byteSize()) {
+            throw new IndexOutOfBoundsException("pread of " + count + " bytes into " + buf.byteSize());
+        }
+        try {
+            return (long) PREAD_ONCE.invokeExact(fd, buf, count, offset);
         } catch (Throwable t) {
             throw unexpected(t);
         }

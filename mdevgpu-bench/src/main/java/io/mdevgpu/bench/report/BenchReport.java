@@ -89,11 +89,20 @@ public final class BenchReport {
     }
 
     static String resultsSection(List<Row> rows) {
+        // the known benchmarks in the goals' order, then any other in run order
         Map<String, List<Row>> byBenchmark = new LinkedHashMap<>();
-        for (Row r : rows) byBenchmark.computeIfAbsent(r.benchmark(), k -> new ArrayList<>()).add(r);
+        for (String known : Goals.TITLES.keySet()) {
+            List<Row> of = rows.stream().filter(r -> r.benchmark().equals(known)).toList();
+            if (!of.isEmpty()) byBenchmark.put(known, of);
+        }
+        for (Row r : rows) {
+            if (!Goals.TITLES.containsKey(r.benchmark())) byBenchmark.computeIfAbsent(r.benchmark(), k -> new ArrayList<>()).add(r);
+        }
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, List<Row>> bench : byBenchmark.entrySet()) {
-            b.append("### ").append(bench.getKey()).append("\n\n");
+            String title = Goals.TITLES.get(bench.getKey());
+            b.append("### ").append(title == null ? "`" + bench.getKey() + "`" : title + " (`" + bench.getKey() + "`)")
+                    .append("\n\n");
             b.append("| case | params | impl | ns/op | ± (99.9%) | B/op (bench threads) | B/op (JVM, gc) | GB/s | vs C |\n");
             b.append("|---|---|---|--:|--:|--:|--:|--:|--:|\n");
             for (Row r : grouped(bench.getValue())) {
@@ -122,7 +131,7 @@ public final class BenchReport {
         if (!explained.isEmpty()) {
             b.append("\nWhy, from the same numbers:\n\n");
             for (Goals.Verdict v : explained) {
-                b.append("- *").append(v.goal()).append("* (").append(v.status().text).append("): ").append(v.why())
+                b.append("- *").append(v.goal()).append("*, ").append(v.status().text).append(": ").append(v.why())
                         .append('\n');
             }
         }

@@ -1,6 +1,8 @@
 package io.mdevgpu.bench.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,15 +11,23 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The goals of issue 6, judged against one run. Goals whose benchmarks are not written yet are listed as not
- * measured, never as met. A row missing from the run (a filtered run) makes its goal "not measured" too.
+ * The goals of issue 6 (and issue 3's allocation smoke), judged against one run. A goal whose rows are missing from
+ * the run (a filtered run) is "not measured", never met.
  */
 public final class Goals {
     /** Below one byte per operation nothing is allocated per operation: the smallest object is 16 bytes. */
     static final double ZERO_BYTES = 1.0;
+    /**
+     * How much JMH's own bookkeeping in the worker may vary from one benchmark's iterations to another's (it is
+     * 300 to 500 bytes per iteration): the floor taken from the C row is exact only to this much per iteration.
+     */
+    static final double BOOKKEEPING_SPREAD_BYTES = 256;
+    static final double CONFIG_SPACE_NS = 10, PLAN_NS = 100_000;
 
     public enum Status {
-        MET("**met**"), NOT_MET("**not met**"), NOT_MEASURED("not measured yet");
+        MET("**met**"), NOT_MET("**not met**"),
+        /** Missed, but every miss lies within the error bars: another run may meet it. */
+        NOT_MET_WITHIN_NOISE("**not met** (within noise)"), NOT_MEASURED("not measured yet");
 
         final String text;
 
@@ -30,10 +40,21 @@ public final class Goals {
     public record Verdict(String goal, String target, String measured, Status status, String why) {
     }
 
-    private static final String IOCTL = "IoctlBench", COPY = "RegionCopyBench", READ = "RegionReadBench";
+    static final String IOCTL = "IoctlBench", DEVICE = "VfioDeviceBench", COPY = "RegionCopyBench",
+            READ = "RegionReadBench", MAP = "RegionMapBench", RM = "RmCodecBench", CONFIG = "ConfigSpaceBench",
+            PLAN = "PlanBench";
+    /** The benchmarks in the order the report shows them, each with its heading. */
+    static final Map<String, String> TITLES = titles();
     /** The ioctl cases: method-name prefix and how the report names it. */
     private static final Map<String, String> IOCTL_CASES = Map.of("fionread", "FIONREAD", "enotty", "ENOTTY");
     private static final List<String> IOCTL_ORDER = List.of("fionread", "enotty");
+    /** Why a row allocates although its goal is 0 B/op, where that is by design. */
+    private static final Map<String, String> ALLOCATION_CAUSES = Map.of(
+            "decodeConfigInfo", "decoding returns a new MdevType, an immutable value with its own name and class strings "
+                    + "and ids (DESIGN: values are immutable), so it allocates its result; the encoders, which run for "
+                    + "every type registered, write into preallocated segments and allocate nothing",
+            "ioctlIrqInfo", "VfioDevice.irqInfo returns a new VfioIrqInfo value; where C2 does not scalar-replace it, "
+                    + "that is its allocation");
 
     private final List<Row> rows;
 
@@ -41,32 +62,45 @@ public final class Goals {
         this.rows = rows;
     }
 
+    private static Map<String, String> titles() {
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put(IOCTL, "ioctl round trip: library, C, JNA");
+        t.put(DEVICE, "VFIO device handle: pread path and ioctls");
+        t.put(COPY, "VFIO region: bulk copy through the mapping");
+        t.put(READ, "VFIO region: 8-byte read loop");
+        t.put(MAP, "VFIO region: map + unmap");
+        t.put(RM, "RM control marshalling, per release family");
+        t.put(CONFIG, "Config-space emulation");
+        t.put(PLAN, "Planning");
+        return Collections.unmodifiableMap(t);
+    }
+
     public static List<Verdict> judge(List<Row> rows) {
         Goals g = new Goals(rows);
         return List.of(g.ioctlVsC(), g.ioctlAllocation(), g.ioctlVsJna(), g.copyVsMemcpy(), g.readLoopVsC(),
-                g.regionAllocation(),
-                notMeasured("config-space read or write (incl. a BAR sizing write) through the core's model",
-                        "< 10 ns, 0 B/op", "the config-space model (io.mdevgpu.core.pci) is not on this branch yet"),
-                notMeasured("a plan for 8 GPUs x 16 types", "< 100 us",
-                        "the planner (io.mdevgpu.core.partition) is not on this branch yet"),
-                notMeasured("RM control marshalling: encode a vGPU type and decode replies, per release family",
-                        "0 B/op after warm-up", "the RM struct codecs (io.mdevgpu.kernel.abi.nvrm) are not on this "
-                        + "branch yet"));
+                g.regionAllocation(), g.vfioHandleAllocation(), g.configSpace(), g.plan(), g.rmAllocation());
     }
 
     /** Collects one goal's figures case by case: met only if every case is. */
     private static final class Tally {
         final List<String> measured = new ArrayList<>(), why = new ArrayList<>();
-        boolean met = true;
+        boolean met = true, missesWithinNoise = true;
 
         void add(boolean caseMet, String figures, String reason) {
+            add(caseMet, figures, reason, false);
+        }
+
+        /** {@code noisy}: the case's gap to its reference or limit lies within the error bars. */
+        void add(boolean caseMet, String figures, String reason, boolean noisy) {
             met &= caseMet;
+            if (!caseMet) missesWithinNoise &= noisy;
             measured.add(figures);
             if (!reason.isEmpty()) why.add(reason);
         }
 
         Verdict verdict(String goal, String target) {
-            return new Verdict(goal, target, String.join("; ", measured), met ? Status.MET : Status.NOT_MET,
+            Status status = met ? Status.MET : missesWithinNoise ? Status.NOT_MET_WITHIN_NOISE : Status.NOT_MET;
+            return new Verdict(goal, target, String.join("; ", measured), status,
                     why.isEmpty() ? "" : String.join(". ", why) + ".");
         }
     }
@@ -86,14 +120,14 @@ public final class Goals {
                     + " per call; one FFM downcall adds " + ns(cCall.get().nsPerOp() - cLoop.get().nsPerOp())
                     + " (C call - C loop), the library's own call adds "
                     + ns(libCall.get().nsPerOp() - cCall.get().nsPerOp()) + " (library call - C call)"
-                    + withinError(lib.get(), cLoop.get()));
+                    + withinError(lib.get(), cLoop.get()), noisy(lib.get(), cLoop.get()));
         }
         return tally.verdict(goal, target);
     }
 
     private Verdict ioctlAllocation() {
         return allocation("ioctl round trip through the library allocates nothing",
-                r -> r.benchmark().equals(IOCTL) && r.impl().equals(Row.LIBRARY), IOCTL + ".*_mdevgpu");
+                r -> r.benchmark().equals(IOCTL) && r.isLibrary(), IOCTL + ".*_mdevgpu");
     }
 
     private Verdict ioctlVsJna() {
@@ -112,7 +146,7 @@ public final class Goals {
                     + ns(jna.get().nsPerOp() - syscall) + " per call and the library "
                     + ns(lib.get().nsPerOp() - syscall) + (caseMet ? "" : "; 1.4x needs JNA to add at least "
                     + ns(0.4 * lib.get().nsPerOp() + (lib.get().nsPerOp() - syscall)) + ": the kernel's own time, "
-                    + "common to both, bounds the speed-up") + withinError(lib.get(), jna.get()));
+                    + "common to both, bounds the speed-up") + withinError(lib.get(), jna.get()), noisy(lib.get(), jna.get()));
         }
         return tally.verdict(goal, target);
     }
@@ -133,13 +167,67 @@ public final class Goals {
         if (!versusC(tally, READ, "readLoop", 1.05, r -> bytes(r.bytesPerOp()))) {
             return missing(goal, target, READ + ".readLoop_{mdevgpu,c}");
         }
+        List<String> viaRead64 = new ArrayList<>();
+        for (Row r : rows(READ, "readLoop", "read64")) {
+            reference(r).ifPresent(c -> viaRead64.add(bytes(r.bytesPerOp()) + " " + ratio(r.nsPerOp() / c.nsPerOp())));
+        }
+        if (!viaRead64.isEmpty()) {
+            tally.why.add("Judged on the mapping's segment, the zero-copy path; VfioRegion.read64 for every word, which "
+                    + "checks bounds and finds the live mapping each time, is " + String.join(", ", viaRead64) + " of C");
+        }
         return tally.verdict(goal, target);
     }
 
     private Verdict regionAllocation() {
         return allocation("region copy and read loop allocate nothing",
-                r -> (r.benchmark().equals(COPY) || r.benchmark().equals(READ)) && r.impl().equals(Row.LIBRARY),
-                COPY + "|" + READ + " *_mdevgpu");
+                r -> (r.benchmark().equals(COPY) || r.benchmark().equals(READ)) && r.isLibrary(),
+                COPY + "|" + READ + " library rows");
+    }
+
+    private Verdict vfioHandleAllocation() {
+        return allocation("issue 3's smoke: an ioctl through a VFIO device handle, a pread region read and a mapped "
+                + "region read through VfioRegion allocate nothing",
+                r -> (r.benchmark().equals(DEVICE) && r.isLibrary()) || (r.benchmark().equals(READ) && r.impl().equals("read64")),
+                DEVICE + " library rows and " + READ + ".readLoop_read64");
+    }
+
+    private Verdict rmAllocation() {
+        return allocation("RM control marshalling: encode a vGPU type and decode replies, per release family",
+                r -> r.benchmark().equals(RM) && r.isLibrary(), RM + " library rows");
+    }
+
+    /** Every config-space row under 10 ns and allocating nothing. */
+    private Verdict configSpace() {
+        String goal = "config-space 4-byte read, write and BAR sizing (write all-ones, read back) through the core's model";
+        String target = "< " + Format.number(CONFIG_SPACE_NS) + " ns, 0 B/op";
+        List<Row> libs = rows.stream().filter(r -> r.benchmark().equals(CONFIG) && r.isLibrary()).toList();
+        if (libs.isEmpty()) return missing(goal, target, CONFIG + " library rows");
+        Tally tally = new Tally();
+        for (Row r : libs) {
+            double net = r.bytesPerOpAllocated() - harnessFloor(r);
+            boolean fast = r.nsPerOp() < CONFIG_SPACE_NS, lean = net < ZERO_BYTES;
+            List<String> misses = new ArrayList<>();
+            if (!fast) misses.add(r.kase() + " takes " + ns(r) + withinLimitError(r, CONFIG_SPACE_NS));
+            if (!lean) misses.add(r.kase() + " allocates " + Format.bytes(net) + " B/op");
+            tally.add(fast && lean, r.kase() + " " + ns(r) + ", " + Format.bytes(Math.max(0, net)) + " B/op",
+                    String.join("; ", misses), fast || noisy(r, CONFIG_SPACE_NS));
+        }
+        return tally.verdict(goal, target);
+    }
+
+    private Verdict plan() {
+        String goal = "a plan for 8 GPUs x 16 types", target = "< 100 us";
+        List<Row> libs = rows.stream().filter(r -> r.benchmark().equals(PLAN) && r.isLibrary()
+                && "8".equals(r.params().get("gpus")) && "16".equals(r.params().get("types"))).toList();
+        if (libs.isEmpty()) return missing(goal, target, PLAN + ".plan_mdevgpu with gpus=8, types=16");
+        Tally tally = new Tally();
+        for (Row r : libs) {
+            boolean met = r.nsPerOp() < PLAN_NS;
+            tally.add(met, String.format(Locale.ROOT, "%.2f us", r.nsPerOp() / 1000) + " (" + Format.bytes(r.bytesPerOpAllocated())
+                    + " B/op: the plans themselves)", met ? "" : "the plan takes " + ns(r) + withinLimitError(r, PLAN_NS),
+                    noisy(r, PLAN_NS));
+        }
+        return tally.verdict(goal, target);
     }
 
     /** Adds every library row of a case, against its C row, in GB/s; false when a row is missing. */
@@ -153,7 +241,7 @@ public final class Goals {
             double ratio = lib.nsPerOp() / ref.get().nsPerOp();
             tally.add(ratio <= limit, label.apply(lib) + " " + ratio(ratio) + " (" + gbs(lib) + " vs " + gbs(ref.get())
                     + ")", ratio <= limit ? "" : label.apply(lib) + " is " + ratio(ratio) + " of C"
-                    + withinError(lib, ref.get()));
+                    + withinError(lib, ref.get()), noisy(lib, ref.get()));
         }
         return true;
     }
@@ -163,19 +251,29 @@ public final class Goals {
      * bytes per iteration whatever the benchmark does; spread over the hundred operations of a 10 ms copy that is
      * several B/op. The C row of the same group allocates nothing itself, so its B/op is that floor at its speed;
      * scaled by the two rows' times (a slower row has fewer operations to spread it over) it is this row's floor.
-     * One object per operation (16 bytes or more) stays far above the 1 B/op threshold either way.
+     * Rows without a C row have no floor: they are fast enough for the bookkeeping to vanish. The floor is exact
+     * only to {@link #BOOKKEEPING_SPREAD_BYTES} per iteration, so a row of few operations per iteration (a 45 ms
+     * read loop makes 22) is resolved only to that spread over its operations; "0 B/op" means net below the larger
+     * of 1 B/op and that resolution, which the verdict states where it is above 1 B/op.
      */
     private Verdict allocation(String goal, Predicate<Row> which, String rowsWanted) {
         String target = "0 B/op (net < " + (int) ZERO_BYTES + " B/op)";
         List<Row> matching = rows.stream().filter(which).toList();
         if (matching.isEmpty()) return missing(goal, target, rowsWanted);
-        Row worst = null;
-        double worstNet = Double.NEGATIVE_INFINITY, worstFloor = 0;
+        Row worst = null, coarsest = null;
+        double worstNet = Double.NEGATIVE_INFINITY, worstFloor = 0, coarsestResolution = ZERO_BYTES;
+        Map<String, List<Double>> offenders = new LinkedHashMap<>();
         for (Row r : matching) {
             double floor = harnessFloor(r), net = r.bytesPerOpAllocated() - floor;
             if (Double.isNaN(net)) {
                 return missing(goal, target, "allocation profile for " + r.kase() + "_" + r.impl()
                         + " (-prof gc or WorkerAllocProfiler)");
+            }
+            double resolution = resolution(r);
+            if (net >= resolution) offenders.computeIfAbsent(r.kase() + "_" + r.impl(), k -> new ArrayList<>()).add(net);
+            if (resolution > coarsestResolution) {
+                coarsest = r;
+                coarsestResolution = resolution;
             }
             if (net > worstNet) {
                 worst = r;
@@ -183,21 +281,37 @@ public final class Goals {
                 worstFloor = floor;
             }
         }
-        Status status = worstNet < ZERO_BYTES ? Status.MET : Status.NOT_MET;
-        String name = worst.kase() + "_" + worst.impl() + paramsText(worst);
-        return new Verdict(goal, target, "net at most " + Format.bytes(Math.max(0, worstNet)) + " B/op (" + name
+        Status status = offenders.isEmpty() ? Status.MET : Status.NOT_MET;
+        List<String> why = new ArrayList<>();
+        offenders.forEach((name, nets) -> {
+            double least = nets.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            double most = nets.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            String cause = ALLOCATION_CAUSES.get(name.substring(0, name.lastIndexOf('_')));
+            why.add(name + " allocates " + (Math.abs(most - least) < 0.5 ? Format.bytes(most) : Format.bytes(least) + " to "
+                    + Format.bytes(most)) + " B/op net in " + nets.size() + " of its rows" + (cause == null ? "" : ": " + cause));
+        });
+        List<String> clean = matching.stream().map(r -> r.kase() + "_" + r.impl()).filter(n -> !offenders.containsKey(n))
+                .distinct().toList();
+        if (status == Status.NOT_MET && !clean.isEmpty()) why.add(String.join(" and ", clean) + " allocate nothing");
+        if (coarsest != null) {
+            why.add(coarsest.name() + " makes " + Format.number(coarsest.opsPerIteration()) + " operations per iteration, "
+                    + "so its allocation is resolved only to " + Format.bytes(coarsestResolution) + " B/op (JMH's bookkeeping "
+                    + "varies by up to " + (int) BOOKKEEPING_SPREAD_BYTES + " bytes per iteration)");
+        }
+        return new Verdict(goal, target, "net at most " + Format.bytes(Math.max(0, worstNet)) + " B/op (" + worst.name()
                 + ": " + Format.bytes(worst.bytesPerOpAllocated()) + " B/op, harness floor " + Format.bytes(worstFloor)
-                + "; " + matching.size() + " rows)", status,
-                status == Status.MET ? "" : "the benchmark threads allocate in " + name);
+                + "; " + matching.size() + " rows)", status, why.isEmpty() ? "" : String.join("; ", why) + ".");
+    }
+
+    /** The smallest net B/op that a row's profile tells from JMH's bookkeeping: at least 1 B/op. */
+    static double resolution(Row r) {
+        double ops = r.opsPerIteration();
+        return Double.isNaN(ops) ? ZERO_BYTES : Math.max(ZERO_BYTES, BOOKKEEPING_SPREAD_BYTES / ops);
     }
 
     /** What the harness allocates per operation of {@code row}: its C row's B/op scaled to {@code row}'s time. */
     private double harnessFloor(Row row) {
         return reference(row).map(c -> c.bytesPerOpAllocated() * row.nsPerOp() / c.nsPerOp()).orElse(0.0);
-    }
-
-    private static Verdict notMeasured(String goal, String target, String why) {
-        return new Verdict(goal, target, "-", Status.NOT_MEASURED, why + " (TODO in docs/benchmarks.md).");
     }
 
     private static Verdict missing(String goal, String target, String rowsWanted) {
@@ -223,15 +337,23 @@ public final class Goals {
         return rows.stream().filter(r -> r.impl().equals(Row.C) && r.group().equals(row.group())).findFirst();
     }
 
-    private static String withinError(Row a, Row b) {
-        double gap = Math.abs(a.nsPerOp() - b.nsPerOp());
-        if (Double.isNaN(a.error()) || Double.isNaN(b.error())) return "";
-        return gap <= a.error() + b.error() ? " (the gap lies within the two rows' error bars: noise can explain it)"
-                : "";
+    /** Whether the row's error bar reaches across {@code limit}: another run may land on the other side. */
+    private static boolean noisy(Row r, double limit) {
+        return !Double.isNaN(r.error()) && Math.abs(r.nsPerOp() - limit) <= r.error();
     }
 
-    private static String paramsText(Row r) {
-        return r.params().isEmpty() ? "" : " " + r.params();
+    /** Whether the gap between two rows lies within their error bars together. */
+    private static boolean noisy(Row a, Row b) {
+        return !Double.isNaN(a.error()) && !Double.isNaN(b.error())
+                && Math.abs(a.nsPerOp() - b.nsPerOp()) <= a.error() + b.error();
+    }
+
+    private static String withinLimitError(Row r, double limit) {
+        return noisy(r, limit) ? " (the limit lies within its error bar: noise can explain it)" : "";
+    }
+
+    private static String withinError(Row a, Row b) {
+        return noisy(a, b) ? " (the gap lies within the two rows' error bars: noise can explain it)" : "";
     }
 
     static String ns(Row r) {

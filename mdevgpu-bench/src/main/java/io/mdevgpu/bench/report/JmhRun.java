@@ -92,7 +92,27 @@ public record JmhRun(List<Row> rows, String jmhVersion, String jdkVersion, Strin
         }
         JsonNode secondary = result.path("secondaryMetrics");
         return new Row(benchmark, kase, impl, params, number(primary.path("score")), number(primary.path("scoreError")),
-                metric(secondary, WORKER_METRIC).orElse(Double.NaN), metric(secondary, JVM_METRIC).orElse(Double.NaN));
+                metric(secondary, WORKER_METRIC).orElse(Double.NaN), metric(secondary, JVM_METRIC).orElse(Double.NaN),
+                nanos(result.path("measurementTime").asString("")));
+    }
+
+    /** JMH's time values, {@code "1 s"}, {@code "500 ms"}: nanoseconds, or NaN for anything else. */
+    static double nanos(String time) {
+        String[] parts = time.strip().split("\\s+");
+        if (parts.length != 2) return Double.NaN;
+        double scale = switch (parts[1]) {
+            case "ns" -> 1;
+            case "us" -> 1e3;
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "min" -> 60e9;
+            default -> Double.NaN;
+        };
+        try {
+            return Double.parseDouble(parts[0]) * scale;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private static Optional<Double> metric(JsonNode secondary, String name) {

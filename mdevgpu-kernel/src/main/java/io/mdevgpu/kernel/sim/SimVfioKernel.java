@@ -448,6 +448,16 @@ public final class SimVfioKernel implements VfioKernel {
         }
     }
 
+    /** The open fd of device {@code name}: a baseline (a benchmark's C row) can map or read the same memory. */
+    public int deviceFd(String name) {
+        synchronized (lock) {
+            for (Map.Entry<Integer, Node> e : fds.entrySet()) {
+                if (e.getValue().kind == Kind.DEVICE && e.getValue().device.name.equals(name)) return e.getKey();
+            }
+            throw new IllegalStateException("device " + name + " is not open");
+        }
+    }
+
     // ---- accounting ----
 
     /** Open fds of this VFIO: containers, groups and devices. */
