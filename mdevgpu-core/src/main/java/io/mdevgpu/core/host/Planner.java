@@ -124,9 +124,11 @@ final class Planner {
                 GpuPart part = gpu(host, g, entry.types(), config.keep(), driver);
                 if (everyGpu && !part.fitProblems().isEmpty()) {
                     String prefix = "GPU " + g.address() + ": ";
+                    // the first reason only: a note is one line; `mdevgpu plan --gpu` and Plan.gpus() give them all
+                    List<String> why = part.fitProblems().stream()
+                            .map(p -> p.startsWith(prefix) ? p.substring(prefix.length()) : p).toList();
                     notes.add("gpu[" + i + "] has no filter and leaves " + describe(g) + " alone: its types do not fit it ("
-                            + String.join("; ", part.fitProblems().stream().map(p -> p.startsWith(prefix)
-                            ? p.substring(prefix.length()) : p).toList()) + ")");
+                            + why.getFirst() + (why.size() > 1 ? "; and " + (why.size() - 1) + " more" : "") + ")");
                     skipped.add(describe(g));
                     continue;
                 }
