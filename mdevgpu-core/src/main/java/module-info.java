@@ -9,4 +9,9 @@ module io.mdevgpu.core {
     exports io.mdevgpu.core.config;
     exports io.mdevgpu.core.pci;
     exports io.mdevgpu.core.partition;
+    exports io.mdevgpu.core.inventory;
+    exports io.mdevgpu.core.interop;
+    exports io.mdevgpu.core.host;
+
+    provides io.mdevgpu.MdevHostProvider with io.mdevgpu.core.host.EngineHostProvider;
 }

@@ -33,6 +33,23 @@ public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path
         return new HostSpec(Optional.of(inventory), r.sysfsRoot(), r.devRoot(), r.mdevctlRoot(), r.procRoot());
     }
 
+    /**
+     * A simulated host whose tree (laid out like {@code /sys}, {@code /dev}, {@code /proc} and
+     * {@code /etc/mdevctl.d}) is materialised under {@code root}, an empty or missing directory, and kept there after
+     * the host is closed, so that other programs (mdevctl, libvirt's tests, a shell) can read it.
+     */
+    public static HostSpec simulatedAt(String inventory, Path root) {
+        HostSpec at = realAt(root);
+        return new HostSpec(simulated(inventory).simulatedInventory(), at.sysfsRoot(), at.devRoot(), at.mdevctlRoot(),
+                at.procRoot());
+    }
+
+    /** Where a simulated host's tree goes: the common parent of its roots; empty for the default (a temporary one). */
+    public Optional<Path> simulationRoot() {
+        if (!isSimulated() || sysfsRoot.equals(Path.of("/sys"))) return Optional.empty();
+        return Optional.ofNullable(sysfsRoot.getParent());
+    }
+
     public boolean isSimulated() {
         return simulatedInventory.isPresent();
     }

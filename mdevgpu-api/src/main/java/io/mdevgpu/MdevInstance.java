@@ -14,6 +14,12 @@ public interface MdevInstance {
     /** The IOMMU group number, -1 when the kernel gave none. */
     int iommuGroup();
 
+    /** libvirt's node device XML of this instance ({@code mdev_<uuid>_<parent>}). */
+    String nodeDeviceXml();
+
+    /** The {@code <hostdev type='mdev'>} element that gives this instance to a libvirt domain. */
+    String hostdevXml();
+
     /** Opens the instance's VFIO device (container, group, device). */
     VfioDevice open();
 

@@ -37,6 +37,12 @@ public interface ParentDevice {
     /** The mdev instances of this parent now. */
     List<MdevInstance> instances();
 
+    /**
+     * libvirt's node device XML of this GPU with its mdev types now, as {@code virsh nodedev-dumpxml
+     * pci_0000_65_00_0} shows it (reads the host).
+     */
+    String nodeDeviceXml();
+
     /** Plans registering {@code types} on this GPU (replacing the GPU's current table); pure. */
     Plan plan(List<MdevType> types);
 

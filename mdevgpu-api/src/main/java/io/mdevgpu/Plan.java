@@ -18,6 +18,12 @@ public interface Plan {
     /** One entry per GPU the plan touches. */
     List<GpuPlan> gpus();
 
+    /**
+     * What the plan leaves alone and why, in words (a GPU that an entry without a filter skips because its types do
+     * not fit it, a display device that is not NVIDIA's); empty when there is nothing to say.
+     */
+    List<String> notes();
+
     /** Applies the plan. @throws PlanException if it does not fit; nothing is changed then. */
     ApplyResult apply();
 

@@ -19,6 +19,7 @@ import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
+import io.mdevgpu.kernel.sim.SimNvidiaDriver;
 import io.mdevgpu.kernel.testing.FakeHost;
 import io.mdevgpu.kernel.testing.SimulatedNvidia;
 import picocli.CommandLine;
@@ -44,12 +45,12 @@ class DriverCommandTest {
         sysfs = new LinuxPciDiscovery(FakeHost.create(root).layout);
     }
 
-    private CliRun run(SimulatedNvidia driver, String... args) {
+    private CliRun run(SimNvidiaDriver driver, String... args) {
         return runWithDev(driver, "/dev", args);
     }
 
-    private CliRun runWithDev(SimulatedNvidia driver, String devDirectory, String... args) {
-        return driver(new DriverCommand.Host(driver.transport(), devDirectory, "/proc/driver/nvidia", sysfs), thrown, args);
+    private CliRun runWithDev(SimNvidiaDriver driver, String devDirectory, String... args) {
+        return driver(new DriverCommand.Host(driver, devDirectory, "/proc/driver/nvidia", sysfs), thrown, args);
     }
 
     /** {@code mdevgpu driver ARGS} on {@code host}; what the command threw, if anything, goes to {@code thrown}. */
@@ -78,14 +79,14 @@ class DriverCommandTest {
         return copy;
     }
 
-    private static void assertNothingLeft(SimulatedNvidia driver) {
-        assertEquals(List.of(), driver.liveObjects(), "RM objects left in the driver");
-        assertEquals(List.of(), driver.openNodes(), "device nodes left open");
+    private static void assertNothingLeft(SimNvidiaDriver driver) {
+        assertEquals(List.of(), driver.liveHandles(), "RM objects left in the driver");
+        assertEquals(List.of(), driver.openPaths(), "device nodes left open");
     }
 
     @Test
     void registerCheckOnThePassThrough580DriverStopsBeforeSendingAnything() {
-        SimulatedNvidia driver = SimulatedNvidia.h100PassThrough580();
+        SimNvidiaDriver driver = SimulatedNvidia.h100PassThrough580();
         CliRun run = run(driver, "--register-check");
 
         assertEquals(Main.FAILED, run.exitCode(), run.err());
@@ -93,7 +94,7 @@ class DriverCommandTest {
         assertEquals(VirtualizationMode.describe(VirtualizationMode.NMOS.code()), e.virtualizationMode());
         assertTrue(run.err().contains("not a vGPU host") && run.err().contains("NMOS (pass-through guest)"), run.err());
         assertTrue(run.err().contains(FakeHost.H100), "the error names the GPU: " + run.err());
-        List<Integer> sent = driver.controlCommands();
+        List<Integer> sent = driver.controls();
         assertFalse(sent.contains(SET_INFO), "SET_INFO was sent: " + sent);
         assertFalse(sent.contains(REGISTER_OR_UPDATE), "register/update was sent: " + sent);
         assertTrue(sent.stream().noneMatch(c -> c >>> 16 == 0xA081), "no vGPU config control at all: " + sent);
@@ -104,7 +105,7 @@ class DriverCommandTest {
 
     @Test
     void registerCheckInJsonNamesTheExceptionAndTheMode() {
-        SimulatedNvidia driver = SimulatedNvidia.h100PassThrough580();
+        SimNvidiaDriver driver = SimulatedNvidia.h100PassThrough580();
         CliRun run = run(driver, "--register-check", "--json");
 
         assertEquals(Main.FAILED, run.exitCode());
@@ -112,24 +113,24 @@ class DriverCommandTest {
         assertEquals("refused", check.get("result").asString());
         assertEquals("NotVgpuHostException", check.get("exception").asString());
         assertEquals("NMOS (pass-through guest)", check.get("virtualization_mode").asString());
-        assertFalse(driver.controlCommands().contains(SET_INFO));
+        assertFalse(driver.controls().contains(SET_INFO));
     }
 
     @Test
     void onAVgpuHostTheRegisterCheckIsSkippedRatherThanRegisteringAType() {
-        SimulatedNvidia driver = SimulatedNvidia.of("580.65.06", 0x600, PciAddress.parse(FakeHost.H100),
-                PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0, 0, VirtualizationMode.HOST.code());
+        SimNvidiaDriver driver = new SimNvidiaDriver("580.65.06").gpu(new SimNvidiaDriver.Gpu(0x600,
+                PciAddress.parse(FakeHost.H100), PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0xA1, 0, 0, VirtualizationMode.HOST.code()));
         CliRun run = run(driver, "--register-check", "--json");
 
         assertNull(thrown.get(), run.err());
         assertEquals("skipped", json(run).get("gpus").get(0).get("register_check").get("result").asString());
-        assertTrue(driver.controlCommands().stream().noneMatch(c -> c >>> 16 == 0xA081), driver.controlCommands().toString());
+        assertTrue(driver.controls().stream().noneMatch(c -> c >>> 16 == 0xA081), driver.controls().toString());
         assertNothingLeft(driver);
     }
 
     @Test
     void everyAnswerOfTheSimulatedHostAgreesWithItsSysfs() {
-        SimulatedNvidia driver = SimulatedNvidia.h100PassThrough580();
+        SimNvidiaDriver driver = SimulatedNvidia.h100PassThrough580();
         CliRun run = run(driver);
 
         assertEquals(Main.OK, run.exitCode(), run.out() + run.err());
@@ -143,7 +144,7 @@ class DriverCommandTest {
 
     @Test
     void aSecondRunGivesTheSameAnswersAndBothLeaveNothingBehind() {
-        SimulatedNvidia driver = SimulatedNvidia.h100PassThrough580();
+        SimNvidiaDriver driver = SimulatedNvidia.h100PassThrough580();
         CliRun first = run(driver, "--json");
         assertNothingLeft(driver);
         CliRun second = run(driver, "--json");
@@ -161,8 +162,8 @@ class DriverCommandTest {
 
     @Test
     void aDriverThatDisagreesWithSysfsFailsTheRunAndSaysWhere() {
-        SimulatedNvidia driver = SimulatedNvidia.of("580.65.06", 0x600, PciAddress.parse(FakeHost.H100),
-                PciId.of(0x10DE, 0x2330, 0x10DE, 0x1234), 0, 0, VirtualizationMode.NMOS.code());
+        SimNvidiaDriver driver = new SimNvidiaDriver("580.65.06").gpu(new SimNvidiaDriver.Gpu(0x600,
+                PciAddress.parse(FakeHost.H100), PciId.of(0x10DE, 0x2330, 0x10DE, 0x1234), 0xA1, 0, 0, VirtualizationMode.NMOS.code()));
         CliRun run = run(driver);
 
         assertEquals(Main.FAILED, run.exitCode());
@@ -174,7 +175,7 @@ class DriverCommandTest {
 
     @Test
     void benchTimesTheControlRoundTripThroughTheLibrary() {
-        SimulatedNvidia driver = SimulatedNvidia.h100PassThrough580();
+        SimNvidiaDriver driver = SimulatedNvidia.h100PassThrough580();
         CliRun run = run(driver, "--bench", "500", "--json");
 
         assertEquals(Main.OK, run.exitCode(), run.err());
@@ -189,7 +190,7 @@ class DriverCommandTest {
 
     @Test
     void aBenchOfNoCallsIsBadInput() {
-        SimulatedNvidia driver = SimulatedNvidia.h100PassThrough580();
+        SimNvidiaDriver driver = SimulatedNvidia.h100PassThrough580();
         assertEquals(Main.BAD_INPUT, run(driver, "--bench", "-1").exitCode());
         CliRun tooMany = run(driver, "--bench", "20000000");
         assertEquals(Main.BAD_INPUT, tooMany.exitCode());
@@ -199,7 +200,7 @@ class DriverCommandTest {
 
     @Test
     void withoutTheControlDeviceTheErrorNamesItAndTheFix() {
-        SimulatedNvidia driver = SimulatedNvidia.h100PassThrough580();
+        SimNvidiaDriver driver = SimulatedNvidia.h100PassThrough580();
         CliRun run = runWithDev(driver, "/nowhere", "--json");
 
         assertEquals(Main.FAILED, run.exitCode());

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
+import io.mdevgpu.kernel.sim.SimNvidiaDriver;
 import io.mdevgpu.kernel.testing.FakeHost;
 import io.mdevgpu.kernel.testing.SimulatedNvidia;
 import tools.jackson.databind.JsonNode;
@@ -37,7 +38,7 @@ class RealH100ReplayTest {
     @TempDir
     Path root;
     private LinuxPciDiscovery sysfs;
-    private SimulatedNvidia driver;
+    private SimNvidiaDriver driver;
 
     @BeforeEach
     void theSimulatedH100Host() {
@@ -54,7 +55,7 @@ class RealH100ReplayTest {
     }
 
     private CliRun run(String... args) {
-        return DriverCommandTest.driver(new DriverCommand.Host(driver.transport(), "/dev", "/proc/driver/nvidia", sysfs),
+        return DriverCommandTest.driver(new DriverCommand.Host(driver, "/dev", "/proc/driver/nvidia", sysfs),
                 new AtomicReference<>(), args);
     }
 
@@ -88,8 +89,8 @@ class RealH100ReplayTest {
         assertFalse(realFirst.get("root_client").equals(realSecond.get("root_client")), "the real driver gave a new handle");
         assertFalse(json(first).get("root_client").equals(json(second).get("root_client")), "so does the simulated one");
         assertTrue(json(second).get("root_client").asString().startsWith("0xc1d0"), json(second).toString());
-        assertEquals(List.of(), driver.liveObjects());
-        assertEquals(List.of(), driver.openNodes());
+        assertEquals(List.of(), driver.liveHandles());
+        assertEquals(List.of(), driver.openPaths());
     }
 
     @Test

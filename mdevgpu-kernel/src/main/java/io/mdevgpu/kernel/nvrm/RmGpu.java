@@ -252,13 +252,7 @@ public final class RmGpu implements AutoCloseable {
         requireOpen();
         VgpuTypeCodec codec = codec();
         validate(types, codec);
-        int mode = virtualizationMode();
-        if (mode != VirtualizationMode.HOST.code()) {
-            throw new NotVgpuHostException(target(), VirtualizationMode.describe(mode));
-        }
-        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
-        RuntimeException failure = null;
-        try {
+        onVgpuHost(hConfig -> {
             MemorySegment p = params(NvrmAbi.VGPU_CONFIG_INFO);
             for (int i = 0; i < types.size(); i++) {
                 codec.encodeConfigInfo(p, types.get(i), pciId, discardExisting && i == 0);
@@ -269,6 +263,51 @@ public final class RmGpu implements AutoCloseable {
             LOG.info("registered {} vGPU type{} on {}{}: {}", types.size(), types.size() == 1 ? "" : "s", target(),
                     discardExisting ? " (earlier types discarded)" : "",
                     types.stream().map(MdevType::sysfsName).toList());
+        });
+    }
+
+    /**
+     * Empties the GPU's type table and, when {@code publish}, publishes the empty table: one {@code SET_INFO} with
+     * {@code discardVgpuTypes} and the invalid type 0, which a driver that discards before checking answers
+     * {@code NV_ERR_INVALID_ARGUMENT} after emptying the table (the simulated driver does; <strong>unverified on a real
+     * driver</strong>), then {@code MDEV_REGISTER} / {@code UPDATE_PGPU_INFO}. What rolling back to a GPU that had no
+     * types does, since {@link #registerTypes} needs at least one type; it publishes only when the types it discards
+     * had been published. The GPU must be a vGPU host; until that is known nothing is sent.
+     *
+     * @throws NotVgpuHostException the GPU's virtualization mode is not HOST
+     * @throws DriverException      the driver answered the discard with anything but OK or INVALID_ARGUMENT
+     */
+    public void discardTypes(boolean publish) {
+        requireOpen();
+        VgpuTypeCodec codec = codec();
+        onVgpuHost(hConfig -> {
+            MemorySegment p = params(NvrmAbi.VGPU_CONFIG_INFO);
+            codec.encodeDiscardOnly(p);
+            int status = client.tryControl(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p, target());
+            if (status != NvStatus.NV_ERR_INVALID_ARGUMENT) {
+                client.check(status, NvEscape.NV_ESC_RM_CONTROL, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO,
+                        target() + " (discard every type)");
+            }
+            if (publish) {
+                client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, target());
+            }
+            LOG.info("discarded every vGPU type of {}{}", target(), publish ? " and published the empty table" : "");
+        });
+    }
+
+    /**
+     * Checks that the GPU is a vGPU host (nothing is sent before that is known), then runs {@code change} with a vGPU
+     * config object, freed afterwards; a failure to free is added to the change's own failure.
+     */
+    private void onVgpuHost(java.util.function.IntConsumer change) {
+        int mode = virtualizationMode();
+        if (mode != VirtualizationMode.HOST.code()) {
+            throw new NotVgpuHostException(target(), VirtualizationMode.describe(mode));
+        }
+        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
+        RuntimeException failure = null;
+        try {
+            change.accept(hConfig);
         } catch (RuntimeException e) {
             failure = e;
             throw e;

@@ -39,6 +39,8 @@ import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t;
 import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t;
 import io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t;
 import io.mdevgpu.kernel.nvrm.RmTransport;
+import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.pci.PciResource;
 import io.mdevgpu.kernel.sim.Faults.Failure;
 import io.mdevgpu.kernel.sim.Faults.Seam;
 import io.mdevgpu.kernel.sys.Ioctl;
@@ -51,11 +53,15 @@ import io.mdevgpu.kernel.sys.Ioctl;
  * <li>Device nodes: {@code <dev>/nvidiactl} and {@code <dev>/nvidia<minor>} per GPU (one can be made missing:
  * ENOENT). RM escapes go to {@code nvidiactl}; {@code _IOC_SIZE} must be the release's struct size (EINVAL).
  * <li>The version handshake: strict (exact), relaxed (to the first dot), and command '2', which answers the
- * driver's version from 535 and is a silent override before.
- * <li>Clients and handle trees: any number of root clients ({@code 0xc1d00001}, ...), each owned by the
- * {@code nvidiactl} fd that allocated it and freed with that fd; freeing an object frees its children; an unknown
- * client is {@code NV_ERR_INVALID_CLIENT}, an unknown object {@code NV_ERR_INVALID_OBJECT_HANDLE}, a taken handle
- * {@code NV_ERR_INSERT_DUPLICATE_NAME}. A device object needs its GPU attached through the same fd and its
+ * driver's version from 535 and is a silent override before. {@link #readText} serves the version file
+ * ({@link #procText(String)}) and the other files set with {@link #file(String, String)}.
+ * <li>{@code NV_ESC_CARD_INFO}: per GPU its address, ids, gpu id and minor, and the irq and register and framebuffer
+ * windows set with {@link #card(int, Card)} (zero otherwise).
+ * <li>Clients and handle trees: any number of root clients, each new one (the caller naming none) taking the next
+ * handle from {@link #firstClient(int)} on ({@code 0xc1d00001}, ...), as a real driver's count up across a boot;
+ * each is owned by the {@code nvidiactl} fd that allocated it and freed with that fd; freeing an object frees its
+ * children; an unknown client is {@code NV_ERR_INVALID_CLIENT}, an unknown object
+ * {@code NV_ERR_INVALID_OBJECT_HANDLE}, a taken handle {@code NV_ERR_INSERT_DUPLICATE_NAME}. A device object needs its GPU attached through the same fd and its
  * {@code /dev/nvidiaN} held open ({@code NV_ERR_INSUFFICIENT_PERMISSIONS}), as observed on a real 580 driver.
  * <li>Controls: {@code paramsSize} must be the command's struct size in this release ({@code NV_ERR_INVALID_ARGUMENT},
  * as a real 580 driver answered a 256-byte probed-ids control; a command without params sent with some is
@@ -104,9 +110,51 @@ public final class SimNvidiaDriver implements RmTransport {
             Objects.requireNonNull(id, "id");
         }
 
-        /** The gpu id the simulated kernel gives the GPU at {@code address}: {@code domain << 16 | bus << 8 | slot}. */
+        /**
+         * The gpu id the simulated kernel gives the GPU at {@code address}: {@code domain << 16 | bus << 8 | slot}, as
+         * the real driver's (a 580 driver gave 0000:00:06.0 the id 0x6, {@code docs/hardware/h100-580.md}).
+         */
         public static int idOf(PciAddress address) {
             return address.domain() << 16 | address.bus() << 8 | address.slot();
+        }
+    }
+
+    /**
+     * What {@code NV_ESC_CARD_INFO} says of a GPU beyond its address, ids, gpu id and minor. The windows are the
+     * CPU's physical addresses, as sysfs {@code resource} shows them.
+     *
+     * @param interruptLine   the irq, as sysfs {@code irq} and the driver's {@code information} file say
+     * @param registerBase    the register window's base (BAR0)
+     * @param registerSize    its size in bytes
+     * @param framebufferBase the framebuffer aperture's base (the second memory BAR: BAR2 after a 64-bit BAR0)
+     * @param framebufferSize its size in bytes
+     */
+    public record Card(int interruptLine, long registerBase, long registerSize, long framebufferBase, long framebufferSize) {
+        /** What a GPU no test described answers: zeros. */
+        public static final Card NONE = new Card(0, 0, 0, 0, 0);
+
+        public Card {
+            if (interruptLine < 0 || interruptLine > 0xFFFF) {
+                throw new ValidationException("interrupt line of a simulated card", Integer.toString(interruptLine),
+                        "0..65535 (NV_ESC_CARD_INFO carries 16 bits)");
+            }
+            if (registerSize < 0 || framebufferSize < 0) {
+                throw new ValidationException("window sizes of a simulated card", registerSize + ", " + framebufferSize,
+                        "sizes of 0 or more bytes");
+            }
+        }
+
+        /**
+         * The windows the driver maps on {@code device}, as the real one does: registers at its first memory BAR, the
+         * framebuffer aperture at its second (zero where it has none); {@code interruptLine} as given.
+         */
+        public static Card of(PciDevice device, int interruptLine) {
+            List<PciResource> memory = PciResource.memoryBars(device.resources());
+            PciResource registers = memory.isEmpty() ? null : memory.get(0);
+            PciResource framebuffer = memory.size() < 2 ? null : memory.get(1);
+            return new Card(interruptLine, registers == null ? 0 : registers.start(),
+                    registers == null ? 0 : registers.size().bytes(), framebuffer == null ? 0 : framebuffer.start(),
+                    framebuffer == null ? 0 : framebuffer.size().bytes());
         }
     }
 
@@ -139,6 +187,8 @@ public final class SimNvidiaDriver implements RmTransport {
     private final String devDirectory;
     private final String procVersionPath;
     private final List<Gpu> gpus = new ArrayList<>();
+    private final Map<Integer, Card> cards = new HashMap<>(); // gpu id -> what CARD_INFO adds
+    private final Map<String, String> files = new HashMap<>(); // path -> text, besides the version file
     private final Set<Integer> missingNodes = new HashSet<>();
     private final Map<Integer, String> fds = new LinkedHashMap<>();
     private final Map<Integer, Set<Integer>> attachedBy = new HashMap<>(); // ctl fd -> gpu ids
@@ -195,6 +245,59 @@ public final class SimNvidiaDriver implements RmTransport {
                 }
             }
             gpus.add(gpu);
+            return this;
+        }
+    }
+
+    /**
+     * What {@code NV_ESC_CARD_INFO} adds for GPU {@code gpuId}: irq and windows.
+     *
+     * @throws ValidationException when the driver has no such GPU
+     */
+    public SimNvidiaDriver card(int gpuId, Card card) {
+        Objects.requireNonNull(card, "card");
+        synchronized (lock) {
+            if (gpu(gpuId) == null) {
+                throw new ValidationException("card of the simulated NVIDIA driver", "gpu id 0x" + Integer.toHexString(gpuId),
+                        "the gpu id of a GPU added first with gpu(...): " + gpus.stream()
+                                .map(g -> "0x" + Integer.toHexString(g.gpuId())).toList());
+            }
+            cards.put(gpuId, card);
+            return this;
+        }
+    }
+
+    /**
+     * The handle the next root client gets when its caller names none; the ones after it count up from there. A
+     * real driver counts across its whole boot, every process's clients included, so a host where other clients came
+     * first starts higher ({@code 0xc1d0001a} on the H100 of {@code docs/hardware/h100-580.md}); by default
+     * {@link #FIRST_CLIENT}.
+     *
+     * @throws ValidationException for 0, which asks the driver to choose
+     */
+    public SimNvidiaDriver firstClient(int handle) {
+        if (handle == 0) {
+            throw new ValidationException("first root client handle", "0x0", "a nonzero handle (0 asks the driver to choose)");
+        }
+        synchronized (lock) {
+            this.nextClient = handle;
+            return this;
+        }
+    }
+
+    /**
+     * A file {@link #readText} serves besides the version file, as the driver's {@code /proc} entries
+     * ({@code /proc/driver/nvidia/gpus/<address>/information}); null: it cannot be read.
+     */
+    public SimNvidiaDriver file(String path, String text) {
+        Objects.requireNonNull(path, "path");
+        synchronized (lock) {
+            if (path.equals(procVersionPath)) {
+                throw new ValidationException("file of the simulated NVIDIA driver", path, "another path: the version "
+                        + "file's text is set with procText(...)");
+            }
+            if (text == null) files.remove(path);
+            else files.put(path, text);
             return this;
         }
     }
@@ -390,7 +493,8 @@ public final class SimNvidiaDriver implements RmTransport {
     public Optional<String> readText(String path) {
         Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? "READ " + path : null);
         synchronized (lock) {
-            return f == null && path.equals(procVersionPath) ? Optional.ofNullable(procText) : Optional.empty();
+            if (f != null) return Optional.empty();
+            return Optional.ofNullable(path.equals(procVersionPath) ? procText : files.get(path));
         }
     }
 
@@ -475,13 +579,13 @@ public final class SimNvidiaDriver implements RmTransport {
         return -EINVAL;
     }
 
-    private int cardInfo(MemorySegment cards, int size) {
+    private int cardInfo(MemorySegment arg, int size) {
         int slots = size / (int) nv_ioctl_card_info_t.sizeof();
-        MemorySegment all = cards.asSlice(0, size);
+        MemorySegment all = arg.asSlice(0, size);
         all.fill((byte) 0);
         for (int i = 0; i < gpus.size() && i < slots; i++) {
             Gpu g = gpus.get(i);
-            MemorySegment card = nv_ioctl_card_info_t.asSlice(cards, i);
+            MemorySegment card = nv_ioctl_card_info_t.asSlice(arg, i);
             nv_ioctl_card_info_t.valid(card, (byte) 1);
             MemorySegment pci = nv_ioctl_card_info_t.pci_info(card);
             nv_pci_info_t.domain(pci, g.address().domain());
@@ -491,6 +595,12 @@ public final class SimNvidiaDriver implements RmTransport {
             nv_pci_info_t.device_id(pci, (short) g.id().device());
             nv_ioctl_card_info_t.gpu_id(card, g.gpuId());
             nv_ioctl_card_info_t.minor_number(card, g.minor());
+            Card extra = cards.getOrDefault(g.gpuId(), Card.NONE);
+            nv_ioctl_card_info_t.interrupt_line(card, (short) extra.interruptLine());
+            nv_ioctl_card_info_t.reg_address(card, extra.registerBase());
+            nv_ioctl_card_info_t.reg_size(card, extra.registerSize());
+            nv_ioctl_card_info_t.fb_address(card, extra.framebufferBase());
+            nv_ioctl_card_info_t.fb_size(card, extra.framebufferSize());
         }
         return 0;
     }

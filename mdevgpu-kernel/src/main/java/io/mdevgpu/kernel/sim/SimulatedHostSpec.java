@@ -24,11 +24,22 @@ import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
  * @param root          where to materialise the tree ({@code sys}, {@code dev}, {@code etc/mdevctl.d},
  *                      {@code proc}), an empty or missing directory kept after close; empty: a temporary
  *                      directory deleted on close
+ * @param procVersionText what {@code /proc/driver/nvidia/version} says, as a real host's build printed it (it must
+ *                      name {@code driverVersion}); empty: {@link SimNvidiaDriver#procVersionText(String)}
  */
-public record SimulatedHostSpec(String driverVersion, List<SimulatedGpu> gpus, Optional<Path> root) {
+public record SimulatedHostSpec(String driverVersion, List<SimulatedGpu> gpus, Optional<Path> root,
+                                Optional<String> procVersionText) {
     public SimulatedHostSpec {
         Objects.requireNonNull(root, "root");
-        NvrmAbi.forRelease(NvrmRelease.parse(driverVersion), "simulated NVIDIA driver"); // refuses unknown releases
+        Objects.requireNonNull(procVersionText, "procVersionText");
+        NvrmRelease release = NvrmRelease.parse(driverVersion);
+        NvrmAbi.forRelease(release, "simulated NVIDIA driver"); // refuses unknown releases
+        procVersionText.ifPresent(text -> {
+            if (!NvrmRelease.fromProcVersion(text).equals(release)) {
+                throw new ValidationException("/proc/driver/nvidia/version of a simulated host", text.lines().findFirst()
+                        .orElse(""), "a version line naming the driver's version " + driverVersion);
+            }
+        });
         gpus = gpus.stream().sorted(Comparator.comparing(g -> g.device().address())).toList();
         Set<Object> addresses = new HashSet<>();
         Set<Integer> groups = new HashSet<>();
@@ -43,6 +54,11 @@ public record SimulatedHostSpec(String driverVersion, List<SimulatedGpu> gpus, O
                 }
             });
         }
+    }
+
+    /** What the host's {@code /proc/driver/nvidia/version} says: the spec's text or the simulated build's. */
+    public String versionFileText() {
+        return procVersionText.orElseGet(() -> SimNvidiaDriver.procVersionText(driverVersion));
     }
 
     /** The release the simulated driver pretends to be. */
@@ -66,6 +82,7 @@ public record SimulatedHostSpec(String driverVersion, List<SimulatedGpu> gpus, O
         private String driverVersion;
         private final List<SimulatedGpu> gpus = new ArrayList<>();
         private Path root;
+        private String procVersionText;
 
         private Builder() {
         }
@@ -87,11 +104,21 @@ public record SimulatedHostSpec(String driverVersion, List<SimulatedGpu> gpus, O
             return this;
         }
 
+        /**
+         * The text of {@code /proc/driver/nvidia/version}, such as a real host's build printed it ({@code NVRM version:
+         * NVIDIA UNIX Open Kernel Module for x86_64  580.159.04  Release Build  (nixbld@)  ...}); it must name the
+         * driver's version. By default the simulated build's text.
+         */
+        public Builder procVersionText(String text) {
+            this.procVersionText = text;
+            return this;
+        }
+
         public SimulatedHostSpec build() {
             if (driverVersion == null) {
                 throw new ValidationException("simulated host", null, "a driver version is required (e.g. 550.54.14)");
             }
-            return new SimulatedHostSpec(driverVersion, gpus, Optional.ofNullable(root));
+            return new SimulatedHostSpec(driverVersion, gpus, Optional.ofNullable(root), Optional.ofNullable(procVersionText));
         }
     }
 }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * sys/kernel/iommu_groups/N           the GPUs' groups and one per instance
  * dev/nvidiactl, dev/nvidia&lt;i&gt;        the driver's nodes, for the GPUs bound to nvidia (i in address order)
  * dev/vfio/vfio, dev/vfio/N           VFIO's nodes
- * proc/driver/nvidia/version          the driver's version file
+ * proc/driver/nvidia/version          the driver's version file (the spec's text)
  * etc/mdevctl.d/scripts.d/{callouts,notifiers}   so that mdevctl accepts the tree
  * </pre>
  * and answers on it with the real readers ({@link LinuxPciDiscovery}, {@link LinuxMdevBus}) over the simulated mdev
@@ -88,7 +88,7 @@ public final class SimulatedKernel implements KernelPorts {
             this.vfio = new SimVfioKernel(layout.dev(), faults, lock)
                     .iommuGroupSource(new LinuxVfioKernel(layout.dev(), layout.sys()));
             this.nvidia = new SimNvidiaDriver(spec.driverVersion(), layout.dev().toString(), versionFile().toString(),
-                    faults, lock);
+                    faults, lock).procText(spec.versionFileText());
             this.mdev = new SimMdevCore(lock, faults, layout, writer, vfio, configs,
                     NvrmAbi.forRelease(spec.release()).limits(), spec.gpus());
             nvidia.publisher((gpu, types) -> mdev.publish(gpu.address(), types));
@@ -107,14 +107,16 @@ public final class SimulatedKernel implements KernelPorts {
         }
         writer.file(layout.vfioContainer(), "");
         writer.file(layout.dev().resolve("nvidiactl"), "");
-        writer.file(versionFile(), SimNvidiaDriver.procVersionText(spec.driverVersion()));
+        writer.file(versionFile(), spec.versionFileText());
         int minor = 0;
         for (SimulatedGpu gpu : spec.gpus()) {
             writer.pciDevice(gpu.device());
             if (!gpu.device().driver().equals(Optional.of(NVIDIA))) continue; // the driver probes only its own GPUs
             writer.file(deviceNode(minor), "");
-            nvidia.gpu(new SimNvidiaDriver.Gpu(SimNvidiaDriver.Gpu.idOf(gpu.device().address()), gpu.device().address(),
-                    gpu.device().id(), gpu.device().revision(), minor, minor, gpu.mode().code()));
+            int gpuId = SimNvidiaDriver.Gpu.idOf(gpu.device().address());
+            nvidia.gpu(new SimNvidiaDriver.Gpu(gpuId, gpu.device().address(), gpu.device().id(), gpu.device().revision(),
+                    minor, minor, gpu.mode().code()));
+            nvidia.card(gpuId, SimNvidiaDriver.Card.of(gpu.device(), 0)); // PciDevice has no irq: the card says 0
             minor++;
         }
     }

@@ -8,11 +8,15 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.MdevType;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.Size;
+import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.nvrm.CStrings;
 import io.mdevgpu.kernel.abi.nvrm.NvClass;
 import io.mdevgpu.kernel.abi.nvrm.NvControl;
@@ -22,7 +26,12 @@ import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t;
 import io.mdevgpu.kernel.abi.nvrm.r525.NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS;
 import io.mdevgpu.kernel.abi.nvrm.r525.NVA081_CTRL_VGPU_INFO;
+import io.mdevgpu.kernel.nvrm.CardInfo;
+import io.mdevgpu.kernel.nvrm.RmClient;
+import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.sim.Faults.Failure;
 import io.mdevgpu.kernel.sim.Faults.Seam;
+import io.mdevgpu.kernel.testing.H100Fixture;
 
 /** What the simulated driver answers for the misuse the library's client never commits, byte by byte. */
 class SimNvidiaDriverTest {
@@ -230,5 +239,92 @@ class SimNvidiaDriverTest {
             assertEquals(List.of(), kernel.faults().log(Seam.NVIDIA));
             assertTrue(kernel.faults().calls(Seam.NVIDIA) > 20);
         }
+    }
+
+    /** A driver of its own answering as a real host's: card windows and irq, a boot's client count, its proc files. */
+    private static SimNvidiaDriver configured() {
+        return new SimNvidiaDriver("580.65.06")
+                .gpu(new SimNvidiaDriver.Gpu(0x6, H100Fixture.ADDRESS, A100_ID, 0xA1, 0, 0, VirtualizationMode.NMOS.code()))
+                .card(0x6, new SimNvidiaDriver.Card(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30))
+                .firstClient(0xC1D0001A)
+                .file("/proc/driver/nvidia/gpus/0000:00:06.0/information", "IRQ:             41\n");
+    }
+
+    @Test
+    void cardInfoCarriesTheConfiguredIrqAndWindows() {
+        SimNvidiaDriver driver = configured()
+                .gpu(new SimNvidiaDriver.Gpu(0x6500, A100_0, A100_ID, 0xA1, 1, 1, VirtualizationMode.HOST.code()));
+        try (RmClient rm = RmClient.newBuilder(driver).open()) {
+            List<CardInfo> cards = rm.cardInfo();
+            CardInfo h100 = cards.get(0), undescribed = cards.get(1);
+            assertEquals(List.of(0x6, 0x6500), cards.stream().map(CardInfo::gpuId).toList());
+            assertEquals(H100Fixture.ADDRESS, h100.address());
+            assertEquals(0, h100.minor());
+            assertEquals(41, h100.interruptLine());
+            assertEquals(0x1020_0200_0000L, h100.registerBase());
+            assertEquals(Size.mib(16), h100.registerSize());
+            assertEquals(0x1000_0000_0000L, h100.framebufferBase());
+            assertEquals(Size.gib(128), h100.framebufferSize());
+            assertEquals(List.of(1, 0, 0L, 0L), List.of(undescribed.minor(), undescribed.interruptLine(),
+                    undescribed.registerBase(), undescribed.framebufferBase()), "a GPU without a card says zeros");
+        }
+    }
+
+    @Test
+    void rootClientsCountUpFromTheFirstAcrossTheBoot() {
+        SimNvidiaDriver driver = configured();
+        try (RmClient one = RmClient.newBuilder(driver).open(); RmClient two = RmClient.newBuilder(driver).open()) {
+            assertEquals(List.of(0xC1D0001A, 0xC1D0001B), List.of(one.clientHandle(), two.clientHandle()));
+        }
+        try (RmClient three = RmClient.newBuilder(driver).open()) {
+            assertEquals(0xC1D0001C, three.clientHandle(), "a freed handle is not given again");
+        }
+        assertEquals(List.of(), driver.liveHandles());
+    }
+
+    @Test
+    void readTextServesTheVersionFileAndTheConfiguredFiles() {
+        SimNvidiaDriver driver = configured();
+        String information = "/proc/driver/nvidia/gpus/0000:00:06.0/information";
+        assertEquals(Optional.of("IRQ:             41\n"), driver.readText(information));
+        assertEquals(Optional.of(SimNvidiaDriver.procVersionText("580.65.06")), driver.readText("/proc/driver/nvidia/version"));
+        assertEquals(Optional.empty(), driver.readText("/proc/driver/nvidia/gpus/0000:00:07.0/information"));
+        driver.faults().failNext(Seam.NVIDIA, "READ " + information, Failure.errno(Errno.EIO));
+        assertEquals(Optional.empty(), driver.readText(information), "a failed read reads nothing");
+        assertEquals(Optional.of("IRQ:             41\n"), driver.readText(information));
+        driver.file(information, null);
+        assertEquals(Optional.empty(), driver.readText(information), "null takes the file away");
+        assertEquals(List.of("READ " + information, "READ /proc/driver/nvidia/version"), driver.calls("READ").subList(0, 2));
+    }
+
+    @Test
+    void theRealDriversFactsAreCheckedWhenConfigured() {
+        SimNvidiaDriver driver = configured();
+        SimNvidiaDriver.Card card = new SimNvidiaDriver.Card(41, 0, 0, 0, 0);
+        ValidationException unknown = assertThrows(ValidationException.class, () -> driver.card(0x7, card));
+        assertTrue(unknown.getMessage().contains("0x7") && unknown.getMessage().contains("[0x6]"), unknown.getMessage());
+        assertThrows(ValidationException.class, () -> driver.firstClient(0));
+        assertThrows(ValidationException.class, () -> driver.file("/proc/driver/nvidia/version", "text"));
+        assertThrows(NullPointerException.class, () -> driver.card(0x6, null));
+        assertThrows(ValidationException.class, () -> new SimNvidiaDriver.Card(-1, 0, 0, 0, 0));
+        assertThrows(ValidationException.class, () -> new SimNvidiaDriver.Card(0x10000, 0, 0, 0, 0));
+        assertThrows(ValidationException.class, () -> new SimNvidiaDriver.Card(41, 0, -1, 0, 0));
+        assertThrows(ValidationException.class, () -> new SimNvidiaDriver.Card(41, 0, 0, 0, -1));
+    }
+
+    @Test
+    void aCardsWindowsAreTheDevicesFirstTwoMemoryBars() {
+        // the recorded answer of the real 580 driver on this H100 (docs/hardware/h100-580/driver-1.json)
+        assertEquals(new SimNvidiaDriver.Card(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30),
+                SimNvidiaDriver.Card.of(H100Fixture.device(12), 41));
+        PciDevice a100 = gpu(A100_0, A100_ID, 12, Size.gib(64)); // BAR0 16M, the 64 GiB aperture, 32M
+        SimNvidiaDriver.Card card = SimNvidiaDriver.Card.of(a100, 0);
+        assertEquals(a100.bar(0).orElseThrow().start(), card.registerBase());
+        assertEquals(16L << 20, card.registerSize());
+        assertEquals(a100.bar(2).orElseThrow().start(), card.framebufferBase(), "the aperture, not the last memory BAR");
+        assertEquals(Size.gib(64).bytes(), card.framebufferSize());
+        PciDevice bare = PciDevice.builder(PciAddress.parse("0000:02:00.0")).id(A100_ID).classCode(0x030200)
+                .config(new byte[64]).build();
+        assertEquals(SimNvidiaDriver.Card.NONE, SimNvidiaDriver.Card.of(bare, 0));
     }
 }

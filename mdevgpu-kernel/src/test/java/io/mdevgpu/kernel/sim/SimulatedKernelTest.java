@@ -33,12 +33,14 @@ import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
 import io.mdevgpu.kernel.mdev.NvidiaTypeDescription;
 import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
+import io.mdevgpu.kernel.nvrm.CardInfo;
 import io.mdevgpu.kernel.nvrm.RmClient;
 import io.mdevgpu.kernel.nvrm.RmGpu;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
 import io.mdevgpu.kernel.testing.H100Fixture;
 import io.mdevgpu.kernel.testing.Mdevctl;
+import io.mdevgpu.kernel.testing.SimulatedNvidia;
 import io.mdevgpu.kernel.vfio.Vfio;
 import io.mdevgpu.kernel.vfio.VfioDevice;
 import io.mdevgpu.kernel.vfio.VfioInterrupts;
@@ -293,6 +295,40 @@ class SimulatedKernelTest {
                 assertEquals(h100.classCode() << 8 | h100.revision(), dev.config().read32(8), "class and revision of the GPU");
             }
         }
+    }
+
+    /** The real host of docs/hardware/h100-580.md as a spec: its driver's facts come out of the simulated kernel. */
+    @Test
+    void aSpecLikeTheRealH100HostAnswersAsItsDriverDid() throws Exception {
+        String text = SimulatedNvidia.PROC_VERSION_580_159_04;
+        SimulatedHostSpec spec = SimulatedHostSpec.newBuilder().driverVersion("580.159.04").procVersionText(text)
+                .gpu(new SimulatedGpu(H100Fixture.device(12), "NVIDIA H100 80GB HBM3", Size.mib(81559), VirtualizationMode.NMOS))
+                .build();
+        assertEquals(text, spec.versionFileText());
+        try (SimulatedKernel kernel = new SimulatedKernel(spec, GuestConfigFactory.PLAIN_FOR_TESTS)) {
+            assertEquals(text, Files.readString(Path.of(kernel.nvidiaVersionFile())));
+            assertEquals(Optional.of(text), kernel.nvidia().readText(kernel.nvidiaVersionFile()));
+            try (RmClient one = rm(kernel); RmClient two = rm(kernel)) {
+                assertEquals("580.159.04", one.handshake().versionString());
+                assertEquals(List.of(0x6), one.probedGpuIds(), "the real driver's gpu id for 0000:00:06.0");
+                assertEquals(one.clientHandle() + 1, two.clientHandle(), "each new client takes the next handle");
+                CardInfo card = one.cardInfo().getFirst();
+                // as the real driver answered (docs/hardware/h100-580/driver-1.json): its sysfs BAR0 and BAR2
+                assertEquals(List.of(0x6, 0, 0x1020_0200_0000L, 0x1000_0000_0000L),
+                        List.of(card.gpuId(), card.minor(), card.registerBase(), card.framebufferBase()));
+                assertEquals(List.of(Size.mib(16), Size.gib(128)), List.of(card.registerSize(), card.framebufferSize()));
+                try (RmGpu gpu = one.openGpu(H100Fixture.ADDRESS)) {
+                    assertEquals(List.of(0x6, 0xA1, 0, VirtualizationMode.NMOS.code()),
+                            List.of(gpu.gpuId(), gpu.revision(), gpu.deviceInstance(), gpu.virtualizationMode()));
+                }
+            }
+        }
+        ValidationException other = assertThrows(ValidationException.class, () -> SimulatedHostSpec.newBuilder()
+                .driverVersion("580.65.06").procVersionText(text).build());
+        assertTrue(other.getMessage().contains("580.65.06"), other.getMessage());
+        assertThrows(ValidationException.class, () -> SimulatedHostSpec.newBuilder().driverVersion("580.159.04")
+                .procVersionText("no version here").build());
+        assertEquals(SimNvidiaDriver.procVersionText("550.54.14"), defaultHost("550.54.14").versionFileText());
     }
 
     /** Debian's mdevctl reads the simulated host's tree (through the harness's mount-namespace wrapper). */

@@ -139,6 +139,17 @@ public final class VgpuTypeCodec {
         encodeInfo(params, infoInConfig, type, physical);
     }
 
+    /**
+     * SET_INFO params that only discard: zeroed, the discard flag set, the invalid type 0. A driver that discards
+     * before it checks the type (as the simulated one does; unverified on a real one) empties the GPU's table and
+     * then refuses the type with {@code NV_ERR_INVALID_ARGUMENT}: the only way to return a table to empty.
+     */
+    public void encodeDiscardOnly(MemorySegment params) {
+        requireSize(params, configInfo);
+        params.fill((byte) 0);
+        this.discard.put(params, 0, 1);
+    }
+
     /** Whether SET_INFO params ask to discard the GPU's earlier types. */
     public boolean discard(MemorySegment params) {
         return discard.get(params, 0) != 0;

@@ -1,0 +1,284 @@
+package io.mdevgpu.core.host;
+
+import io.mdevgpu.ApplyResult;
+import io.mdevgpu.Display;
+import io.mdevgpu.HostStateException;
+import io.mdevgpu.MdevException;
+import io.mdevgpu.MdevType;
+import io.mdevgpu.MdevTypeBuilder;
+import io.mdevgpu.NotVgpuHostException;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.PlanException;
+import io.mdevgpu.Size;
+import io.mdevgpu.SupportedType;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
+import io.mdevgpu.kernel.mdev.MdevTypeInfo;
+import io.mdevgpu.kernel.mdev.NvidiaTypeDescription;
+import io.mdevgpu.kernel.nvrm.RmClient;
+import io.mdevgpu.kernel.nvrm.RmGpu;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Applies a plan (principle 3 of DESIGN.md): the host changes step by step, each change written to a journal first,
+ * and if any step fails, the journal is undone in reverse before the error, which names the failed step, is thrown.
+ *
+ * <ol>
+ * <li>open the NVIDIA driver (an RM client) and attach every GPU of the plan;
+ * <li>check that every GPU is a vGPU host (virtualization mode HOST) before anything is sent that would change one:
+ * otherwise {@link NotVgpuHostException}, naming the mode;
+ * <li>read each GPU's present type table (GET_SUPPORTED_VGPU_TYPES and GET_VGPU_TYPE_INFO; on 510, which cannot read
+ * types back, from the mdev bus) for the journal;
+ * <li>per GPU: journal "restore the earlier table", register the types (discarding the earlier ones unless
+ * {@code keep}) and publish them, then read the mdev bus back: every planned type must be there with its name,
+ * NVIDIA's description and its instances available;
+ * <li>close the driver (frees every RM object).
+ * </ol>
+ * A failure in any step (the closing one included: a change must end with nothing held) undoes the journal with a
+ * fresh RM client, in reverse: each GPU touched gets its earlier table back (registered again with discard, or
+ * emptied), so the driver's tables equal what they were. What the undo cannot restore is listed in a
+ * {@link HostStateException}, whose cause is the failure.
+ */
+final class Applier {
+    private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+    private static final String CHANGE = "apply";
+
+    /** A journal entry: the GPU whose table a step is about to change, and that table before. */
+    private record Touched(PciAddress gpu, List<MdevType> previous) {
+    }
+
+    private final EngineHost host;
+    private final EnginePlan plan;
+    private final List<String> steps = new ArrayList<>();
+    private final List<Touched> journal = new ArrayList<>();
+    private String step;
+
+    Applier(EngineHost host, EnginePlan plan) {
+        this.host = host;
+        this.plan = plan;
+    }
+
+    ApplyResult apply() {
+        host.requireOpen();
+        if (!plan.fits()) throw new PlanException(plan.target(), plan.problems());
+        RmClient client = null;
+        try {
+            step = "open the NVIDIA driver";
+            client = host.openRmClient();
+            if (!client.abi().limits().equals(plan.limits())) {
+                throw new HostStateException("check the driver", client.release().toString(), "the plan was made for a "
+                        + "driver with " + plan.limits() + " but the driver now is " + client.release() + " with "
+                        + client.abi().limits(), "make the plan again", null);
+            }
+            done("opened NVIDIA driver " + client.release() + " (layouts " + client.abi().family() + ")");
+            Map<PciAddress, RmGpu> gpus = new LinkedHashMap<>();
+            for (Planner.GpuPart part : plan.parts()) {
+                PciAddress a = part.gpu().address();
+                step = "attach GPU " + a;
+                RmGpu g = client.openGpu(a);
+                gpus.put(a, g);
+                step = "read the virtualization mode of GPU " + a;
+                int mode = g.virtualizationMode();
+                if (mode != VirtualizationMode.HOST.code()) {
+                    throw new NotVgpuHostException("GPU " + a + " (" + part.gpu().model() + ")", VirtualizationMode.describe(mode));
+                }
+                done("attached GPU " + a + ", a vGPU host");
+            }
+            Map<PciAddress, List<MdevType>> previous = new LinkedHashMap<>();
+            for (Planner.GpuPart part : plan.parts()) {
+                PciAddress a = part.gpu().address();
+                step = "read the types GPU " + a + " has now";
+                previous.put(a, snapshot(client, gpus.get(a), part.gpu()));
+                done("read the " + previous.get(a).size() + " type(s) GPU " + a + " has now");
+            }
+            List<SupportedType> published = new ArrayList<>();
+            for (Planner.GpuPart part : plan.parts()) {
+                PciAddress a = part.gpu().address();
+                List<MdevType> types = part.types();
+                step = "register " + types.size() + " vGPU type(s) on GPU " + a;
+                journal.add(new Touched(a, previous.get(a)));
+                gpus.get(a).registerTypes(types, !plan.keep());
+                done("registered " + names(types) + " on GPU " + a + (plan.keep() ? "" : ", its earlier types discarded"));
+                LOG.info("apply: GPU {} ({}) now has types {}", a, part.gpu().model(), names(types));
+                step = "read back the types of GPU " + a + " from the mdev bus";
+                published.addAll(readBack(part));
+                done("read back " + types.size() + " type(s) of GPU " + a + " from the mdev bus");
+            }
+            step = "close the NVIDIA driver";
+            RmClient closing = client;
+            client = null;
+            closing.close();
+            done("closed the NVIDIA driver");
+            return new ApplyResult(plan.gpus(), List.copyOf(published), List.copyOf(steps));
+        } catch (RuntimeException failure) {
+            if (client != null) {
+                try {
+                    client.close();
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            throw undo(Steps.named(CHANGE, step, failure));
+        }
+    }
+
+    private void done(String what) {
+        steps.add(what);
+        LOG.debug("apply: {}", what);
+    }
+
+    private static String names(List<MdevType> types) {
+        return String.join(", ", types.stream().map(MdevType::sysfsName).toList());
+    }
+
+    /**
+     * The GPU's present table as the driver holds it; on a release that cannot read types back (510), as the mdev bus
+     * shows them, which misses what the bus does not show (class, reservation, BAR1, ids): the undo then restores
+     * them as well as it can, and says so.
+     */
+    private List<MdevType> snapshot(RmClient client, RmGpu g, EngineParentDevice gpu) {
+        if (client.abi().vgpuTypes().flatMap(c -> c.typeInfoLayout()).isPresent()) {
+            List<MdevType> table = new ArrayList<>();
+            for (int number : g.supportedTypes()) g.readType(number).ifPresent(table::add);
+            return List.copyOf(table);
+        }
+        List<MdevType> shown = new ArrayList<>();
+        for (MdevTypeInfo t : gpu.typeInfos()) {
+            fromBus(t).ifPresent(shown::add);
+        }
+        if (!shown.isEmpty()) {
+            LOG.warn("driver {} cannot read vGPU types back: should apply fail, GPU {}'s earlier types {} are restored as "
+                    + "the mdev bus shows them (name, framebuffer, display, instances; class, reservation and BAR1 "
+                    + "at their defaults)", client.release(), gpu.address(), names(shown));
+        }
+        return List.copyOf(shown);
+    }
+
+    private static Optional<MdevType> fromBus(MdevTypeInfo t) {
+        Optional<NvidiaTypeDescription> d = t.nvidia();
+        if (d.isEmpty() || !t.id().matches("nvidia-\\d{1,10}")) return Optional.empty();
+        try {
+            NvidiaTypeDescription n = d.get();
+            return Optional.of(MdevTypeBuilder.number(Integer.parseInt(t.id().substring("nvidia-".length())))
+                    .name(t.name().orElse(MdevType.DEFAULT_NAME)).maxInstances(Math.max(1, n.maxInstance()))
+                    .framebuffer(n.framebuffer()).reserved(Size.ZERO)
+                    .display(new Display(Math.max(1, n.numHeads()), n.maxResolutionX(), n.maxResolutionY(),
+                            Math.max(1, n.frlConfig()), false))
+                    .build());
+        } catch (ValidationException | NumberFormatException e) {
+            LOG.warn("type {} of {} cannot be restored from what the mdev bus shows: {}", t.id(), t.parent(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Every planned type on the bus, with its name, NVIDIA's description and its instances available. */
+    private List<SupportedType> readBack(Planner.GpuPart part) {
+        PciAddress a = part.gpu().address();
+        List<MdevTypeInfo> shown = part.gpu().typeInfos();
+        boolean hasInstances = shown.stream().anyMatch(t -> !t.devices().isEmpty());
+        List<String> wrong = new ArrayList<>();
+        List<SupportedType> out = new ArrayList<>();
+        for (int i = 0; i < part.types().size(); i++) {
+            MdevType t = part.types().get(i);
+            int fit = part.plan().types().get(i).instancesThatFit();
+            Optional<MdevTypeInfo> info = shown.stream().filter(s -> s.id().equals(t.sysfsName())).findFirst();
+            if (info.isEmpty()) {
+                wrong.add(t.sysfsName() + " is missing");
+                continue;
+            }
+            MdevTypeInfo s = info.get();
+            if (!Planner.sameAsShown(s, t)) {
+                wrong.add(t.sysfsName() + " shows \"" + s.name().orElse("") + "\" (" + s.description().orElse("")
+                        + "), not \"" + t.name() + "\" (" + t.sysfsDescription() + ")");
+            }
+            if (hasInstances ? s.availableInstances() > fit : s.availableInstances() != fit) {
+                wrong.add(t.sysfsName() + " has " + s.availableInstances() + " instances available, not " + fit);
+            }
+            out.add(EngineParentDevice.supported(s));
+        }
+        if (!plan.keep()) {
+            for (MdevTypeInfo s : shown) {
+                if (part.types().stream().noneMatch(t -> t.sysfsName().equals(s.id())) && s.devices().isEmpty()) {
+                    wrong.add(s.id() + " is still there, though the earlier types were discarded");
+                }
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new HostStateException("read back", "GPU " + a, "the mdev bus does not show what was registered: "
+                    + String.join("; ", wrong), "see the kernel log; the earlier types are being restored", null);
+        }
+        return out;
+    }
+
+    /** Undoes the journal in reverse with a fresh RM client; the failure, or what could not be restored. */
+    private MdevException undo(MdevException failure) {
+        if (journal.isEmpty()) {
+            LOG.info("apply failed before it changed anything: {}", failure.getMessage());
+            return failure;
+        }
+        List<String> left = new ArrayList<>();
+        RmClient client;
+        try {
+            client = host.openRmClient();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            for (Touched t : journal.reversed()) left.add("GPU " + t.gpu() + " (its earlier types " + names(t.previous()) + ")");
+            return incomplete(failure, left);
+        }
+        try {
+            for (Touched t : journal.reversed()) {
+                try (RmGpu g = client.openGpu(t.gpu())) {
+                    EngineParentDevice gpu = part(t.gpu()).gpu();
+                    boolean busAsBefore = busShows(gpu, t.previous());
+                    // the step may have failed before it changed anything: then the table is left alone
+                    if (busAsBefore && snapshot(client, g, gpu).equals(t.previous())) {
+                        LOG.info("apply undone on GPU {}: its types had not changed", t.gpu());
+                        continue;
+                    }
+                    // an empty table is published only if the types it replaced were: publishing makes a parent
+                    if (t.previous().isEmpty()) g.discardTypes(!busAsBefore);
+                    else g.registerTypes(t.previous(), true);
+                    LOG.info("apply undone on GPU {}: its earlier types are back: {}", t.gpu(),
+                            t.previous().isEmpty() ? "none" : names(t.previous()));
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                    left.add("GPU " + t.gpu() + " (its earlier types " + (t.previous().isEmpty() ? "none" : names(t.previous()))
+                            + ": " + e.getMessage() + ")");
+                }
+            }
+        } finally {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+                LOG.warn("closing the RM client of the undo: {}", e.getMessage());
+            }
+        }
+        return left.isEmpty() ? failure : incomplete(failure, left);
+    }
+
+    /** Whether the mdev bus shows exactly {@code types} on {@code gpu} (ids and names), as before the change. */
+    private static boolean busShows(EngineParentDevice gpu, List<MdevType> types) {
+        List<MdevTypeInfo> shown = gpu.typeInfos();
+        return shown.size() == types.size() && types.stream().allMatch(t -> shown.stream()
+                .anyMatch(s -> s.id().equals(t.sysfsName()) && s.name().orElse("").equals(t.name())));
+    }
+
+    private Planner.GpuPart part(PciAddress gpu) {
+        return plan.parts().stream().filter(p -> p.gpu().address().equals(gpu)).findFirst().orElseThrow();
+    }
+
+    private HostStateException incomplete(MdevException failure, List<String> left) {
+        LOG.error("apply failed ({}) and could not restore {}", failure.getMessage(), left);
+        return new HostStateException(CHANGE + " (" + step + ")", plan.target(), failure.getMessage()
+                + "; and undoing what was done could not restore: " + String.join("; ", left),
+                "register the earlier types again by hand (apply their configuration) or reload the NVIDIA driver", failure);
+    }
+}

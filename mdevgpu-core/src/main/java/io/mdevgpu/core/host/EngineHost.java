@@ -1,0 +1,209 @@
+package io.mdevgpu.core.host;
+
+import io.mdevgpu.DriverInfo;
+import io.mdevgpu.Errno;
+import io.mdevgpu.HostSpec;
+import io.mdevgpu.KernelException;
+import io.mdevgpu.MdevHost;
+import io.mdevgpu.MdevInstance;
+import io.mdevgpu.ParentDevice;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.Plan;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.core.config.ConfigLoader;
+import io.mdevgpu.core.config.MdevConfig;
+import io.mdevgpu.core.interop.MdevctlStore;
+import io.mdevgpu.core.inventory.HostInventory;
+import io.mdevgpu.kernel.KernelPorts;
+import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
+import io.mdevgpu.kernel.mdev.MdevBus;
+import io.mdevgpu.kernel.nvrm.RmClient;
+import io.mdevgpu.kernel.pci.PciDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engine's {@link MdevHost}: the API over one host's {@link KernelPorts}, the real Linux ones or a simulated
+ * kernel's, with exactly the same code above them. Reading (GPUs, types, instances, plans) goes through the ports
+ * each time it is asked; only {@link Plan#apply()}, {@link ParentDevice#create}, {@link MdevInstance#remove()} and
+ * the {@link #definitions() definitions} change the host. Closing it closes the VFIO devices opened through it
+ * and, for a simulated host, the simulated kernel.
+ */
+public final class EngineHost implements MdevHost {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineHost.class);
+
+    private final HostSpec spec;
+    private final KernelPorts ports;
+    private final boolean ownsPorts;
+    private final GpuFacts facts;
+    private final OpenDevices openDevices;
+    private final MdevBus bus;
+    private final EngineDefinitions definitions;
+    private final Set<EngineVfioDevice> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private EngineHost(HostSpec spec, KernelPorts ports, boolean ownsPorts, GpuFacts facts, OpenDevices openDevices) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.ports = Objects.requireNonNull(ports, "ports");
+        this.ownsPorts = ownsPorts;
+        this.facts = facts;
+        this.openDevices = openDevices;
+        this.bus = ports.mdev(openDevices);
+        this.definitions = new EngineDefinitions(this, new MdevctlStore(ports.mdevctlRoot()));
+    }
+
+    /**
+     * The host beneath {@code ports}, which it then owns (closing the host closes them). {@code inventory} is the
+     * simulated host's (product names and framebuffers come from it); empty for a real host, where the driver's
+     * files and the catalogue give them.
+     */
+    public static EngineHost over(HostSpec spec, KernelPorts ports, Optional<HostInventory> inventory) {
+        GpuFacts facts = inventory.map(GpuFacts::of)
+                .orElseGet(() -> GpuFacts.ofDriver(ports.nvidia(), ports.nvidiaVersionFile()));
+        OpenDevices registry = inventory.isPresent() ? OpenDevices.own() : OpenDevices.ofRealHost(spec.sysfsRoot());
+        return new EngineHost(spec, ports, true, facts, registry);
+    }
+
+    /** The kernel ports beneath: a {@code SimulatedKernel} for a simulated host (its faults, type tables, leaks). */
+    public KernelPorts kernel() {
+        return ports;
+    }
+
+    @Override
+    public HostSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Optional<DriverInfo> driver() {
+        return release().map(r -> new DriverInfo("nvidia", r.version(), r.abi().family(), r.abi().limits()));
+    }
+
+    /** The running driver's release from its version file; empty when no NVIDIA driver is loaded. */
+    Optional<NvrmRelease> release() {
+        Optional<String> text = ports.nvidia().readText(ports.nvidiaVersionFile());
+        if (text.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(NvrmRelease.fromProcVersion(text.get()));
+        } catch (ValidationException e) {
+            LOG.warn("{} names no driver version: {}", ports.nvidiaVersionFile(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<ParentDevice> gpus() {
+        List<ParentDevice> gpus = new ArrayList<>();
+        for (PciDevice d : ports.pci().displayDevices()) gpus.add(parent(d));
+        return List.copyOf(gpus);
+    }
+
+    EngineParentDevice parent(PciDevice device) {
+        return new EngineParentDevice(this, device, facts.model(device), facts.framebuffer(device));
+    }
+
+    @Override
+    public ParentDevice gpu(String address) {
+        PciAddress wanted = PciAddress.parse(address);
+        List<ParentDevice> gpus = gpus();
+        for (ParentDevice g : gpus) {
+            if (g.address().equals(wanted)) return g;
+        }
+        throw KernelException.of("find GPU", wanted.toString(), Errno.ENODEV, gpus.isEmpty()
+                ? "this host has no display devices (" + spec + ")"
+                : "GPUs on this host: " + String.join(", ", gpus.stream().map(g -> g.address() + " " + g.model()).toList()));
+    }
+
+    @Override
+    public List<MdevInstance> instances() {
+        return bus.instances().stream().map(i -> (MdevInstance) new EngineInstance(this, i)).toList();
+    }
+
+    @Override
+    public Optional<MdevInstance> instance(UUID uuid) {
+        return bus.instance(uuid).map(i -> new EngineInstance(this, i));
+    }
+
+    @Override
+    public Plan plan(Path configFile) {
+        return plan(ConfigLoader.load(configFile));
+    }
+
+    /** Plans a configuration already loaded (or made in code); pure. */
+    public Plan plan(MdevConfig config) {
+        return Planner.plan(this, config);
+    }
+
+    @Override
+    public EngineDefinitions definitions() {
+        return definitions;
+    }
+
+    // ---- for the engine's views ----
+
+    MdevBus bus() {
+        return bus;
+    }
+
+    OpenDevices openDevices() {
+        return openDevices;
+    }
+
+    /** A client of the host's NVIDIA driver, through the ports. */
+    RmClient openRmClient() {
+        return RmClient.newBuilder(ports.nvidia()).devDirectory(ports.nvidiaDevDirectory())
+                .procVersionPath(ports.nvidiaVersionFile()).open();
+    }
+
+    void opened(EngineVfioDevice device) {
+        open.add(device);
+    }
+
+    void closed(EngineVfioDevice device) {
+        open.remove(device);
+    }
+
+    void requireOpen() {
+        if (closed) throw new IllegalStateException(spec + " is closed");
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        List<RuntimeException> failures = new ArrayList<>();
+        for (EngineVfioDevice d : List.copyOf(open)) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (ownsPorts) {
+            try {
+                ports.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.getFirst();
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return spec + (closed ? " (closed)" : "");
+    }
+}

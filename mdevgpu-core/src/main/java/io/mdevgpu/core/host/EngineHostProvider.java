@@ -1,0 +1,61 @@
+package io.mdevgpu.core.host;
+
+import io.mdevgpu.HostSpec;
+import io.mdevgpu.MdevHost;
+import io.mdevgpu.MdevHostProvider;
+import io.mdevgpu.core.inventory.HostInventory;
+import io.mdevgpu.core.inventory.InventoryGpu;
+import io.mdevgpu.core.inventory.InventoryLoader;
+import io.mdevgpu.kernel.KernelPorts;
+import io.mdevgpu.kernel.sim.Faults;
+import io.mdevgpu.kernel.sim.SimulatedGpu;
+import io.mdevgpu.kernel.sim.SimulatedHostSpec;
+import io.mdevgpu.kernel.sim.SimulatedKernel;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The engine, as {@link MdevHost#open()} and {@link MdevHost#simulated(String)} find it through
+ * {@link java.util.ServiceLoader}: a real host over {@link KernelPorts#linux(HostSpec)}, a simulated one over a
+ * {@link SimulatedKernel} built from an inventory ({@link InventoryLoader#resolve}) with the core's guest config
+ * spaces.
+ */
+public final class EngineHostProvider implements MdevHostProvider {
+    @Override
+    public MdevHost open(HostSpec spec) {
+        if (spec.isSimulated()) {
+            return simulated(InventoryLoader.resolve(spec.simulatedInventory().orElseThrow()), new Faults(),
+                    spec.simulationRoot());
+        }
+        return EngineHost.over(spec, KernelPorts.linux(spec), Optional.empty());
+    }
+
+    /**
+     * A simulated host of {@code inventory} whose kernel counts and fails calls with {@code faults}, its tree in
+     * {@code root} (kept) or a temporary directory (deleted on close). {@link EngineHost#kernel()} is its
+     * {@link SimulatedKernel}.
+     */
+    public static EngineHost simulated(HostInventory inventory, Faults faults, Optional<Path> root) {
+        SimulatedKernel kernel = new SimulatedKernel(spec(inventory, root), GuestConfigs.INSTANCE, faults);
+        Path r = kernel.root();
+        HostSpec spec = new HostSpec(Optional.of(inventory.name()), r.resolve("sys"), r.resolve("dev"), kernel.mdevctlRoot(),
+                r.resolve("proc"));
+        try {
+            return EngineHost.over(spec, kernel, Optional.of(inventory));
+        } catch (RuntimeException e) {
+            kernel.close();
+            throw e;
+        }
+    }
+
+    /** The simulated kernel's description of the host {@code inventory} describes. */
+    public static SimulatedHostSpec spec(HostInventory inventory, Optional<Path> root) {
+        SimulatedHostSpec.Builder b = SimulatedHostSpec.newBuilder().driverVersion(inventory.driver().version());
+        for (InventoryGpu g : inventory.gpus()) {
+            b.gpu(new SimulatedGpu(g.device(), g.model(), g.framebuffer(), g.virtualizationMode()));
+        }
+        root.ifPresent(b::root);
+        return b.build();
+    }
+}

@@ -1,0 +1,118 @@
+package io.mdevgpu.core.host;
+
+import io.mdevgpu.Errno;
+import io.mdevgpu.HostStateException;
+import io.mdevgpu.MdevException;
+import io.mdevgpu.MdevType;
+import io.mdevgpu.ParentDevice;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.Plan;
+import io.mdevgpu.SupportedType;
+import io.mdevgpu.core.inventory.InventoryLoader;
+import io.mdevgpu.kernel.abi.nvrm.NvStatus;
+import io.mdevgpu.kernel.sim.Faults;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.mdevgpu.core.host.SimHosts.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Fails every port call of an apply in turn, twice over with a different errno or NV status, and checks after each
+ * that the error is typed and names the failed step, the driver's type tables and what the mdev bus shows equal
+ * what they were before, no RM client, handle or fd is left, and no file changed.
+ */
+class ApplyFaultSweepTest {
+
+    /**
+     * What can be compared before and after. Published tables count only when not empty: a GPU whose new types were
+     * published before the failure gets its empty table back, published, and so stays an mdev parent without types
+     * (the RM API publishes tables; it cannot unregister a parent).
+     */
+    record HostState(Map<PciAddress, List<MdevType>> tables, Map<PciAddress, List<MdevType>> published,
+                     Map<PciAddress, List<SupportedType>> bus, Map<String, String> files, int instances) {
+        static HostState of(EngineHost host) {
+            Map<PciAddress, List<SupportedType>> bus = new LinkedHashMap<>();
+            for (ParentDevice g : host.gpus()) bus.put(g.address(), g.types());
+            Map<PciAddress, List<MdevType>> published = new LinkedHashMap<>();
+            sim(host).publishedTypes().forEach((a, t) -> {
+                if (!t.isEmpty()) published.put(a, t);
+            });
+            return new HostState(SimHosts.tables(host), published, bus, definitionFiles(host), host.instances().size());
+        }
+    }
+
+    /** How call {@code text} fails in variant {@code variant}: an NV status for RM objects and controls, else an errno. */
+    static Faults.Failure failure(Faults.Call call, int variant) {
+        String t = call.text();
+        boolean carriesStatus = call.seam() == Faults.Seam.NVIDIA
+                && (t.startsWith("ALLOC") || t.startsWith("CONTROL") || t.startsWith("FREE"));
+        if (carriesStatus) {
+            return Faults.Failure.status(variant == 0 ? NvStatus.NV_ERR_INVALID_STATE : NvStatus.NV_ERR_NO_MEMORY);
+        }
+        return Faults.Failure.errno(variant == 0 ? Errno.EIO : Errno.ENOMEM);
+    }
+
+    EngineHost prepared(String before, Faults faults) {
+        EngineHost host = open(InventoryLoader.builtIn("default"), faults);
+        if (!before.equals("none")) host.plan(sample(before)).apply();
+        return host;
+    }
+
+    @ParameterizedTest(name = "{0} then {1}")
+    @CsvSource({"none, open-vampere", "open-vampere, open-vturing"})
+    void everyPortCallOfAnApplyFailsCleanly(String before, String profile) {
+        // count the calls of a clean apply, and what it leaves
+        List<Faults.Call> calls;
+        HostState applied;
+        Faults counting = new Faults();
+        try (EngineHost host = prepared(before, counting)) {
+            Plan plan = host.plan(sample(profile));
+            long from = counting.calls();
+            plan.apply();
+            calls = counting.log().stream().filter(c -> c.number() > from).toList();
+            applied = HostState.of(host);
+        }
+        assertTrue(calls.size() > 40, "calls of an apply: " + calls.size());
+
+        int injected = 0;
+        List<String> tolerated = new ArrayList<>();
+        for (int k = 0; k < calls.size(); k++) {
+            for (int variant = 0; variant < 2; variant++) {
+                Faults.Call call = calls.get(k);
+                Faults faults = new Faults();
+                try (EngineHost host = prepared(before, faults)) {
+                    Plan plan = host.plan(sample(profile));
+                    HostState start = HostState.of(host);
+                    Faults.Failure f = failure(call, variant);
+                    faults.failAt(faults.calls() + k + 1, f);
+                    String what = call + " failing with " + f;
+                    try {
+                        plan.apply();
+                        // a fault the driver's protocol absorbs: the version file, which 535 and later do not need
+                        assertTrue(call.text().startsWith("READ"), "apply went through despite " + what);
+                        assertEquals(applied.tables(), tables(host), what);
+                        tolerated.add(what);
+                    } catch (MdevException e) {
+                        assertFalse(e instanceof HostStateException h && h.getMessage().contains("could not restore"),
+                                () -> what + ": the undo was incomplete: " + e.getMessage());
+                        assertTrue(e.getMessage().startsWith("apply ("), () -> what + ": the error does not name the step: " + e.getMessage());
+                        assertEquals(start, HostState.of(host), () -> what + " -> " + e.getMessage());
+                    }
+                    assertTrue(sim(host).leaks().isClean(), what + ": " + sim(host).leaks());
+                    assertEquals(1, faults.injected().size(), what);
+                    injected++;
+                }
+            }
+        }
+        assertEquals(2 * calls.size(), injected);
+        System.out.println("apply fault sweep (" + before + " then " + profile + "): " + calls.size() + " port calls, "
+                + injected + " faults injected, absorbed: " + tolerated);
+        assertTrue(tolerated.size() <= 4, tolerated::toString);
+    }
+}
