@@ -261,7 +261,8 @@ final class TomlLocator {
         int start = pos;
         while (pos < s.length() && !endsScalar(peek())) pos++;
         // a local date-time may separate date and time with one space: 1979-05-27 07:32:00
-        if (pos - start == 10 && s.charAt(start + 4) == '-' && peek() == ' ' && Character.isDigit(peekAt(1))) {
+        // peekAt, not peek: a date may end the document (found by ConfigLoaderFuzzTest: "c= 1939-00-40")
+        if (pos - start == 10 && s.charAt(start + 4) == '-' && peekAt(0) == ' ' && Character.isDigit(peekAt(1))) {
             pos++;
             while (pos < s.length() && !endsScalar(peek())) pos++;
         }

@@ -68,6 +68,17 @@ class BadFileTest {
 
     /** Bytes that are not UTF-8, each on line 2 after {@code x = "} (column 6). */
     record Utf8Case(String name, byte[] bad, String bytes) {
+        /** The whole file: {@code x = "} then the bad bytes, closed on line 2. */
+        byte[] file() {
+            byte[] head = "schema = 1\nx = \"".getBytes(StandardCharsets.US_ASCII);
+            byte[] bytes = new byte[head.length + bad.length + 2];
+            System.arraycopy(head, 0, bytes, 0, head.length);
+            System.arraycopy(bad, 0, bytes, head.length, bad.length);
+            bytes[bytes.length - 2] = '"';
+            bytes[bytes.length - 1] = '\n';
+            return bytes;
+        }
+
         @Override
         public String toString() {
             return name;
@@ -87,12 +98,7 @@ class BadFileTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidUtf8")
     void invalidUtf8(Utf8Case c) {
-        byte[] head = "schema = 1\nx = \"".getBytes(StandardCharsets.US_ASCII);
-        byte[] bytes = new byte[head.length + c.bad().length + 2];
-        System.arraycopy(head, 0, bytes, 0, head.length);
-        System.arraycopy(c.bad(), 0, bytes, head.length, c.bad().length);
-        bytes[bytes.length - 2] = '"';
-        bytes[bytes.length - 1] = '\n';
+        byte[] bytes = c.file();
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(bytes, Path.of("bad.toml")));
         assertAt(e, "", 2, 6, "invalid UTF-8: the bytes " + c.bytes() + " at byte offset 16");
     }

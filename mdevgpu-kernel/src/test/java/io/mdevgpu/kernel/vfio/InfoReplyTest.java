@@ -46,14 +46,14 @@ class InfoReplyTest {
         return r;
     }
 
-    private static void header(MemorySegment reply, long at, int id, int next) {
+    static void header(MemorySegment reply, long at, int id, int next) {
         MemorySegment h = reply.asSlice(at, vfio_info_cap_header.LAYOUT);
         vfio_info_cap_header.id(h, (short) id);
         vfio_info_cap_header.version(h, (short) 1);
         vfio_info_cap_header.next(h, next);
     }
 
-    private static void sparse(MemorySegment reply, long at, int next, long... offsetSize) {
+    static void sparse(MemorySegment reply, long at, int next, long... offsetSize) {
         header(reply, at, VFIO_REGION_INFO_CAP_SPARSE_MMAP, next);
         MemorySegment s = reply.asSlice(at);
         vfio_region_info_cap_sparse_mmap.nr_areas(s, offsetSize.length / 2);
