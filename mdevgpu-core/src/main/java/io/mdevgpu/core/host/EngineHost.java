@@ -15,6 +15,7 @@ import io.mdevgpu.core.config.MdevConfig;
 import io.mdevgpu.core.interop.MdevctlStore;
 import io.mdevgpu.core.inventory.HostInventory;
 import io.mdevgpu.kernel.KernelPorts;
+import io.mdevgpu.kernel.vfio.Vfio;
 import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
 import io.mdevgpu.kernel.mdev.MdevBus;
 import io.mdevgpu.kernel.nvrm.RmClient;
@@ -40,24 +41,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EngineHost implements MdevHost {
     private static final Logger LOG = LoggerFactory.getLogger(EngineHost.class);
+    private static final ConcurrentHashMap<java.nio.file.Path, Vfio> REAL_VFIO = new ConcurrentHashMap<>();
 
     private final HostSpec spec;
     private final KernelPorts ports;
     private final boolean ownsPorts;
     private final GpuFacts facts;
-    private final OpenDevices openDevices;
+    /** Opens instances' devices and is the mdev bus's registry of them (a remove of an open one is refused). */
+    private final Vfio vfio;
     private final MdevBus bus;
     private final EngineDefinitions definitions;
     private final Set<EngineVfioDevice> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private EngineHost(HostSpec spec, KernelPorts ports, boolean ownsPorts, GpuFacts facts, OpenDevices openDevices) {
+    private EngineHost(HostSpec spec, KernelPorts ports, boolean ownsPorts, GpuFacts facts, Vfio vfio) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.ports = Objects.requireNonNull(ports, "ports");
         this.ownsPorts = ownsPorts;
         this.facts = facts;
-        this.openDevices = openDevices;
-        this.bus = ports.mdev(openDevices);
+        this.vfio = vfio;
+        this.bus = ports.mdev(vfio);
         this.definitions = new EngineDefinitions(this, new MdevctlStore(ports.mdevctlRoot()));
     }
 
@@ -69,8 +72,10 @@ public final class EngineHost implements MdevHost {
     public static EngineHost over(HostSpec spec, KernelPorts ports, Optional<HostInventory> inventory) {
         GpuFacts facts = inventory.map(GpuFacts::of)
                 .orElseGet(() -> GpuFacts.ofDriver(ports.nvidia(), ports.nvidiaVersionFile()));
-        OpenDevices registry = inventory.isPresent() ? OpenDevices.own() : OpenDevices.ofRealHost(spec.sysfsRoot());
-        return new EngineHost(spec, ports, true, facts, registry);
+        // two MdevHosts of one real machine must see each other's open devices: one Vfio per sysfs root
+        Vfio vfio = inventory.isPresent() ? new Vfio(ports.vfio())
+                : REAL_VFIO.computeIfAbsent(spec.sysfsRoot().toAbsolutePath().normalize(), root -> new Vfio(ports.vfio()));
+        return new EngineHost(spec, ports, true, facts, vfio);
     }
 
     /** The kernel ports beneath: a {@code SimulatedKernel} for a simulated host (its faults, type tables, leaks). */
@@ -155,8 +160,8 @@ public final class EngineHost implements MdevHost {
         return bus;
     }
 
-    OpenDevices openDevices() {
-        return openDevices;
+    Vfio vfio() {
+        return vfio;
     }
 
     /** A client of the host's NVIDIA driver, through the ports. */

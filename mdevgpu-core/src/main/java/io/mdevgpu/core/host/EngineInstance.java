@@ -6,7 +6,6 @@ import io.mdevgpu.PciAddress;
 import io.mdevgpu.VfioDevice;
 import io.mdevgpu.core.interop.LibvirtXml;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
-import io.mdevgpu.kernel.vfio.Vfio;
 
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -51,22 +50,11 @@ final class EngineInstance implements MdevInstance {
                     "load vfio_mdev / nvidia-vgpu-vfio and create the instance again; an mdev gets its group when "
                             + "the vendor driver binds it", null);
         }
-        OpenDevices registry = host.openDevices();
-        registry.opened(uuid());
-        try {
-            io.mdevgpu.kernel.vfio.VfioDevice kernelDevice =
-                    new Vfio(host.kernel().vfio()).openDevice(group.getAsInt(), uuid().toString());
-            EngineVfioDevice[] self = new EngineVfioDevice[1];
-            self[0] = new EngineVfioDevice(kernelDevice, () -> {
-                registry.closed(uuid());
-                host.closed(self[0]);
-            });
-            host.opened(self[0]);
-            return self[0];
-        } catch (RuntimeException e) {
-            registry.closed(uuid());
-            throw e;
-        }
+        io.mdevgpu.kernel.vfio.VfioDevice kernelDevice = host.vfio().openDevice(group.getAsInt(), uuid().toString());
+        EngineVfioDevice[] self = new EngineVfioDevice[1];
+        self[0] = new EngineVfioDevice(kernelDevice, () -> host.closed(self[0]));
+        host.opened(self[0]);
+        return self[0];
     }
 
     @Override
