@@ -31,6 +31,7 @@ import io.mdevgpu.kernel.sim.Faults.Failure;
 import io.mdevgpu.kernel.sim.Faults.Seam;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
+import io.mdevgpu.kernel.sysfs.SysfsReader;
 import io.mdevgpu.kernel.sysfs.SysfsTreeWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +105,11 @@ final class SimMdevCore implements AttributeWriter {
     private final Set<Integer> physicalGroups = new HashSet<>();
     /** Instances whose remove waits for their VFIO device to close (K5). */
     private final Set<UUID> removing = new HashSet<>();
+    /** Other processes holding an instance's device open, as the shared state last said (a host kept in a directory). */
+    private List<SimKernelState.Holder> foreignHolders = List.of();
+    private SimKernelStore store = SimKernelStore.NONE;
+    /** Who this is among the simulated kernels that hold devices of a shared host open. */
+    private final long opener = new java.security.SecureRandom().nextLong();
     private boolean closed;
 
     SimMdevCore(Object lock, Faults faults, SysfsLayout layout, SysfsTreeWriter writer, SimVfioKernel vfio,
@@ -121,6 +127,13 @@ final class SimMdevCore implements AttributeWriter {
         }
     }
 
+    /** Keeps the parents and instances in {@code store}, shared with the other processes that open the host. */
+    void store(SimKernelStore store) {
+        synchronized (lock) {
+            this.store = store;
+        }
+    }
+
     // ---- the driver's side ----
 
     /** The driver publishes {@code types} for the GPU at {@code address}. */
@@ -128,6 +141,7 @@ final class SimMdevCore implements AttributeWriter {
         synchronized (lock) {
             Parent p = parents.get(address.toString());
             if (p == null) throw new IllegalStateException("no simulated GPU at " + address);
+            store.beginTreeChange();
             if (!p.registered) {
                 writer.mdevParent(address);
                 p.registered = true;
@@ -195,7 +209,13 @@ final class SimMdevCore implements AttributeWriter {
         Failure f = faults.enter(Seam.MDEV, faults.wantsText() ? operation + " " + attribute : null);
         if (f != null) throw KernelException.of(operation, attribute.toString(), Errno.of(f.errnoOrEio()), null);
         synchronized (lock) {
-            int errno = dispatch(attribute.normalize(), text);
+            int errno;
+            store.enter();
+            try {
+                errno = dispatch(attribute.normalize(), text);
+            } finally {
+                store.exit();
+            }
             if (errno != 0) throw KernelException.of(operation, attribute.toString(), Errno.of(errno), null);
         }
     }
@@ -240,13 +260,26 @@ final class SimMdevCore implements AttributeWriter {
         }
         if (available(p, typeId) < 1) return Errno.ENOSPC.number(); // the driver's capacity (K3)
         int group = freeGroup();
-        String name = SysfsLayout.name(uuid);
         Instance instance = new Instance(uuid, p, typeId, type, group);
-        ConfigSpaceEmulator config = configs.create(p.gpu.device(), type);
+        store.beginTreeChange();
         instances.put(uuid, instance);
-        writer.mdevInstance(new MdevInstanceInfo(uuid, p.name, typeId, OptionalInt.of(group)));
-        writer.file(layout.vfioGroup(group), "");
-        vfio.group(group).device(name)
+        writeInstance(instance);
+        addDevice(instance);
+        refreshAvailable(p);
+        LOG.info("simulated mdev core created {} of type {} on {} (IOMMU group {})", SysfsLayout.name(uuid), typeId, p.name, group);
+        return 0;
+    }
+
+    private void writeInstance(Instance i) {
+        writer.mdevInstance(new MdevInstanceInfo(i.uuid, i.parent.name, i.typeId, OptionalInt.of(i.group)));
+        writer.file(layout.vfioGroup(i.group), "");
+    }
+
+    /** The instance's VFIO device: its regions (BAR1 the type's), config space the guest's and two interrupts. */
+    private void addDevice(Instance i) {
+        MdevType type = i.type;
+        ConfigSpaceEmulator config = configs.create(i.parent.gpu.device(), type);
+        vfio.group(i.group).device(SysfsLayout.name(i.uuid))
                 .region(VFIO_PCI_BAR0_REGION_INDEX, MAPPED, BAR0.bytes(), offset(VFIO_PCI_BAR0_REGION_INDEX))
                 .region(VFIO_PCI_BAR1_REGION_INDEX, MAPPED, type.bar1().bytes(), offset(VFIO_PCI_BAR1_REGION_INDEX))
                 .region(VFIO_PCI_BAR3_REGION_INDEX, MAPPED, BAR3.bytes(), offset(VFIO_PCI_BAR3_REGION_INDEX))
@@ -255,9 +288,6 @@ final class SimMdevCore implements AttributeWriter {
                 .numRegions(NUM_REGIONS)
                 .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED, 1)
                 .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, 1);
-        refreshAvailable(p);
-        LOG.info("simulated mdev core created {} of type {} on {} (IOMMU group {})", name, typeId, p.name, group);
-        return 0;
     }
 
     private static long offset(int index) {
@@ -273,35 +303,61 @@ final class SimMdevCore implements AttributeWriter {
         for (Instance x : instances.values()) if (SysfsLayout.name(x.uuid).equals(name)) i = x;
         if (i == null) return Errno.ENODEV.number();
         if (removing.contains(i.uuid)) return Errno.ENOENT.number(); // the first write took the attribute away
-        String device = SysfsLayout.name(i.uuid);
-        boolean open = vfio.isDeviceOpen(device);
-        Path dir = writer.unlistMdevInstance(i.uuid);
-        if (open) {
+        UUID uuid = i.uuid;
+        String device = SysfsLayout.name(uuid);
+        store.beginTreeChange();
+        writer.unlistMdevInstance(uuid);
+        if (isHeld(i)) {
             LOG.info("simulated mdev core unlisted {}; its VFIO device is open, so the remove waits until it is closed", device);
-            removing.add(i.uuid);
-            awaitClosed(device);
-            removing.remove(i.uuid);
+            removing.add(uuid);
+            store.changed();
+            awaitClosed(uuid);
             if (closed) return 0; // the simulated host went away meanwhile, and its tree with it
+            i = instances.get(uuid);
+            if (i == null) return 0; // another process, or thread, finished it once the device closed
+            removing.remove(uuid);
+            store.beginTreeChange();
         }
+        finishRemove(i);
+        return 0;
+    }
+
+    /** The end of a remove: the instance's directory, IOMMU group and capacity go. */
+    private void finishRemove(Instance i) {
         instances.remove(i.uuid);
-        writer.deleteMdevInstance(dir);
+        removing.remove(i.uuid);
+        store.changed();
+        writer.deleteMdevInstance(instanceDirectory(i.parent, i.uuid));
         writer.removeFile(layout.vfioGroup(i.group));
         vfio.removeGroup(i.group);
         dropStaleTypes(i.parent);
         refreshAvailable(i.parent);
-        LOG.info("simulated mdev core removed {} of type {} on {}", device, i.typeId, i.parent.name);
-        return 0;
+        LOG.info("simulated mdev core removed {} of type {} on {}", SysfsLayout.name(i.uuid), i.typeId, i.parent.name);
+    }
+
+    /** An instance's directory under its parent's PCI device (where SysfsTreeWriter puts it). */
+    private Path instanceDirectory(Parent p, UUID uuid) {
+        return layout.pciDeviceDirectory(p.gpu.device().address()).resolve(SysfsLayout.name(uuid));
+    }
+
+    /** Whether the instance's VFIO device is open, in this process or (as the shared state says) a live other one. */
+    private boolean isHeld(Instance i) {
+        if (vfio.isDeviceOpen(SysfsLayout.name(i.uuid))) return true;
+        for (SimKernelState.Holder h : foreignHolders) if (h.uuid().equals(i.uuid) && h.isAlive()) return true;
+        return false;
     }
 
     /**
-     * Waits, giving up the lock, until no fd of {@code device} is open (SimVfioKernel notifies when one closes) or the
-     * simulated kernel closes. As in the kernel, an interrupt does not end the wait; it is kept for the thread.
+     * Waits, giving up the lock (and the shared state's), until the instance's device is closed everywhere
+     * (SimVfioKernel notifies when one closes here; another process's close is seen by looking again), the instance
+     * is gone or the simulated kernel closes. As in the kernel, an interrupt does not end the wait; it is kept.
      */
-    private void awaitClosed(String device) {
+    private void awaitClosed(UUID uuid) {
         boolean interrupted = false;
-        while (vfio.isDeviceOpen(device) && !closed) {
+        Instance i;
+        while (!closed && (i = instances.get(uuid)) != null && isHeld(i)) {
             try {
-                lock.wait();
+                store.awaitOutside(lock, store.isShared() ? 20 : 0);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -338,6 +394,146 @@ final class SimMdevCore implements AttributeWriter {
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
+    }
+
+    // ---- the state shared with other processes (a host kept in a directory) ----
+
+    /** The registered parents with the types each last published, by address. */
+    Map<PciAddress, List<MdevType>> registered() {
+        return published();
+    }
+
+    /** The instances as the shared state keeps them, in creation order. */
+    List<SimKernelState.InstanceRecord> instanceRecords() {
+        synchronized (lock) {
+            List<SimKernelState.InstanceRecord> out = new ArrayList<>();
+            for (Instance i : instances.values()) {
+                out.add(new SimKernelState.InstanceRecord(i.uuid, i.parent.gpu.device().address(), i.typeId, i.group,
+                        removing.contains(i.uuid), i.type));
+            }
+            return out;
+        }
+    }
+
+    /** Who holds an instance's device open: the live other processes the state named, and this one. */
+    List<SimKernelState.Holder> holders() {
+        synchronized (lock) {
+            List<SimKernelState.Holder> out = new ArrayList<>();
+            for (SimKernelState.Holder h : foreignHolders) if (instances.containsKey(h.uuid()) && h.isAlive()) out.add(h);
+            ProcessHandle self = ProcessHandle.current();
+            for (Instance i : instances.values()) {
+                if (vfio.isDeviceOpen(SysfsLayout.name(i.uuid))) out.add(SimKernelState.Holder.of(i.uuid, self, opener));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Takes the parents and instances another process left in the state: types and instances it published or made
+     * appear here (with their VFIO devices), those it removed go. The tree is that process's: it is not written.
+     * A remove that waited for a device nobody holds any more is finished, whoever began it.
+     */
+    void restore(SimKernelState state) {
+        synchronized (lock) {
+            foreignHolders = state.holders().stream().filter(h -> h.opener() != opener).toList();
+            for (Parent p : parents.values()) {
+                List<MdevType> published = state.registered().get(p.gpu.device().address());
+                p.registered = published != null;
+                p.published = new LinkedHashMap<>();
+                if (published != null) for (MdevType t : published) p.published.put(t.sysfsName(), t);
+                p.shown.clear();
+                p.shown.addAll(p.published.keySet());
+            }
+            Map<UUID, Instance> before = new LinkedHashMap<>(instances);
+            instances.clear();
+            removing.clear();
+            for (SimKernelState.InstanceRecord r : state.instances()) {
+                Parent p = parents.get(r.parent().toString());
+                if (p == null) throw new IllegalStateException("the state names an instance on " + r.parent() + ", no GPU of this host");
+                Instance mine = before.remove(r.uuid());
+                Instance i = mine != null && mine.group == r.group() ? mine : new Instance(r.uuid(), p, r.typeId(), r.type(), r.group());
+                instances.put(i.uuid, i);
+                if (r.removing()) removing.add(i.uuid);
+                p.shown.add(i.typeId);
+                if (i != mine) {
+                    if (mine != null) vfio.removeGroup(mine.group);
+                    addDevice(i);
+                }
+            }
+            for (Instance gone : before.values()) {
+                if (vfio.isDeviceOpen(SysfsLayout.name(gone.uuid))) {
+                    LOG.warn("another process removed {} while this one holds its device open", SysfsLayout.name(gone.uuid));
+                    continue;
+                }
+                vfio.removeGroup(gone.group);
+            }
+            for (Instance i : List.copyOf(instances.values())) {
+                if (removing.contains(i.uuid) && !isHeld(i)) {
+                    store.beginTreeChange();
+                    finishRemove(i);
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes the tree show {@code state} (restored before) again after a process died in the middle of changing it:
+     * the registered parents, each shown type with its counts, each instance listed (or, while its remove waits,
+     * unlisted), and nothing the state does not have.
+     */
+    void repair(SimKernelState state) {
+        synchronized (lock) {
+            for (Parent p : parents.values()) {
+                Path device = layout.pciDeviceDirectory(p.gpu.device().address());
+                if (!p.registered) {
+                    writer.removeFile(layout.mdevParent(p.name));
+                    SysfsTreeWriter.deleteTree(device.resolve("mdev_supported_types"));
+                    continue;
+                }
+                writer.mdevParent(p.gpu.device().address());
+                for (String name : SysfsReader.names(device)) { // instances the state does not have
+                    if (!UUID_TEXT.matcher(name).matches() || instances.containsKey(UUID.fromString(name))) continue;
+                    deleteInstanceTree(UUID.fromString(name), device.resolve(name));
+                }
+                for (String typeId : SysfsReader.names(device.resolve("mdev_supported_types"))) {
+                    if (!p.shown.contains(typeId)) SysfsTreeWriter.deleteTree(device.resolve("mdev_supported_types").resolve(typeId));
+                }
+                for (String typeId : p.shown) {
+                    MdevType t = p.published.get(typeId);
+                    if (t == null) t = instances.values().stream().filter(i -> i.parent == p && i.typeId.equals(typeId))
+                            .findFirst().orElseThrow().type;
+                    writer.mdevType(new MdevTypeInfo(p.name, typeId, Optional.of(t.name()), Optional.of(description(t).toString()),
+                            "vfio-pci", 0, List.of()));
+                }
+            }
+            for (Instance i : instances.values()) {
+                Path dir = instanceDirectory(i.parent, i.uuid);
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) deleteInstanceTree(i.uuid, dir);
+                writeInstance(i);
+                if (removing.contains(i.uuid)) writer.unlistMdevInstance(i.uuid);
+            }
+            for (Parent p : parents.values()) if (p.registered) refreshAvailable(p);
+            LOG.info("simulated mdev core repaired its tree: {} instance(s) on {} parent(s)", instances.size(),
+                    parents.values().stream().filter(p -> p.registered).count());
+        }
+    }
+
+    /** Deletes an instance's directory, links and group node, whatever of them a died process left. */
+    private void deleteInstanceTree(UUID uuid, Path dir) {
+        String name = SysfsLayout.name(uuid);
+        writer.removeFile(layout.mdevDevice(uuid));
+        Path groupLink = dir.resolve("iommu_group");
+        if (Files.isSymbolicLink(groupLink)) {
+            try {
+                writer.removeFile(layout.vfioGroup(Integer.parseInt(Files.readSymbolicLink(groupLink).getFileName().toString())));
+            } catch (java.io.IOException | NumberFormatException e) {
+                LOG.debug("no group node to remove for {}: {}", name, e.toString());
+            }
+        }
+        for (String typeId : SysfsReader.names(dir.getParent().resolve("mdev_supported_types"))) {
+            writer.removeFile(dir.getParent().resolve("mdev_supported_types").resolve(typeId).resolve("devices").resolve(name));
+        }
+        writer.deleteMdevInstance(dir);
     }
 
     // ---- capacity ----

@@ -199,6 +199,7 @@ public final class SimNvidiaDriver implements RmTransport {
     private int[] controls = new int[64];
     private int controlCount;
     private Publisher publisher;
+    private SimKernelStore store = SimKernelStore.NONE;
     private String procText;
     private String claimedVersion;
     private int nextFd = 100;
@@ -360,6 +361,34 @@ public final class SimNvidiaDriver implements RmTransport {
     public List<Gpu> gpus() {
         synchronized (lock) {
             return List.copyOf(gpus);
+        }
+    }
+
+    /** Keeps the type tables in {@code store}, shared with the other processes that open the host. */
+    SimNvidiaDriver store(SimKernelStore store) {
+        synchronized (lock) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+    }
+
+    /** Every GPU's type table, by address: what the kernel's state keeps of the driver. */
+    Map<PciAddress, List<MdevType>> typeTables() {
+        synchronized (lock) {
+            Map<PciAddress, List<MdevType>> out = new LinkedHashMap<>();
+            for (Gpu g : gpus) out.put(g.address(), typeTable(g.gpuId()));
+            return out;
+        }
+    }
+
+    /** Puts back the tables another process left ({@link #typeTables()}); a GPU not named has an empty table. */
+    void restoreTypeTables(Map<PciAddress, List<MdevType>> saved) {
+        synchronized (lock) {
+            tables.clear();
+            for (Gpu g : gpus) {
+                LinkedHashMap<Integer, MdevType> table = table(g);
+                for (MdevType t : saved.getOrDefault(g.address(), List.of())) table.put(t.number(), t);
+            }
         }
     }
 
@@ -525,7 +554,16 @@ public final class SimNvidiaDriver implements RmTransport {
                     yield 0;
                 }
                 case NvEscape.NV_ESC_RM_CONTROL -> {
-                    NVOS54_PARAMETERS.status(arg, f != null ? f.nvStatus() : control(fd, arg));
+                    if (f != null) {
+                        NVOS54_PARAMETERS.status(arg, f.nvStatus());
+                        yield 0;
+                    }
+                    store.enter(); // the type tables are the host's, shared with other processes
+                    try {
+                        NVOS54_PARAMETERS.status(arg, control(fd, arg));
+                    } finally {
+                        store.exit();
+                    }
                     yield 0;
                 }
                 default -> {
@@ -773,6 +811,7 @@ public final class SimNvidiaDriver implements RmTransport {
         VgpuTypeCodec codec = abi.vgpuTypes().orElseThrow();
         boolean discard = codec.discard(p);
         discards.add(discard);
+        store.changed();
         LinkedHashMap<Integer, MdevType> table = table(gpu);
         if (discard) table.clear(); // first: SET_INFO(discard, type 0) empties a table (see the class comment)
         if (codec.typeNumber(p) == 0) return NvStatus.NV_ERR_INVALID_ARGUMENT;
@@ -793,6 +832,7 @@ public final class SimNvidiaDriver implements RmTransport {
     private int register(Gpu gpu) {
         if (gpu.mode() != VirtualizationMode.HOST.code()) return NvStatus.NV_ERR_NOT_SUPPORTED;
         publishCounts.merge(gpu.gpuId(), 1, Integer::sum);
+        store.changed();
         if (publisher != null) publisher.publish(gpu, List.copyOf(table(gpu).values()));
         return NvStatus.NV_OK;
     }

@@ -361,6 +361,7 @@ public final class SimVfioKernel implements VfioKernel {
     private int apiVersion = VFIO_API_VERSION;
     private boolean type1v2 = true;
     private VfioKernel groupSource;
+    private SimKernelStore store = SimKernelStore.NONE;
     private boolean closed;
 
     /** A VFIO of its own, for the port's tests: nodes named under {@code devRoot}, its own faults and lock. */
@@ -377,6 +378,16 @@ public final class SimVfioKernel implements VfioKernel {
 
     public Faults faults() {
         return faults;
+    }
+
+    /**
+     * Shares which devices are open with the other processes that open the host ({@code store}): a group is looked
+     * up in the state they left, and a device's first open and last close are written to it.
+     */
+    void store(SimKernelStore store) {
+        synchronized (lock) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
     }
 
     // ---- configuration ----
@@ -549,6 +560,8 @@ public final class SimVfioKernel implements VfioKernel {
             } catch (NumberFormatException notAGroup) {
                 return -Errno.ENOENT.number();
             }
+            store.enter(); // another process may have made or removed the instance of this group
+            store.exit();
             Group g = groups.get(number);
             if (g == null) return -Errno.ENOENT.number();
             for (Node n : fds.values()) if (n.kind == Kind.GROUP && n.group == g) return -Errno.EBUSY.number();
@@ -581,6 +594,7 @@ public final class SimVfioKernel implements VfioKernel {
                     if (--n.device.openFds == 0) { // the release disables every interrupt and drops the memory
                         n.device.disableInterrupts();
                         releaseMemory(n.device);
+                        store.saveNow(); // other processes' removes wait for this close
                         lock.notifyAll(); // a remove waiting for this device to close (SimMdevCore) goes on
                     }
                 }
@@ -669,13 +683,18 @@ public final class SimVfioKernel implements VfioKernel {
         if (request == VFIO_GROUP_GET_DEVICE_FD) {
             String name = arg.getString(0);
             if (!groupContainer.containsKey(fd) || !iommuSet.containsKey(groupContainer.get(fd))) return -Errno.EINVAL.number();
-            Device d = n.group.devices.get(name);
-            if (d == null) return -Errno.ENODEV.number();
-            int dfd = d.backing != null ? openPath(d.backing) : openMemory(d);
-            if (dfd < 0) return dfd;
-            put(dfd, new Node(Kind.DEVICE, "device " + name, n.group, d));
-            d.openFds++;
-            return dfd;
+            store.enter(); // the instance may be gone in another process; its first open is the host's to know
+            try {
+                Device d = n.group.devices.get(name);
+                if (d == null) return -Errno.ENODEV.number();
+                int dfd = d.backing != null ? openPath(d.backing) : openMemory(d);
+                if (dfd < 0) return dfd;
+                put(dfd, new Node(Kind.DEVICE, "device " + name, n.group, d));
+                if (d.openFds++ == 0) store.changed();
+                return dfd;
+            } finally {
+                store.exit();
+            }
         }
         return -Errno.ENOTTY.number();
     }

@@ -68,6 +68,7 @@ public final class SimulatedKernel implements KernelPorts {
     private final SimVfioKernel vfio;
     private final SimNvidiaDriver nvidia;
     private final SimMdevCore mdev;
+    private final SimKernelStore store;
     private boolean closed;
 
     /** The host {@code spec} describes, building guests' config spaces with {@code configs}, failing nothing. */
@@ -81,10 +82,13 @@ public final class SimulatedKernel implements KernelPorts {
         this.faults = Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(configs, "configs");
         this.temporary = spec.root().isEmpty();
-        this.root = spec.root().map(SimulatedKernel::emptyRoot).orElseGet(SimulatedKernel::temporaryRoot);
+        this.root = spec.root().map(r -> r.toAbsolutePath().normalize()).orElseGet(SimulatedKernel::temporaryRoot);
         this.layout = SysfsLayout.under(root);
         this.writer = new SysfsTreeWriter(layout);
+        boolean reopened = false;
         try {
+            if (!temporary) refuseForeign(root);
+            this.store = temporary ? SimKernelStore.NONE : new SimKernelStore(root);
             this.pci = new LinuxPciDiscovery(layout);
             this.vfio = new SimVfioKernel(layout.dev(), faults, lock)
                     .iommuGroupSource(new LinuxVfioKernel(layout.dev(), layout.sys()));
@@ -93,12 +97,55 @@ public final class SimulatedKernel implements KernelPorts {
             this.mdev = new SimMdevCore(lock, faults, layout, writer, vfio, configs,
                     NvrmAbi.forRelease(spec.release()).limits(), spec.gpus());
             nvidia.publisher((gpu, types) -> mdev.publish(gpu.address(), types));
-            materialise();
+            synchronized (lock) {
+                store.enter(); // a host kept in a directory: made once, by whichever process comes first
+                try {
+                    reopened = store.exists();
+                    if (reopened) {
+                        checkSameHost(store.read());
+                        registerGpus();
+                    } else {
+                        if (store.creationInterrupted()) clearInterruptedCreation();
+                        requireEmpty(root);
+                        store.beginTreeChange();
+                        materialise();
+                    }
+                    store.bind(this::capture, this::restore, mdev::repair);
+                    nvidia.store(store);
+                    vfio.store(store);
+                    mdev.store(store);
+                    if (reopened) store.reload(); // the driver's tables and the mdev core's instances, as left
+                } finally {
+                    store.exit();
+                }
+            }
         } catch (RuntimeException e) {
             if (temporary) deleteTree(root);
             throw e;
         }
-        LOG.info("simulated host at {}: NVIDIA driver {}, {} GPU(s)", root, spec.driverVersion(), spec.gpus().size());
+        LOG.info("simulated host at {}{}: NVIDIA driver {}, {} GPU(s)", root, reopened ? " (opened again)" : "",
+                spec.driverVersion(), spec.gpus().size());
+    }
+
+    /** What a reopened host's state must say: the same driver and GPUs this spec describes. */
+    private void checkSameHost(SimKernelState state) {
+        String host = SimKernelState.hostOf(spec);
+        if (!state.host().equals(host)) {
+            throw new ValidationException("simulated host root", root.toString(),
+                    "a directory holding this host or none; it holds another simulated host (" + state.host()
+                            + "), not " + host + ": open it with the inventory it was made from, or use an empty directory");
+        }
+    }
+
+    private SimKernelState capture() {
+        return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.registered(),
+                mdev.instanceRecords(), mdev.holders());
+    }
+
+    private void restore(SimKernelState state) {
+        checkSameHost(state);
+        nvidia.restoreTypeTables(state.tables());
+        mdev.restore(state);
     }
 
     private void materialise() {
@@ -109,11 +156,21 @@ public final class SimulatedKernel implements KernelPorts {
         writer.file(layout.vfioContainer(), "");
         writer.file(layout.dev().resolve("nvidiactl"), "");
         writer.file(versionFile(), spec.versionFileText());
+        for (SimulatedGpu gpu : spec.gpus()) writer.pciDevice(gpu.device());
         int minor = 0;
-        for (SimulatedGpu gpu : spec.gpus()) {
-            writer.pciDevice(gpu.device());
-            if (!gpu.device().driver().equals(Optional.of(NVIDIA))) continue; // the driver probes only its own GPUs
-            writer.file(deviceNode(minor), "");
+        for (SimulatedGpu gpu : nvidiaGpus()) writer.file(deviceNode(minor++), "");
+        registerGpus();
+    }
+
+    /** The GPUs the driver probes: those bound to it, in address order; GPU i is /dev/nvidia&lt;i&gt;. */
+    private List<SimulatedGpu> nvidiaGpus() {
+        return spec.gpus().stream().filter(g -> g.device().driver().equals(Optional.of(NVIDIA))).toList();
+    }
+
+    /** The driver's view of its GPUs (in memory: the tree has them already when the host is opened again). */
+    private void registerGpus() {
+        int minor = 0;
+        for (SimulatedGpu gpu : nvidiaGpus()) {
             int gpuId = SimNvidiaDriver.Gpu.idOf(gpu.device().address());
             nvidia.gpu(new SimNvidiaDriver.Gpu(gpuId, gpu.device().address(), gpu.device().id(), gpu.device().revision(),
                     minor, minor, gpu.mode().code()));
@@ -194,14 +251,24 @@ public final class SimulatedKernel implements KernelPorts {
 
     /** Each GPU's vGPU types as the driver holds them now (registered, published or not), by address. */
     public Map<PciAddress, List<MdevType>> typeTables() {
-        Map<PciAddress, List<MdevType>> out = new LinkedHashMap<>();
-        for (SimNvidiaDriver.Gpu g : nvidia.gpus()) out.put(g.address(), nvidia.typeTable(g.gpuId()));
-        return out;
+        synchronized (lock) {
+            refresh();
+            return nvidia.typeTables();
+        }
+    }
+
+    /** Brings this process's view up to date with what other processes did to a host kept in a directory. */
+    private void refresh() {
+        store.enter();
+        store.exit();
     }
 
     /** The types each registered parent last published to the mdev bus, by address. */
     public Map<PciAddress, List<MdevType>> publishedTypes() {
-        return mdev.published();
+        synchronized (lock) {
+            refresh();
+            return mdev.published();
+        }
     }
 
     /**
@@ -209,7 +276,10 @@ public final class SimulatedKernel implements KernelPorts {
      * the bus no longer lists.
      */
     public List<MdevInstanceInfo> instances() {
-        return mdev.instances();
+        synchronized (lock) {
+            refresh();
+            return mdev.instances();
+        }
     }
 
     /** The VFIO device of instance {@code uuid} (to raise its interrupts: {@code fire(index, vector)}). */
@@ -249,6 +319,11 @@ public final class SimulatedKernel implements KernelPorts {
             mdev.close(); // before the devices close, so that a waiting remove leaves the tree alone
             vfio.close();
             nvidia.close();
+            try {
+                store.saveNow(); // the devices this process held are closed: other processes' removes go on
+            } catch (MdevException e) {
+                LOG.warn("could not write the simulated host's state at {} on close: {}", root, e.getMessage());
+            }
         }
         if (temporary) deleteTree(root);
         LOG.info("simulated host at {} closed", root);
@@ -261,15 +336,28 @@ public final class SimulatedKernel implements KernelPorts {
 
     // ---- files ----
 
-    private static Path emptyRoot(Path root) {
-        if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) || !SysfsReader.names(root).isEmpty()) {
-                throw new ValidationException("simulated host root", root.toString(),
-                        "an empty or missing directory: the simulated host writes its own tree there");
-            }
+    /** A process died while it made the tree: what it wrote goes (all but the state's directory) and it is made anew. */
+    private void clearInterruptedCreation() {
+        LOG.warn("the simulated host at {} was being made by a process that died; making it anew", root);
+        for (String name : SysfsReader.names(root)) {
+            if (!name.equals(SimKernelStore.DIRECTORY.split("/")[0])) SysfsTreeWriter.deleteTree(root.resolve(name));
         }
-        new SysfsTreeWriter(SysfsLayout.under(root)).directory(root);
-        return root.toAbsolutePath();
+    }
+
+    /** Before anything is written: a root that holds something, and no simulated host, is not ours to write in. */
+    private static void refuseForeign(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(root.resolve(SimKernelStore.DIRECTORY))) return;
+        requireEmpty(root);
+    }
+
+    /** A new host's root holds nothing but the state's directory (which the store made, to lock it). */
+    private static void requireEmpty(Path root) {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)
+                || !List.of(SimKernelStore.DIRECTORY.split("/")[0]).containsAll(SysfsReader.names(root))) {
+            throw new ValidationException("simulated host root", root.toString(),
+                    "an empty or missing directory, or one holding a simulated host: the simulated host writes its "
+                            + "own tree there");
+        }
     }
 
     private static Path temporaryRoot() {

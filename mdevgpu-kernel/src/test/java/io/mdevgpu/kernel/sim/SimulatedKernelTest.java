@@ -258,7 +258,7 @@ class SimulatedKernelTest {
     }
 
     @Test
-    void aRootIsKeptAndMustBeEmpty(@TempDir Path dir) throws Exception {
+    void aRootIsKeptAndMustBeEmptyOrHoldThisHost(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("host");
         SimulatedHostSpec spec = SimulatedHostSpec.newBuilder().driverVersion("535.43.02")
                 .gpu(SimulatedGpu.host(gpu(A100_0, A100_ID, 12, Size.gib(64)), "A100", A100_FRAMEBUFFER)).root(root).build();
@@ -266,8 +266,16 @@ class SimulatedKernelTest {
             assertEquals(root.toAbsolutePath(), kernel.root());
         }
         assertTrue(Files.isDirectory(root.resolve("sys/bus/pci/devices")), "kept after close");
-        ValidationException e = assertThrows(ValidationException.class, () -> new SimulatedKernel(spec, GuestConfigFactory.PLAIN_FOR_TESTS));
-        assertTrue(e.getMessage().contains("an empty or missing directory"), e.getMessage());
+        try (SimulatedKernel again = new SimulatedKernel(spec, GuestConfigFactory.PLAIN_FOR_TESTS)) {
+            assertEquals(root.toAbsolutePath(), again.root(), "this host's directory opens again");
+        }
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("notes.txt"), "mine");
+        ValidationException e = assertThrows(ValidationException.class, () -> new SimulatedKernel(
+                SimulatedHostSpec.newBuilder().driverVersion("535.43.02").gpu(spec.gpus().getFirst()).root(other).build(),
+                GuestConfigFactory.PLAIN_FOR_TESTS));
+        assertTrue(e.getMessage().contains("an empty or missing directory, or one holding a simulated host"), e.getMessage());
+        assertEquals(List.of("notes.txt"), List.of(other.toFile().list()), "nothing written there");
     }
 
     @Test
