@@ -15,6 +15,10 @@ import java.util.Optional;
  */
 public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path devRoot, Path mdevctlRoot, Path procRoot) {
 
+    /** The forms {@link #parse} takes, in words. */
+    public static final String FORMS = "real, real:DIR, sim, sim:NAME, sim:FILE, or a simulated host kept in a directory: "
+            + "sim@DIR, sim:NAME@DIR, sim:FILE@DIR";
+
     public static HostSpec real() {
         return new HostSpec(Optional.empty(), Path.of("/sys"), Path.of("/dev"), Path.of("/etc/mdevctl.d"), Path.of("/proc"));
     }
@@ -34,9 +38,13 @@ public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path
     }
 
     /**
-     * A simulated host whose tree (laid out like {@code /sys}, {@code /dev}, {@code /proc} and
-     * {@code /etc/mdevctl.d}) is materialised under {@code root}, an empty or missing directory, and kept there after
-     * the host is closed, so that other programs (mdevctl, libvirt's tests, a shell) can read it.
+     * A simulated host kept in the directory {@code root}: its tree (laid out like {@code /sys}, {@code /dev},
+     * {@code /proc} and {@code /etc/mdevctl.d}), which other programs (mdevctl, libvirt's tests, a shell) can read,
+     * and its kernel's state (the driver's type tables, the instances, the open devices) in
+     * {@code run/mdevgpu-sim/}. The first open makes it in an empty or missing directory; every later open, by this
+     * process or another, finds the host as it was left, so one command can create an instance and the next remove
+     * it, and processes opening it at once see one host, each change made under the directory's lock. It must be
+     * opened with the same inventory each time.
      */
     public static HostSpec simulatedAt(String inventory, Path root) {
         HostSpec at = realAt(root);
@@ -52,18 +60,38 @@ public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path
 
     /**
      * A host as the CLI's {@code --host} and JShell's {@code MDEVGPU_HOST} name it: {@code real}, {@code real:DIR} (a
-     * host tree under DIR, {@link #realAt}), {@code sim} (the default simulated host), {@code sim:NAME} or
-     * {@code sim:FILE}.
+     * host tree under DIR, {@link #realAt}), {@code sim} (the default simulated host, for this process only),
+     * {@code sim:NAME} or {@code sim:FILE} (an inventory), and either simulated form followed by {@code @DIR}: the
+     * host kept in DIR ({@link #simulatedAt}), which every later command naming it finds as it was left.
      *
      * @throws ValidationException for any other text
      */
     public static HostSpec parse(String text) {
         String t = text == null ? "" : text.strip();
         if (t.equals("real")) return real();
-        if (t.equals("sim")) return simulated("default");
         if (t.startsWith("real:") && t.length() > 5) return realAt(Path.of(t.substring(5)));
-        if (t.startsWith("sim:") && t.length() > 4) return simulated(t.substring(4));
-        throw new ValidationException("host", text, "real, real:DIR, sim, sim:NAME or sim:FILE");
+        if (t.equals("sim") || t.startsWith("sim:") || t.startsWith("sim@")) {
+            int at = t.lastIndexOf('@');
+            String inventory = at < 0 ? t : t.substring(0, at);
+            inventory = inventory.equals("sim") ? "default" : inventory.startsWith("sim:") ? inventory.substring(4) : "";
+            if (!inventory.isBlank() && at < 0) return simulated(inventory);
+            if (!inventory.isBlank() && at < t.length() - 1) return simulatedAt(inventory, Path.of(t.substring(at + 1)));
+        }
+        throw new ValidationException("host", text, FORMS);
+    }
+
+    /**
+     * This host as {@code --host} names it ({@link #parse} reads it back): {@code real}, {@code real:DIR},
+     * {@code sim}, {@code sim:NAME}, {@code sim@DIR}, {@code sim:NAME@DIR}. A real host whose roots are not one
+     * tree's has no such name: its {@code real:} form names the parent of its sysfs root.
+     */
+    public String argument() {
+        Optional<Path> root = simulationRoot();
+        if (isSimulated()) {
+            String inventory = simulatedInventory.get();
+            return "sim" + (inventory.equals("default") ? "" : ":" + inventory) + root.map(r -> "@" + r).orElse("");
+        }
+        return sysfsRoot.equals(Path.of("/sys")) ? "real" : "real:" + sysfsRoot.getParent();
     }
 
     public boolean isSimulated() {
@@ -72,7 +100,7 @@ public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path
 
     @Override
     public String toString() {
-        return simulatedInventory.map(i -> "simulated host (" + i + ")")
+        return simulatedInventory.map(i -> "simulated host (" + i + ")" + simulationRoot().map(r -> " at " + r).orElse(""))
                 .orElse("host " + (sysfsRoot.equals(Path.of("/sys")) ? "" : "at " + sysfsRoot.getParent()).strip());
     }
 }

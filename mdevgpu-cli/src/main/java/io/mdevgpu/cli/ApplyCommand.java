@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import io.mdevgpu.HostSpec;
 import io.mdevgpu.ApplyResult;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.MdevType;
@@ -55,7 +56,7 @@ final class ApplyCommand extends HostCommand {
         out.println("applied " + config + ": " + result.applied().size() + " GPU(s), " + types + " type(s) registered, "
                 + result.publishedTypes().size() + " published on the mdev bus, in " + result.steps().size() + " step(s)");
         PlanCommand.notes(out, plan.notes());
-        nextStep(result, host.spec().isSimulated(), config).ifPresent(out::println);
+        nextStep(result, host.spec(), config).ifPresent(out::println);
         return Main.OK;
     }
 
@@ -64,10 +65,11 @@ final class ApplyCommand extends HostCommand {
     }
 
     /**
-     * How to use what was just registered. A simulated host lasts as long as its process, so there the next step is in
-     * JShell, where one host stays open across lines.
+     * How to use what was just registered: the {@code create} command, naming the host as this run did. A simulated
+     * host that is not kept in a directory lasts as long as this process: there the next step is to keep one
+     * ({@code sim@DIR}), or JShell, where one host stays open across lines.
      */
-    private static Optional<String> nextStep(ApplyResult result, boolean simulated, Path config) {
+    private static Optional<String> nextStep(ApplyResult result, HostSpec host, Path config) {
         List<Plan.GpuPlan> applied = result.applied();
         if (applied.isEmpty() || applied.getFirst().types().isEmpty()) {
             return Optional.empty();
@@ -77,10 +79,14 @@ final class ApplyCommand extends HostCommand {
         if (result.publishedTypes().stream().map(SupportedType::id).noneMatch(type::equals)) {
             return Optional.empty();
         }
-        if (simulated) {
-            return Optional.of("a simulated host lasts one run; to go on, in ./mdevgpu jshell: host.plan(Path.of(\"" + config
-                    + "\")).apply(); var vgpu = host.gpu(\"" + first.address() + "\").create(\"" + type + "\");");
+        String hostOption = host.equals(HostSpec.real()) ? "" : "--host " + host.argument() + " ";
+        if (host.isSimulated() && host.simulationRoot().isEmpty()) {
+            String kept = "--host " + host.argument() + "@DIR ";
+            return Optional.of("a simulated host lasts one run; to go on from one command to the next, keep it in a directory: "
+                    + "mdevgpu " + kept + "apply -c " + config + ", then mdevgpu " + kept + "create " + type + " --parent "
+                    + first.address() + "; or in ./mdevgpu jshell: host.plan(Path.of(\"" + config + "\")).apply(); "
+                    + "var vgpu = host.gpu(\"" + first.address() + "\").create(\"" + type + "\");");
         }
-        return Optional.of("create an instance: mdevgpu create " + type + " --parent " + first.address());
+        return Optional.of("create an instance: mdevgpu " + hostOption + "create " + type + " --parent " + first.address());
     }
 }

@@ -47,8 +47,9 @@ public final class Main implements Runnable {
 
     @Option(names = "--host", scope = ScopeType.INHERIT, paramLabel = "HOST", defaultValue = "${env:MDEVGPU_HOST:-real}",
             description = "real (default; or $MDEVGPU_HOST), real:DIR (a host tree under DIR: DIR/sys, DIR/dev, "
-                    + "DIR/etc/mdevctl.d, DIR/proc), sim (the default simulated host: two A100 and a T4), "
-                    + "sim:NAME (samples/hosts/NAME.toml) or sim:FILE (an inventory)")
+                    + "DIR/etc/mdevctl.d, DIR/proc), sim (the default simulated host: two A100 and a T4, for this "
+                    + "command only), sim:NAME (samples/hosts/NAME.toml) or sim:FILE (an inventory); a simulated host "
+                    + "followed by @DIR (sim@DIR, sim:NAME@DIR) is kept in DIR, so the next command finds it as left")
     String host;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "machine-readable output (snake_case keys)")
@@ -113,7 +114,7 @@ public final class Main implements Runnable {
         try {
             return HostSpec.parse(host);
         } catch (ValidationException e) {
-            throw new ValidationException("--host", host, "real, real:DIR, sim, sim:NAME or sim:FILE");
+            throw new ValidationException("--host", host, HostSpec.FORMS);
         }
     }
 

@@ -61,10 +61,19 @@ class ApplyCommandTest {
     }
 
     @Test
-    void onASimulatedHostTheNextStepIsInJShell() {
+    void onASimulatedHostTheNextStepKeepsItInADirectoryOrIsInJShell() {
         // a simulated host lasts one run: a second `mdevgpu --host sim create` would start a fresh one
         String last = CliRun.on(mock.host, "apply", "-c", CONFIG.toString()).out().lines().toList().getLast();
         assertTrue(last.contains("./mdevgpu jshell") && last.contains("host.gpu(\"0000:00:06.0\").create(\"nvidia-531\")"), last);
+        assertTrue(last.contains("mdevgpu --host sim@DIR apply -c " + CONFIG + ", then mdevgpu --host sim@DIR create nvidia-531 "
+                + "--parent 0000:00:06.0"), last);
+    }
+
+    @Test
+    void onAKeptSimulatedHostTheNextStepIsTheCreateCommandOnIt() {
+        when(mock.host.spec()).thenReturn(io.mdevgpu.HostSpec.simulatedAt("a100x2", Path.of("/var/tmp/h")));
+        String last = CliRun.on(mock.host, "apply", "-c", CONFIG.toString()).out().lines().toList().getLast();
+        assertEquals("create an instance: mdevgpu --host sim:a100x2@/var/tmp/h create nvidia-531 --parent 0000:00:06.0", last);
     }
 
     @Test

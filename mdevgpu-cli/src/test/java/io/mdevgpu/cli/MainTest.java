@@ -25,10 +25,17 @@ class MainTest {
         assertEquals(HostSpec.simulated("a100x2"), HostSpec.parse("sim:a100x2"));
         assertEquals(HostSpec.simulated("/tmp/inv.toml"), HostSpec.parse("sim:/tmp/inv.toml"));
         assertEquals(HostSpec.realAt(Path.of("/srv/tree")), HostSpec.parse("real:/srv/tree"));
+        assertEquals(HostSpec.simulatedAt("default", Path.of("/var/tmp/host")), HostSpec.parse("sim@/var/tmp/host"));
+        assertEquals(HostSpec.simulatedAt("a100x2", Path.of("rel/host")), HostSpec.parse("sim:a100x2@rel/host"));
+        assertEquals(HostSpec.simulatedAt("/tmp/inv.toml", Path.of("/tmp/h")), HostSpec.parse("sim:/tmp/inv.toml@/tmp/h"));
+        assertEquals("simulated host (a100x2) at /tmp/h", HostSpec.parse("sim:a100x2@/tmp/h").toString());
+        for (String form : List.of("real", "real:/srv/tree", "sim", "sim:a100x2", "sim@/var/tmp/host", "sim:a100x2@/tmp/h")) {
+            assertEquals(form, HostSpec.parse(form).argument(), "argument() names the host as --host does");
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"simulated", "sim:", "real:", "", "localhost"})
+    @ValueSource(strings = {"simulated", "sim:", "real:", "", "localhost", "sim@", "sim:@/tmp/h", "sim:a100x2@"})
     void aHostThatNamesNothingIsBadInput(String host) {
         assertThrows(ValidationException.class, () -> HostSpec.parse(host));
         MockHost mock = new MockHost();

@@ -131,6 +131,61 @@ class SimulatedHostCliTest {
         }
     }
 
+    /** One JVM per command, as a shell runs them: {@code java -cp <the test class path> io.mdevgpu.cli.Main ARGS}. */
+    private static CliRun process(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xshare:off", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes());
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the command ended");
+        return new CliRun(p.exitValue(), out, err.get());
+    }
+
+    @Test
+    void aHostKeptInADirectoryGoesFromOneCommandToTheNext(@TempDir Path dir) throws Exception {
+        String host = "--host=sim@" + dir.resolve("host");
+        // each command its own process: apply, create, inspect, list, remove
+        CliRun apply = process(host, "apply", "-c", profile("open-vampere").toString());
+        assertEquals(Main.OK, apply.exitCode(), apply.all());
+        CliRun create = process(host, "create", "nvidia-531", "--parent", "65:00.0");
+        assertEquals(Main.OK, create.exitCode(), create.all());
+        UUID uuid = UUID.fromString(create.out().strip());
+        CliRun inspect = process(host, "inspect", uuid.toString(), "--check-bar", "1");
+        assertEquals(Main.OK, inspect.exitCode(), inspect.all());
+        assertTrue(inspect.out().contains("\tPCI 10de:20b0 [10de:1470]"), inspect.out());
+        assertTrue(inspect.out().contains("BAR1 mapped (1GiB): wrote "), inspect.out());
+        CliRun types = process(host, "types", "--json", "--parent", A100B);
+        assertEquals(3, types.json().get("types").get(2).get("available_instances").asInt(), types.all());
+
+        // and in-process commands, each opening and closing the host, see the same host
+        CliRun list = CliRun.of(host, "list");
+        assertTrue(list.out().contains(uuid + "  " + A100B + "  nvidia-531  active"), list.all());
+        CliRun define = CliRun.of(host, "define", "nvidia-2", "--parent", A100, "--auto");
+        assertEquals(Main.OK, define.exitCode(), define.all());
+
+        CliRun remove = process(host, "remove", uuid.toString());
+        assertEquals(Main.OK, remove.exitCode(), remove.all());
+        CliRun after = process(host, "list");
+        assertFalse(after.out().contains(uuid.toString()), after.all());
+        assertTrue(after.out().contains(define.out().strip() + "  " + A100 + "  nvidia-2  defined (auto)"), after.all());
+        assertEquals(Main.BAD_INPUT, process(host, "inspect", uuid.toString()).exitCode(), "gone for every later command");
+        // the tree is there for other programs: an mdev parent with the profile's types
+        assertTrue(Files.isDirectory(dir.resolve("host/sys/class/mdev_bus/" + A100B + "/mdev_supported_types/nvidia-531")));
+
+        CliRun other = process("--host=sim:a100x2@" + dir.resolve("host"), "gpus");
+        assertEquals(Main.BAD_INPUT, other.exitCode(), other.all());
+        assertTrue(other.err().contains("it holds another simulated host"), other.err());
+    }
+
     @Test
     void theKernelsRefusalsExit1WithTheirErrno() {
         try (SharedHost sim = SharedHost.simulated("default")) {

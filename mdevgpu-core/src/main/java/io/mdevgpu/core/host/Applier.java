@@ -17,9 +17,14 @@ import io.mdevgpu.kernel.mdev.MdevTypeInfo;
 import io.mdevgpu.kernel.mdev.NvidiaTypeDescription;
 import io.mdevgpu.kernel.nvrm.RmClient;
 import io.mdevgpu.kernel.nvrm.RmGpu;
+import io.mdevgpu.kernel.sysfs.HostLock;
+import io.mdevgpu.kernel.sysfs.SysfsReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +52,8 @@ import java.util.Optional;
  * {@link HostStateException}, whose cause is the failure.
  */
 final class Applier {
+    /** The apply lock's name in the host's {@code /run/lock}. */
+    static final String APPLY_LOCK = "mdevgpu-apply.lock";
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
     private static final String CHANGE = "apply";
 
@@ -68,6 +75,28 @@ final class Applier {
     ApplyResult apply() {
         host.requireOpen();
         if (!plan.fits()) throw new PlanException(plan.target(), plan.problems());
+        try (HostLock ignored = lockApplies()) {
+            return applyLocked();
+        }
+    }
+
+    /**
+     * One apply at a time on a host, whichever process runs it (two units at boot, an operator beside them): each
+     * snapshots the tables it will change and rolls back to that snapshot, which an apply running between would
+     * spoil. The lock is {@code /run/lock/mdevgpu-apply.lock} (under a tree's root for a tree or a simulated host).
+     */
+    private HostLock lockApplies() {
+        Path file = host.spec().sysfsRoot().toAbsolutePath().resolveSibling("run").resolve("lock").resolve(APPLY_LOCK);
+        try {
+            Files.createDirectories(file.getParent());
+            LOG.debug("apply: taking the host's apply lock {}", file);
+            return HostLock.acquire(file);
+        } catch (IOException e) {
+            throw SysfsReader.failure("lock (so that no other apply changes the host meanwhile)", file, e);
+        }
+    }
+
+    private ApplyResult applyLocked() {
         RmClient client = null;
         try {
             step = "open the NVIDIA driver";

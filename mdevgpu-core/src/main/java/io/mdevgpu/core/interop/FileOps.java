@@ -1,5 +1,6 @@
 package io.mdevgpu.core.interop;
 
+import io.mdevgpu.kernel.sysfs.HostLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -53,12 +54,6 @@ interface FileOps {
 
     /** An exclusive {@code fcntl} lock on {@code lockFile}, created when missing; the OS drops it when the process dies. */
     default FileLock lock(Path lockFile) throws IOException {
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            return channel.lock();
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
+        return HostLock.FCNTL.lock(lockFile);
     }
 }

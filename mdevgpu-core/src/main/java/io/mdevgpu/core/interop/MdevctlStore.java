@@ -5,13 +5,13 @@ import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.sysfs.HostLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -28,8 +28,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -51,7 +49,6 @@ public final class MdevctlStore {
     private static final String TEMP_PREFIX = ".mdevgpu-tmp-";
     private static final Pattern UUID_NAME =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path root;
     private final FileOps ops;
@@ -114,7 +111,7 @@ public final class MdevctlStore {
      */
     public Definition put(Definition d, boolean replace) {
         MdevctlJson.check(d);
-        return locked("define", () -> {
+        return locked(() -> {
             Optional<Definition> existing = get(d.uuid());
             if (existing.isPresent() && (!replace || !existing.get().parent().equals(d.parent()))) {
                 throw KernelException.of("define mdev", d.uuid() + " on " + d.parent(), Errno.EEXIST,
@@ -137,7 +134,7 @@ public final class MdevctlStore {
      * @throws KernelException                  a file-system call failed; the definition is as it was
      */
     public Definition remove(UUID uuid) {
-        return locked("undefine", () -> {
+        return locked(() -> {
             Definition d = get(uuid).orElseThrow(() -> KernelException.of("undefine mdev", uuid.toString(), Errno.ENOENT,
                     "no definition of this UUID under " + root + "; `mdevgpu list --defined` shows them"));
             Path file = file(d.parent(), uuid);
@@ -162,33 +159,23 @@ public final class MdevctlStore {
         T run();
     }
 
-    private <T> T locked(String what, Change<T> change) {
-        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(root, r -> new ReentrantLock());
-        inProcess.lock();
+    private <T> T locked(Change<T> change) {
         try {
-            try {
-                ops.createDirectories(root);
-            } catch (IOException e) {
-                throw failure("create", root, e);
-            }
-            Path lockFile = root.resolve(LOCK_FILE);
-            FileLock lock;
-            try {
-                lock = ops.lock(lockFile);
-            } catch (IOException e) {
-                throw failure("lock", lockFile, e);
-            }
-            try {
-                return change.run();
-            } finally {
-                try {
-                    lock.channel().close(); // releases the lock
-                } catch (IOException e) {
-                    LOG.warn("closing the lock {} after {}: {}", lockFile, what, e.toString());
-                }
-            }
-        } finally {
-            inProcess.unlock();
+            ops.createDirectories(root);
+        } catch (IOException e) {
+            throw failure("create", root, e);
+        }
+        Path lockFile = root.resolve(LOCK_FILE);
+        try (HostLock lock = acquire(lockFile)) {
+            return change.run();
+        }
+    }
+
+    private HostLock acquire(Path lockFile) {
+        try {
+            return HostLock.acquire(lockFile, ops::lock);
+        } catch (IOException e) {
+            throw failure("lock", lockFile, e);
         }
     }
 

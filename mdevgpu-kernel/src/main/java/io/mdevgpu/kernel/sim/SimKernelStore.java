@@ -1,19 +1,14 @@
 package io.mdevgpu.kernel.sim;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.mdevgpu.kernel.sysfs.HostLock;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
 import io.mdevgpu.kernel.sysfs.SysfsTreeWriter;
@@ -27,8 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each call into the simulated kernel that reads or changes that state runs between {@link #enter()} and
  * {@link #exit()}: enter takes the host's lock (a lock per directory within this JVM, then {@code fcntl} on
  * {@code run/mdevgpu-sim/kernel.lock}, which the OS drops when a process dies, so a killed process leaves no lock)
- * and, when another process has written the state since this one last read it (the file was replaced: its inode
- * changed), loads it; exit writes the state when the call changed it ({@link #changed()}), by a temporary file
+ * and, when another process has written the state since this one last read or wrote it (its text differs), loads it; exit writes the state when the call changed it ({@link #changed()}), by a temporary file
  * renamed over the old one, so a reader never sees a torn state, and releases the lock. Calls nest (a register
  * publishes types within the same call). A call that must wait for another process (a remove waiting for a device
  * another process holds open) gives the lock up meanwhile with {@link #awaitOutside}.
@@ -41,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 class SimKernelStore {
     private static final Logger LOG = LoggerFactory.getLogger(SimKernelStore.class);
-    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     static final String DIRECTORY = "run/mdevgpu-sim";
     static final String STATE_FILE = "kernel.state";
     static final String PENDING_FILE = "kernel.pending";
@@ -54,20 +47,19 @@ class SimKernelStore {
     private final Path stateFile;
     private final Path pendingFile;
     private final Path lockFile;
-    private final ReentrantLock inProcess;
     private final SysfsTreeWriter files;
     private Supplier<SimKernelState> capture;
     private Consumer<SimKernelState> restore;
     private Consumer<SimKernelState> repair;
     private int depth;
-    private FileLock lock;
-    private Object lastSeen;
+    private HostLock lock;
+    /** The state's text as this process last read or wrote it. */
+    private String lastSeen;
     private boolean changed;
     private boolean treePending;
 
     private SimKernelStore() {
         directory = stateFile = pendingFile = lockFile = null;
-        inProcess = null;
         files = null;
     }
 
@@ -77,7 +69,6 @@ class SimKernelStore {
         this.stateFile = directory.resolve(STATE_FILE);
         this.pendingFile = directory.resolve(PENDING_FILE);
         this.lockFile = directory.resolve(LOCK_FILE);
-        this.inProcess = IN_PROCESS.computeIfAbsent(directory, d -> new ReentrantLock());
         this.files = new SysfsTreeWriter(SysfsLayout.under(root));
         files.directory(directory);
     }
@@ -192,8 +183,13 @@ class SimKernelStore {
 
     /** The state as the file holds it now, or null when there is none. */
     SimKernelState read() {
+        String text = readText();
+        return text == null ? null : SimKernelState.parse(text, stateFile);
+    }
+
+    private String readText() {
         try {
-            return SimKernelState.parse(Files.readString(stateFile), stateFile);
+            return Files.readString(stateFile);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -203,11 +199,11 @@ class SimKernelStore {
 
     private void refresh() {
         if (restore == null) return; // the host is being made or opened: nothing to load into yet
-        Object seen = fileKey();
         boolean pending = Files.exists(pendingFile);
+        String text = readText(); // a few KiB: comparing it is what tells another process's change, not its inode or time
         if (pending) {
             // the lock is ours, so the process that marked it died in the middle of a change
-            SimKernelState last = read();
+            SimKernelState last = text == null ? null : SimKernelState.parse(text, stateFile);
             LOG.warn("the simulated host at {} was left in the middle of a change by a process that died; repairing its "
                     + "tree from the last state", directory.getParent().getParent());
             if (last != null) {
@@ -215,63 +211,36 @@ class SimKernelStore {
                 repair.accept(last);
             }
             files.removeFile(pendingFile);
-            lastSeen = fileKey();
+            lastSeen = text;
             return;
         }
-        if (seen == null || seen.equals(lastSeen)) return;
-        SimKernelState state = read();
-        if (state != null) restore.accept(state);
-        lastSeen = seen;
+        if (text == null || text.equals(lastSeen)) return;
+        restore.accept(SimKernelState.parse(text, stateFile));
+        lastSeen = text;
     }
 
     private void save() {
-        files.file(stateFile, capture.get().text());
-        lastSeen = fileKey();
+        String text = capture.get().text();
+        files.file(stateFile, text);
+        lastSeen = text;
         if (treePending) {
             files.removeFile(pendingFile);
             treePending = false;
         }
     }
 
-    private Object fileKey() {
-        try {
-            return Files.readAttributes(stateFile, BasicFileAttributes.class).fileKey();
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw SysfsReader.failure("stat", stateFile, e);
-        }
-    }
-
     private void lockFiles() {
-        inProcess.lock();
         try {
-            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                lock = channel.lock();
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
+            lock = HostLock.acquire(lockFile);
         } catch (IOException e) {
-            inProcess.unlock();
             throw SysfsReader.failure("lock", lockFile, e);
-        } catch (RuntimeException e) {
-            inProcess.unlock();
-            throw e;
         }
     }
 
     private void unlockFiles() {
         if (lock == null) return;
-        try {
-            lock.channel().close(); // releases the lock
-        } catch (IOException e) {
-            LOG.warn("closing the simulated host's lock {}: {}", lockFile, e.toString());
-        } finally {
-            lock = null;
-            inProcess.unlock();
-        }
+        lock.close();
+        lock = null;
     }
 
     @Override

@@ -1,0 +1,79 @@
+package io.mdevgpu.core.host;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+import io.mdevgpu.AlreadyExistsException;
+import io.mdevgpu.HostSpec;
+import io.mdevgpu.MdevException;
+import io.mdevgpu.MdevHost;
+import io.mdevgpu.PciAddress;
+
+/**
+ * A second JVM using a simulated host kept in a directory, for the tests between processes.
+ * <ul>
+ * <li>{@code race ROOT CONFIG COUNT}: applies CONFIG, then creates and defines UUIDs 0..COUNT-1 on the first A100
+ * (nvidia-532), printing {@code applied}, then {@code created N defined M} (what it won).
+ * <li>{@code churn ROOT CONFIG}: prints {@code ready}, then applies (keeping types), creates, opens, defines, undefines and removes in a
+ * loop until it is killed.
+ * </ul>
+ */
+public final class HostUserProcess {
+    static final PciAddress A100 = PciAddress.parse("0000:17:00.0");
+    static final String TYPE = "nvidia-532";
+
+    public static void main(String[] args) {
+        Path root = Path.of(args[1]);
+        Path config = Path.of(args[2]);
+        try (MdevHost host = MdevHost.open(HostSpec.simulatedAt("default", root))) {
+            switch (args[0]) {
+                case "race" -> {
+                    host.plan(config).apply();
+                    System.out.println("applied");
+                    int count = Integer.parseInt(args[3]), created = 0, defined = 0;
+                    for (int i = 0; i < count; i++) {
+                        try {
+                            host.gpu(A100.toString()).create(TYPE, uuid(i));
+                            created++;
+                        } catch (AlreadyExistsException e) {
+                            // the other process was first
+                        }
+                        try {
+                            host.definitions().define(uuid(100 + i), A100, TYPE, i % 2 == 0);
+                            defined++;
+                        } catch (AlreadyExistsException e) {
+                            // the other process was first
+                        }
+                    }
+                    System.out.println("created " + created + " defined " + defined);
+                }
+                case "churn" -> {
+                    System.out.println("ready");
+                    System.out.flush();
+                    for (long n = 0; ; n++) {
+                        UUID u = uuid((int) (n % 4));
+                        try {
+                            host.plan(config, true).apply(); // keeping the types: the other churner's instances use them
+                            var vgpu = host.gpu(A100.toString()).create(TYPE, u);
+                            try (var device = vgpu.open()) {
+                                device.config().read(0, 4);
+                            }
+                            host.definitions().define(u, A100, TYPE, true);
+                            host.definitions().undefine(u);
+                            vgpu.remove();
+                        } catch (MdevException e) {
+                            System.out.println("churn: " + e.getMessage()); // left by a churner killed before
+                            host.instance(u).ifPresent(i -> i.remove());
+                            if (host.definitions().get(u).isPresent()) host.definitions().undefine(u);
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException(args[0]);
+            }
+        }
+    }
+
+    static UUID uuid(int i) {
+        return UUID.fromString(String.format("00000000-0000-4000-8000-%012d", i));
+    }
+}
