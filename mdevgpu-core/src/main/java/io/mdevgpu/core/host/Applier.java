@@ -86,7 +86,7 @@ final class Applier {
      * spoil. The lock is {@code /run/lock/mdevgpu-apply.lock} (under a tree's root for a tree or a simulated host).
      */
     private HostLock lockApplies() {
-        Path file = host.spec().sysfsRoot().toAbsolutePath().resolveSibling("run").resolve("lock").resolve(APPLY_LOCK);
+        Path file = host.kernel().layout().sys().toAbsolutePath().resolveSibling("run").resolve("lock").resolve(APPLY_LOCK);
         try {
             Files.createDirectories(file.getParent());
             LOG.debug("apply: taking the host's apply lock {}", file);

@@ -25,8 +25,7 @@ public final class EngineHostProvider implements MdevHostProvider {
     @Override
     public MdevHost open(HostSpec spec) {
         if (spec.isSimulated()) {
-            return simulated(InventoryLoader.resolve(spec.simulatedInventory().orElseThrow()), new Faults(),
-                    spec.simulationRoot());
+            return simulated(spec, InventoryLoader.resolve(spec.simulatedInventory().orElseThrow()), new Faults());
         }
         return EngineHost.over(spec, KernelPorts.linux(spec), Optional.empty());
     }
@@ -37,10 +36,16 @@ public final class EngineHostProvider implements MdevHostProvider {
      * {@link SimulatedKernel}.
      */
     public static EngineHost simulated(HostInventory inventory, Faults faults, Optional<Path> root) {
-        SimulatedKernel kernel = new SimulatedKernel(spec(inventory, root), GuestConfigs.INSTANCE, faults);
-        Path r = kernel.root();
-        HostSpec spec = new HostSpec(Optional.of(inventory.name()), r.resolve("sys"), r.resolve("dev"), kernel.mdevctlRoot(),
-                r.resolve("proc"));
+        return simulated(root.map(r -> HostSpec.simulatedAt(inventory.name(), r)).orElseGet(() -> HostSpec.simulated(inventory.name())),
+                inventory, faults);
+    }
+
+    /**
+     * The simulated host {@code spec} names (its {@link EngineHost#spec()} is that spec, which says whether it is kept
+     * in a directory; its own tree's roots are {@link EngineHost#kernel()}'s).
+     */
+    private static EngineHost simulated(HostSpec spec, HostInventory inventory, Faults faults) {
+        SimulatedKernel kernel = new SimulatedKernel(spec(inventory, spec.simulationRoot()), GuestConfigs.INSTANCE, faults);
         try {
             return EngineHost.over(spec, kernel, Optional.of(inventory));
         } catch (RuntimeException e) {

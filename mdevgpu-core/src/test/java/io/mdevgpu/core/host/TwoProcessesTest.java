@@ -103,7 +103,9 @@ class TwoProcessesTest {
 
             try (MdevHost host = open(root)) {
                 assertConsistent(host);
+                // what the killed churners had made and not yet removed stays, whole: instances and definitions
                 for (MdevInstance left : host.instances()) left.remove();
+                for (var left : host.definitions().list()) host.definitions().undefine(left.uuid());
                 host.plan(CONFIG).apply();
                 UUID u = UUID.randomUUID();
                 host.definitions().define(u, HostUserProcess.A100, HostUserProcess.TYPE, true);

@@ -975,15 +975,22 @@ public final class SimVfioKernel implements VfioKernel {
         byFd[fd] = n;
     }
 
+    // the names go in an arena of the call: in the kernel's own arena they would pile up for as long as it lives
+    // (an NMT soak showed its "Other" memory growing by ~140 bytes a create-open-close-remove cycle)
+
     private int standIn(String name) {
-        int fd = Syscalls.memfdCreate(errno, arena.allocateFrom(name), Syscalls.MFD_CLOEXEC);
-        if (fd < 0) throw new IllegalStateException("memfd_create " + name + ": " + errno.toErrno());
-        return fd;
+        try (Arena call = Arena.ofConfined()) {
+            int fd = Syscalls.memfdCreate(errno, call.allocateFrom(name), Syscalls.MFD_CLOEXEC);
+            if (fd < 0) throw new IllegalStateException("memfd_create " + name + ": " + errno.toErrno());
+            return fd;
+        }
     }
 
     private int openPath(String path) {
-        int fd = Syscalls.open(errno, arena.allocateFrom(path), Syscalls.O_RDWR | Syscalls.O_CLOEXEC, 0);
-        return fd < 0 ? -errno.errno() : fd;
+        try (Arena call = Arena.ofConfined()) {
+            int fd = Syscalls.open(errno, call.allocateFrom(path), Syscalls.O_RDWR | Syscalls.O_CLOEXEC, 0);
+            return fd < 0 ? -errno.errno() : fd;
+        }
     }
 
     /** A fresh fd of the device's memory: its memfd, opened again through /proc, so each fd is its own. */
