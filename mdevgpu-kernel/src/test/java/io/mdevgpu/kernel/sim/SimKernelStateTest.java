@@ -1,22 +1,18 @@
 package io.mdevgpu.kernel.sim;
 
 import static io.mdevgpu.kernel.sim.SimHosts.*;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.mdevgpu.Display;
 import io.mdevgpu.HostStateException;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.MdevTypeBuilder;
 import io.mdevgpu.Size;
-import io.mdevgpu.kernel.testing.FuzzCorpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,26 +75,5 @@ class SimKernelStateTest {
         assertTrue(e.getMessage().contains(FILE + ":3") && e.getMessage().contains("type number"), e.getMessage());
         HostStateException noHost = assertThrows(HostStateException.class, () -> SimKernelState.parse(SimKernelState.MAGIC + "\n", FILE));
         assertTrue(noHost.getMessage().contains("it names no host"), noHost.getMessage());
-    }
-
-    /** Any bytes: a state, which writes back to the same text's meaning, or the library's refusal. */
-    @FuzzTest(maxDuration = "5m")
-    void stateText(byte[] data) {
-        SimKernelState state;
-        try {
-            state = SimKernelState.parse(new String(data, UTF_8), FILE);
-        } catch (HostStateException refused) {
-            return;
-        }
-        SimKernelState again = SimKernelState.parse(state.text(), FILE);
-        assertEquals(state.text(), again.text(), "what it read writes back and reads the same");
-    }
-
-    @Test
-    void seedCorpusHoldsAWrittenState() {
-        Map<String, byte[]> seeds = new LinkedHashMap<>();
-        seeds.put("every record", sample().text().getBytes(UTF_8));
-        seeds.put("empty host", (SimKernelState.MAGIC + "\nhost driver 550.54.14; []\n").getBytes(UTF_8));
-        assertEquals(2, FuzzCorpus.check(getClass(), "stateText", seeds));
     }
 }
