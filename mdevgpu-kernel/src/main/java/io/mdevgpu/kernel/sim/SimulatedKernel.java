@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * dev/vfio/vfio, dev/vfio/N           VFIO's nodes
  * proc/driver/nvidia/version          the driver's version file (the spec's text)
  * etc/mdevctl.d/scripts.d/{callouts,notifiers}   so that mdevctl accepts the tree
+ * run/mdevgpu-sim/kernel.state        a host kept in a directory: the kernel's state, shared by every process
  * </pre>
  * and answers on it with the real readers ({@link LinuxPciDiscovery}, {@link LinuxMdevBus}) over the simulated mdev
  * core's writes, the {@link SimNvidiaDriver} of the spec's release and the {@link SimVfioKernel}. An instance's
@@ -52,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * creates of one UUID, exactly one wins); a remove of an instance whose device is open waits, without the lock, until
  * the device closes, as the kernel blocks it. {@link Faults} count and fail their calls. {@link #close()} closes what
  * callers left open, releases the instances' memory and deletes a temporary tree.
+ *
+ * <p>A host whose spec names a root is kept there: the first kernel made on an empty directory builds the tree, and
+ * every later one, in this process or another, opens the same host again ({@link SimKernelStore}): the driver's type
+ * tables, the published types, the instances (each with its VFIO device, made anew in each process) and which
+ * kernels hold an instance's device open. Calls that read or change that state take the directory's lock and
+ * reload what another kernel wrote, so kernels in several processes behave as one kernel. RM clients, handles and
+ * the devices' memory stay each process's own, as the real driver frees clients with their fd.
  */
 public final class SimulatedKernel implements KernelPorts {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedKernel.class);
