@@ -23,16 +23,22 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * regions without mmap support, such as mtty's). Values are in the CPU's byte order (little-endian, as PCI).
  *
  * <p>A view, not an owner: its mappings belong to it and are closed with the device. Accesses allocate nothing.
+ *
+ * <p>A close of the device (or of a mapping) from another thread is safe: an access on the fd holds the device's
+ * gate, so the close waits for it; an access of a mapping either completes or meets the closed arena. Either way
+ * an access after or racing the device's close throws {@link KernelException} with {@code EBADF}, naming the
+ * operation ({@code read region BAR1}) and the device, never an {@code IllegalStateException}.
  */
 public final class VfioRegion {
     private static final VfioMapping[] NONE = {};
+    private static final String READ = "read", WRITE = "write";
 
     private final VfioDevice device;
     private final VfioRegionInfo info;
     /** Accesses are checked against this; the kernel's sample drivers report config space as 0xff bytes. */
     private final long limit;
-    /** Copy-on-write, so accesses iterate without allocating. */
-    private VfioMapping[] mappings = NONE;
+    /** Copy-on-write, so accesses iterate without allocating; volatile, as a close from another thread empties it. */
+    private volatile VfioMapping[] mappings = NONE;
 
     VfioRegion(VfioDevice device, VfioRegionInfo info) {
         this.device = device;
@@ -58,82 +64,218 @@ public final class VfioRegion {
 
     public byte read8(long offset) {
         VfioMapping m = mapping(offset, 1);
-        return m != null ? m.segment.get(JAVA_BYTE, offset - m.regionOffset) : preadScratch(offset, 1).get(JAVA_BYTE, 0);
+        if (m != null) {
+            try {
+                return m.segment.get(JAVA_BYTE, offset - m.regionOffset);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, READ, e);
+                return read8(offset);
+            }
+        }
+        enter(READ);
+        try {
+            return preadScratch(offset, 1).get(JAVA_BYTE, 0);
+        } finally {
+            device.exit();
+        }
     }
 
     public short read16(long offset) {
         VfioMapping m = mapping(offset, 2);
-        return m != null ? m.segment.get(JAVA_SHORT_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 2).get(JAVA_SHORT_UNALIGNED, 0);
+        if (m != null) {
+            try {
+                return m.segment.get(JAVA_SHORT_UNALIGNED, offset - m.regionOffset);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, READ, e);
+                return read16(offset);
+            }
+        }
+        enter(READ);
+        try {
+            return preadScratch(offset, 2).get(JAVA_SHORT_UNALIGNED, 0);
+        } finally {
+            device.exit();
+        }
     }
 
     public int read32(long offset) {
         VfioMapping m = mapping(offset, 4);
-        return m != null ? m.segment.get(JAVA_INT_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 4).get(JAVA_INT_UNALIGNED, 0);
+        if (m != null) {
+            try {
+                return m.segment.get(JAVA_INT_UNALIGNED, offset - m.regionOffset);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, READ, e);
+                return read32(offset);
+            }
+        }
+        enter(READ);
+        try {
+            return preadScratch(offset, 4).get(JAVA_INT_UNALIGNED, 0);
+        } finally {
+            device.exit();
+        }
     }
 
     public long read64(long offset) {
         VfioMapping m = mapping(offset, 8);
-        return m != null ? m.segment.get(JAVA_LONG_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 8).get(JAVA_LONG_UNALIGNED, 0);
+        if (m != null) {
+            try {
+                return m.segment.get(JAVA_LONG_UNALIGNED, offset - m.regionOffset);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, READ, e);
+                return read64(offset);
+            }
+        }
+        enter(READ);
+        try {
+            return preadScratch(offset, 8).get(JAVA_LONG_UNALIGNED, 0);
+        } finally {
+            device.exit();
+        }
     }
 
     public void write8(long offset, byte value) {
         VfioMapping m = mapping(offset, 1);
         if (m != null) {
-            m.segment.set(JAVA_BYTE, offset - m.regionOffset, value);
-        } else {
+            try {
+                m.segment.set(JAVA_BYTE, offset - m.regionOffset, value);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, WRITE, e);
+                write8(offset, value);
+            }
+            return;
+        }
+        enter(WRITE);
+        try {
             device.scratch.set(JAVA_BYTE, 0, value);
             pwriteScratch(offset, 1);
+        } finally {
+            device.exit();
         }
     }
 
     public void write16(long offset, short value) {
         VfioMapping m = mapping(offset, 2);
         if (m != null) {
-            m.segment.set(JAVA_SHORT_UNALIGNED, offset - m.regionOffset, value);
-        } else {
+            try {
+                m.segment.set(JAVA_SHORT_UNALIGNED, offset - m.regionOffset, value);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, WRITE, e);
+                write16(offset, value);
+            }
+            return;
+        }
+        enter(WRITE);
+        try {
             device.scratch.set(JAVA_SHORT_UNALIGNED, 0, value);
             pwriteScratch(offset, 2);
+        } finally {
+            device.exit();
         }
     }
 
     public void write32(long offset, int value) {
         VfioMapping m = mapping(offset, 4);
         if (m != null) {
-            m.segment.set(JAVA_INT_UNALIGNED, offset - m.regionOffset, value);
-        } else {
+            try {
+                m.segment.set(JAVA_INT_UNALIGNED, offset - m.regionOffset, value);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, WRITE, e);
+                write32(offset, value);
+            }
+            return;
+        }
+        enter(WRITE);
+        try {
             device.scratch.set(JAVA_INT_UNALIGNED, 0, value);
             pwriteScratch(offset, 4);
+        } finally {
+            device.exit();
         }
     }
 
     public void write64(long offset, long value) {
         VfioMapping m = mapping(offset, 8);
         if (m != null) {
-            m.segment.set(JAVA_LONG_UNALIGNED, offset - m.regionOffset, value);
-        } else {
+            try {
+                m.segment.set(JAVA_LONG_UNALIGNED, offset - m.regionOffset, value);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, WRITE, e);
+                write64(offset, value);
+            }
+            return;
+        }
+        enter(WRITE);
+        try {
             device.scratch.set(JAVA_LONG_UNALIGNED, 0, value);
             pwriteScratch(offset, 8);
+        } finally {
+            device.exit();
         }
     }
 
-    /** Fills {@code dst} from the region at {@code offset}. */
+    /**
+     * Fills {@code dst} from the region at {@code offset}. A {@code dst} whose own arena is closed throws the JDK's
+     * {@code IllegalStateException}: that segment is the caller's.
+     */
     public void read(long offset, MemorySegment dst) {
         VfioMapping m = mapping(offset, dst.byteSize());
         if (m != null) {
-            MemorySegment.copy(m.segment, offset - m.regionOffset, dst, 0, dst.byteSize());
-        } else {
+            try {
+                MemorySegment.copy(m.segment, offset - m.regionOffset, dst, 0, dst.byteSize());
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, READ, e);
+                read(offset, dst);
+            }
+            return;
+        }
+        enter(READ);
+        try {
             transfer(offset, dst, false);
+        } finally {
+            device.exit();
         }
     }
 
-    /** Writes all of {@code src} to the region at {@code offset}. */
+    /** Writes all of {@code src} to the region at {@code offset}; a closed {@code src} as {@link #read(long, MemorySegment)}. */
     public void write(long offset, MemorySegment src) {
         VfioMapping m = mapping(offset, src.byteSize());
         if (m != null) {
-            MemorySegment.copy(src, 0, m.segment, offset - m.regionOffset, src.byteSize());
-        } else {
-            transfer(offset, src, true);
+            try {
+                MemorySegment.copy(src, 0, m.segment, offset - m.regionOffset, src.byteSize());
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, WRITE, e);
+                write(offset, src);
+            }
+            return;
         }
+        enter(WRITE);
+        try {
+            transfer(offset, src, true);
+        } finally {
+            device.exit();
+        }
+    }
+
+    private void enter(String operation) {
+        if (!device.tryEnter()) throw device.closed(operation + " " + regionName());
+    }
+
+    /**
+     * An access of mapping {@code m} failed with the arena's {@code IllegalStateException}: when the device is
+     * closing, the typed use-after-close error; when only the mapping was closed (by another thread), returns, for
+     * the access to go again (the mapping has left {@link #mappings}: to the fd or another mapping). An exception
+     * of a live mapping is not ours (a closed segment of the caller's): rethrown.
+     */
+    private void unmappedUnder(VfioMapping m, String operation, IllegalStateException e) {
+        if (m.isOpen()) throw e;
+        if (!device.isOpen()) throw device.closed(operation + " " + regionName(), e);
+    }
+
+    /** {@code region BAR1}, {@code region 9}. */
+    private String regionName() {
+        String name = info.name();
+        return name.startsWith("region ") ? name : "region " + name;
     }
 
     /** Maps the whole region; fails when it has no mmap support or only sparse areas (map those with {@link #mapAreas}). */
@@ -166,25 +308,30 @@ public final class VfioRegion {
      * mapping, until it is closed.
      */
     public VfioMapping map(long offset, long length) {
-        device.requireOpen();
         requireMappable();
         if (length <= 0 || info.mmapAreas().stream().noneMatch(a -> a.contains(offset, length))) {
             throw new ValidationException("mapping of " + what(), "0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
                     "a non-empty range within one mmap area " + info.mmapAreas());
         }
         int prot = (info.readable() ? Syscalls.PROT_READ : 0) | (info.writable() ? Syscalls.PROT_WRITE : 0);
-        KernelFd fd = device.fd;
-        long address = fd.kernel.mmap(fd.errno, fd.fd, length, prot, info.offset() + offset);
-        if (address < 0) {
-            throw KernelException.of("mmap", what() + " at 0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
-                    Errno.of((int) -address), address == -Errno.EINVAL.number()
-                            ? "the driver refuses to map this range; read and write it through the region instead" : null);
+        enter("map");
+        try {
+            KernelFd fd = device.fd;
+            long address = fd.kernel.mmap(fd.errno, fd.fd, length, prot, info.offset() + offset);
+            if (address < 0) {
+                throw KernelException.of("mmap", what() + " at 0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
+                        Errno.of((int) -address), address == -Errno.EINVAL.number()
+                                ? "the driver refuses to map this range; read and write it through the region instead" : null);
+            }
+            VfioMapping mapping = new VfioMapping(this, offset, length, address);
+            VfioMapping[] live = mappings;
+            VfioMapping[] grown = Arrays.copyOf(live, live.length + 1);
+            grown[live.length] = mapping;
+            mappings = grown;
+            return mapping;
+        } finally {
+            device.exit();
         }
-        VfioMapping mapping = new VfioMapping(this, offset, length, address);
-        VfioMapping[] grown = Arrays.copyOf(mappings, mappings.length + 1);
-        grown[mappings.length] = mapping;
-        mappings = grown;
-        return mapping;
     }
 
     private void requireMappable() {
@@ -204,9 +351,10 @@ public final class VfioRegion {
         mappings = left.length == 0 ? NONE : left;
     }
 
+    /** In the device's close. */
     void unmapAll() {
         Closer closer = new Closer();
-        for (VfioMapping m : mappings.clone()) closer.run(m::close);
+        for (VfioMapping m : mappings.clone()) closer.run(m::closeWithDevice);
         closer.finish();
     }
 
@@ -216,10 +364,12 @@ public final class VfioRegion {
         return fd.kernel.munmap(fd.errno, address, length);
     }
 
-    /** The live mapping that holds the whole access, or null; checks the access against the region. */
+    /**
+     * The live mapping that holds the whole access, or null; checks the access against the region. No gate: the
+     * mapping's arena guards its own accesses, and a closed device has none left (its accesses go to the fd's gate).
+     */
     private VfioMapping mapping(long offset, long length) {
         Objects.checkFromIndexSize(offset, length, limit);
-        device.requireOpen();
         VfioMapping[] live = mappings;
         for (int i = 0; i < live.length; i++) {
             if (live[i].covers(offset, length)) return live[i];
@@ -266,6 +416,7 @@ public final class VfioRegion {
 
     @Override
     public String toString() {
-        return info + (mappings.length == 0 ? "" : ", mapped " + Arrays.toString(mappings));
+        VfioMapping[] live = mappings;
+        return info + (live.length == 0 ? "" : ", mapped " + Arrays.toString(live));
     }
 }
