@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,13 +34,26 @@ import io.mdevgpu.kernel.sys.Syscalls;
 public final class VfioRegion {
     private static final VfioMapping[] NONE = {};
     private static final String READ = "read", WRITE = "write";
+    private static final VarHandle MAPPINGS;
+
+    static {
+        try {
+            MAPPINGS = MethodHandles.lookup().findVarHandle(VfioRegion.class, "mappings", VfioMapping[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final VfioDevice device;
     private final VfioRegionInfo info;
     /** Accesses are checked against this; the kernel's sample drivers report config space as 0xff bytes. */
     private final long limit;
-    /** Copy-on-write, so accesses iterate without allocating; volatile, as a close from another thread empties it. */
-    private volatile VfioMapping[] mappings = NONE;
+    /**
+     * Copy-on-write, so accesses iterate without allocating. Read plainly on the hot path (a volatile read would
+     * keep the JIT from hoisting it out of a caller's loop); written with {@link #MAPPINGS} volatile, and read so
+     * after an access met a closed mapping, so that the retry sees the array without it.
+     */
+    private VfioMapping[] mappings = NONE;
 
     VfioRegion(VfioDevice device, VfioRegionInfo info) {
         this.device = device;
@@ -270,6 +285,8 @@ public final class VfioRegion {
     private void unmappedUnder(VfioMapping m, String operation, IllegalStateException e) {
         if (m.isOpen()) throw e;
         if (!device.isOpen()) throw device.closed(operation + " " + regionName(), e);
+        // the close wrote the array without m before it closed m's arena: from here on the retry reads that array
+        var unused = (VfioMapping[]) MAPPINGS.getVolatile(this);
     }
 
     /** {@code region BAR1}, {@code region 9}. */
@@ -327,7 +344,7 @@ public final class VfioRegion {
             VfioMapping[] live = mappings;
             VfioMapping[] grown = Arrays.copyOf(live, live.length + 1);
             grown[live.length] = mapping;
-            mappings = grown;
+            MAPPINGS.setVolatile(this, grown);
             return mapping;
         } finally {
             device.exit();
@@ -348,7 +365,7 @@ public final class VfioRegion {
 
     void unmapped(VfioMapping mapping) {
         VfioMapping[] left = Arrays.stream(mappings).filter(m -> m != mapping).toArray(VfioMapping[]::new);
-        mappings = left.length == 0 ? NONE : left;
+        MAPPINGS.setVolatile(this, left.length == 0 ? NONE : left);
     }
 
     /** In the device's close. */
