@@ -45,6 +45,19 @@ abstract sealed class FdOwner implements AutoCloseable permits VfioContainer, Vf
         gate.exit();
     }
 
+    /**
+     * Runs the close of something this handle owns (a mapping, interrupts) inside the gate, as it uses this fd;
+     * while this handle is closing or closed it does nothing: this handle's own close closes what it owns.
+     */
+    final void closeOwned(Runnable close) {
+        if (!gate.enter()) return;
+        try {
+            close.run();
+        } finally {
+            gate.exit();
+        }
+    }
+
     /** The use-after-close error: {@code EBADF}, naming {@code operation}, this handle and the fix. */
     final KernelException closed(String operation) {
         return closed(operation, null);

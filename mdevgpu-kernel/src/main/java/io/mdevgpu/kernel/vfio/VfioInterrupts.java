@@ -254,12 +254,7 @@ public final class VfioInterrupts implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!device.tryEnter()) return;
-        try {
-            closeWithDevice();
-        } finally {
-            device.exit();
-        }
+        device.closeOwned(this::closeWithDevice);
     }
 
     /** The close itself: inside the device's gate, or in the device's own close (its fd still open). */

@@ -102,13 +102,7 @@ public final class VfioMapping implements AutoCloseable {
      */
     @Override
     public void close() {
-        VfioDevice device = region.device();
-        if (!device.tryEnter()) return;
-        try {
-            closeWithDevice();
-        } finally {
-            device.exit();
-        }
+        region.device().closeOwned(this::closeWithDevice);
     }
 
     /** The unmap itself: inside the device's gate, or in the device's own close. */

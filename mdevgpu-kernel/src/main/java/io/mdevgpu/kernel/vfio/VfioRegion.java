@@ -78,154 +78,91 @@ public final class VfioRegion {
     }
 
     public byte read8(long offset) {
-        VfioMapping m = mapping(offset, 1);
-        if (m != null) {
-            try {
-                return m.segment.get(JAVA_BYTE, offset - m.regionOffset);
-            } catch (IllegalStateException e) {
-                unmappedUnder(m, READ, e);
-                return read8(offset);
-            }
-        }
-        enter(READ);
-        try {
-            return preadScratch(offset, 1).get(JAVA_BYTE, 0);
-        } finally {
-            device.exit();
-        }
+        return (byte) readValue(offset, 1);
     }
 
     public short read16(long offset) {
-        VfioMapping m = mapping(offset, 2);
-        if (m != null) {
-            try {
-                return m.segment.get(JAVA_SHORT_UNALIGNED, offset - m.regionOffset);
-            } catch (IllegalStateException e) {
-                unmappedUnder(m, READ, e);
-                return read16(offset);
-            }
-        }
-        enter(READ);
-        try {
-            return preadScratch(offset, 2).get(JAVA_SHORT_UNALIGNED, 0);
-        } finally {
-            device.exit();
-        }
+        return (short) readValue(offset, 2);
     }
 
     public int read32(long offset) {
-        VfioMapping m = mapping(offset, 4);
-        if (m != null) {
-            try {
-                return m.segment.get(JAVA_INT_UNALIGNED, offset - m.regionOffset);
-            } catch (IllegalStateException e) {
-                unmappedUnder(m, READ, e);
-                return read32(offset);
-            }
-        }
-        enter(READ);
-        try {
-            return preadScratch(offset, 4).get(JAVA_INT_UNALIGNED, 0);
-        } finally {
-            device.exit();
-        }
+        return (int) readValue(offset, 4);
     }
 
     public long read64(long offset) {
-        VfioMapping m = mapping(offset, 8);
+        return readValue(offset, 8);
+    }
+
+    public void write8(long offset, byte value) {
+        writeValue(offset, 1, value);
+    }
+
+    public void write16(long offset, short value) {
+        writeValue(offset, 2, value);
+    }
+
+    public void write32(long offset, int value) {
+        writeValue(offset, 4, value);
+    }
+
+    public void write64(long offset, long value) {
+        writeValue(offset, 8, value);
+    }
+
+    /** A {@code width}-byte read (1, 2, 4, 8: constants where inlined, so the switches fold). */
+    private long readValue(long offset, int width) {
+        VfioMapping m = mapping(offset, width);
         if (m != null) {
             try {
-                return m.segment.get(JAVA_LONG_UNALIGNED, offset - m.regionOffset);
+                return get(m.segment, offset - m.regionOffset, width);
             } catch (IllegalStateException e) {
                 unmappedUnder(m, READ, e);
-                return read64(offset);
+                return readValue(offset, width);
             }
         }
         enter(READ);
         try {
-            return preadScratch(offset, 8).get(JAVA_LONG_UNALIGNED, 0);
+            return get(preadScratch(offset, width), 0, width);
         } finally {
             device.exit();
         }
     }
 
-    public void write8(long offset, byte value) {
-        VfioMapping m = mapping(offset, 1);
+    private void writeValue(long offset, int width, long value) {
+        VfioMapping m = mapping(offset, width);
         if (m != null) {
             try {
-                m.segment.set(JAVA_BYTE, offset - m.regionOffset, value);
+                set(m.segment, offset - m.regionOffset, width, value);
             } catch (IllegalStateException e) {
                 unmappedUnder(m, WRITE, e);
-                write8(offset, value);
+                writeValue(offset, width, value);
             }
             return;
         }
         enter(WRITE);
         try {
-            device.scratch.set(JAVA_BYTE, 0, value);
-            pwriteScratch(offset, 1);
+            set(device.scratch, 0, width, value);
+            pwriteScratch(offset, width);
         } finally {
             device.exit();
         }
     }
 
-    public void write16(long offset, short value) {
-        VfioMapping m = mapping(offset, 2);
-        if (m != null) {
-            try {
-                m.segment.set(JAVA_SHORT_UNALIGNED, offset - m.regionOffset, value);
-            } catch (IllegalStateException e) {
-                unmappedUnder(m, WRITE, e);
-                write16(offset, value);
-            }
-            return;
-        }
-        enter(WRITE);
-        try {
-            device.scratch.set(JAVA_SHORT_UNALIGNED, 0, value);
-            pwriteScratch(offset, 2);
-        } finally {
-            device.exit();
-        }
+    private static long get(MemorySegment s, long at, int width) {
+        return switch (width) {
+            case 1 -> s.get(JAVA_BYTE, at);
+            case 2 -> s.get(JAVA_SHORT_UNALIGNED, at);
+            case 4 -> s.get(JAVA_INT_UNALIGNED, at);
+            default -> s.get(JAVA_LONG_UNALIGNED, at);
+        };
     }
 
-    public void write32(long offset, int value) {
-        VfioMapping m = mapping(offset, 4);
-        if (m != null) {
-            try {
-                m.segment.set(JAVA_INT_UNALIGNED, offset - m.regionOffset, value);
-            } catch (IllegalStateException e) {
-                unmappedUnder(m, WRITE, e);
-                write32(offset, value);
-            }
-            return;
-        }
-        enter(WRITE);
-        try {
-            device.scratch.set(JAVA_INT_UNALIGNED, 0, value);
-            pwriteScratch(offset, 4);
-        } finally {
-            device.exit();
-        }
-    }
-
-    public void write64(long offset, long value) {
-        VfioMapping m = mapping(offset, 8);
-        if (m != null) {
-            try {
-                m.segment.set(JAVA_LONG_UNALIGNED, offset - m.regionOffset, value);
-            } catch (IllegalStateException e) {
-                unmappedUnder(m, WRITE, e);
-                write64(offset, value);
-            }
-            return;
-        }
-        enter(WRITE);
-        try {
-            device.scratch.set(JAVA_LONG_UNALIGNED, 0, value);
-            pwriteScratch(offset, 8);
-        } finally {
-            device.exit();
+    private static void set(MemorySegment s, long at, int width, long value) {
+        switch (width) {
+            case 1 -> s.set(JAVA_BYTE, at, (byte) value);
+            case 2 -> s.set(JAVA_SHORT_UNALIGNED, at, (short) value);
+            case 4 -> s.set(JAVA_INT_UNALIGNED, at, (int) value);
+            default -> s.set(JAVA_LONG_UNALIGNED, at, value);
         }
     }
 
