@@ -2,8 +2,18 @@ package io.mdevgpu;
 
 import java.lang.foreign.MemorySegment;
 
-/** An mmap of a region; {@link #segment()} is valid until {@link #close()}, which unmaps it. */
+/**
+ * An mmap of a region; {@link #segment()} is valid until {@link #close()}, which unmaps it (as does the device's
+ * close). While it lives, the region's own reads and writes go to the mapping too.
+ */
 public interface MappedRegion extends AutoCloseable {
+    /**
+     * The mapped memory, zero-copy. An access through it after (or racing) the close of this mapping or of its
+     * device throws the JDK's {@code IllegalStateException} ("Already closed"): the shared arena guarantees that no
+     * access reaches unmapped memory (no crash), but it is not a library exception. Where a close may come from
+     * another thread and the typed {@link KernelException} ({@link Errno#EBADF}) is wanted, access through
+     * {@link Region#read}/{@link Region#write}, which go to this mapping as fast.
+     */
     MemorySegment segment();
 
     Region region();

@@ -5,6 +5,11 @@ import java.util.List;
 /**
  * An open VFIO device with its container and group. Owns file descriptors and mappings: close it (the kernel's
  * order: device, container unset, group, container).
+ *
+ * <p>Not thread-safe, except {@link #close()}: a close from another thread waits for the calls in flight on the
+ * device's fd (and ends an {@link IrqEventFds#await} in flight), and every call of this device, its regions and its
+ * {@link IrqEventFds} after it (or racing it) throws {@link KernelException} with {@link Errno#EBADF}, naming the
+ * operation and the device. Only a {@link MappedRegion#segment()} the caller holds fails otherwise (see there).
  */
 public interface VfioDevice extends AutoCloseable {
     /** The mdev UUID or PCI address this device was opened by. */

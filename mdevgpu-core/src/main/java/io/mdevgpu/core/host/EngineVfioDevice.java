@@ -18,18 +18,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The API's VFIO device over the kernel's ({@link io.mdevgpu.kernel.vfio.VfioDevice}, which owns the fds, mappings
  * and eventfds and closes them in the kernel's order): every call is the kernel handle's, nothing is done twice.
  * Closing it also tells the host that this process no longer holds the instance open. Not thread-safe, as the
- * kernel handle.
+ * kernel handle, except {@link #close()}: the kernel handle makes a racing call fail with its typed {@code EBADF}.
  */
 final class EngineVfioDevice implements VfioDevice {
     private final io.mdevgpu.kernel.vfio.VfioDevice device;
     private final Runnable onClose;
     private final Map<Integer, EngineIrqEventFds> enabled = new HashMap<>();
-    private boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     EngineVfioDevice(io.mdevgpu.kernel.vfio.VfioDevice device, Runnable onClose) {
         this.device = device;
@@ -97,8 +98,7 @@ final class EngineVfioDevice implements VfioDevice {
 
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (!closed.compareAndSet(false, true)) return;
         try {
             device.close();
         } finally {

@@ -239,6 +239,11 @@ public final class LinuxMdevBus implements MdevBus {
         }
         Path remove = layout.mdevRemove(uuid);
         FutureTask<Void> write = PENDING.get(remove);
+        if (write != null && write.isDone()) {
+            // an earlier remove that ended, whose thread has not yet taken it off the map: not one to join
+            PENDING.remove(remove, write);
+            write = null;
+        }
         boolean mine = false;
         if (write == null) {
             refuseIfHeld(uuid);

@@ -19,7 +19,10 @@ import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
  * } // closes device fds, unsets the container, closes the group, then the container
  * }</pre>
  *
- * <p>Handles are not thread-safe: one thread at a time per container (and its groups and devices).
+ * <p>Handles are not thread-safe: one thread at a time per container (and its groups and devices), except for
+ * {@code close()}, which any thread may call at any time: it waits for the calls in flight on the handle's fd, and
+ * every call after it (or racing it) throws {@link io.mdevgpu.KernelException} with {@code EBADF} naming the
+ * operation, the handle and the fix.
  *
  * <p>It is the {@link OpenDeviceRegistry} of the mdev bus: it knows which devices are open through it, so that
  * {@code MdevBus.remove} refuses those instead of blocking in the kernel until they close.

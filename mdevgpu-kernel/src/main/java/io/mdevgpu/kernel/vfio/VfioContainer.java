@@ -5,8 +5,8 @@ import static io.mdevgpu.kernel.abi.vfio.VfioIoctls.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +32,8 @@ public final class VfioContainer extends FdOwner {
     private final MemorySegment iommuInfo;
     private final MemorySegment dmaMap;
     private final MemorySegment dmaUnmap;
-    private final List<VfioGroup> groups = new ArrayList<>();
+    /** Copy-on-write: a group closed from another thread leaves it while this container is in use. */
+    private final List<VfioGroup> groups = new CopyOnWriteArrayList<>();
     private boolean iommuSet;
 
     private VfioContainer(Vfio vfio, Arena arena, KernelFd fd) {
@@ -103,13 +104,17 @@ public final class VfioContainer extends FdOwner {
      * @throws HostStateException             the group is not viable; the message names its other devices
      */
     public VfioGroup openGroup(int group) {
-        requireOpen();
         if (group < 0) {
             throw new ValidationException("IOMMU group", Integer.toString(group), "a group number >= 0, as in /dev/vfio/N");
         }
-        VfioGroup g = VfioGroup.open(this, group);
-        groups.add(g);
-        return g;
+        if (!tryEnter()) throw closed("open group " + group);
+        try {
+            VfioGroup g = VfioGroup.open(this, group);
+            groups.add(g);
+            return g;
+        } finally {
+            exit();
+        }
     }
 
     /** Sets the IOMMU model once the first group has joined; the kernel drops it when the last one leaves. */
@@ -133,11 +138,13 @@ public final class VfioContainer extends FdOwner {
 
     /** {@code VFIO_IOMMU_GET_INFO}: page sizes, IOVA ranges and DMA mappings left. Needs a group in the container. */
     public VfioIommuInfo iommuInfo() {
-        requireOpen();
+        enter("get IOMMU info");
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment reply = InfoReply.query(fd, VFIO_IOMMU_GET_INFO, vfio_iommu_type1_info.LAYOUT, iommuInfo, s -> { },
                     scratch);
             return new InfoReply("VFIO_IOMMU_GET_INFO", fd.target).iommu(reply);
+        } finally {
+            exit();
         }
     }
 
@@ -146,31 +153,44 @@ public final class VfioContainer extends FdOwner {
      * Needs a group in the container; {@code memory} must stay mapped until {@link #unmapDma}.
      */
     public void mapDma(MemorySegment memory, long iova) {
-        requireOpen();
-        dmaMap.fill((byte) 0);
-        vfio_iommu_type1_dma_map.argsz(dmaMap, (int) vfio_iommu_type1_dma_map.sizeof());
-        vfio_iommu_type1_dma_map.flags(dmaMap, VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
-        vfio_iommu_type1_dma_map.vaddr(dmaMap, memory.address());
-        vfio_iommu_type1_dma_map.iova(dmaMap, iova);
-        vfio_iommu_type1_dma_map.size(dmaMap, memory.byteSize());
-        fd.ioctlOrThrow(VFIO_IOMMU_MAP_DMA, dmaMap, null);
+        enter("map DMA");
+        try {
+            dmaMap.fill((byte) 0);
+            vfio_iommu_type1_dma_map.argsz(dmaMap, (int) vfio_iommu_type1_dma_map.sizeof());
+            vfio_iommu_type1_dma_map.flags(dmaMap, VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
+            vfio_iommu_type1_dma_map.vaddr(dmaMap, memory.address());
+            vfio_iommu_type1_dma_map.iova(dmaMap, iova);
+            vfio_iommu_type1_dma_map.size(dmaMap, memory.byteSize());
+            fd.ioctlOrThrow(VFIO_IOMMU_MAP_DMA, dmaMap, null);
+        } finally {
+            exit();
+        }
     }
 
     /** {@code VFIO_IOMMU_UNMAP_DMA}; returns the bytes the kernel unmapped. */
     public long unmapDma(long iova, long size) {
-        requireOpen();
-        dmaUnmap.fill((byte) 0);
-        vfio_iommu_type1_dma_unmap.argsz(dmaUnmap, (int) vfio_iommu_type1_dma_unmap.sizeof());
-        vfio_iommu_type1_dma_unmap.iova(dmaUnmap, iova);
-        vfio_iommu_type1_dma_unmap.size(dmaUnmap, size);
-        fd.ioctlOrThrow(VFIO_IOMMU_UNMAP_DMA, dmaUnmap, null);
-        return vfio_iommu_type1_dma_unmap.size(dmaUnmap);
+        enter("unmap DMA");
+        try {
+            dmaUnmap.fill((byte) 0);
+            vfio_iommu_type1_dma_unmap.argsz(dmaUnmap, (int) vfio_iommu_type1_dma_unmap.sizeof());
+            vfio_iommu_type1_dma_unmap.iova(dmaUnmap, iova);
+            vfio_iommu_type1_dma_unmap.size(dmaUnmap, size);
+            fd.ioctlOrThrow(VFIO_IOMMU_UNMAP_DMA, dmaUnmap, null);
+            return vfio_iommu_type1_dma_unmap.size(dmaUnmap);
+        } finally {
+            exit();
+        }
     }
 
     /** Closes every group (devices first, then the group leaves the container), then the container fd. */
     @Override
     public void close() {
         release();
+    }
+
+    @Override
+    String kind() {
+        return "container";
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,10 @@ import io.mdevgpu.kernel.sys.ErrnoCapture;
  * mappings), IRQs and reset. Owns its mappings and interrupt eventfds: closing it closes them, then the fd.
  *
  * <p>Region reads and writes allocate nothing: they go through a per-device preallocated buffer (or straight to
- * a mapping), with the device's preallocated errno capture. Not thread-safe.
+ * a mapping), with the device's preallocated errno capture. Not thread-safe, except {@link #close()}: a close from
+ * another thread waits for the calls in flight on the fd, and every call after it (or racing it) throws
+ * {@link io.mdevgpu.KernelException} with {@code EBADF} naming the operation and the device, whose fix is to open
+ * it again.
  */
 public final class VfioDevice extends FdOwner {
     private static final Logger LOG = LoggerFactory.getLogger(VfioDevice.class);
@@ -35,7 +39,8 @@ public final class VfioDevice extends FdOwner {
     private final MemorySegment irqInfo;
     private final VfioDeviceInfo info;
     private final VfioRegion[] regions;
-    private final List<VfioInterrupts> interrupts = new ArrayList<>();
+    /** Copy-on-write: a close of one handle from another thread may leave it while the device closes. */
+    private final List<VfioInterrupts> interrupts = new CopyOnWriteArrayList<>();
     private boolean closesContainer;
 
     private VfioDevice(VfioGroup group, String name, Arena arena, KernelFd fd, VfioDeviceInfo info) {
@@ -100,17 +105,21 @@ public final class VfioDevice extends FdOwner {
 
     /** Region {@code index}; its info is queried (with the {@code argsz} re-query) the first time it is asked for. */
     public VfioRegion region(int index) {
-        requireOpen();
         if (index < 0 || index >= regions.length) {
             throw new ValidationException("VFIO region index", Integer.toString(index),
                     "0.." + (regions.length - 1) + ": device " + name + " has " + regions.length + " regions");
         }
-        VfioRegion region = regions[index];
-        if (region == null) {
-            region = new VfioRegion(this, queryRegion(index));
-            regions[index] = region;
+        if (!tryEnter()) throw closed("get region " + index);
+        try {
+            VfioRegion region = regions[index];
+            if (region == null) {
+                region = new VfioRegion(this, queryRegion(index));
+                regions[index] = region;
+            }
+            return region;
+        } finally {
+            exit();
         }
-        return region;
     }
 
     /** vfio-pci's config space region ({@code VFIO_PCI_CONFIG_REGION_INDEX}). */
@@ -138,12 +147,25 @@ public final class VfioDevice extends FdOwner {
 
     /** {@code VFIO_DEVICE_GET_IRQ_INFO} for IRQ index {@code index} (vfio-pci: INTx 0, MSI 1, MSI-X 2, ERR 3, REQ 4). */
     public VfioIrqInfo irqInfo(int index) {
-        requireOpen();
+        checkIrqIndex(index);
+        enter("get IRQ info");
+        try {
+            return queryIrq(index);
+        } finally {
+            exit();
+        }
+    }
+
+    private void checkIrqIndex(int index) {
         if (index < 0 || index >= info.numIrqs()) {
             throw new ValidationException("VFIO IRQ index", Integer.toString(index),
                     info.numIrqs() == 0 ? "none: device " + name + " has no IRQs"
                             : "0.." + (info.numIrqs() - 1) + ": device " + name + " has " + info.numIrqs() + " IRQ indexes");
         }
+    }
+
+    /** Inside the gate. */
+    private VfioIrqInfo queryIrq(int index) {
         irqInfo.fill((byte) 0);
         vfio_irq_info.argsz(irqInfo, (int) vfio_irq_info.sizeof());
         vfio_irq_info.index(irqInfo, index);
@@ -157,14 +179,20 @@ public final class VfioDevice extends FdOwner {
      * disables the index and closes the eventfds.
      */
     public VfioInterrupts enableInterrupts(int index, int count) {
-        VfioIrqInfo irq = irqInfo(index);
-        if (!irq.eventfd() || count < 1 || count > irq.count()) {
-            throw new ValidationException("interrupt count for " + irq.name() + " of device " + name, Integer.toString(count),
-                    irq.eventfd() && irq.count() > 0 ? "1.." + irq.count() : "none: " + irq.name() + " has no eventfd vectors");
+        checkIrqIndex(index);
+        enter("enable interrupts");
+        try {
+            VfioIrqInfo irq = queryIrq(index);
+            if (!irq.eventfd() || count < 1 || count > irq.count()) {
+                throw new ValidationException("interrupt count for " + irq.name() + " of device " + name, Integer.toString(count),
+                        irq.eventfd() && irq.count() > 0 ? "1.." + irq.count() : "none: " + irq.name() + " has no eventfd vectors");
+            }
+            VfioInterrupts handle = VfioInterrupts.enable(this, irq, count);
+            interrupts.add(handle);
+            return handle;
+        } finally {
+            exit();
         }
-        VfioInterrupts handle = VfioInterrupts.enable(this, irq, count);
-        interrupts.add(handle);
-        return handle;
     }
 
     void closed(VfioInterrupts handle) {
@@ -173,23 +201,32 @@ public final class VfioDevice extends FdOwner {
 
     /** {@code VFIO_DEVICE_RESET}. */
     public void reset() {
-        requireOpen();
-        fd.ioctlOrThrow(VFIO_DEVICE_RESET, 0L, info.canReset() ? null : "the device does not advertise reset");
+        enter("reset");
+        try {
+            fd.ioctlOrThrow(VFIO_DEVICE_RESET, 0L, info.canReset() ? null : "the device does not advertise reset");
+        } finally {
+            exit();
+        }
     }
 
     /** Disables its interrupts, unmaps its mappings, closes the device fd; and its container, if it owns it. */
     @Override
     public void close() {
-        if (!isOpen()) return;
+        if (!shut()) return;
         Closer closer = new Closer();
-        closer.run(this::release);
+        closer.run(this::releaseShut);
         if (closesContainer) closer.run(group.container()::close);
         closer.finish();
     }
 
     @Override
+    String kind() {
+        return "device";
+    }
+
+    @Override
     void beforeClose(Closer closer) {
-        for (VfioInterrupts i : List.copyOf(interrupts).reversed()) closer.run(i::close);
+        for (VfioInterrupts i : List.copyOf(interrupts).reversed()) closer.run(i::closeWithDevice);
         for (VfioRegion r : regions) {
             if (r != null) closer.run(r::unmapAll);
         }

@@ -6,8 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -32,7 +32,8 @@ public final class VfioGroup extends FdOwner {
 
     private final VfioContainer container;
     private final int number;
-    private final List<VfioDevice> devices = new ArrayList<>();
+    /** Copy-on-write: a device closed from another thread leaves it while this group is in use. */
+    private final List<VfioDevice> devices = new CopyOnWriteArrayList<>();
 
     private VfioGroup(VfioContainer container, int number, Arena arena, KernelFd fd) {
         super(arena, fd);
@@ -124,14 +125,18 @@ public final class VfioGroup extends FdOwner {
      * @throws io.mdevgpu.NoSuchDeviceException the group has no such device (ENODEV)
      */
     public VfioDevice openDevice(String name) {
-        requireOpen();
         if (name == null || name.isEmpty() || name.length() > MAX_NAME || name.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             throw new ValidationException("VFIO device name", name,
                     "the device's name in its group: an mdev's UUID or a PCI address (printable ASCII, no spaces)");
         }
-        VfioDevice device = VfioDevice.open(this, name);
-        devices.add(device);
-        return device;
+        if (!tryEnter()) throw closed("open device " + name);
+        try {
+            VfioDevice device = VfioDevice.open(this, name);
+            devices.add(device);
+            return device;
+        } finally {
+            exit();
+        }
     }
 
     /** Device fds are opened with the group's fd; errors name the group. */
@@ -160,6 +165,11 @@ public final class VfioGroup extends FdOwner {
     @Override
     public void close() {
         release();
+    }
+
+    @Override
+    String kind() {
+        return "group";
     }
 
     @Override

@@ -40,33 +40,46 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * </ul>
  *
  * <p>Eventfds are real in both worlds, so they are made and read with {@link Syscalls} directly.
+ *
+ * <p>Not thread-safe, except {@link #close()} (and the device's): a close from another thread wakes an
+ * {@link #await} in flight, waits for the calls in flight, and every call after it (or racing it) throws
+ * {@link KernelException} with {@code EBADF} naming the operation, the vector and the device.
  */
 public final class VfioInterrupts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VfioInterrupts.class);
     private static final VarHandle POLL_FD = Syscalls.POLLFD.varHandle(groupElement("fd"));
     private static final VarHandle POLL_EVENTS = Syscalls.POLLFD.varHandle(groupElement("events"));
+    private static final VarHandle POLL_REVENTS = Syscalls.POLLFD.varHandle(groupElement("revents"));
 
     private final VfioDevice device;
     private final VfioIrqInfo irq;
     private final int[] eventfds;
+    /** An eventfd of our own that {@link #await} polls too: a close from another thread signals it. */
+    private final int wake;
     private final Arena arena;
     private final ErrnoCapture errno;
     private final MemorySegment counter;
+    /** 1, what the close writes to {@link #wake}. */
+    private final MemorySegment one;
     private final MemorySegment pollfd;
     /** {@code vfio_irq_set} without data, for disable and unmask. */
     private final MemorySegment noData;
     /** {@code vfio_irq_set} with one bool, for trigger. */
     private final MemorySegment oneBool;
-    private boolean closed;
+    private final AccessGate gate = new AccessGate();
 
-    private VfioInterrupts(VfioDevice device, VfioIrqInfo irq, int[] eventfds, Arena arena, ErrnoCapture errno) {
+    private VfioInterrupts(VfioDevice device, VfioIrqInfo irq, int[] eventfds, int wake, Arena arena, ErrnoCapture errno) {
         this.device = device;
         this.irq = irq;
         this.eventfds = eventfds;
+        this.wake = wake;
         this.arena = arena;
         this.errno = errno;
         this.counter = arena.allocate(JAVA_LONG);
-        this.pollfd = arena.allocate(Syscalls.POLLFD);
+        this.one = arena.allocateFrom(JAVA_LONG, 1L);
+        this.pollfd = arena.allocate(Syscalls.POLLFD, 2);
+        POLL_FD.set(pollfd, Syscalls.POLLFD.byteSize(), wake);
+        POLL_EVENTS.set(pollfd, Syscalls.POLLFD.byteSize(), Syscalls.POLLIN);
         this.noData = vfio_irq_set.allocate(arena);
         this.oneBool = arena.allocate(vfio_irq_set.sizeof() + 1, InfoReply.ALIGNMENT);
     }
@@ -76,12 +89,16 @@ public final class VfioInterrupts implements AutoCloseable {
         ErrnoCapture errno = new ErrnoCapture(arena);
         int[] fds = new int[count];
         Arrays.fill(fds, -1);
+        int wake = -1;
         try {
             for (int i = 0; i < count; i++) {
                 fds[i] = Syscalls.eventfd(errno, 0, Syscalls.EFD_CLOEXEC | Syscalls.EFD_NONBLOCK);
                 if (fds[i] < 0) throw KernelException.of("eventfd", "vector " + i + " of " + irq.name() + " of " + device.fd.target,
                         errno.toErrno(), null);
             }
+            wake = Syscalls.eventfd(errno, 0, Syscalls.EFD_CLOEXEC | Syscalls.EFD_NONBLOCK);
+            if (wake < 0) throw KernelException.of("eventfd", "the close signal of " + irq.name() + " of " + device.fd.target,
+                    errno.toErrno(), null);
             MemorySegment set = arena.allocate(vfio_irq_set.sizeof() + (long) Integer.BYTES * count, InfoReply.ALIGNMENT);
             vfio_irq_set.argsz(set, (int) set.byteSize());
             vfio_irq_set.flags(set, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER);
@@ -91,11 +108,12 @@ public final class VfioInterrupts implements AutoCloseable {
             MemorySegment data = vfio_irq_set.data(set);
             for (int i = 0; i < count; i++) data.setAtIndex(JAVA_INT, i, fds[i]);
             device.fd.ioctlOrThrow(VFIO_DEVICE_SET_IRQS, set, null);
-            VfioInterrupts handle = new VfioInterrupts(device, irq, fds, arena, errno);
+            VfioInterrupts handle = new VfioInterrupts(device, irq, fds, wake, arena, errno);
             LOG.debug("{}: {} vector(s) of {} on eventfds {}", device.fd.target, count, irq.name(), fds);
             return handle;
         } catch (RuntimeException e) {
             for (int fd : fds) Syscalls.closeQuietly(fd);
+            Syscalls.closeQuietly(wake);
             arena.close();
             throw e;
         }
@@ -109,32 +127,52 @@ public final class VfioInterrupts implements AutoCloseable {
         return eventfds.length;
     }
 
-    /** The eventfd of vector {@code vector}, for an event loop of the caller's own. */
+    /** The eventfd of vector {@code vector}, for an event loop of the caller's own; refused once closed. */
     public int eventfd(int vector) {
+        int fd = vectorFd(vector);
+        if (gate.isShut()) throw closed("eventfd", vector);
+        return fd;
+    }
+
+    private int vectorFd(int vector) {
         return eventfds[Objects.checkIndex(vector, eventfds.length)];
     }
 
     /** How many times vector {@code vector} fired since the last call (0: not at all); does not block. */
     public long take(int vector) {
-        requireOpen();
-        long n = Syscalls.read(errno, eventfd(vector), counter, Long.BYTES);
-        if (n == Long.BYTES) return counter.get(JAVA_LONG, 0);
-        if (n < 0 && errno.errno() == Errno.EAGAIN.number()) return 0;
-        throw KernelException.of("read eventfd", "vector " + vector + " of " + irq.name() + " of " + device.fd.target,
-                n < 0 ? errno.toErrno() : Errno.EIO, null);
+        int fd = vectorFd(vector);
+        if (!gate.enter()) throw closed("read eventfd", vector);
+        try {
+            long n = Syscalls.read(errno, fd, counter, Long.BYTES);
+            if (n == Long.BYTES) return counter.get(JAVA_LONG, 0);
+            if (n < 0 && errno.errno() == Errno.EAGAIN.number()) return 0;
+            throw KernelException.of("read eventfd", "vector " + vector + " of " + irq.name() + " of " + device.fd.target,
+                    n < 0 ? errno.toErrno() : Errno.EIO, null);
+        } finally {
+            gate.exit();
+        }
     }
 
-    /** Waits up to {@code timeoutMillis} for vector {@code vector} to fire; true when it has (the count stays to {@link #take}). */
+    /**
+     * Waits up to {@code timeoutMillis} for vector {@code vector} to fire; true when it has (the count stays to
+     * {@link #take}). A close from another thread ends the wait: it throws the use-after-close error.
+     */
     public boolean await(int vector, int timeoutMillis) {
-        requireOpen();
-        POLL_FD.set(pollfd, 0L, eventfd(vector));
-        POLL_EVENTS.set(pollfd, 0L, Syscalls.POLLIN);
-        int r = Syscalls.poll(errno, pollfd, 1, timeoutMillis);
-        if (r < 0 && errno.errno() != Errno.EINTR.number()) {
-            throw KernelException.of("poll eventfd", "vector " + vector + " of " + irq.name() + " of " + device.fd.target,
-                    errno.toErrno(), null);
+        int fd = vectorFd(vector);
+        if (!gate.enter()) throw closed("poll eventfd", vector);
+        try {
+            POLL_FD.set(pollfd, 0L, fd);
+            POLL_EVENTS.set(pollfd, 0L, Syscalls.POLLIN);
+            int r = Syscalls.poll(errno, pollfd, 2, timeoutMillis);
+            if (r < 0 && errno.errno() != Errno.EINTR.number()) {
+                throw KernelException.of("poll eventfd", "vector " + vector + " of " + irq.name() + " of " + device.fd.target,
+                        errno.toErrno(), null);
+            }
+            if (gate.isShut()) throw closed("poll eventfd", vector);
+            return r > 0 && ((short) POLL_REVENTS.get(pollfd, 0L) & Syscalls.POLLIN) != 0;
+        } finally {
+            gate.exit();
         }
-        return r > 0;
     }
 
     /**
@@ -144,15 +182,20 @@ public final class VfioInterrupts implements AutoCloseable {
      * that fired stays masked until {@link #unmask}.
      */
     public void trigger(int vector) {
-        requireOpen();
-        oneBool.fill((byte) 0);
-        vfio_irq_set.argsz(oneBool, (int) vfio_irq_set.sizeof() + 1);
-        vfio_irq_set.flags(oneBool, VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER);
-        vfio_irq_set.index(oneBool, irq.index());
-        vfio_irq_set.start(oneBool, Objects.checkIndex(vector, eventfds.length));
-        vfio_irq_set.count(oneBool, 1);
-        vfio_irq_set.data(oneBool).set(JAVA_BYTE, 0, (byte) 1);
-        device.fd.ioctlOrThrow(VFIO_DEVICE_SET_IRQS, oneBool, null);
+        int start = Objects.checkIndex(vector, eventfds.length);
+        if (!gate.enter()) throw closed("trigger", vector);
+        try {
+            oneBool.fill((byte) 0);
+            vfio_irq_set.argsz(oneBool, (int) vfio_irq_set.sizeof() + 1);
+            vfio_irq_set.flags(oneBool, VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER);
+            vfio_irq_set.index(oneBool, irq.index());
+            vfio_irq_set.start(oneBool, start);
+            vfio_irq_set.count(oneBool, 1);
+            vfio_irq_set.data(oneBool).set(JAVA_BYTE, 0, (byte) 1);
+            setIrqs(oneBool, "trigger", vector);
+        } finally {
+            gate.exit();
+        }
     }
 
     /**
@@ -160,43 +203,80 @@ public final class VfioInterrupts implements AutoCloseable {
      * driver signals nothing more until this (a guest's end-of-interrupt). Only for maskable indexes.
      */
     public void unmask(int vector) {
-        requireOpen();
         if (!irq.maskable()) {
             throw new ValidationException("unmask of " + irq.name() + " of " + device.fd.target, irq.toString(),
                     "a maskable IRQ index (INTx)");
         }
-        setNoData(VFIO_IRQ_SET_ACTION_UNMASK, Objects.checkIndex(vector, eventfds.length), 1);
+        int start = Objects.checkIndex(vector, eventfds.length);
+        if (!gate.enter()) throw closed("unmask", vector);
+        try {
+            fillNoData(VFIO_IRQ_SET_ACTION_UNMASK, start, 1);
+            setIrqs(noData, "unmask", vector);
+        } finally {
+            gate.exit();
+        }
     }
 
-    private void setNoData(int action, int start, int count) {
+    private void fillNoData(int action, int start, int count) {
         noData.fill((byte) 0);
         vfio_irq_set.argsz(noData, (int) vfio_irq_set.sizeof());
         vfio_irq_set.flags(noData, VFIO_IRQ_SET_DATA_NONE | action);
         vfio_irq_set.index(noData, irq.index());
         vfio_irq_set.start(noData, start);
         vfio_irq_set.count(noData, count);
-        device.fd.ioctlOrThrow(VFIO_DEVICE_SET_IRQS, noData, null);
     }
 
-    private void requireOpen() {
-        if (closed) throw new IllegalStateException(irq.name() + " interrupts of " + device.fd.target + " are closed");
+    /** {@code VFIO_DEVICE_SET_IRQS} on the device's fd, inside the device's gate: a closing device refuses it. */
+    private void setIrqs(MemorySegment set, String operation, int vector) {
+        if (!device.tryEnter()) throw closed(operation, vector);
+        try {
+            device.fd.ioctlOrThrow(VFIO_DEVICE_SET_IRQS, set, null);
+        } finally {
+            device.exit();
+        }
     }
 
+    /** The use-after-close error: {@code EBADF}, naming the operation, the vector and the device. */
+    private KernelException closed(String operation, int vector) {
+        return KernelException.of(operation, "vector " + vector + " of " + irq.name() + " of " + device.fd.target, Errno.EBADF,
+                device.isOpen() ? "these interrupts were closed; enable them again"
+                        : "the device was closed; open it again and enable its interrupts");
+    }
+
+    /** False once its close (or its device's) has begun. */
     public boolean isOpen() {
-        return !closed;
+        return !gate.isShut();
     }
 
-    /** Disables the IRQ index, then closes the eventfds. */
+    /**
+     * Disables the IRQ index, then closes the eventfds; idempotent. While its device is closing, the device's close
+     * does this instead (this returns at once): the disable is an ioctl on the device's fd.
+     */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        device.closeOwned(this::closeWithDevice);
+    }
+
+    /** The close itself: inside the device's gate, or in the device's own close (its fd still open). */
+    void closeWithDevice() {
+        if (!gate.shut()) return;
         Closer closer = new Closer();
-        if (device.isOpen()) closer.run(() -> setNoData(VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0));
+        // wake an await in flight: a blocked poll would hold the close up to its timeout
+        if (Syscalls.write(errno, wake, one, Long.BYTES) != Long.BYTES) {
+            closer.add(KernelException.of("write eventfd", "the close signal of " + irq.name() + " of " + device.fd.target,
+                    errno.toErrno(), null));
+        }
+        gate.awaitIdle();
+        closer.run(() -> {
+            fillNoData(VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0);
+            device.fd.ioctlOrThrow(VFIO_DEVICE_SET_IRQS, noData, null);
+        });
         for (int i = 0; i < eventfds.length; i++) {
             int e = Syscalls.closeQuietly(eventfds[i]);
             if (e != 0) closer.add(KernelException.of("close eventfd", "vector " + i + " of " + irq.name(), Errno.of(e), null));
         }
+        int e = Syscalls.closeQuietly(wake);
+        if (e != 0) closer.add(KernelException.of("close eventfd", "the close signal of " + irq.name(), Errno.of(e), null));
         closer.run(arena::close);
         device.closed(this);
         closer.finish();
@@ -204,6 +284,6 @@ public final class VfioInterrupts implements AutoCloseable {
 
     @Override
     public String toString() {
-        return irq.name() + " of " + device.fd.target + " on eventfds " + Arrays.toString(eventfds) + (closed ? " (closed)" : "");
+        return irq.name() + " of " + device.fd.target + " on eventfds " + Arrays.toString(eventfds) + (isOpen() ? "" : " (closed)");
     }
 }

@@ -7,6 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,15 +25,34 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * regions without mmap support, such as mtty's). Values are in the CPU's byte order (little-endian, as PCI).
  *
  * <p>A view, not an owner: its mappings belong to it and are closed with the device. Accesses allocate nothing.
+ *
+ * <p>A close of the device (or of a mapping) from another thread is safe: an access on the fd holds the device's
+ * gate, so the close waits for it; an access of a mapping either completes or meets the closed arena. Either way
+ * an access after or racing the device's close throws {@link KernelException} with {@code EBADF}, naming the
+ * operation ({@code read region BAR1}) and the device, never an {@code IllegalStateException}.
  */
 public final class VfioRegion {
     private static final VfioMapping[] NONE = {};
+    private static final String READ = "read", WRITE = "write";
+    private static final VarHandle MAPPINGS;
+
+    static {
+        try {
+            MAPPINGS = MethodHandles.lookup().findVarHandle(VfioRegion.class, "mappings", VfioMapping[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final VfioDevice device;
     private final VfioRegionInfo info;
     /** Accesses are checked against this; the kernel's sample drivers report config space as 0xff bytes. */
     private final long limit;
-    /** Copy-on-write, so accesses iterate without allocating. */
+    /**
+     * Copy-on-write, so accesses iterate without allocating. Read plainly on the hot path (a volatile read would
+     * keep the JIT from hoisting it out of a caller's loop); written with {@link #MAPPINGS} volatile, and read so
+     * after an access met a closed mapping, so that the retry sees the array without it.
+     */
     private VfioMapping[] mappings = NONE;
 
     VfioRegion(VfioDevice device, VfioRegionInfo info) {
@@ -57,83 +78,158 @@ public final class VfioRegion {
     }
 
     public byte read8(long offset) {
-        VfioMapping m = mapping(offset, 1);
-        return m != null ? m.segment.get(JAVA_BYTE, offset - m.regionOffset) : preadScratch(offset, 1).get(JAVA_BYTE, 0);
+        return (byte) readValue(offset, 1);
     }
 
     public short read16(long offset) {
-        VfioMapping m = mapping(offset, 2);
-        return m != null ? m.segment.get(JAVA_SHORT_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 2).get(JAVA_SHORT_UNALIGNED, 0);
+        return (short) readValue(offset, 2);
     }
 
     public int read32(long offset) {
-        VfioMapping m = mapping(offset, 4);
-        return m != null ? m.segment.get(JAVA_INT_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 4).get(JAVA_INT_UNALIGNED, 0);
+        return (int) readValue(offset, 4);
     }
 
     public long read64(long offset) {
-        VfioMapping m = mapping(offset, 8);
-        return m != null ? m.segment.get(JAVA_LONG_UNALIGNED, offset - m.regionOffset) : preadScratch(offset, 8).get(JAVA_LONG_UNALIGNED, 0);
+        return readValue(offset, 8);
     }
 
     public void write8(long offset, byte value) {
-        VfioMapping m = mapping(offset, 1);
-        if (m != null) {
-            m.segment.set(JAVA_BYTE, offset - m.regionOffset, value);
-        } else {
-            device.scratch.set(JAVA_BYTE, 0, value);
-            pwriteScratch(offset, 1);
-        }
+        writeValue(offset, 1, value);
     }
 
     public void write16(long offset, short value) {
-        VfioMapping m = mapping(offset, 2);
-        if (m != null) {
-            m.segment.set(JAVA_SHORT_UNALIGNED, offset - m.regionOffset, value);
-        } else {
-            device.scratch.set(JAVA_SHORT_UNALIGNED, 0, value);
-            pwriteScratch(offset, 2);
-        }
+        writeValue(offset, 2, value);
     }
 
     public void write32(long offset, int value) {
-        VfioMapping m = mapping(offset, 4);
-        if (m != null) {
-            m.segment.set(JAVA_INT_UNALIGNED, offset - m.regionOffset, value);
-        } else {
-            device.scratch.set(JAVA_INT_UNALIGNED, 0, value);
-            pwriteScratch(offset, 4);
-        }
+        writeValue(offset, 4, value);
     }
 
     public void write64(long offset, long value) {
-        VfioMapping m = mapping(offset, 8);
+        writeValue(offset, 8, value);
+    }
+
+    /** A {@code width}-byte read (1, 2, 4, 8: constants where inlined, so the switches fold). */
+    private long readValue(long offset, int width) {
+        VfioMapping m = mapping(offset, width);
         if (m != null) {
-            m.segment.set(JAVA_LONG_UNALIGNED, offset - m.regionOffset, value);
-        } else {
-            device.scratch.set(JAVA_LONG_UNALIGNED, 0, value);
-            pwriteScratch(offset, 8);
+            try {
+                return get(m.segment, offset - m.regionOffset, width);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, READ, e);
+                return readValue(offset, width);
+            }
+        }
+        enter(READ);
+        try {
+            return get(preadScratch(offset, width), 0, width);
+        } finally {
+            device.exit();
         }
     }
 
-    /** Fills {@code dst} from the region at {@code offset}. */
+    private void writeValue(long offset, int width, long value) {
+        VfioMapping m = mapping(offset, width);
+        if (m != null) {
+            try {
+                set(m.segment, offset - m.regionOffset, width, value);
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, WRITE, e);
+                writeValue(offset, width, value);
+            }
+            return;
+        }
+        enter(WRITE);
+        try {
+            set(device.scratch, 0, width, value);
+            pwriteScratch(offset, width);
+        } finally {
+            device.exit();
+        }
+    }
+
+    private static long get(MemorySegment s, long at, int width) {
+        return switch (width) {
+            case 1 -> s.get(JAVA_BYTE, at);
+            case 2 -> s.get(JAVA_SHORT_UNALIGNED, at);
+            case 4 -> s.get(JAVA_INT_UNALIGNED, at);
+            default -> s.get(JAVA_LONG_UNALIGNED, at);
+        };
+    }
+
+    private static void set(MemorySegment s, long at, int width, long value) {
+        switch (width) {
+            case 1 -> s.set(JAVA_BYTE, at, (byte) value);
+            case 2 -> s.set(JAVA_SHORT_UNALIGNED, at, (short) value);
+            case 4 -> s.set(JAVA_INT_UNALIGNED, at, (int) value);
+            default -> s.set(JAVA_LONG_UNALIGNED, at, value);
+        }
+    }
+
+    /**
+     * Fills {@code dst} from the region at {@code offset}. A {@code dst} whose own arena is closed throws the JDK's
+     * {@code IllegalStateException}: that segment is the caller's.
+     */
     public void read(long offset, MemorySegment dst) {
         VfioMapping m = mapping(offset, dst.byteSize());
         if (m != null) {
-            MemorySegment.copy(m.segment, offset - m.regionOffset, dst, 0, dst.byteSize());
-        } else {
+            try {
+                MemorySegment.copy(m.segment, offset - m.regionOffset, dst, 0, dst.byteSize());
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, READ, e);
+                read(offset, dst);
+            }
+            return;
+        }
+        enter(READ);
+        try {
             transfer(offset, dst, false);
+        } finally {
+            device.exit();
         }
     }
 
-    /** Writes all of {@code src} to the region at {@code offset}. */
+    /** Writes all of {@code src} to the region at {@code offset}; a closed {@code src} as {@link #read(long, MemorySegment)}. */
     public void write(long offset, MemorySegment src) {
         VfioMapping m = mapping(offset, src.byteSize());
         if (m != null) {
-            MemorySegment.copy(src, 0, m.segment, offset - m.regionOffset, src.byteSize());
-        } else {
-            transfer(offset, src, true);
+            try {
+                MemorySegment.copy(src, 0, m.segment, offset - m.regionOffset, src.byteSize());
+            } catch (IllegalStateException e) {
+                unmappedUnder(m, WRITE, e);
+                write(offset, src);
+            }
+            return;
         }
+        enter(WRITE);
+        try {
+            transfer(offset, src, true);
+        } finally {
+            device.exit();
+        }
+    }
+
+    private void enter(String operation) {
+        if (!device.tryEnter()) throw device.closed(operation + " " + regionName());
+    }
+
+    /**
+     * An access of mapping {@code m} failed with the arena's {@code IllegalStateException}: when the device is
+     * closing, the typed use-after-close error; when only the mapping was closed (by another thread), returns, for
+     * the access to go again (the mapping has left {@link #mappings}: to the fd or another mapping). An exception
+     * of a live mapping is not ours (a closed segment of the caller's): rethrown.
+     */
+    private void unmappedUnder(VfioMapping m, String operation, IllegalStateException e) {
+        if (m.isOpen()) throw e;
+        if (!device.isOpen()) throw device.closed(operation + " " + regionName(), e);
+        // the close wrote the array without m before it closed m's arena: from here on the retry reads that array
+        var unused = (VfioMapping[]) MAPPINGS.getVolatile(this);
+    }
+
+    /** {@code region BAR1}, {@code region 9}. */
+    private String regionName() {
+        String name = info.name();
+        return name.startsWith("region ") ? name : "region " + name;
     }
 
     /** Maps the whole region; fails when it has no mmap support or only sparse areas (map those with {@link #mapAreas}). */
@@ -166,25 +262,30 @@ public final class VfioRegion {
      * mapping, until it is closed.
      */
     public VfioMapping map(long offset, long length) {
-        device.requireOpen();
         requireMappable();
         if (length <= 0 || info.mmapAreas().stream().noneMatch(a -> a.contains(offset, length))) {
             throw new ValidationException("mapping of " + what(), "0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
                     "a non-empty range within one mmap area " + info.mmapAreas());
         }
         int prot = (info.readable() ? Syscalls.PROT_READ : 0) | (info.writable() ? Syscalls.PROT_WRITE : 0);
-        KernelFd fd = device.fd;
-        long address = fd.kernel.mmap(fd.errno, fd.fd, length, prot, info.offset() + offset);
-        if (address < 0) {
-            throw KernelException.of("mmap", what() + " at 0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
-                    Errno.of((int) -address), address == -Errno.EINVAL.number()
-                            ? "the driver refuses to map this range; read and write it through the region instead" : null);
+        enter("map");
+        try {
+            KernelFd fd = device.fd;
+            long address = fd.kernel.mmap(fd.errno, fd.fd, length, prot, info.offset() + offset);
+            if (address < 0) {
+                throw KernelException.of("mmap", what() + " at 0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
+                        Errno.of((int) -address), address == -Errno.EINVAL.number()
+                                ? "the driver refuses to map this range; read and write it through the region instead" : null);
+            }
+            VfioMapping mapping = new VfioMapping(this, offset, length, address);
+            VfioMapping[] live = mappings;
+            VfioMapping[] grown = Arrays.copyOf(live, live.length + 1);
+            grown[live.length] = mapping;
+            MAPPINGS.setVolatile(this, grown);
+            return mapping;
+        } finally {
+            device.exit();
         }
-        VfioMapping mapping = new VfioMapping(this, offset, length, address);
-        VfioMapping[] grown = Arrays.copyOf(mappings, mappings.length + 1);
-        grown[mappings.length] = mapping;
-        mappings = grown;
-        return mapping;
     }
 
     private void requireMappable() {
@@ -201,12 +302,13 @@ public final class VfioRegion {
 
     void unmapped(VfioMapping mapping) {
         VfioMapping[] left = Arrays.stream(mappings).filter(m -> m != mapping).toArray(VfioMapping[]::new);
-        mappings = left.length == 0 ? NONE : left;
+        MAPPINGS.setVolatile(this, left.length == 0 ? NONE : left);
     }
 
+    /** In the device's close. */
     void unmapAll() {
         Closer closer = new Closer();
-        for (VfioMapping m : mappings.clone()) closer.run(m::close);
+        for (VfioMapping m : mappings.clone()) closer.run(m::closeWithDevice);
         closer.finish();
     }
 
@@ -216,10 +318,12 @@ public final class VfioRegion {
         return fd.kernel.munmap(fd.errno, address, length);
     }
 
-    /** The live mapping that holds the whole access, or null; checks the access against the region. */
+    /**
+     * The live mapping that holds the whole access, or null; checks the access against the region. No gate: the
+     * mapping's arena guards its own accesses, and a closed device has none left (its accesses go to the fd's gate).
+     */
     private VfioMapping mapping(long offset, long length) {
         Objects.checkFromIndexSize(offset, length, limit);
-        device.requireOpen();
         VfioMapping[] live = mappings;
         for (int i = 0; i < live.length; i++) {
             if (live[i].covers(offset, length)) return live[i];
@@ -266,6 +370,7 @@ public final class VfioRegion {
 
     @Override
     public String toString() {
-        return info + (mappings.length == 0 ? "" : ", mapped " + Arrays.toString(mappings));
+        VfioMapping[] live = mappings;
+        return info + (live.length == 0 ? "" : ", mapped " + Arrays.toString(live));
     }
 }

@@ -113,8 +113,8 @@ class VfioPortTest {
         assertEquals(0, kernel.openFds());
         c.close(); // idempotent
         assertEquals(7, calls().size());
-        assertThrows(IllegalStateException.class, () -> a.region(0));
-        assertThrows(IllegalStateException.class, () -> c.openGroup(12));
+        assertEquals(Errno.EBADF, assertThrows(KernelException.class, () -> a.region(0)).errno());
+        assertEquals(Errno.EBADF, assertThrows(KernelException.class, () -> c.openGroup(12)).errno());
     }
 
     @Test

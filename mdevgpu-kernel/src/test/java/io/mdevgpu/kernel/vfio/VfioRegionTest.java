@@ -140,7 +140,7 @@ class VfioRegionTest {
         assertFalse(m.isOpen());
         assertTrue(sparse.stream().noneMatch(VfioMapping::isOpen));
         assertEquals(List.of(), mapsOf("mdevgpu-sim-vfio-" + UUID));
-        assertThrows(IllegalStateException.class, () -> device.region(0));
+        assertEquals(Errno.EBADF, assertThrows(KernelException.class, () -> device.region(0)).errno());
     }
 
     @Test
