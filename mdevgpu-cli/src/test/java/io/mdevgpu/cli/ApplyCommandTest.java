@@ -65,7 +65,7 @@ class ApplyCommandTest {
         // a simulated host lasts one run: a second `mdevgpu --host sim create` would start a fresh one
         String last = CliRun.on(mock.host, "apply", "-c", CONFIG.toString()).out().lines().toList().getLast();
         assertTrue(last.contains("./mdevgpu jshell") && last.contains("host.gpu(\"0000:00:06.0\").create(\"nvidia-531\")"), last);
-        assertTrue(last.contains("mdevgpu --host sim@DIR apply -c " + CONFIG + ", then mdevgpu --host sim@DIR create nvidia-531 "
+        assertTrue(last.contains("mdevgpu --host sim:mock@DIR apply -c " + CONFIG + ", then mdevgpu --host sim:mock@DIR create nvidia-531 "
                 + "--parent 0000:00:06.0"), last);
     }
 
