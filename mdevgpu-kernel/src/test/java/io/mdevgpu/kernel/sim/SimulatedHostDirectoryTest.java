@@ -13,12 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mdevgpu.AlreadyExistsException;
+import io.mdevgpu.CapacityException;
 import io.mdevgpu.DeviceInUseException;
 import io.mdevgpu.HostStateException;
 import io.mdevgpu.MdevType;
@@ -125,6 +131,42 @@ class SimulatedHostDirectoryTest {
             assertEquals(List.of(), a.instances());
             assertEquals(8, available(a, EIGHTH));
             assertFalse(Files.exists(a.layout().vfioGroup(group)));
+        }
+    }
+
+    @RepeatedTest(3)
+    void eightThreadsOverTwoKernelsOnRoomForFourExactlyFourWin(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("host");
+        try (SimulatedKernel a = open(root); SimulatedKernel b = open(root)) {
+            register(a, A100_0, ampere());
+            List<MdevBus> buses = List.of(a.mdev(OpenDeviceRegistry.NONE), b.mdev(OpenDeviceRegistry.NONE));
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<String>> results = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    MdevBus bus = buses.get(i % 2); // half through each kernel, as two processes would
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            bus.create(A100_0, "nvidia-531", UUID.randomUUID());
+                            return "created";
+                        } catch (CapacityException e) {
+                            return "full";
+                        }
+                    }));
+                }
+                start.countDown();
+                List<String> outcomes = new ArrayList<>();
+                for (Future<String> f : results) outcomes.add(f.get(30, TimeUnit.SECONDS));
+                assertEquals(4, outcomes.stream().filter("created"::equals).count(), outcomes.toString());
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(4, a.instances().size());
+            assertEquals(a.instances(), b.instances());
+            assertEquals(0, available(b, "nvidia-531"));
+            assertEquals(4, SysfsReader.names(a.layout().mdevTypes(A100_0.toString()).resolve("nvidia-531").resolve("devices")).size());
         }
     }
 
