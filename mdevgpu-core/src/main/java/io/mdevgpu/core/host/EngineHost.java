@@ -179,7 +179,7 @@ public final class EngineHost implements MdevHost {
     }
 
     void requireOpen() {
-        if (closed) throw new IllegalStateException(spec + " is closed");
+        if (closed) throw KernelException.of("use", spec.toString(), Errno.EBADF, "the host was closed: open it again (MdevHost.open)");
     }
 
     @Override

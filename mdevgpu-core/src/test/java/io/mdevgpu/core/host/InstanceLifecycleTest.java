@@ -189,6 +189,9 @@ class InstanceLifecycleTest {
         assertFalse(sim(host).leaks().isClean());
         host.close();
         assertTrue(sim(host).leaks().isClean(), () -> sim(host).leaks().toString());
-        assertThrows(IllegalStateException.class, () -> gpu.create("nvidia-531"));
+        KernelException closed = assertThrows(KernelException.class, () -> gpu.create("nvidia-531"));
+        assertEquals(io.mdevgpu.Errno.EBADF, closed.errno());
+        assertTrue(closed.getMessage().startsWith("use simulated host (default)") && closed.getMessage().contains("open it again"),
+                closed.getMessage());
     }
 }

@@ -429,7 +429,10 @@ public final class RmClient implements AutoCloseable {
     }
 
     void requireOpen() {
-        if (closed) throw new IllegalStateException("the RM client on " + ctlPath + " is closed");
+        if (closed) {
+            throw KernelException.of("use the RM client", ctlPath, Errno.EBADF,
+                    "the client was closed, and its GPUs with it: open a new one");
+        }
     }
 
     static String gpuTarget(PciAddress address, int gpuId) {

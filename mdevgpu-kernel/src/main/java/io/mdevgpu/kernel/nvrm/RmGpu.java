@@ -396,7 +396,10 @@ public final class RmGpu implements AutoCloseable {
     }
 
     private void requireOpen() {
-        if (closed) throw new IllegalStateException(target() + " is closed");
+        if (closed) {
+            throw KernelException.of("use", target(), Errno.EBADF,
+                    "its RM objects were freed when it was closed: open it again (RmClient.openGpu)");
+        }
         client.requireOpen();
     }
 

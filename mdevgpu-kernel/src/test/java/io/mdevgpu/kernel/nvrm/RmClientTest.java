@@ -394,7 +394,9 @@ class RmClientTest {
                     driver.log().subList(end - 4, end));
             gpu.close(); // once is enough
             assertEquals(end, driver.log().size());
-            assertThrows(IllegalStateException.class, gpu::virtualizationMode);
+            KernelException closed = assertThrows(KernelException.class, gpu::virtualizationMode);
+            assertEquals(Errno.EBADF, closed.errno());
+            assertTrue(closed.getMessage().contains("open it again (RmClient.openGpu)"), closed.getMessage());
         }
     }
 
@@ -407,7 +409,9 @@ class RmClientTest {
         rm.close();
         assertTrue(driver.liveHandles().isEmpty() && driver.openPaths().isEmpty() && driver.attachedGpuIds().isEmpty());
         rm.close();
-        assertThrows(IllegalStateException.class, () -> rm.openGpu(GPU));
+        KernelException closed = assertThrows(KernelException.class, () -> rm.openGpu(GPU));
+        assertEquals(Errno.EBADF, closed.errno());
+        assertTrue(closed.getMessage().startsWith("use the RM client /dev/nvidiactl"), closed.getMessage());
         assertTrue(gpu.toString().contains("closed"), gpu.toString());
     }
 
