@@ -8,7 +8,8 @@
 #   register-check.json         `mdevgpu driver --register-check --json` (with its trace beside it)
 # Modes: probe (read-only: handshake, GPUs, sysfs, both benches, twice), register-check (the registration path,
 # which must stop before sending anything on a GPU that is not a vGPU host), all (both, register-check last),
-# bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json).
+# bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json), workflow
+# (workflow.txt: gpus, plan, apply with the RM calls traced, types, list, as an operator runs them).
 # Never resets the GPU, never changes its settings; nothing here registers a vGPU type.
 set -u
 mode=${1:-probe}
@@ -108,6 +109,23 @@ register_check() {
   step holders
 }
 
+workflow() {
+  # the operator's verbs on the real host: discover, plan, apply (refused on a GPU that is no vGPU host), and what is
+  # left; plan reads the virtualization mode through the RM API and says what apply will meet
+  echo "== workflow"
+  step date -u '+%Y-%m-%d %H:%M:%S UTC'
+  step holders
+  step mdevgpu gpus
+  step mdevgpu plan -c "$b/open-vampere.toml"
+  step mdevgpu plan -c "$b/open-vampere.toml" --json
+  EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace" step mdevgpu apply -c "$b/open-vampere.toml"
+  EXTRA=""
+  step ls -l /run/lock/mdevgpu-apply.lock
+  step mdevgpu types
+  step mdevgpu list
+  step holders
+}
+
 bench() {
   # ROUNDS rounds, each: the C loop, then the library under the launcher's C1-only JIT, the JVM's default tiered
   # JIT and C2 alone, so that drift of the machine (clock, neighbours) falls on every contender alike
@@ -135,7 +153,8 @@ case $mode in
   probe) probe > "$session" 2>&1 ;;
   register-check) register_check > "$session" 2>&1 ;;
   all) { probe; register_check; } > "$session" 2>&1 ;;
+  workflow) session=$out/workflow.txt; workflow > "$session" 2>&1 ;;
   bench) bench > "$out/bench.txt" 2>&1; session=$out/bench.txt ;;
-  *) echo "usage: $0 probe|register-check|all|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 probe|register-check|all|bench|workflow" >&2; exit 2 ;;
 esac
 cat "$session"

@@ -101,6 +101,6 @@ public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path
     @Override
     public String toString() {
         return simulatedInventory.map(i -> "simulated host (" + i + ")" + simulationRoot().map(r -> " at " + r).orElse(""))
-                .orElse("host " + (sysfsRoot.equals(Path.of("/sys")) ? "" : "at " + sysfsRoot.getParent()).strip());
+                .orElse("host" + (sysfsRoot.equals(Path.of("/sys")) ? "" : " at " + sysfsRoot.getParent()));
     }
 }

@@ -88,6 +88,10 @@ class SimulatedHostCliTest {
     void aPassThroughDriverIsRefusedBeforeAnythingChanges() {
         // the h100-580 inventory mirrors the real H100 host: driver 580, virtualization mode pass-through
         try (SharedHost sim = SharedHost.simulated("h100-580")) {
+            CliRun plan = sim.run("plan", "-c", profile("open-vgeneric").toString());
+            assertEquals(Main.OK, plan.exitCode(), plan.all());
+            assertTrue(plan.out().contains("note: GPU 0000:00:06.0 (NVIDIA H100 80GB HBM3) is not a vGPU host: the driver "
+                    + "reports virtualization mode NMOS (pass-through guest), so apply will be refused there"), plan.out());
             CliRun apply = sim.run("apply", "-c", profile("open-vgeneric").toString());
             assertEquals(Main.FAILED, apply.exitCode(), apply.all());
             assertTrue(apply.err().toLowerCase().contains("pass-through") || apply.err().toLowerCase().contains("passthrough"), apply.err());

@@ -1,6 +1,7 @@
 package io.mdevgpu.core.host;
 
 import io.mdevgpu.DriverLimits;
+import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevInstance;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
@@ -19,7 +20,12 @@ import io.mdevgpu.core.partition.TypeFit;
 import io.mdevgpu.core.pci.GuestConfigSpace;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
+import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
+import io.mdevgpu.kernel.nvrm.RmClient;
+import io.mdevgpu.kernel.nvrm.RmGpu;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,6 +48,8 @@ import java.util.Set;
  * entry with a filter must fit every GPU it matches.
  */
 final class Planner {
+    private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+
     private Planner() {
     }
 
@@ -143,8 +151,39 @@ final class Planner {
             }
         }
         parts.sort((a, b) -> a.gpu().address().compareTo(b.gpu().address()));
+        if (driver.problems().isEmpty()) notes.addAll(notVgpuHosts(host, parts));
         String target = config.source().map(p -> "configuration " + p).orElse("configuration") + " on the " + host.spec();
         return new EnginePlan(host, target, config.keep(), driver, parts, problems, notes);
+    }
+
+    /**
+     * A note for each planned GPU whose driver reports a virtualization mode other than HOST (bare metal, a
+     * pass-through guest, as the real H100 showed): the plan fits, but apply will be refused there
+     * ({@link io.mdevgpu.NotVgpuHostException}) before it changes anything, and the operator should know before. Read
+     * through the RM API, as apply reads it; when the driver cannot be asked (no permission, a failing call) there is
+     * no note, only a debug line: planning does not depend on it.
+     */
+    private static List<String> notVgpuHosts(EngineHost host, List<GpuPart> parts) {
+        if (parts.isEmpty()) return List.of();
+        List<String> notes = new ArrayList<>();
+        try (RmClient rm = host.openRmClient()) {
+            for (GpuPart part : parts) {
+                PciAddress a = part.gpu().address();
+                try (RmGpu gpu = rm.openGpu(a)) {
+                    int mode = gpu.virtualizationMode();
+                    if (mode != VirtualizationMode.HOST.code()) {
+                        notes.add("GPU " + a + " (" + part.gpu().model() + ") is not a vGPU host: the driver reports "
+                                + "virtualization mode " + VirtualizationMode.describe(mode) + ", so apply will be refused "
+                                + "there before it changes anything; NVIDIA's vGPU host driver (mode HOST) takes vGPU types");
+                    }
+                } catch (MdevException e) {
+                    LOG.debug("plan: the virtualization mode of GPU {} could not be read: {}", a, e.getMessage());
+                }
+            }
+        } catch (MdevException e) {
+            LOG.debug("plan: the NVIDIA driver could not be asked for virtualization modes: {}", e.getMessage());
+        }
+        return notes;
     }
 
     /** {@link io.mdevgpu.ParentDevice#plan}: {@code types} replace the GPU's table. */

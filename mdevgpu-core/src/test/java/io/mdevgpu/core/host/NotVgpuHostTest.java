@@ -24,6 +24,10 @@ class NotVgpuHostTest {
             assertEquals("NVIDIA H100 80GB HBM3", host.gpu("00:06.0").model());
             Plan plan = host.plan(sample("open-vgeneric"));
             assertTrue(plan.fits(), "the types themselves fit: " + plan);
+            // the plan says so already: the operator learns it from `mdevgpu plan`, not only from a failed apply
+            assertEquals(List.of("GPU 0000:00:06.0 (NVIDIA H100 80GB HBM3) is not a vGPU host: the driver reports virtualization "
+                    + "mode NMOS (pass-through guest), so apply will be refused there before it changes anything; NVIDIA's "
+                    + "vGPU host driver (mode HOST) takes vGPU types"), plan.notes());
             NotVgpuHostException e = assertThrows(NotVgpuHostException.class, plan::apply);
             assertTrue(e.virtualizationMode().startsWith("NMOS"), e.virtualizationMode());
             assertTrue(e.getMessage().contains("0000:00:06.0"), e.getMessage());
@@ -56,7 +60,10 @@ class NotVgpuHostTest {
                 virtualization_mode = "passthrough"
                 """, null);
         try (EngineHost host = open(mixed, faults)) {
-            NotVgpuHostException e = assertThrows(NotVgpuHostException.class, () -> host.plan(sample("open-vampere")).apply());
+            Plan plan = host.plan(sample("open-vampere"));
+            assertEquals(1, plan.notes().stream().filter(n -> n.contains("is not a vGPU host")).count(), plan.notes()::toString);
+            assertTrue(plan.notes().stream().anyMatch(n -> n.startsWith("GPU 0000:65:00.0 ")), plan.notes()::toString);
+            NotVgpuHostException e = assertThrows(NotVgpuHostException.class, plan::apply);
             assertTrue(e.getMessage().contains("0000:65:00.0"), e.getMessage());
             assertEquals(Map.of(), tables(host), "the vGPU host GPU was not touched either");
             assertTrue(faults.log(Faults.Seam.NVIDIA).stream().noneMatch(c -> c.contains("SET_INFO")));
