@@ -49,7 +49,10 @@ public interface ParentDevice {
      */
     String nodeDeviceXml();
 
-    /** Plans registering {@code types} on this GPU (replacing the GPU's current table); pure. */
+    /**
+     * Plans registering {@code types} on this GPU (replacing the GPU's current table). It changes nothing: it reads the
+     * GPU's current types and asks the driver whether the GPU is a vGPU host (a note when it is not).
+     */
     Plan plan(List<MdevType> types);
 
     default Plan plan(MdevType... types) {

@@ -200,8 +200,9 @@ final class Planner {
         GpuPart part = gpu(host, gpu, types, false, driver);
         problems.addAll(part.fitProblems());
         problems.addAll(part.stateProblems());
+        List<String> notes = problems.isEmpty() ? notVgpuHosts(host, List.of(part)) : List.of();
         return new EnginePlan(host, "GPU " + gpu.address() + " (" + gpu.model() + ")", false, driver, List.of(part),
-                problems, List.of());
+                problems, notes);
     }
 
     private static GpuPart gpu(EngineHost host, EngineParentDevice gpu, List<MdevType> types, boolean keep, Driver driver) {

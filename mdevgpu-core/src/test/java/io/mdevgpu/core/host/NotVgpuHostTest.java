@@ -28,6 +28,8 @@ class NotVgpuHostTest {
             assertEquals(List.of("GPU 0000:00:06.0 (NVIDIA H100 80GB HBM3) is not a vGPU host: the driver reports virtualization "
                     + "mode NMOS (pass-through guest), so apply will be refused there before it changes anything; NVIDIA's "
                     + "vGPU host driver (mode HOST) takes vGPU types"), plan.notes());
+            assertEquals(plan.notes(), host.gpu("00:06.0").plan(host.plan(sample("open-vgeneric")).gpus().getFirst().types()
+                    .stream().map(t -> t.type()).toList()).notes(), "a GPU's own plan says the same");
             NotVgpuHostException e = assertThrows(NotVgpuHostException.class, plan::apply);
             assertTrue(e.virtualizationMode().startsWith("NMOS"), e.virtualizationMode());
             assertTrue(e.getMessage().contains("0000:00:06.0"), e.getMessage());
