@@ -132,14 +132,14 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
                         published.add(type(w, 2));
                     }
                     case "instance" -> {
-                        Map<String, String> f = fields(w, 4);
+                        Fields f = Fields.of(w, 4);
                         instances.add(new InstanceRecord(UUID.fromString(w[1]), PciAddress.parse(w[2]), w[3],
-                                Integer.parseInt(f.get("group")), Boolean.parseBoolean(f.get("removing")), type(w, 4)));
+                                f.integer("group"), Boolean.parseBoolean(f.text("removing")), type(w, 4)));
                     }
                     case "holder" -> {
-                        Map<String, String> f = fields(w, 2);
-                        holders.add(new Holder(UUID.fromString(w[1]), Long.parseLong(f.get("pid")), Long.parseLong(f.get("start")),
-                                Long.parseLong(f.get("opener"))));
+                        Fields f = Fields.of(w, 2);
+                        holders.add(new Holder(UUID.fromString(w[1]), f.longInteger("pid"), f.longInteger("start"),
+                                f.longInteger("opener")));
                     }
                     default -> throw new IllegalArgumentException("unknown record \"" + w[0] + "\"");
                 }
@@ -176,46 +176,48 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
     }
 
     private static MdevType type(String[] words, int from) {
-        Map<String, String> f = fields(words, from);
-        return new MdevType(Integer.parseInt(f.get("number")), unword(f.get("name")), unword(f.get("class")),
-                Integer.parseInt(f.get("max")), mib(f, "fb"), mib(f, "reserved"), mib(f, "mappable"), mib(f, "bar1"),
-                id(f.get("guest")), id(f.get("host")), bool(f, "ecc"), bool(f, "multi"), Integer.parseInt(f.get("encoder")),
-                new Display(Integer.parseInt(f.get("heads")), Integer.parseInt(f.get("x")), Integer.parseInt(f.get("y")),
-                        Integer.parseInt(f.get("frl")), bool(f, "limiter")));
+        Fields f = Fields.of(words, from);
+        return new MdevType(f.integer("number"), unword(f.text("name")), unword(f.text("class")), f.integer("max"),
+                f.mib("fb"), f.mib("reserved"), f.mib("mappable"), f.mib("bar1"), id(f.text("guest")), id(f.text("host")),
+                f.bool("ecc"), f.bool("multi"), f.integer("encoder"),
+                new Display(f.integer("heads"), f.integer("x"), f.integer("y"), f.integer("frl"), f.bool("limiter")));
     }
 
-    private static Map<String, String> fields(String[] words, int from) {
-        Map<String, String> f = new HashMap<>();
-        for (String w : Arrays.copyOfRange(words, from, words.length)) {
-            int eq = w.indexOf('=');
-            if (eq < 1) throw new IllegalArgumentException("\"" + w + "\" is no key=value");
-            f.put(w.substring(0, eq), w.substring(eq + 1));
-        }
-        return new MissingKeys(f);
-    }
-
-    /** A map whose get of an absent key says which key the line lacks. */
-    private static final class MissingKeys extends HashMap<String, String> {
-        MissingKeys(Map<String, String> m) {
-            super(m);
+    /** The key=value words of a line from {@code from} on; reading a key the line lacks says which. */
+    private record Fields(Map<String, String> values) {
+        static Fields of(String[] words, int from) {
+            Map<String, String> values = new HashMap<>();
+            for (String w : Arrays.copyOfRange(words, from, words.length)) {
+                int eq = w.indexOf('=');
+                if (eq < 1) throw new IllegalArgumentException("\"" + w + "\" is no key=value");
+                values.put(w.substring(0, eq), w.substring(eq + 1));
+            }
+            return new Fields(values);
         }
 
-        @Override
-        public String get(Object key) {
-            String v = super.get(key);
+        String text(String key) {
+            String v = values.get(key);
             if (v == null) throw new IllegalArgumentException("no " + key + "=");
             return v;
         }
-    }
 
-    private static boolean bool(Map<String, String> f, String key) {
-        String v = f.get(key);
-        if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException(key + "=" + v + " is not true or false");
-        return v.equals("true");
-    }
+        int integer(String key) {
+            return Integer.parseInt(text(key));
+        }
 
-    private static Size mib(Map<String, String> f, String key) {
-        return Size.mib(Long.parseLong(f.get(key)));
+        long longInteger(String key) {
+            return Long.parseLong(text(key));
+        }
+
+        Size mib(String key) {
+            return Size.mib(Long.parseLong(text(key)));
+        }
+
+        boolean bool(String key) {
+            String v = text(key);
+            if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException(key + "=" + v + " is not true or false");
+            return v.equals("true");
+        }
     }
 
     private static String word(String s) {

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 class SimKernelStore {
     private static final Logger LOG = LoggerFactory.getLogger(SimKernelStore.class);
-    static final String DIRECTORY = "run/mdevgpu-sim";
+    /** The entry of the host's root that holds the state's directory: all a root may hold besides a host's tree. */
+    static final String ROOT_ENTRY = "run";
+    static final String DIRECTORY = ROOT_ENTRY + "/mdevgpu-sim";
     static final String STATE_FILE = "kernel.state";
     static final String PENDING_FILE = "kernel.pending";
     static final String LOCK_FILE = "kernel.lock";
@@ -168,6 +170,12 @@ class SimKernelStore {
                 refresh();
             }
         }
+    }
+
+    /** Brings this process's state up to date with what other processes wrote, and lets the lock go again. */
+    void sync() {
+        enter();
+        exit();
     }
 
     /** Writes the state as it is now (a new host's first state, or the last before it closes). */

@@ -398,11 +398,6 @@ final class SimMdevCore implements AttributeWriter {
 
     // ---- the state shared with other processes (a host kept in a directory) ----
 
-    /** The registered parents with the types each last published, by address. */
-    Map<PciAddress, List<MdevType>> registered() {
-        return published();
-    }
-
     /** The instances as the shared state keeps them, in creation order. */
     List<SimKernelState.InstanceRecord> instanceRecords() {
         synchronized (lock) {

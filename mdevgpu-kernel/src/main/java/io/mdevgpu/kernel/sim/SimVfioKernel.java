@@ -560,8 +560,7 @@ public final class SimVfioKernel implements VfioKernel {
             } catch (NumberFormatException notAGroup) {
                 return -Errno.ENOENT.number();
             }
-            store.enter(); // another process may have made or removed the instance of this group
-            store.exit();
+            store.sync(); // another process may have made or removed the instance of this group
             Group g = groups.get(number);
             if (g == null) return -Errno.ENOENT.number();
             for (Node n : fds.values()) if (n.kind == Kind.GROUP && n.group == g) return -Errno.EBUSY.number();

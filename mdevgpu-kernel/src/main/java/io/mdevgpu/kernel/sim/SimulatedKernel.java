@@ -146,7 +146,7 @@ public final class SimulatedKernel implements KernelPorts {
     }
 
     private SimKernelState capture() {
-        return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.registered(),
+        return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.published(),
                 mdev.instanceRecords(), mdev.holders());
     }
 
@@ -260,21 +260,16 @@ public final class SimulatedKernel implements KernelPorts {
     /** Each GPU's vGPU types as the driver holds them now (registered, published or not), by address. */
     public Map<PciAddress, List<MdevType>> typeTables() {
         synchronized (lock) {
-            refresh();
+            store.sync();
             return nvidia.typeTables();
         }
     }
 
-    /** Brings this process's view up to date with what other processes did to a host kept in a directory. */
-    private void refresh() {
-        store.enter();
-        store.exit();
-    }
 
     /** The types each registered parent last published to the mdev bus, by address. */
     public Map<PciAddress, List<MdevType>> publishedTypes() {
         synchronized (lock) {
-            refresh();
+            store.sync();
             return mdev.published();
         }
     }
@@ -285,7 +280,7 @@ public final class SimulatedKernel implements KernelPorts {
      */
     public List<MdevInstanceInfo> instances() {
         synchronized (lock) {
-            refresh();
+            store.sync();
             return mdev.instances();
         }
     }
@@ -348,7 +343,7 @@ public final class SimulatedKernel implements KernelPorts {
     private void clearInterruptedCreation() {
         LOG.warn("the simulated host at {} was being made by a process that died; making it anew", root);
         for (String name : SysfsReader.names(root)) {
-            if (!name.equals(SimKernelStore.DIRECTORY.split("/")[0])) SysfsTreeWriter.deleteTree(root.resolve(name));
+            if (!name.equals(SimKernelStore.ROOT_ENTRY)) SysfsTreeWriter.deleteTree(root.resolve(name));
         }
     }
 
@@ -361,7 +356,7 @@ public final class SimulatedKernel implements KernelPorts {
     /** A new host's root holds nothing but the state's directory (which the store made, to lock it). */
     private static void requireEmpty(Path root) {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)
-                || !List.of(SimKernelStore.DIRECTORY.split("/")[0]).containsAll(SysfsReader.names(root))) {
+                || !List.of(SimKernelStore.ROOT_ENTRY).containsAll(SysfsReader.names(root))) {
             throw new ValidationException("simulated host root", root.toString(),
                     "an empty or missing directory, or one holding a simulated host: the simulated host writes its "
                             + "own tree there");

@@ -46,9 +46,10 @@ import io.mdevgpu.kernel.vfio.VfioDevice;
 class SimulatedHostDirectoryTest {
     private static final String EIGHTH = "nvidia-532";
 
+    /** The default host (two A100 and a T4), kept in {@code root}. */
     private static SimulatedKernel open(Path root) {
-        return new SimulatedKernel(SimulatedHostSpec.newBuilder().driverVersion("550.54.14").gpu(defaultHost("550.54.14").gpus().get(0))
-                .gpu(defaultHost("550.54.14").gpus().get(1)).gpu(defaultHost("550.54.14").gpus().get(2)).root(root).build(),
+        SimulatedHostSpec host = defaultHost("550.54.14");
+        return new SimulatedKernel(new SimulatedHostSpec(host.driverVersion(), host.gpus(), Optional.of(root), host.procVersionText()),
                 GuestConfigFactory.PLAIN_FOR_TESTS);
     }
 
