@@ -11,6 +11,7 @@ import java.util.UUID;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.core.config.ConfigLoader;
 import io.mdevgpu.core.config.MdevConfig;
+import io.mdevgpu.kernel.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -137,11 +138,9 @@ class SimulatedHostCliTest {
 
     /** One JVM per command, as a shell runs them: {@code java -cp <the test class path> io.mdevgpu.cli.Main ARGS}. */
     private static CliRun process(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xshare:off", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        Process p = new ProcessBuilder(TestJvm.command(Main.class,
+                List.of("--enable-native-access=ALL-UNNAMED", "-Xshare:off", "-XX:TieredStopAtLevel=1"), args))
+                .redirectError(ProcessBuilder.Redirect.PIPE).start();
         java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(p.getErrorStream().readAllBytes());

@@ -16,6 +16,7 @@ import io.mdevgpu.MappedRegion;
 import io.mdevgpu.MdevInstance;
 import io.mdevgpu.Region;
 import io.mdevgpu.VfioDevice;
+import io.mdevgpu.kernel.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,14 +125,11 @@ class SoakTest {
 
     @Test
     void aThousandCyclesLeaveNativeMemoryFlatAsNmtCountsIt() throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:NativeMemoryTracking=summary", "--enable-native-access=ALL-UNNAMED", "-Xshare:off",
-                "-Dmdevgpu.repo=" + System.getProperty("mdevgpu.repo", ".."), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), NativeMemorySoak.class.getName());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
+        TestJvm.Result run = TestJvm.run(NativeMemorySoak.class, List.of("-XX:NativeMemoryTracking=summary",
+                "--enable-native-access=ALL-UNNAMED", "-Xshare:off", "-Dmdevgpu.repo=" + System.getProperty("mdevgpu.repo", ".."),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), 300);
+        String out = run.output();
+        assertEquals(0, run.exitCode(), out);
         List<long[]> samples = out.lines().filter(l -> l.startsWith("nmt ")).map(l -> java.util.Arrays.stream(l.substring(4)
                 .split(" ")).mapToLong(Long::parseLong).toArray()).toList();
         assertEquals(CYCLES / 250 + 1, samples.size(), out);

@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +27,7 @@ import io.mdevgpu.MdevType;
 import io.mdevgpu.SupportedType;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.kernel.sim.SimulatedKernel;
+import io.mdevgpu.kernel.testing.TestJvm;
 
 /**
  * Two JVMs on one simulated host kept in a directory (issue 7, races): applying and creating and defining at once,
@@ -38,11 +38,9 @@ class TwoProcessesTest {
     private static final Path CONFIG = Path.of(System.getProperty("mdevgpu.repo", "..")).resolve("samples/config/open-vampere.toml");
 
     private static ProcessBuilder java(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xshare:off", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), HostUserProcess.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true);
+        return new ProcessBuilder(TestJvm.command(HostUserProcess.class,
+                List.of("--enable-native-access=ALL-UNNAMED", "-Xshare:off", "-XX:TieredStopAtLevel=1"), args))
+                .redirectErrorStream(true);
     }
 
     private static MdevHost open(Path root) throws Exception {

@@ -9,6 +9,7 @@ import io.mdevgpu.PciAddress;
 import io.mdevgpu.kernel.testing.FakeHost;
 import io.mdevgpu.kernel.testing.H100Fixture;
 import io.mdevgpu.kernel.testing.Mdevctl;
+import io.mdevgpu.kernel.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -173,10 +174,7 @@ class MdevctlStoreTest {
     }
 
     List<String> javaCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), StoreWriterProcess.class.getName()));
-        command.addAll(List.of(args));
-        return command;
+        return TestJvm.command(StoreWriterProcess.class, List.of(), args);
     }
 
     @Test

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.mdevgpu.kernel.testing.DiscoverWithoutNativeAccess;
 import io.mdevgpu.kernel.testing.FakeHost;
+import io.mdevgpu.kernel.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,14 +19,10 @@ class NativeAccessTest {
     @Test
     void discoveryWorksWithoutNativeAccessAndACreateNamesTheFlag() throws Exception {
         FakeHost.create(root);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), DiscoverWithoutNativeAccess.class.getName(), root.toString()))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(0, p.exitValue(), out);
+        TestJvm.Result run = TestJvm.run(DiscoverWithoutNativeAccess.class, List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), 60, root.toString());
+        String out = run.output();
+        assertEquals(0, run.exitCode(), out);
         assertTrue(out.contains("native access: false"), out);
         assertTrue(out.contains("gpu: 0000:00:06.0 3D controller [0302]: 10de:2330 [10de:16c1] (rev a1)"), out);
         assertTrue(out.contains("parent: 0000:00:06.0: nvidia-529 (11 available)"), out);

@@ -7,15 +7,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.InvalidArgumentException;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.UnsupportedOperationKernelException;
+import io.mdevgpu.kernel.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,13 +126,9 @@ class SyscallsTest {
 
     @Test
     void withoutNativeAccessDowncallsNameTheFlag() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                NoNativeAccessProbe.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.exitValue(), out);
+        TestJvm.Result run = TestJvm.run(NoNativeAccessProbe.class, List.of(), 60);
+        String out = run.output();
+        assertEquals(0, run.exitCode(), out);
         assertTrue(out.contains("NativeAccessException: open /dev/null: native access is not enabled"), out);
         assertTrue(out.contains("--enable-native-access=ALL-UNNAMED"), out);
     }

@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.UnsupportedOperationKernelException;
 import io.mdevgpu.kernel.abi.vfio.VfioIoctls;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
+import io.mdevgpu.kernel.testing.TestJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,12 +97,9 @@ class LinuxVfioKernelTest {
 
     @Test
     void withoutNativeAccessOpeningNamesTheFlag() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NoNativeAccessProbe.class.getName())
-                .redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.exitValue(), out);
+        TestJvm.Result run = TestJvm.run(NoNativeAccessProbe.class, List.of(), 60);
+        String out = run.output();
+        assertEquals(0, run.exitCode(), out);
         assertTrue(out.contains("NativeAccessException: open /dev/vfio/vfio: native access is not enabled"), out);
         assertTrue(out.contains("--enable-native-access=ALL-UNNAMED"), out);
     }
