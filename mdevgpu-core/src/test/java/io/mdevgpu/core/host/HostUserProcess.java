@@ -62,14 +62,30 @@ public final class HostUserProcess {
                             host.definitions().undefine(u);
                             vgpu.remove();
                         } catch (MdevException e) {
-                            System.out.println("churn: " + e.getMessage()); // left by a churner killed before
-                            host.instance(u).ifPresent(i -> i.remove());
-                            if (host.definitions().get(u).isPresent()) host.definitions().undefine(u);
+                            System.out.println("churn: " + e.getMessage()); // the other churner's, or one killed before
+                            tidy(host, u);
                         }
                     }
                 }
                 default -> throw new IllegalArgumentException(args[0]);
             }
+        }
+    }
+
+    /**
+     * Takes away what another churner left of {@code u}; it may take it away first (between a look and the change),
+     * which is no failure here.
+     */
+    private static void tidy(MdevHost host, UUID u) {
+        try {
+            host.instance(u).ifPresent(i -> i.remove());
+        } catch (MdevException takenFirst) {
+            System.out.println("churn: " + takenFirst.getMessage());
+        }
+        try {
+            if (host.definitions().get(u).isPresent()) host.definitions().undefine(u);
+        } catch (MdevException takenFirst) {
+            System.out.println("churn: " + takenFirst.getMessage());
         }
     }
 
