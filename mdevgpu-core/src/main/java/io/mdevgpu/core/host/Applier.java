@@ -92,7 +92,8 @@ final class Applier {
             LOG.debug("apply: taking the host's apply lock {}", file);
             return HostLock.acquire(file);
         } catch (IOException e) {
-            throw SysfsReader.failure("lock (so that no other apply changes the host meanwhile)", file, e);
+            throw SysfsReader.failure("lock (so that no other apply changes the host meanwhile)", file, e,
+                    "nothing was changed; apply creates and locks this file (as root on a real host)");
         }
     }
 

@@ -8,12 +8,14 @@ import io.mdevgpu.HostSpec;
 import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.PciAddress;
+import io.mdevgpu.kernel.sysfs.HostLock;
 
 /**
  * A second JVM using a simulated host kept in a directory, for the tests between processes.
  * <ul>
  * <li>{@code race ROOT CONFIG COUNT}: applies CONFIG, then creates and defines UUIDs 0..COUNT-1 on the first A100
  * (nvidia-532), printing {@code applied}, then {@code created N defined M} (what it won).
+ * <li>{@code hold FILE}: takes the {@link HostLock} of FILE, prints {@code held FILE}, and keeps it until killed.
  * <li>{@code churn ROOT CONFIG}: prints {@code ready}, then applies (keeping types), creates, opens, defines, undefines and removes in a
  * loop until it is killed.
  * </ul>
@@ -22,7 +24,15 @@ public final class HostUserProcess {
     static final PciAddress A100 = PciAddress.parse("0000:17:00.0");
     static final String TYPE = "nvidia-532";
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("hold")) { // hold FILE: takes the lock FILE, says "held", and keeps it until killed
+            try (HostLock lock = HostLock.acquire(Path.of(args[1]))) {
+                System.out.println("held " + lock.file());
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            return;
+        }
         Path root = Path.of(args[1]);
         Path config = Path.of(args[2]);
         try (MdevHost host = MdevHost.open(HostSpec.simulatedAt("default", root))) {

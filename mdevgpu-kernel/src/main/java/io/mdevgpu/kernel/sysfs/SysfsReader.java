@@ -160,7 +160,12 @@ public final class SysfsReader {
 
     /** The typed error for a file operation that failed, with the errno the JDK saw. */
     public static KernelException failure(String operation, Path path, IOException e) {
-        return KernelException.of(operation, path.toString(), errnoOf(e), null, e);
+        return failure(operation, path, e, null);
+    }
+
+    /** As {@link #failure(String, Path, IOException)}, saying what to do about it. */
+    public static KernelException failure(String operation, Path path, IOException e, String fix) {
+        return KernelException.of(operation, path.toString(), errnoOf(e), fix, e);
     }
 
     /** The typed error for a file whose text is not what the kernel writes. */
