@@ -2,10 +2,32 @@ package io.mdevgpu;
 
 import java.util.List;
 
-/** What {@link Plan#apply()} did, as read back from the host. */
-public record ApplyResult(List<Plan.GpuPlan> applied, List<SupportedType> publishedTypes, List<String> steps) {
+/**
+ * What {@link Plan#apply()} did, as read back from the host.
+ *
+ * @param applied        every planned GPU, as planned
+ * @param unchanged      those of them that held the planned types already: nothing was sent to them, and their
+ *                       instances kept running (applying the same configuration again, as a restarted unit does)
+ * @param publishedTypes the planned types as the mdev bus shows them now
+ * @param steps          what was done, in order
+ */
+public record ApplyResult(List<Plan.GpuPlan> applied, List<PciAddress> unchanged, List<SupportedType> publishedTypes,
+                          List<String> steps) {
+    public ApplyResult {
+        applied = List.copyOf(applied);
+        unchanged = List.copyOf(unchanged);
+        publishedTypes = List.copyOf(publishedTypes);
+        steps = List.copyOf(steps);
+    }
+
+    /** Whether {@code gpu} held its planned types already, so that nothing was sent to it. */
+    public boolean unchanged(PciAddress gpu) {
+        return unchanged.contains(gpu);
+    }
+
     @Override
     public String toString() {
-        return "applied " + applied.size() + " GPU(s), " + publishedTypes.size() + " type(s) published in " + steps.size() + " step(s)";
+        return "applied " + applied.size() + " GPU(s)" + (unchanged.isEmpty() ? "" : " (" + unchanged.size() + " unchanged)")
+                + ", " + publishedTypes.size() + " type(s) published in " + steps.size() + " step(s)";
     }
 }

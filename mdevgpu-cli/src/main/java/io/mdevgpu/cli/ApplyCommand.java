@@ -39,22 +39,29 @@ final class ApplyCommand extends HostCommand {
         }
         ApplyResult result = plan.apply();
         if (json) {
-            Json.print(out, Json.object("applied", PlanCommand.gpusJson(result.applied()), "notes", plan.notes(),
+            Json.print(out, Json.object("applied", PlanCommand.gpusJson(result.applied()),
+                    "unchanged", result.unchanged().stream().map(Object::toString).toList(), "notes", plan.notes(),
                     "published_types", result.publishedTypes().stream().map(t -> Views.supportedType(null, t)).toList(),
                     "steps", result.steps()));
             return Main.OK;
         }
+        int registered = 0, already = 0;
         for (Plan.GpuPlan gpu : result.applied()) {
-            out.println("opened GPU " + gpu.address() + " " + gpu.model());
+            boolean unchanged = result.unchanged(gpu.address());
+            out.println("opened GPU " + gpu.address() + " " + gpu.model() + (unchanged ? ": it has these types already, "
+                    + "nothing sent to it" : ""));
             for (Plan.TypePlan t : gpu.types()) {
                 MdevType type = t.type();
-                out.println("  created type " + type.sysfsName() + " \"" + type.name() + "\": " + instances(t.instancesThatFit())
-                        + " x " + type.framebuffer() + " (+" + type.reserved() + " reserved), guest " + t.guestId());
+                out.println("  " + (unchanged ? "kept" : "created") + " type " + type.sysfsName() + " \"" + type.name() + "\": "
+                        + instances(t.instancesThatFit()) + " x " + type.framebuffer() + " (+" + type.reserved()
+                        + " reserved), guest " + t.guestId());
             }
+            if (unchanged) already += gpu.types().size();
+            else registered += gpu.types().size();
         }
-        int types = result.applied().stream().mapToInt(g -> g.types().size()).sum();
-        out.println("applied " + config + ": " + result.applied().size() + " GPU(s), " + types + " type(s) registered, "
-                + result.publishedTypes().size() + " published on the mdev bus, in " + result.steps().size() + " step(s)");
+        out.println("applied " + config + ": " + result.applied().size() + " GPU(s), " + registered + " type(s) registered"
+                + (already == 0 ? "" : ", " + already + " there already") + ", " + result.publishedTypes().size()
+                + " published on the mdev bus, in " + result.steps().size() + " step(s)");
         PlanCommand.notes(out, plan.notes());
         nextStep(result, host.spec(), config).ifPresent(out::println);
         return Main.OK;

@@ -40,9 +40,25 @@ class ApplyCommandTest {
         when(plan.fits()).thenReturn(true);
         when(plan.problems()).thenReturn(List.of());
         when(plan.gpus()).thenReturn(List.of(gpu));
-        when(plan.apply()).thenReturn(new ApplyResult(List.of(gpu), List.of(MockHost.QUARTER,
+        when(plan.apply()).thenReturn(new ApplyResult(List.of(gpu), List.of(), List.of(MockHost.QUARTER,
                 new io.mdevgpu.SupportedType("nvidia-530", "Open vAmpere/2", "", "vfio-pci", 2)),
                 List.of("register nvidia-530 on 0000:00:06.0", "register nvidia-531 on 0000:00:06.0", "publish 0000:00:06.0")));
+    }
+
+    @Test
+    void aGpuThatHasItsTypesAlreadyIsSaidToBeLeftAsItIs() {
+        when(mock.host.spec()).thenReturn(io.mdevgpu.HostSpec.real());
+        when(plan.apply()).thenReturn(new ApplyResult(List.of(gpu), List.of(gpu.address()), List.of(MockHost.QUARTER),
+                List.of("GPU 0000:00:06.0 has nvidia-530, nvidia-531 already, as planned: nothing sent to it")));
+        CliRun run = CliRun.on(mock.host, "apply", "-c", CONFIG.toString());
+        assertEquals(Main.OK, run.exitCode(), run.all());
+        List<String> lines = run.out().lines().toList();
+        assertEquals("opened GPU 0000:00:06.0 NVIDIA H100 80GB HBM3: it has these types already, nothing sent to it", lines.get(0));
+        assertTrue(lines.get(1).startsWith("  kept type nvidia-530 \"Open vAmpere/2\": 2 instances"), lines.get(1));
+        assertEquals("applied " + CONFIG + ": 1 GPU(s), 0 type(s) registered, 2 there already, 1 published on the mdev bus, "
+                + "in 1 step(s)", lines.get(3));
+        CliRun json = CliRun.on(mock.host, "--json", "apply", "-c", CONFIG.toString());
+        assertTrue(json.out().contains("\"unchanged\" : [ \"0000:00:06.0\" ]"), json.out());
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.mdevgpu.ApplyResult;
 import io.mdevgpu.Display;
 import io.mdevgpu.HostStateException;
 import io.mdevgpu.MdevException;
+import io.mdevgpu.MdevInstance;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.MdevTypeBuilder;
 import io.mdevgpu.NotVgpuHostException;
@@ -12,6 +13,7 @@ import io.mdevgpu.PlanException;
 import io.mdevgpu.Size;
 import io.mdevgpu.SupportedType;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.abi.nvrm.VgpuTypeCodec;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
 import io.mdevgpu.kernel.mdev.NvidiaTypeDescription;
@@ -26,10 +28,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Applies a plan (principle 3 of DESIGN.md): the host changes step by step, each change written to a journal first,
@@ -40,7 +44,9 @@ import java.util.Optional;
  * <li>check that every GPU is a vGPU host (virtualization mode HOST) before anything is sent that would change one:
  * otherwise {@link NotVgpuHostException}, naming the mode;
  * <li>read each GPU's present type table (GET_SUPPORTED_VGPU_TYPES and GET_VGPU_TYPE_INFO; on 510, which cannot read
- * types back, from the mdev bus) for the journal;
+ * types back, from the mdev bus) for the journal; a GPU that holds the planned types already is left as it is (so an
+ * apply run again spares the guests of its instances), and one whose table would change while it has instances, which
+ * may have been created after the plan, is refused before anything is sent to any GPU;
  * <li>per GPU: journal "restore the earlier table", register the types (discarding the earlier ones unless
  * {@code keep}) and publish them, then read the mdev bus back: every planned type must be there with its name,
  * NVIDIA's description and its instances available;
@@ -122,16 +128,30 @@ final class Applier {
                 done("attached GPU " + a + ", a vGPU host");
             }
             Map<PciAddress, List<MdevType>> previous = new LinkedHashMap<>();
+            Set<PciAddress> hasThemAlready = new HashSet<>();
             for (Planner.GpuPart part : plan.parts()) {
                 PciAddress a = part.gpu().address();
                 step = "read the types GPU " + a + " has now";
                 previous.put(a, snapshot(client, gpus.get(a), part.gpu()));
                 done("read the " + previous.get(a).size() + " type(s) GPU " + a + " has now");
+                if (hasAlready(client, part, previous.get(a))) {
+                    hasThemAlready.add(a);
+                } else {
+                    step = "check that no instance of GPU " + a + " would lose its type";
+                    refuseIfInstances(part);
+                }
             }
             List<SupportedType> published = new ArrayList<>();
             for (Planner.GpuPart part : plan.parts()) {
                 PciAddress a = part.gpu().address();
                 List<MdevType> types = part.types();
+                if (hasThemAlready.contains(a)) {
+                    done("GPU " + a + " has " + names(types) + " already, as planned: nothing sent to it");
+                    LOG.debug("apply: GPU {} has its planned types already, left as it is", a);
+                    step = "read back the types of GPU " + a + " from the mdev bus";
+                    published.addAll(readBack(part));
+                    continue;
+                }
                 step = "register " + types.size() + " vGPU type(s) on GPU " + a;
                 journal.add(new Touched(a, previous.get(a)));
                 gpus.get(a).registerTypes(types, !plan.keep());
@@ -146,7 +166,8 @@ final class Applier {
             client = null;
             closing.close();
             done("closed the NVIDIA driver");
-            return new ApplyResult(plan.gpus(), List.copyOf(published), List.copyOf(steps));
+            return new ApplyResult(plan.gpus(), plan.parts().stream().map(p -> p.gpu().address()).filter(hasThemAlready::contains)
+                    .toList(), published, steps);
         } catch (RuntimeException failure) {
             if (client != null) {
                 try {
@@ -166,6 +187,34 @@ final class Applier {
 
     private static String names(List<MdevType> types) {
         return String.join(", ", types.stream().map(MdevType::sysfsName).toList());
+    }
+
+    /**
+     * Whether the GPU holds the planned types already (unless {@code keep}, and no other): then nothing is sent to it.
+     * Judged on the driver's own table, which holds what the bus does not show (class, reservation, BAR1, ids); never
+     * on a release that cannot read types back (510): it registers again, as it did before.
+     */
+    private boolean hasAlready(RmClient client, Planner.GpuPart part, List<MdevType> table) {
+        Optional<VgpuTypeCodec> codec = client.abi().vgpuTypes().filter(c -> c.typeInfoLayout().isPresent());
+        if (codec.isEmpty()) return false; // 510: the bus does not show enough (the guest's ids, BAR1) to tell
+        Set<MdevType> held = new HashSet<>(table);
+        for (MdevType t : part.types()) {
+            if (!held.contains(codec.get().asHeld(t, part.gpu().id()).orElseThrow())) return false;
+        }
+        return plan.keep() || table.size() == part.types().size();
+    }
+
+    /**
+     * Registering types on a GPU that has instances, unless the GPU's types are kept, would take their types from under
+     * their guests. The plan says so too; this looks again under the apply lock, since instances may have been created
+     * after the plan was made, or the driver's table differs from the plan in what the bus does not show.
+     */
+    private void refuseIfInstances(Planner.GpuPart part) {
+        if (plan.keep()) return;
+        List<MdevInstance> instances = part.gpu().instances();
+        if (instances.isEmpty()) return;
+        throw new PlanException(plan.target(), List.of(Planner.typesUnderInstances(part.gpu().address(), instances)
+                + "; seen when applying, after the plan: nothing was changed"));
     }
 
     /**

@@ -75,6 +75,14 @@ final class Planner {
             }
             return new Driver(release, abi.limits(), List.of());
         }
+
+        /**
+         * Whether the driver can read its types back (not 510): only then can apply tell that a GPU holds the planned
+         * types already, since the bus does not show all of a type (the guest's ids, BAR1).
+         */
+        boolean readsTypesBack() {
+            return problems.isEmpty() && release.orElseThrow().abi().vgpuTypes().flatMap(c -> c.typeInfoLayout()).isPresent();
+        }
     }
 
     /** One GPU's part of a plan, and whether it fits on its own (before what the driver or host state adds). */
@@ -242,7 +250,7 @@ final class Planner {
             if (now.isEmpty()) {
                 changes.add("add " + what);
             } else if (sameAsShown(now.get(), t)) {
-                changes.add((keep ? "keep " : "register again ") + what + ", unchanged");
+                changes.add("keep " + what + ", unchanged");
             } else if (keep) {
                 state.add("GPU " + address + ": " + t.sysfsName() + " is registered already as \"" + now.get().name().orElse("")
                         + "\" (" + now.get().description().orElse("") + ") and keep = true: the driver keeps a number it "
@@ -259,13 +267,29 @@ final class Planner {
             state.add("GPU " + address + ": it has " + others.size() + " other types and keep = true, so it would hold "
                     + (others.size() + types.size()) + " types; the driver allows " + driver.limits().maxTypesPerGpu());
         }
-        if (!keep && !instances.isEmpty()) {
-            state.add("GPU " + address + " has " + instances.size() + " mdev instance(s) (" + String.join(", ",
-                    instances.stream().map(i -> i.uuid() + " " + i.typeId()).toList()) + "): replacing its types would "
-                    + "take them from under a guest; remove them first, or keep the GPU's types (keep = true)");
+        // a GPU that shows the planned table already is left as it is (apply checks the driver's own table, which
+        // holds what the bus does not show): so applying again, as a unit restarted at boot does, spares its guests
+        if (!keep && !instances.isEmpty() && !(driver.readsTypesBack() && showsAlready(current, types, false))) {
+            state.add(typesUnderInstances(address, instances));
         }
         GpuPlan plan = new GpuPlan(address, gpu.model(), List.copyOf(typePlans), List.copyOf(changes));
         return new GpuPart(gpu, List.copyOf(types), plan, List.copyOf(fit), List.copyOf(state));
+    }
+
+    /** Why a GPU's types are not replaced while it has {@code instances}. */
+    static String typesUnderInstances(PciAddress gpu, List<MdevInstance> instances) {
+        return "GPU " + gpu + " has " + instances.size() + " mdev instance(s) (" + String.join(", ",
+                instances.stream().map(i -> i.uuid() + " " + i.typeId()).toList()) + "): replacing its types would "
+                + "take them from under a guest; remove them first, or keep the GPU's types (keep = true)";
+    }
+
+    /**
+     * Whether the bus shows {@code types} already as registering them would: each with its name and description, and,
+     * unless {@code keep}, no other type.
+     */
+    static boolean showsAlready(List<MdevTypeInfo> shown, List<MdevType> types, boolean keep) {
+        return (keep || shown.size() == types.size()) && types.stream().allMatch(t -> shown.stream()
+                .anyMatch(s -> s.id().equals(t.sysfsName()) && sameAsShown(s, t)));
     }
 
     /** Whether the bus shows {@code t} exactly as registering it would: its name and NVIDIA's description. */

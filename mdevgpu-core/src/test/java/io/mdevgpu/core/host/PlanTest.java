@@ -138,6 +138,49 @@ class PlanTest {
     }
 
     @Test
+    void applyingTheSameTypesAgainUnderInstancesSendsNothingAndSparesThem() {
+        Faults faults = new Faults();
+        try (EngineHost host = open(InventoryLoader.builtIn("default"), faults)) {
+            host.plan(sample("open-vampere")).apply();
+            var tablesBefore = tables(host);
+            var instance = host.gpu("65:00.0").create("nvidia-532");
+            Plan again = host.plan(sample("open-vampere")); // as a boot unit restarted while guests run
+            assertTrue(again.fits(), again::toString);
+            assertTrue(again.gpus().get(1).changes().stream().allMatch(c -> c.startsWith("keep ") && c.endsWith(", unchanged")),
+                    again.gpus().get(1).changes()::toString);
+            faults.clearLog();
+            var result = again.apply();
+            assertTrue(result.steps().contains("GPU 0000:65:00.0 has nvidia-529, nvidia-530, nvidia-531, nvidia-532 already, "
+                    + "as planned: nothing sent to it"), result.steps()::toString);
+            assertEquals(List.of(), faults.log(Faults.Seam.NVIDIA).stream().filter(c -> c.contains("SET_INFO")
+                    || c.contains("MDEV_REGISTER") || c.contains("UPDATE_PGPU_INFO")).toList(), "no type was sent to any GPU");
+            assertEquals(tablesBefore, tables(host));
+            assertEquals(List.of(instance.uuid()), host.instances().stream().map(i -> i.uuid()).toList());
+            assertEquals(8, result.publishedTypes().size(), "read back from the bus all the same");
+        }
+    }
+
+    @Test
+    void anInstanceCreatedAfterThePlanIsSeenUnderTheApplyLock() {
+        try (EngineHost host = open("default")) {
+            host.plan(sample("open-vampere")).apply();
+            Plan replace = host.plan(sample("open-vgeneric")); // fits now: no instance yet
+            Plan same = host.plan(sample("open-vampere"));
+            assertTrue(replace.fits(), replace::toString);
+            var tablesBefore = tables(host);
+            var instance = host.gpu("17:00.0").create("nvidia-531"); // meanwhile, another process creates one
+            PlanException e = assertThrows(PlanException.class, replace::apply);
+            assertEquals(List.of("GPU 0000:17:00.0 has 1 mdev instance(s) (" + instance.uuid() + " nvidia-531): replacing its "
+                    + "types would take them from under a guest; remove them first, or keep the GPU's types (keep = true); "
+                    + "seen when applying, after the plan: nothing was changed"), e.reasons());
+            assertEquals(tablesBefore, tables(host), "no GPU was changed, not even the one without instances");
+            same.apply(); // the same types: nothing to send, the instance stays
+            assertEquals(tablesBefore, tables(host));
+            assertTrue(host.instance(instance.uuid()).isPresent());
+        }
+    }
+
+    @Test
     void keepingATypeWhoseNumberIsTakenIsAProblem() {
         try (EngineHost host = open("default")) {
             host.plan(sample("open-vampere")).apply();

@@ -1,5 +1,6 @@
 package io.mdevgpu.kernel.abi.nvrm;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -201,6 +202,20 @@ public final class VgpuTypeCodec {
     public MdevType decodeTypeInfo(MemorySegment params) {
         requireTypeInfo(params);
         return decodeInfo(params, infoInTypeInfo);
+    }
+
+    /**
+     * {@code type} as reading it back gives it once it is registered on a GPU of identity {@code physical}: the ids it
+     * leaves to the GPU filled in, each field as wide as this release's struct holds it. So a table read from the
+     * driver can be compared with types not yet registered. Empty where this release cannot read types back.
+     */
+    public Optional<MdevType> asHeld(MdevType type, PciId physical) {
+        if (typeInfo == null) return Optional.empty();
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment params = scratch.allocate(typeInfo);
+            encodeTypeInfo(params, type, physical);
+            return Optional.of(decodeTypeInfo(params));
+        }
     }
 
     /** Asks GET_SUPPORTED_VGPU_TYPES for the GPU's list ({@code gpuInstanceId} is ignored before 575). */

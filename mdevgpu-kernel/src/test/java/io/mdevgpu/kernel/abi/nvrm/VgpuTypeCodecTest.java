@@ -2,6 +2,7 @@ package io.mdevgpu.kernel.abi.nvrm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -231,6 +232,20 @@ class VgpuTypeCodecTest {
             assertEquals(Optional.of(PciId.of(0x10DE, 0x2330, 0x15B3, 0x16C1)), back.guestPciId());
             assertEquals(Optional.of(PciId.of(0x10DE, 0x2330)), back.hostPciId());
         }
+    }
+
+    @Test
+    void aTypeAsHeldHasTheIdsItLeftToTheGpuAndIsWhatReadingItBackGives() {
+        MdevType t = quarter().toBuilder().guestPciId(null).hostPciId(null).build();
+        PciId gpu = PciId.of(0x10DE, 0x2330, 0x15B3, 0x16C1);
+        MdevType held = NvrmAbi.R590.vgpuTypes().orElseThrow().asHeld(t, gpu).orElseThrow();
+        assertEquals(t.toBuilder().guestPciId(gpu).hostPciId(PciId.of(0x10DE, 0x2330)).build(), held);
+        assertNotEquals(t, held, "the type as planned differs from the type the driver gives back");
+        assertEquals(Optional.of(quarter()), NvrmAbi.R590.vgpuTypes().orElseThrow().asHeld(quarter(), gpu), "its own ids are kept");
+        // before 590 the struct has no vgpuSsvid: the guest's subsystem vendor is NVIDIA's whatever the type says
+        assertEquals(Optional.of(PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1)),
+                NvrmAbi.R550.vgpuTypes().orElseThrow().asHeld(t, gpu).orElseThrow().guestPciId());
+        assertEquals(Optional.empty(), NvrmAbi.R510.vgpuTypes().orElseThrow().asHeld(t, gpu), "510 cannot read types back");
     }
 
     @ParameterizedTest
