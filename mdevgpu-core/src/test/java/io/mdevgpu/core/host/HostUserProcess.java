@@ -16,6 +16,8 @@ import io.mdevgpu.kernel.sysfs.HostLock;
  * <li>{@code race ROOT CONFIG COUNT}: applies CONFIG, then creates and defines UUIDs 0..COUNT-1 on the first A100
  * (nvidia-532), printing {@code applied}, then {@code created N defined M} (what it won).
  * <li>{@code hold FILE}: takes the {@link HostLock} of FILE, prints {@code held FILE}, and keeps it until killed.
+ * <li>{@code open ROOT UUID}: opens instance UUID's VFIO device, prints {@code open UUID vendor 0x10de}, and keeps it
+ * open until killed.
  * <li>{@code churn ROOT CONFIG}: prints {@code ready}, then applies (keeping types), creates, opens, defines, undefines and removes in a
  * loop until it is killed.
  * </ul>
@@ -28,6 +30,15 @@ public final class HostUserProcess {
         if (args[0].equals("hold")) { // hold FILE: takes the lock FILE, says "held", and keeps it until killed
             try (HostLock lock = HostLock.acquire(Path.of(args[1]))) {
                 System.out.println("held " + lock.file());
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            return;
+        }
+        if (args[0].equals("open")) { // open ROOT UUID: opens the instance's VFIO device, says "open", keeps it until killed
+            try (MdevHost host = MdevHost.open(HostSpec.simulatedAt("default", Path.of(args[1])));
+                 var device = host.instance(UUID.fromString(args[2])).orElseThrow().open()) {
+                System.out.println("open " + args[2] + " vendor 0x" + Long.toHexString(device.config().read(0, 2)));
                 System.out.flush();
                 Thread.sleep(Long.MAX_VALUE);
             }

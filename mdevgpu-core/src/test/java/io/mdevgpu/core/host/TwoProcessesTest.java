@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.mdevgpu.DeviceBusyException;
+import io.mdevgpu.Errno;
 import io.mdevgpu.HostSpec;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.MdevInstance;
@@ -124,6 +126,33 @@ class TwoProcessesTest {
         }
     }
 
+    @Test
+    void aDeviceOpenInAnotherProcessIsBusyHereUntilThatProcessEnds(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("host");
+        try (MdevHost host = open(root)) {
+            host.plan(CONFIG).apply();
+            MdevInstance vgpu = host.gpu(HostUserProcess.A100.toString()).create(HostUserProcess.TYPE);
+            Process holder = java("open", root.toString(), vgpu.uuid().toString()).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
+                assertEquals("open " + vgpu.uuid() + " vendor 0x10de", firstLine(out, "open "));
+                // the kernel opens a VFIO group once on the whole host: the holder keeps it open with its device
+                DeviceBusyException busy = assertThrows(DeviceBusyException.class, vgpu::open);
+                assertEquals(Errno.EBUSY, busy.errno());
+                assertTrue(busy.getMessage().contains("/dev/vfio/"), busy.getMessage());
+                assertTrue(((SimulatedKernel) ((EngineHost) host).kernel()).leaks().isClean(), "the refused open left nothing");
+                holder.destroyForcibly(); // SIGKILL: the kernel releases what the process held
+                assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+                try (var device = vgpu.open()) {
+                    assertEquals(0x10de, device.config().read(0, 2));
+                }
+                vgpu.remove();
+            } finally {
+                holder.destroyForcibly();
+            }
+        }
+    }
+
     /** The tree (what the bus reads) and the simulated kernel's own state agree: instances and published types. */
     private static void assertConsistent(MdevHost host) {
         SimulatedKernel kernel = (SimulatedKernel) ((EngineHost) host).kernel();
@@ -139,10 +168,15 @@ class TwoProcessesTest {
     }
 
     private static String firstLine(BufferedReader r) throws Exception {
+        return firstLine(r, "ready");
+    }
+
+    /** The first line that starts with {@code prefix} (the JVM's log lines come before it). */
+    private static String firstLine(BufferedReader r, String prefix) throws Exception {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
                 String l;
-                while ((l = r.readLine()) != null) if (l.equals("ready")) return l;
+                while ((l = r.readLine()) != null) if (l.startsWith(prefix)) return l;
                 return null;
             } catch (java.io.IOException e) {
                 return e.toString();

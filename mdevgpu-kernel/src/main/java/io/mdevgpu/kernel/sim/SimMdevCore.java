@@ -340,6 +340,16 @@ final class SimMdevCore implements AttributeWriter {
         return layout.pciDeviceDirectory(p.gpu.device().address()).resolve(SysfsLayout.name(uuid));
     }
 
+    /** Whether a live other process holds VFIO device {@code name} (an instance's UUID) open, as the shared state says. */
+    boolean isOpenElsewhere(String name) {
+        synchronized (lock) {
+            for (SimKernelState.Holder h : foreignHolders) {
+                if (SysfsLayout.name(h.uuid()).equals(name) && instances.containsKey(h.uuid()) && h.isAlive()) return true;
+            }
+            return false;
+        }
+    }
+
     /** Whether the instance's VFIO device is open, in this process or (as the shared state says) a live other one. */
     private boolean isHeld(Instance i) {
         if (vfio.isDeviceOpen(SysfsLayout.name(i.uuid))) return true;

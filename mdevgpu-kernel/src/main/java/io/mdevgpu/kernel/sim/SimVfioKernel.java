@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Predicate;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.kernel.abi.vfio.VfioIoctls;
@@ -45,7 +46,8 @@ import io.mdevgpu.kernel.vfio.VfioRegionInfo;
  * VFIO with the semantics of {@code drivers/vfio} behind real fds: the simulated kernel's VFIO, and on its own a
  * configurable VFIO for the port's tests. It decodes the same ioctl bytes the kernel does: the container's API
  * version, extension check and {@code SET_IOMMU}; a group's status, {@code SET_CONTAINER}/{@code UNSET_CONTAINER}
- * and {@code GET_DEVICE_FD} (EBUSY on a second open of a group, EINVAL without a container and IOMMU, ENODEV for an
+ * and {@code GET_DEVICE_FD} (EBUSY on a second open of a group, in this process or, on a host kept in a directory,
+ * another that holds one of its devices open; EINVAL without a container and IOMMU, ENODEV for an
  * unknown device name); a device's {@code GET_INFO}, {@code GET_REGION_INFO} (with {@code argsz} and capability
  * chains answered the kernel's way), {@code GET_IRQ_INFO}, {@code SET_IRQS} on real eventfds and {@code RESET};
  * ENOTTY for anything else.
@@ -362,6 +364,7 @@ public final class SimVfioKernel implements VfioKernel {
     private boolean type1v2 = true;
     private VfioKernel groupSource;
     private SimKernelStore store = SimKernelStore.NONE;
+    private Predicate<String> openElsewhere = device -> false;
     private boolean closed;
 
     /** A VFIO of its own, for the port's tests: nodes named under {@code devRoot}, its own faults and lock. */
@@ -387,6 +390,13 @@ public final class SimVfioKernel implements VfioKernel {
     void store(SimKernelStore store) {
         synchronized (lock) {
             this.store = Objects.requireNonNull(store, "store");
+        }
+    }
+
+    /** Says which devices another live process holds open (what the shared state names): their groups are busy. */
+    void openElsewhere(Predicate<String> held) {
+        synchronized (lock) {
+            this.openElsewhere = Objects.requireNonNull(held, "held");
         }
     }
 
@@ -564,6 +574,9 @@ public final class SimVfioKernel implements VfioKernel {
             Group g = groups.get(number);
             if (g == null) return -Errno.ENOENT.number();
             for (Node n : fds.values()) if (n.kind == Kind.GROUP && n.group == g) return -Errno.EBUSY.number();
+            // a group is open once on the whole host: a process that holds a device keeps its group open (as the
+            // library and QEMU do), so a device held in another live process makes its group busy here too
+            for (String device : g.devices.keySet()) if (openElsewhere.test(device)) return -Errno.EBUSY.number();
             int fd = standIn("mdevgpu-sim-vfio-group-" + node);
             put(fd, new Node(Kind.GROUP, path, g, null));
             return fd;

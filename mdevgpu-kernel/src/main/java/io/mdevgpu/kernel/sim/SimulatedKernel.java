@@ -121,6 +121,7 @@ public final class SimulatedKernel implements KernelPorts {
                     store.bind(this::capture, this::restore, mdev::repair);
                     nvidia.store(store);
                     vfio.store(store);
+                    vfio.openElsewhere(mdev::isOpenElsewhere);
                     mdev.store(store);
                     if (reopened) store.reload(); // the driver's tables and the mdev core's instances, as left
                 } finally {
