@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import io.mdevgpu.DeviceInUseException;
@@ -239,30 +240,27 @@ public final class LinuxMdevBus implements MdevBus {
         }
         Path remove = layout.mdevRemove(uuid);
         FutureTask<Void> write = PENDING.get(remove);
-        if (write != null && write.isDone()) {
-            // an earlier remove that ended, whose thread has not yet taken it off the map: not one to join
-            PENDING.remove(remove, write);
-            write = null;
-        }
         boolean mine = false;
         if (write == null) {
             refuseIfHeld(uuid);
+            AtomicReference<FutureTask<Void>> self = new AtomicReference<>();
             FutureTask<Void> task = new FutureTask<>(() -> {
-                writer.write(remove, "1", "remove mdev");
-                return null;
+                try {
+                    writer.write(remove, "1", "remove mdev");
+                    return null;
+                } finally {
+                    // off the map before it is done: a caller that retries once get() returned must write anew,
+                    // not join this ended write and get its old failure again
+                    PENDING.remove(remove, self.get());
+                }
             });
+            self.set(task);
             write = PENDING.putIfAbsent(remove, task);
             if (write == null) {
                 write = task;
                 mine = true;
                 // a platform thread: the write may sit in the kernel for as long as a holder keeps the device
-                Thread.ofPlatform().daemon().name("mdev-remove-" + name).start(() -> {
-                    try {
-                        task.run();
-                    } finally {
-                        PENDING.remove(remove, task);
-                    }
-                });
+                Thread.ofPlatform().daemon().name("mdev-remove-" + name).start(task);
             }
         }
         try {

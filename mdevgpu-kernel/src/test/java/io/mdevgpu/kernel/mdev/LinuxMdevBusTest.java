@@ -307,6 +307,22 @@ class LinuxMdevBusTest {
     }
 
     @Test
+    void aRemoveRetriedAtOnceAfterAFailureWritesAnew() {
+        // the remover's write ends in a thread of its own; the caller's retry must not join that ended write
+        AtomicInteger writes = new AtomicInteger();
+        AttributeWriter flaky = (attribute, text, operation) -> {
+            if (writes.incrementAndGet() % 2 == 1) throw KernelException.of(operation, attribute.toString(), Errno.EIO, null);
+        };
+        LinuxMdevBus retrying = new LinuxMdevBus(host.layout, OpenDeviceRegistry.NONE, flaky);
+        for (int i = 0; i < 300; i++) {
+            KernelException e = assertThrows(KernelException.class, () -> retrying.remove(FakeHost.INSTANCE));
+            assertEquals(Errno.EIO, e.errno());
+            assertTrue(retrying.remove(FakeHost.INSTANCE), "round " + i + ": the retry wrote anew");
+            assertEquals(2 * (i + 1), writes.get(), "round " + i);
+        }
+    }
+
+    @Test
     void aRemoveThatStaysBusyFailsWithItsErrno() {
         AttributeWriter kernel = (attribute, text, operation) -> {
             throw KernelException.of(operation, attribute.toString(), Errno.EAGAIN, null);
