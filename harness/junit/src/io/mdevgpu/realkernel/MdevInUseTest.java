@@ -1,6 +1,8 @@
 package io.mdevgpu.realkernel;
 
+import io.mdevgpu.DeviceBusyException;
 import io.mdevgpu.DeviceInUseException;
+import io.mdevgpu.Errno;
 import io.mdevgpu.kernel.mdev.MdevBus;
 import io.mdevgpu.kernel.vfio.VfioDevice;
 import org.junit.jupiter.api.DisplayName;
@@ -69,6 +71,12 @@ class MdevInUseTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("HOLDING " + uuid, out.readLine(), "the holder opened the device");
+            if (keepGroup) {
+                // a group is opened once on the whole host: the simulated kernel does the same between processes
+                DeviceBusyException busy = assertThrows(DeviceBusyException.class, () -> Library.open(uuid).close());
+                assertEquals(Errno.EBUSY, busy.errno());
+                assertTrue(busy.getMessage().contains("/dev/vfio/" + group), busy.getMessage());
+            }
 
             long start = System.nanoTime();
             DeviceInUseException e = assertTimeoutPreemptively(IN_USE_TIMEOUT.plusSeconds(7),

@@ -58,14 +58,18 @@ class ApplyFaultSweepTest {
         return Faults.Failure.errno(variant == 0 ? Errno.EIO : Errno.ENOMEM);
     }
 
+    /** A host after {@code before}: "none", a profile applied, or one with "+instance" (an instance on 65:00.0). */
     EngineHost prepared(String before, Faults faults) {
         EngineHost host = open(InventoryLoader.builtIn("default"), faults);
-        if (!before.equals("none")) host.plan(sample(before)).apply();
+        String profile = before.replace("+instance", "");
+        if (!profile.equals("none")) host.plan(sample(profile)).apply();
+        if (before.endsWith("+instance")) host.gpu(A100_2.toString()).create("nvidia-532");
         return host;
     }
 
     @ParameterizedTest(name = "{0} then {1}")
-    @CsvSource({"none, open-vampere", "open-vampere, open-vturing"})
+    // the third: applied again while a guest's instance runs, so nothing may be sent to the A100s
+    @CsvSource({"none, open-vampere", "open-vampere, open-vturing", "open-vampere+instance, open-vampere"})
     void everyPortCallOfAnApplyFailsCleanly(String before, String profile) {
         // count the calls of a clean apply, and what it leaves
         List<Faults.Call> calls;
@@ -78,7 +82,7 @@ class ApplyFaultSweepTest {
             calls = counting.log().stream().filter(c -> c.number() > from).toList();
             applied = HostState.of(host);
         }
-        assertTrue(calls.size() > 40, "calls of an apply: " + calls.size());
+        assertTrue(calls.size() > 20, "calls of an apply: " + calls.size());
 
         int injected = 0;
         List<String> tolerated = new ArrayList<>();
