@@ -24,7 +24,13 @@ public interface Plan {
      */
     List<String> notes();
 
-    /** Applies the plan. @throws PlanException if it does not fit; nothing is changed then. */
+    /**
+     * Applies the plan, one apply at a time on a host. A GPU whose driver holds the planned types already is left as
+     * it is (nothing is sent, its instances keep running): applying the same configuration again is safe.
+     *
+     * @throws PlanException if it does not fit, or if a GPU whose types would change has instances now (they may have
+     *                       come after the plan, which is looked at again under the apply lock); nothing is changed then
+     */
     ApplyResult apply();
 
     /** The plan for one GPU. */
