@@ -134,6 +134,8 @@ class MdevctlStoreTest {
                 s -> s.put(new Definition(A, P, "nvidia-532", false, List.of()), true));
         calls += sweep(s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false), s -> s.remove(A));
         assertTrue(calls >= 17, "faults injected: " + calls);
+        System.out.println("define/undefine fault sweep: " + calls + " file-system calls of define, replace and undefine, "
+                + calls + " faults injected");
     }
 
     @Test
