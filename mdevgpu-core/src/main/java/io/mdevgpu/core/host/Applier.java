@@ -134,7 +134,7 @@ final class Applier {
                 step = "read the types GPU " + a + " has now";
                 previous.put(a, snapshot(client, gpus.get(a), part.gpu()));
                 done("read the " + previous.get(a).size() + " type(s) GPU " + a + " has now");
-                if (hasAlready(client, part, previous.get(a))) {
+                if (hasAlready(client, gpus.get(a), part, previous.get(a))) {
                     hasThemAlready.add(a);
                 } else {
                     step = "check that no instance of GPU " + a + " would lose its type";
@@ -194,12 +194,13 @@ final class Applier {
      * Judged on the driver's own table, which holds what the bus does not show (class, reservation, BAR1, ids); never
      * on a release that cannot read types back (510): it registers again, as it did before.
      */
-    private boolean hasAlready(RmClient client, Planner.GpuPart part, List<MdevType> table) {
+    private boolean hasAlready(RmClient client, RmGpu gpu, Planner.GpuPart part, List<MdevType> table) {
         Optional<VgpuTypeCodec> codec = client.abi().vgpuTypes().filter(c -> c.typeInfoLayout().isPresent());
         if (codec.isEmpty()) return false; // 510: the bus does not show enough (the guest's ids, BAR1) to tell
         Set<MdevType> held = new HashSet<>(table);
         for (MdevType t : part.types()) {
-            if (!held.contains(codec.get().asHeld(t, part.gpu().id()).orElseThrow())) return false;
+            // the identity the driver reports, which registering fills in (RmGpu.registerTypes)
+            if (!held.contains(codec.get().asHeld(t, gpu.pciId()).orElseThrow())) return false;
         }
         return plan.keep() || table.size() == part.types().size();
     }
