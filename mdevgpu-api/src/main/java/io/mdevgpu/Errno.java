@@ -12,7 +12,8 @@ public record Errno(int number) {
             EACCES = new Errno(13), EFAULT = new Errno(14), EBUSY = new Errno(16), EEXIST = new Errno(17),
             ENODEV = new Errno(19), ENOTDIR = new Errno(20), EISDIR = new Errno(21), EINVAL = new Errno(22),
             ENFILE = new Errno(23), EMFILE = new Errno(24), ENOTTY = new Errno(25), EFBIG = new Errno(27),
-            ENOSPC = new Errno(28), EROFS = new Errno(30), ERANGE = new Errno(34), ENOSYS = new Errno(38),
+            ENOSPC = new Errno(28), EROFS = new Errno(30), ERANGE = new Errno(34), EDEADLK = new Errno(35),
+            ENOLCK = new Errno(37), ENOSYS = new Errno(38), EDQUOT = new Errno(122),
             ELOOP = new Errno(40), EOVERFLOW = new Errno(75), EUSERS = new Errno(87), EOPNOTSUPP = new Errno(95),
             ETIMEDOUT = new Errno(110);
 
@@ -31,11 +32,13 @@ public record Errno(int number) {
             e(27, "EFBIG", "File too large"), e(28, "ENOSPC", "No space left on device"),
             e(29, "ESPIPE", "Illegal seek"), e(30, "EROFS", "Read-only file system"),
             e(32, "EPIPE", "Broken pipe"), e(34, "ERANGE", "Numerical result out of range"),
-            e(36, "ENAMETOOLONG", "File name too long"), e(38, "ENOSYS", "Function not implemented"),
+            e(35, "EDEADLK", "Resource deadlock avoided"), e(36, "ENAMETOOLONG", "File name too long"),
+            e(37, "ENOLCK", "No locks available"), e(38, "ENOSYS", "Function not implemented"),
             e(39, "ENOTEMPTY", "Directory not empty"), e(40, "ELOOP", "Too many levels of symbolic links"),
             e(61, "ENODATA", "No data available"), e(75, "EOVERFLOW", "Value too large for defined data type"),
             e(87, "EUSERS", "Too many users"), e(95, "EOPNOTSUPP", "Operation not supported"),
-            e(110, "ETIMEDOUT", "Connection timed out"), e(125, "ECANCELED", "Operation canceled"));
+            e(110, "ETIMEDOUT", "Connection timed out"), e(122, "EDQUOT", "Disk quota exceeded"),
+            e(125, "ECANCELED", "Operation canceled"));
 
     private static Map.Entry<Integer, String[]> e(int n, String name, String text) {
         return Map.entry(n, new String[] {name, text});

@@ -6,6 +6,7 @@ import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.sysfs.HostLock;
+import io.mdevgpu.kernel.sysfs.SysfsReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,10 +14,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -24,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -287,14 +284,7 @@ public final class MdevctlStore {
 
     /** The errno a file-system exception stands for, as a typed error naming the file. */
     static KernelException failure(String what, Path file, IOException e) {
-        Errno errno = e instanceof AccessDeniedException ? Errno.EACCES
-                : e instanceof NoSuchFileException ? Errno.ENOENT
-                : e instanceof FileAlreadyExistsException ? Errno.EEXIST
-                : e instanceof FileSystemException f && f.getReason() != null
-                        && f.getReason().toLowerCase(Locale.ROOT).contains("read-only") ? Errno.EROFS
-                : e instanceof FileSystemException f && f.getReason() != null
-                        && f.getReason().toLowerCase(Locale.ROOT).contains("no space") ? Errno.ENOSPC
-                : Errno.EIO;
+        Errno errno = SysfsReader.errnoOf(e);
         String fix = errno.equals(Errno.EACCES) ? "writing mdev definitions needs root (or write access to " + file.getParent() + ")"
                 : "nothing was changed; " + e.getMessage();
         return KernelException.of(what + " mdev definition", file.toString(), errno, fix, e);

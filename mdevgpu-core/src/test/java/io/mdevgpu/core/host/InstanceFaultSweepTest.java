@@ -11,6 +11,7 @@ import io.mdevgpu.Region;
 import io.mdevgpu.VfioDevice;
 import io.mdevgpu.core.inventory.InventoryLoader;
 import io.mdevgpu.kernel.sim.Faults;
+import io.mdevgpu.kernel.testing.RealFailures;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.ValueLayout;
@@ -23,8 +24,8 @@ import static io.mdevgpu.core.host.SimHosts.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Fails every port call of create, open, config read, BAR1 map and access, MSI, close and remove in turn (two errnos
- * each), cleaning up as a caller does (close what was opened, remove what was created), and checks that the error was
+ * Fails every port call of create, open, config read, BAR1 map and access, MSI, close and remove in turn, with each
+ * errno that call can really return ({@link RealFailures}), cleaning up as a caller does (close what was opened, remove what was created), and checks that the error was
  * typed and named its operation, and that no instance, fd, mapping or eventfd is left.
  */
 class InstanceFaultSweepTest {
@@ -45,10 +46,6 @@ class InstanceFaultSweepTest {
             }
         }
         vgpu.remove();
-    }
-
-    static Faults.Failure failure(int variant) {
-        return Faults.Failure.errno(variant == 0 ? Errno.EIO : Errno.EINVAL);
     }
 
     EngineHost prepared(Faults faults) {
@@ -73,14 +70,16 @@ class InstanceFaultSweepTest {
         int injected = 0;
         List<String> absorbed = new ArrayList<>();
         List<String> knownLeaks = new ArrayList<>();
+        int expected = 0;
         for (int k = 0; k < calls.size(); k++) {
-            for (int variant = 0; variant < 2; variant++) {
+            for (Faults.Failure failure : RealFailures.of(calls.get(k))) {
+                expected++;
                 Faults faults = new Faults();
                 try (EngineHost host = prepared(faults)) {
                     Map<PciAddress, List<MdevType>> tables = tables(host);
                     Map<String, String> files = definitionFiles(host);
-                    String what = calls.get(k) + " failing with " + failure(variant);
-                    faults.failAt(faults.calls() + k + 1, failure(variant));
+                    String what = calls.get(k) + " failing with " + failure;
+                    faults.failAt(faults.calls() + k + 1, failure);
                     try {
                         scenario(host);
                         absorbed.add(what);
@@ -111,7 +110,11 @@ class InstanceFaultSweepTest {
         }
         System.out.println("create/open/map/close/remove fault sweep: " + calls.size() + " port calls, " + injected
                 + " faults injected, absorbed: " + absorbed + ", a mapping left by: " + knownLeaks);
-        assertEquals(2, knownLeaks.size(), knownLeaks::toString);
-        assertTrue(absorbed.stream().allMatch(a -> a.contains("munmap")), absorbed::toString);
+        assertEquals(expected, injected);
+        assertEquals(1, knownLeaks.size(), knownLeaks::toString);
+        // absorbed by design: the failed munmap (logged), a close's EINTR (Linux has released the fd), and ENODEV from
+        // the remove, which the kernel answers for an instance that is gone already, so the library takes it as removed
+        assertTrue(absorbed.stream().allMatch(a -> a.contains("munmap") || a.contains(" close ") && a.endsWith("EINTR")
+                || a.contains("remove mdev") && a.endsWith("ENODEV")), absorbed::toString);
     }
 }

@@ -3,6 +3,7 @@ package io.mdevgpu.core.interop;
 import io.mdevgpu.AlreadyExistsException;
 import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.HostStateException;
+import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.PciAddress;
@@ -103,7 +104,10 @@ class MdevctlStoreTest {
         return out;
     }
 
-    /** Runs {@code change} once to count its file-system calls, then fails each in turn on a fresh copy of the start. */
+    /**
+     * Runs {@code change} once to count its file-system calls, then fails each in turn, with each errno it can really
+     * meet, on a fresh copy of the start; the number of faults injected.
+     */
     int sweep(Consumer<MdevctlStore> setUp, Consumer<MdevctlStore> change) throws IOException {
         deleteTree(root.resolve("etc"));
         FailingFileOps counting = new FailingFileOps();
@@ -112,19 +116,25 @@ class MdevctlStoreTest {
         change.accept(countingStore);
         int calls = counting.calls.size();
         assertTrue(calls >= 4, "calls: " + counting.calls);
+        int injected = 0;
         for (int n = 1; n <= calls; n++) {
-            deleteTree(root.resolve("etc"));
-            setUp.accept(store());
-            Map<String, String> before = files();
-            FailingFileOps failing = new FailingFileOps().failAt(n);
-            MdevctlStore s = new MdevctlStore(root.resolve("etc/mdevctl.d"), failing);
-            KernelException e = assertThrows(KernelException.class, () -> change.accept(s), "call " + n + " " + counting.calls);
-            assertTrue(e.getMessage().contains("mdev definition"), e.getMessage());
-            assertEquals(before, files(), "after failing call " + n + " (" + counting.calls.get(n - 1) + ")");
-            // the next writer works, so no lock or temporary file is in its way
-            store().put(new Definition(UUID.randomUUID(), P, "nvidia-1", false, List.of()), false);
+            for (Errno errno : FailingFileOps.errnos(counting.calls.get(n - 1))) {
+                String what = "call " + n + " (" + counting.calls.get(n - 1) + ") failing with " + errno;
+                deleteTree(root.resolve("etc"));
+                setUp.accept(store());
+                Map<String, String> before = files();
+                FailingFileOps failing = new FailingFileOps().failAt(n, errno);
+                MdevctlStore s = new MdevctlStore(root.resolve("etc/mdevctl.d"), failing);
+                KernelException e = assertThrows(KernelException.class, () -> change.accept(s), what + " " + counting.calls);
+                assertTrue(e.getMessage().contains("mdev definition"), e.getMessage());
+                assertEquals(errno, e.errno(), what + ": the error names the errno: " + e.getMessage());
+                assertEquals(before, files(), "after " + what);
+                // the next writer works, so no lock or temporary file is in its way
+                store().put(new Definition(UUID.randomUUID(), P, "nvidia-1", false, List.of()), false);
+                injected++;
+            }
         }
-        return calls;
+        return injected;
     }
 
     @Test
@@ -133,9 +143,9 @@ class MdevctlStoreTest {
         calls += sweep(s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false),
                 s -> s.put(new Definition(A, P, "nvidia-532", false, List.of()), true));
         calls += sweep(s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false), s -> s.remove(A));
-        assertTrue(calls >= 17, "faults injected: " + calls);
-        System.out.println("define/undefine fault sweep: " + calls + " file-system calls of define, replace and undefine, "
-                + calls + " faults injected");
+        assertTrue(calls >= 60, "faults injected: " + calls);
+        System.out.println("define/undefine fault sweep: " + calls + " faults injected into the file-system calls of define, "
+                + "replace and undefine");
     }
 
     @Test

@@ -360,9 +360,8 @@ public final class RmClient implements AutoCloseable {
         } catch (RuntimeException e) {
             failures.add(e);
         }
-        int r = transport.close(ctlFd);
+        int r = closeNode(ctlFd);
         if (r < 0) failures.add(KernelException.of("close", ctlPath, Errno.of(-r), null));
-        else nodesClosed++;
         arena.close();
         throwFirst(failures);
     }
@@ -481,10 +480,16 @@ public final class RmClient implements AutoCloseable {
         return fd;
     }
 
-    /** Closes a node {@link #openNode} opened; 0, or {@code -errno}. */
+    /**
+     * Closes a node {@link #openNode} opened; 0, or {@code -errno}. EINTR counts as closed: Linux has released the fd
+     * all the same (close(2)), and the driver its objects with it.
+     */
     int closeNode(int fd) {
         int r = transport.close(fd);
-        if (r == 0) nodesClosed++;
+        if (r == 0 || r == -EINTR) {
+            nodesClosed++;
+            return 0;
+        }
         return r;
     }
 

@@ -2,6 +2,7 @@ package io.mdevgpu.kernel.sysfs;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -180,12 +181,14 @@ public final class SysfsReader {
     }
 
     /**
-     * The errno behind a JDK file error: the JDK maps ENOENT, EACCES and ENOTDIR to their own exception types
-     * and keeps {@code strerror}'s text as the reason (or the message, for a failed read) for the rest.
+     * The errno behind a JDK file error: the JDK maps ENOENT, EACCES, EEXIST and ENOTDIR to their own exception types
+     * and keeps {@code strerror}'s text as the reason (or the message, for a failed read, write or fsync of a channel)
+     * for the rest; EIO when the text is no errno's the table knows.
      */
-    static Errno errnoOf(IOException e) {
+    public static Errno errnoOf(IOException e) {
         if (e instanceof NoSuchFileException) return Errno.ENOENT;
         if (e instanceof AccessDeniedException) return Errno.EACCES;
+        if (e instanceof FileAlreadyExistsException) return Errno.EEXIST;
         if (e instanceof NotDirectoryException) return Errno.ENOTDIR;
         String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
         if (reason != null) {

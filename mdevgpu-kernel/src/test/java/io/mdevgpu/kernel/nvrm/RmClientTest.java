@@ -401,6 +401,20 @@ class RmClientTest {
     }
 
     @Test
+    void aCloseInterruptedBySignalIsAClose() {
+        // close(2): on Linux the fd is released even when close reports EINTR; closing it again could close another's
+        SimNvidiaDriver driver = failErrno(failErrno(driver("580.65.06", HOST), "CLOSE /dev/nvidia3", Errno.EINTR),
+                "CLOSE /dev/nvidiactl", Errno.EINTR);
+        RmClient rm = open(driver);
+        rm.openGpu(GPU);
+        rm.close();
+        assertEquals(0, rm.ledger().live(), rm.ledger()::toString);
+        assertEquals(List.of("CLOSE /dev/nvidia3 -> EINTR", "CLOSE /dev/nvidiactl -> EINTR"),
+                driver.log().stream().filter(c -> c.startsWith("CLOSE")).toList(), "each closed once, not again");
+        assertTrue(driver.openPaths().isEmpty() && driver.liveHandles().isEmpty());
+    }
+
+    @Test
     void closingTheClientClosesItsGpusAndIsIdempotent() {
         SimNvidiaDriver driver = driver("595.45.04", HOST);
         RmClient rm = open(driver);
