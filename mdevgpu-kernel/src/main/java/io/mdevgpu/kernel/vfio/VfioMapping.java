@@ -39,6 +39,8 @@ public final class VfioMapping implements AutoCloseable {
     private final long address;
     private final Arena arena;
     final MemorySegment segment;
+    /** {@link #closeWithDevice()} as the device's gate runs it, made once: closing allocates no lambda. */
+    private final Runnable closeWithDevice = this::closeWithDevice;
     /** Set by the one close that unmaps (the user's, or the device's when it closes). */
     private volatile boolean closed;
 
@@ -102,7 +104,7 @@ public final class VfioMapping implements AutoCloseable {
      */
     @Override
     public void close() {
-        region.device().closeOwned(this::closeWithDevice);
+        region.device().closeOwned(closeWithDevice);
     }
 
     /** The unmap itself: inside the device's gate, or in the device's own close. */

@@ -263,7 +263,7 @@ public final class VfioRegion {
      */
     public VfioMapping map(long offset, long length) {
         requireMappable();
-        if (length <= 0 || info.mmapAreas().stream().noneMatch(a -> a.contains(offset, length))) {
+        if (length <= 0 || !withinOneArea(offset, length)) {
             throw new ValidationException("mapping of " + what(), "0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
                     "a non-empty range within one mmap area " + info.mmapAreas());
         }
@@ -288,6 +288,15 @@ public final class VfioRegion {
         }
     }
 
+    /** Whether the range lies within one mmap area; no stream or lambda: mapping is a measured path. */
+    private boolean withinOneArea(long offset, long length) {
+        List<VfioRegionInfo.Area> areas = info.mmapAreas();
+        for (int i = 0; i < areas.size(); i++) {
+            if (areas.get(i).contains(offset, length)) return true;
+        }
+        return false;
+    }
+
     private void requireMappable() {
         if (!info.mappable()) {
             throw new ValidationException("mapping of " + what(), info.toString(),
@@ -301,8 +310,18 @@ public final class VfioRegion {
     }
 
     void unmapped(VfioMapping mapping) {
-        VfioMapping[] left = Arrays.stream(mappings).filter(m -> m != mapping).toArray(VfioMapping[]::new);
-        MAPPINGS.setVolatile(this, left.length == 0 ? NONE : left);
+        VfioMapping[] live = mappings;
+        int at = -1;
+        for (int i = 0; i < live.length; i++) if (live[i] == mapping) at = i;
+        if (at < 0) return;
+        if (live.length == 1) {
+            MAPPINGS.setVolatile(this, NONE);
+            return;
+        }
+        VfioMapping[] left = new VfioMapping[live.length - 1];
+        System.arraycopy(live, 0, left, 0, at);
+        System.arraycopy(live, at + 1, left, at, live.length - at - 1);
+        MAPPINGS.setVolatile(this, left);
     }
 
     /** In the device's close. */

@@ -132,6 +132,23 @@ class VfioRegionTest {
     }
 
     @Test
+    void closingOneOfSeveralMappingsLeavesTheOthersInOrder() {
+        VfioRegion bar0 = device.region(0);
+        VfioMapping a = bar0.map(0, 0x1000), b = bar0.map(0x1000, 0x1000), c = bar0.map(0x2000, 0x1000);
+        assertEquals(List.of(a, b, c), bar0.mappings());
+        b.close();
+        assertEquals(List.of(a, c), bar0.mappings());
+        bar0.write32(0x2004, 9); // still through c
+        assertEquals(9, c.segment().get(JAVA_INT, 4));
+        b.close(); // idempotent: the others stay
+        assertEquals(List.of(a, c), bar0.mappings());
+        c.close();
+        a.close();
+        assertEquals(List.of(), bar0.mappings());
+        assertThrows(ValidationException.class, () -> bar0.map(0x1000, 0), "an empty range");
+    }
+
+    @Test
     void closingTheDeviceUnmapsItsMappings() throws IOException {
         VfioMapping m = device.region(0).map();
         List<VfioMapping> sparse = device.region(2).mapAreas();
