@@ -18,6 +18,8 @@ import io.mdevgpu.kernel.sysfs.HostLock;
  * <li>{@code hold FILE}: takes the {@link HostLock} of FILE, prints {@code held FILE}, and keeps it until killed.
  * <li>{@code open ROOT UUID}: opens instance UUID's VFIO device, prints {@code open UUID vendor 0x10de}, and keeps it
  * open until killed.
+ * <li>{@code hold-group ROOT UUID}: opens only the VFIO group of instance UUID, prints {@code holding group N of UUID},
+ * and keeps it until killed.
  * <li>{@code churn ROOT CONFIG}: prints {@code ready}, then applies (keeping types), creates, opens, defines, undefines and removes in a
  * loop until it is killed.
  * </ul>
@@ -39,6 +41,18 @@ public final class HostUserProcess {
             try (MdevHost host = MdevHost.open(HostSpec.simulatedAt("default", Path.of(args[1])));
                  var device = host.instance(UUID.fromString(args[2])).orElseThrow().open()) {
                 System.out.println("open " + args[2] + " vendor 0x" + Long.toHexString(device.config().read(0, 2)));
+                System.out.flush();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+            return;
+        }
+        if (args[0].equals("hold-group")) { // hold-group ROOT UUID: opens only the instance's VFIO group, keeps it until killed
+            try (MdevHost host = MdevHost.open(HostSpec.simulatedAt("default", Path.of(args[1])));
+                 var container = ((EngineHost) host).vfio().openContainer()) {
+                UUID uuid = UUID.fromString(args[2]);
+                int group = host.instance(uuid).orElseThrow().iommuGroup();
+                container.openGroup(group);
+                System.out.println("holding group " + group + " of " + uuid);
                 System.out.flush();
                 Thread.sleep(Long.MAX_VALUE);
             }

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mdevgpu.DeviceBusyException;
@@ -126,16 +128,19 @@ class TwoProcessesTest {
         }
     }
 
-    @Test
-    void aDeviceOpenInAnotherProcessIsBusyHereUntilThatProcessEnds(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "the other process holds {0}")
+    @ValueSource(strings = {"its device", "only its group"})
+    void aDeviceOpenInAnotherProcessIsBusyHereUntilThatProcessEnds(String what, @TempDir Path dir) throws Exception {
         Path root = dir.resolve("host");
         try (MdevHost host = open(root)) {
             host.plan(CONFIG).apply();
             MdevInstance vgpu = host.gpu(HostUserProcess.A100.toString()).create(HostUserProcess.TYPE);
-            Process holder = java("open", root.toString(), vgpu.uuid().toString()).start();
+            boolean holdsDevice = what.equals("its device");
+            Process holder = java(holdsDevice ? "open" : "hold-group", root.toString(), vgpu.uuid().toString()).start();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
-                assertEquals("open " + vgpu.uuid() + " vendor 0x10de", firstLine(out, "open "));
+                assertEquals(holdsDevice ? "open " + vgpu.uuid() + " vendor 0x10de" : "holding group " + vgpu.iommuGroup() + " of "
+                        + vgpu.uuid(), firstLine(out, holdsDevice ? "open " : "holding "));
                 // the kernel opens a VFIO group once on the whole host: the holder keeps it open with its device
                 DeviceBusyException busy = assertThrows(DeviceBusyException.class, vgpu::open);
                 assertEquals(Errno.EBUSY, busy.errno());

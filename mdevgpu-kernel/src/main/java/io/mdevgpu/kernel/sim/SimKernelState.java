@@ -35,13 +35,15 @@ import io.mdevgpu.Size;
  * registered 0000:65:00.0
  * instance 6f9a...-... 0000:65:00.0 nvidia-1 group=12 removing=false number=1 ...
  * holder 6f9a...-... pid=4242 start=1732450000000 opener=-81236490127
+ * holder 0c1e...-... pid=4243 start=1732450000500 opener=77120934 holds=group
  * </pre>
  *
  * @param host       the host the state belongs to ({@link #hostOf(SimulatedHostSpec)}): reopening with another fails
  * @param tables     each GPU's type table, by address, in the driver's order
  * @param registered the GPUs registered as mdev parents, each with the types it last published
  * @param instances  the instances, in creation order
- * @param holders    processes holding an instance's device open (another process's remove waits for them)
+ * @param holders    processes holding an instance's device open (another process's remove waits for them), or only
+ *                   its VFIO group (another process's open of the group is EBUSY)
  */
 record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<PciAddress, List<MdevType>> registered,
                       List<InstanceRecord> instances, List<Holder> holders) {
@@ -54,11 +56,12 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
     /**
      * A simulated kernel ({@code opener}, one per {@link SimulatedKernel} object: a process may open a host twice)
      * of a process (by pid and start time, so that a reused pid does not count) holding instance {@code uuid}'s
-     * device open.
+     * device open ({@code device}), or only its VFIO group: either makes the group busy for every other process; only
+     * an open device holds back a remove.
      */
-    record Holder(UUID uuid, long pid, long startMillis, long opener) {
-        static Holder of(UUID uuid, ProcessHandle process, long opener) {
-            return new Holder(uuid, process.pid(), startMillis(process), opener);
+    record Holder(UUID uuid, long pid, long startMillis, long opener, boolean device) {
+        static Holder of(UUID uuid, ProcessHandle process, long opener, boolean device) {
+            return new Holder(uuid, process.pid(), startMillis(process), opener, device);
         }
 
         boolean isAlive() {
@@ -98,7 +101,7 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
         }
         for (Holder h : holders) {
             b.append("holder ").append(h.uuid).append(" pid=").append(h.pid).append(" start=").append(h.startMillis)
-                    .append(" opener=").append(h.opener).append('\n');
+                    .append(" opener=").append(h.opener).append(h.device ? "" : " holds=group").append('\n');
         }
         return b.toString();
     }
@@ -139,7 +142,7 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
                     case "holder" -> {
                         Fields f = Fields.of(w, 2);
                         holders.add(new Holder(UUID.fromString(w[1]), f.longInteger("pid"), f.longInteger("start"),
-                                f.longInteger("opener")));
+                                f.longInteger("opener"), f.holds()));
                     }
                     default -> throw new IllegalArgumentException("unknown record \"" + w[0] + "\"");
                 }
@@ -211,6 +214,13 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
 
         Size mib(String key) {
             return Size.mib(Long.parseLong(text(key)));
+        }
+
+        /** {@code holds=group} for a group-only holder; absent (as files before it have it) for a device's. */
+        boolean holds() {
+            String v = values.getOrDefault("holds", "device");
+            if (!v.equals("device") && !v.equals("group")) throw new IllegalArgumentException("holds=" + v + " is not device or group");
+            return v.equals("device");
         }
 
         boolean bool(String key) {

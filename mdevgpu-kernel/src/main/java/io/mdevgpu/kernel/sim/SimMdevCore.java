@@ -340,7 +340,10 @@ final class SimMdevCore implements AttributeWriter {
         return layout.pciDeviceDirectory(p.gpu.device().address()).resolve(SysfsLayout.name(uuid));
     }
 
-    /** Whether a live other process holds VFIO device {@code name} (an instance's UUID) open, as the shared state says. */
+    /**
+     * Whether a live other process holds VFIO device {@code name} (an instance's UUID) or its group open, as the shared
+     * state says.
+     */
     boolean isOpenElsewhere(String name) {
         synchronized (lock) {
             for (SimKernelState.Holder h : foreignHolders) {
@@ -353,7 +356,8 @@ final class SimMdevCore implements AttributeWriter {
     /** Whether the instance's VFIO device is open, in this process or (as the shared state says) a live other one. */
     private boolean isHeld(Instance i) {
         if (vfio.isDeviceOpen(SysfsLayout.name(i.uuid))) return true;
-        for (SimKernelState.Holder h : foreignHolders) if (h.uuid().equals(i.uuid) && h.isAlive()) return true;
+        // a process holding only the group does not hold back a remove: the kernel waits for the device's users
+        for (SimKernelState.Holder h : foreignHolders) if (h.device() && h.uuid().equals(i.uuid) && h.isAlive()) return true;
         return false;
     }
 
@@ -420,14 +424,15 @@ final class SimMdevCore implements AttributeWriter {
         }
     }
 
-    /** Who holds an instance's device open: the live other processes the state named, and this one. */
+    /** Who holds an instance's device or group open: the live other processes the state named, and this one. */
     List<SimKernelState.Holder> holders() {
         synchronized (lock) {
             List<SimKernelState.Holder> out = new ArrayList<>();
             for (SimKernelState.Holder h : foreignHolders) if (instances.containsKey(h.uuid()) && h.isAlive()) out.add(h);
             ProcessHandle self = ProcessHandle.current();
             for (Instance i : instances.values()) {
-                if (vfio.isDeviceOpen(SysfsLayout.name(i.uuid))) out.add(SimKernelState.Holder.of(i.uuid, self, opener));
+                boolean device = vfio.isDeviceOpen(SysfsLayout.name(i.uuid));
+                if (device || vfio.isGroupOpen(i.group)) out.add(SimKernelState.Holder.of(i.uuid, self, opener, device));
             }
             return out;
         }

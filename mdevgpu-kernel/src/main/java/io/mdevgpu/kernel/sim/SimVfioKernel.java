@@ -461,6 +461,14 @@ public final class SimVfioKernel implements VfioKernel {
         }
     }
 
+    /** Whether group {@code number} has an open fd. */
+    public boolean isGroupOpen(int number) {
+        synchronized (lock) {
+            for (Node n : fds.values()) if (n.kind == Kind.GROUP && n.group.number() == number) return true;
+            return false;
+        }
+    }
+
     /** Whether a device called {@code name} has an open fd. */
     public boolean isDeviceOpen(String name) {
         synchronized (lock) {
@@ -570,16 +578,21 @@ public final class SimVfioKernel implements VfioKernel {
             } catch (NumberFormatException notAGroup) {
                 return -Errno.ENOENT.number();
             }
-            store.sync(); // another process may have made or removed the instance of this group
-            Group g = groups.get(number);
-            if (g == null) return -Errno.ENOENT.number();
-            for (Node n : fds.values()) if (n.kind == Kind.GROUP && n.group == g) return -Errno.EBUSY.number();
-            // a group is open once on the whole host: a process that holds a device keeps its group open (as the
-            // library and QEMU do), so a device held in another live process makes its group busy here too
-            for (String device : g.devices.keySet()) if (openElsewhere.test(device)) return -Errno.EBUSY.number();
-            int fd = standIn("mdevgpu-sim-vfio-group-" + node);
-            put(fd, new Node(Kind.GROUP, path, g, null));
-            return fd;
+            store.enter(); // another process may have made or removed the instance of this group, or opened it
+            try {
+                Group g = groups.get(number);
+                if (g == null) return -Errno.ENOENT.number();
+                for (Node n : fds.values()) if (n.kind == Kind.GROUP && n.group == g) return -Errno.EBUSY.number();
+                // a group is open once on the whole host: held in another live process (the group itself, or a
+                // device of it, whose holder keeps the group as the library and QEMU do), it is busy here too
+                for (String device : g.devices.keySet()) if (openElsewhere.test(device)) return -Errno.EBUSY.number();
+                int fd = standIn("mdevgpu-sim-vfio-group-" + node);
+                put(fd, new Node(Kind.GROUP, path, g, null));
+                store.changed(); // the group is busy for every other process from now
+                return fd;
+            } finally {
+                store.exit();
+            }
         }
     }
 
@@ -600,7 +613,10 @@ public final class SimVfioKernel implements VfioKernel {
             if (n == null) return -Errno.EBADF.number();
             byFd[fd] = null;
             switch (n.kind) {
-                case GROUP -> unset(fd);
+                case GROUP -> {
+                    unset(fd);
+                    store.saveNow(); // free again for other processes
+                }
                 case CONTAINER -> iommuSet.remove(fd);
                 case DEVICE -> {
                     if (--n.device.openFds == 0) { // the release disables every interrupt and drops the memory

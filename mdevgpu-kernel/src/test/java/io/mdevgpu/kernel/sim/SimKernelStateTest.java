@@ -32,7 +32,8 @@ class SimKernelStateTest {
                 Map.of(A100_0, List.of(ampere().get(0), odd)),
                 List.of(new SimKernelState.InstanceRecord(a, A100_0, "nvidia-531", 12, false, ampere().get(0)),
                         new SimKernelState.InstanceRecord(b, A100_0, "nvidia-77", 3, true, odd)),
-                List.of(new SimKernelState.Holder(b, 4242, 1732450000000L, -81236490127L)));
+                List.of(new SimKernelState.Holder(b, 4242, 1732450000000L, -81236490127L, true),
+                        new SimKernelState.Holder(a, 4243, 1732450000500L, 77120934L, false)));
     }
 
     @Test
@@ -46,6 +47,8 @@ class SimKernelStateTest {
         assertEquals(state.holders(), back.holders());
         assertEquals(state.text(), back.text());
         assertTrue(state.text().startsWith(SimKernelState.MAGIC + "\nhost driver 550.54.14; "), state.text());
+        assertTrue(state.text().endsWith("opener=-81236490127\nholder 6f2a1c0e-4b1d-4e55-9a64-0d4a8e3f7b01 pid=4243 "
+                + "start=1732450000500 opener=77120934 holds=group\n"), "a device's holder line reads as before: " + state.text());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -58,6 +61,7 @@ class SimKernelStateTest {
             "missing key              | 3 | table 0000:65:00.0 number=1                                    | no name=",
             "bad uuid                 | 3 | holder not-a-uuid pid=1 start=2 opener=3                       | not-a-uuid",
             "bad number               | 3 | holder 00000000-0000-4000-8000-000000000002 pid=x start=2 opener=3 | x",
+            "bad holds                | 3 | holder 00000000-0000-4000-8000-000000000002 pid=1 start=2 opener=3 holds=fd | holds=fd is not device or group",
     })
     void aStateItDidNotWriteIsRefusedNamingTheLine(String what, int line, String text, String problem) {
         String body = what.startsWith("no magic") ? text + "\n" : SimKernelState.MAGIC + "\nhost h\n" + text + "\n";
