@@ -314,8 +314,18 @@ final class Applier {
         }
         try {
             for (Touched t : journal.reversed()) {
+                EngineParentDevice gpu = part(t.gpu()).gpu();
+                List<MdevInstance> onNewTypes = onTypesNotIn(gpu, t.previous());
+                if (!onNewTypes.isEmpty()) {
+                    // mdevctl's udev rule starts a parent's auto instances the moment it registers, in the middle of
+                    // this apply: the earlier table would take their types from under them, so it stays as it is
+                    left.add("GPU " + t.gpu() + " (its earlier types " + (t.previous().isEmpty() ? "none" : names(t.previous()))
+                            + ": instance(s) of its new types were created meanwhile, e.g. by mdevctl's auto-start: "
+                            + String.join(", ", onNewTypes.stream().map(i -> i.uuid() + " " + i.typeId()).toList())
+                            + "; it keeps the new types)");
+                    continue;
+                }
                 try (RmGpu g = client.openGpu(t.gpu())) {
-                    EngineParentDevice gpu = part(t.gpu()).gpu();
                     boolean busAsBefore = busShows(gpu, t.previous());
                     // the step may have failed before it changed anything: then the table is left alone
                     if (busAsBefore && snapshot(client, g, gpu).equals(t.previous())) {
@@ -344,6 +354,15 @@ final class Applier {
         return left.isEmpty() ? failure : incomplete(failure, left);
     }
 
+    /** The instances on {@code gpu} whose type is none of {@code types}. */
+    private static List<MdevInstance> onTypesNotIn(EngineParentDevice gpu, List<MdevType> types) {
+        List<MdevInstance> out = new ArrayList<>();
+        for (MdevInstance i : gpu.instances()) {
+            if (types.stream().noneMatch(t -> t.sysfsName().equals(i.typeId()))) out.add(i);
+        }
+        return out;
+    }
+
     /** Whether the mdev bus shows exactly {@code types} on {@code gpu} (ids and names), as before the change. */
     private static boolean busShows(EngineParentDevice gpu, List<MdevType> types) {
         List<MdevTypeInfo> shown = gpu.typeInfos();
@@ -359,6 +378,7 @@ final class Applier {
         LOG.error("apply failed ({}) and could not restore {}", failure.getMessage(), left);
         return new HostStateException(CHANGE + " (" + step + ")", plan.target(), failure.getMessage()
                 + "; and undoing what was done could not restore: " + String.join("; ", left),
-                "register the earlier types again by hand (apply their configuration) or reload the NVIDIA driver", failure);
+                "apply the earlier configuration again (after removing any instance named above), or reload the NVIDIA "
+                        + "driver", failure);
     }
 }

@@ -8,8 +8,11 @@ import io.mdevgpu.PciAddress;
 import io.mdevgpu.Plan;
 import io.mdevgpu.SupportedType;
 import io.mdevgpu.core.inventory.InventoryLoader;
+import io.mdevgpu.kernel.abi.nvrm.NvStatus;
+import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
 import io.mdevgpu.kernel.sim.Faults;
 import io.mdevgpu.kernel.testing.RealFailures;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.mdevgpu.core.host.SimHosts.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -44,6 +48,33 @@ class ApplyFaultSweepTest {
                 if (!t.isEmpty()) published.put(a, t);
             });
             return new HostState(SimHosts.tables(host), published, bus, definitionFiles(host), host.instances().size());
+        }
+    }
+
+    /**
+     * mdevctl's udev rule starts a parent's auto instances when the parent registers, which is in the middle of an
+     * apply: when a later GPU then fails, the undo must not take the new types from under those instances.
+     */
+    @Test
+    void anInstanceAutoStartedOnANewlyRegisteredGpuKeepsItsTypesWhenALaterGpuFails() {
+        Faults faults = new Faults();
+        try (EngineHost host = open(InventoryLoader.builtIn("default"), faults)) {
+            UUID auto = UUID.fromString("1b4e28ba-2fa1-41d2-883f-0016d3cca427");
+            sim(host).onParentRegistered(gpu -> {
+                if (gpu.equals(A100_1)) sim(host).mdev(OpenDeviceRegistry.NONE).create(A100_1.toString(), "nvidia-532", auto);
+            });
+            Plan plan = host.plan(sample("open-vampere"));
+            faults.fail(Faults.Seam.NVIDIA, "CONTROL VGPU_CONFIG_SET_INFO", 5, 1, Faults.Failure.status(NvStatus.NV_ERR_NO_MEMORY));
+            HostStateException e = assertThrows(HostStateException.class, plan::apply); // the 5th: 65:00.0's first type
+            assertTrue(e.getMessage().contains("could not restore: GPU 0000:17:00.0 (its earlier types none: instance(s) of "
+                    + "its new types were created meanwhile, e.g. by mdevctl's auto-start: " + auto + " nvidia-532; it keeps "
+                    + "the new types)"), e.getMessage());
+            assertTrue(e.getMessage().contains("NV_ERR_NO_MEMORY"), "the cause stays first: " + e.getMessage());
+            assertEquals(List.of("nvidia-529", "nvidia-530", "nvidia-531", "nvidia-532"),
+                    tables(host).get(A100_1).stream().map(MdevType::sysfsName).toList(), "17:00.0 keeps the instance's type");
+            assertEquals(List.of(), tables(host).getOrDefault(A100_2, List.of()), "65:00.0 is back to what it had: nothing");
+            assertEquals(List.of(auto), host.instances().stream().map(i -> i.uuid()).toList());
+            assertTrue(sim(host).leaks().isClean(), () -> sim(host).leaks().toString());
         }
     }
 

@@ -108,6 +108,8 @@ final class SimMdevCore implements AttributeWriter {
     /** Other processes holding an instance's device open, as the shared state last said (a host kept in a directory). */
     private List<SimKernelState.Holder> foreignHolders = List.of();
     private SimKernelStore store = SimKernelStore.NONE;
+    /** Told when a GPU registers as an mdev parent: the kernel's MDEV_STATE=registered uevent. */
+    private java.util.function.Consumer<PciAddress> registeredListener = address -> { };
     /** Who this is among the simulated kernels that hold devices of a shared host open. */
     private final long opener = new java.security.SecureRandom().nextLong();
     private boolean closed;
@@ -134,6 +136,12 @@ final class SimMdevCore implements AttributeWriter {
         }
     }
 
+    void onParentRegistered(java.util.function.Consumer<PciAddress> listener) {
+        synchronized (lock) {
+            this.registeredListener = java.util.Objects.requireNonNull(listener, "listener");
+        }
+    }
+
     // ---- the driver's side ----
 
     /** The driver publishes {@code types} for the GPU at {@code address}. */
@@ -142,7 +150,8 @@ final class SimMdevCore implements AttributeWriter {
             Parent p = parents.get(address.toString());
             if (p == null) throw new IllegalStateException("no simulated GPU at " + address);
             store.beginTreeChange();
-            if (!p.registered) {
+            boolean newlyRegistered = !p.registered;
+            if (newlyRegistered) {
                 writer.mdevParent(address);
                 p.registered = true;
             }
@@ -157,6 +166,7 @@ final class SimMdevCore implements AttributeWriter {
             refreshAvailable(p);
             LOG.info("simulated driver published {} type{} on {}: {}", types.size(), types.size() == 1 ? "" : "s", p.name,
                     p.published.keySet());
+            if (newlyRegistered) registeredListener.accept(address); // the uevent, once its types are there
         }
     }
 

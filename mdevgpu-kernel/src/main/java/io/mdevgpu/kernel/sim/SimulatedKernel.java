@@ -198,6 +198,17 @@ public final class SimulatedKernel implements KernelPorts {
 
     // ---- the ports ----
 
+    /**
+     * What listens to the kernel's {@code MDEV_STATE=registered} uevent, sent when a GPU first registers as an mdev
+     * parent (its types just published): on a host with mdevctl, its udev rule starts the parent's {@code auto}
+     * definitions then, in the middle of whatever published the types. Called in the publishing thread; it may create
+     * instances. One listener; none by default.
+     */
+    public SimulatedKernel onParentRegistered(java.util.function.Consumer<PciAddress> listener) {
+        mdev.onParentRegistered(listener);
+        return this;
+    }
+
     @Override
     public SysfsLayout layout() {
         return layout;
