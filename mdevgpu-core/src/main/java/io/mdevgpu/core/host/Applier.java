@@ -315,17 +315,17 @@ final class Applier {
         try {
             for (Touched t : journal.reversed()) {
                 EngineParentDevice gpu = part(t.gpu()).gpu();
-                List<MdevInstance> onNewTypes = onTypesNotIn(gpu, t.previous());
-                if (!onNewTypes.isEmpty()) {
-                    // mdevctl's udev rule starts a parent's auto instances the moment it registers, in the middle of
-                    // this apply: the earlier table would take their types from under them, so it stays as it is
-                    left.add("GPU " + t.gpu() + " (its earlier types " + (t.previous().isEmpty() ? "none" : names(t.previous()))
-                            + ": instance(s) of its new types were created meanwhile, e.g. by mdevctl's auto-start: "
-                            + String.join(", ", onNewTypes.stream().map(i -> i.uuid() + " " + i.typeId()).toList())
-                            + "; it keeps the new types)");
-                    continue;
-                }
                 try (RmGpu g = client.openGpu(t.gpu())) {
+                    List<MdevInstance> onNewTypes = onChangedTypes(client, g, part(t.gpu()), t.previous());
+                    if (!onNewTypes.isEmpty()) {
+                        // mdevctl's udev rule starts a parent's auto instances the moment it registers, in the middle
+                        // of this apply: the earlier table would change their types under them, so it stays as it is
+                        left.add("GPU " + t.gpu() + " (its earlier types " + (t.previous().isEmpty() ? "none"
+                                : names(t.previous())) + ": instance(s) of its new types were created meanwhile, e.g. by "
+                                + "mdevctl's auto-start: " + String.join(", ", onNewTypes.stream()
+                                .map(i -> i.uuid() + " " + i.typeId()).toList()) + "; it keeps the new types)");
+                        continue;
+                    }
                     boolean busAsBefore = busShows(gpu, t.previous());
                     // the step may have failed before it changed anything: then the table is left alone
                     if (busAsBefore && snapshot(client, g, gpu).equals(t.previous())) {
@@ -354,11 +354,20 @@ final class Applier {
         return left.isEmpty() ? failure : incomplete(failure, left);
     }
 
-    /** The instances on {@code gpu} whose type is none of {@code types}. */
-    private static List<MdevInstance> onTypesNotIn(EngineParentDevice gpu, List<MdevType> types) {
+    /**
+     * The instances on the GPU whose type the earlier table {@code previous} would change: one it did not have, or
+     * had under another definition (compared as the driver holds types; on 510, which cannot say, any planned type
+     * counts as changed).
+     */
+    private static List<MdevInstance> onChangedTypes(RmClient client, RmGpu g, Planner.GpuPart part, List<MdevType> previous) {
+        Optional<VgpuTypeCodec> codec = client.abi().vgpuTypes().filter(c -> c.typeInfoLayout().isPresent());
         List<MdevInstance> out = new ArrayList<>();
-        for (MdevInstance i : gpu.instances()) {
-            if (types.stream().noneMatch(t -> t.sysfsName().equals(i.typeId()))) out.add(i);
+        for (MdevInstance i : part.gpu().instances()) {
+            Optional<MdevType> before = previous.stream().filter(t -> t.sysfsName().equals(i.typeId())).findFirst();
+            Optional<MdevType> planned = part.types().stream().filter(t -> t.sysfsName().equals(i.typeId())).findFirst();
+            boolean changed = before.isEmpty() || planned.isPresent() && (codec.isEmpty()
+                    || !codec.get().asHeld(planned.get(), g.pciId()).orElseThrow().equals(before.get()));
+            if (changed) out.add(i);
         }
         return out;
     }
