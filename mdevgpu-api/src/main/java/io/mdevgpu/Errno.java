@@ -13,9 +13,8 @@ public record Errno(int number) {
             ENODEV = new Errno(19), ENOTDIR = new Errno(20), EISDIR = new Errno(21), EINVAL = new Errno(22),
             ENFILE = new Errno(23), EMFILE = new Errno(24), ENOTTY = new Errno(25), EFBIG = new Errno(27),
             ENOSPC = new Errno(28), EROFS = new Errno(30), ERANGE = new Errno(34), EDEADLK = new Errno(35),
-            ENOLCK = new Errno(37), ENOSYS = new Errno(38), EDQUOT = new Errno(122),
-            ELOOP = new Errno(40), EOVERFLOW = new Errno(75), EUSERS = new Errno(87), EOPNOTSUPP = new Errno(95),
-            ETIMEDOUT = new Errno(110);
+            ENOLCK = new Errno(37), ENOSYS = new Errno(38), ELOOP = new Errno(40), EOVERFLOW = new Errno(75),
+            EUSERS = new Errno(87), EOPNOTSUPP = new Errno(95), ETIMEDOUT = new Errno(110), EDQUOT = new Errno(122);
 
     private static final Map<Integer, String[]> TABLE = Map.ofEntries(
             e(1, "EPERM", "Operation not permitted"), e(2, "ENOENT", "No such file or directory"),

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -128,7 +129,7 @@ final class Applier {
                 done("attached GPU " + a + ", a vGPU host");
             }
             Map<PciAddress, List<MdevType>> previous = new LinkedHashMap<>();
-            Set<PciAddress> hasThemAlready = new HashSet<>();
+            Set<PciAddress> hasThemAlready = new LinkedHashSet<>(); // in the plan's order
             for (Planner.GpuPart part : plan.parts()) {
                 PciAddress a = part.gpu().address();
                 step = "read the types GPU " + a + " has now";
@@ -166,8 +167,7 @@ final class Applier {
             client = null;
             closing.close();
             done("closed the NVIDIA driver");
-            return new ApplyResult(plan.gpus(), plan.parts().stream().map(p -> p.gpu().address()).filter(hasThemAlready::contains)
-                    .toList(), published, steps);
+            return new ApplyResult(plan.gpus(), List.copyOf(hasThemAlready), published, steps);
         } catch (RuntimeException failure) {
             if (client != null) {
                 try {
@@ -195,7 +195,7 @@ final class Applier {
      * on a release that cannot read types back (510): it registers again, as it did before.
      */
     private boolean hasAlready(RmClient client, RmGpu gpu, Planner.GpuPart part, List<MdevType> table) {
-        Optional<VgpuTypeCodec> codec = client.abi().vgpuTypes().filter(c -> c.typeInfoLayout().isPresent());
+        Optional<VgpuTypeCodec> codec = client.abi().vgpuTypeReader();
         if (codec.isEmpty()) return false; // 510: the bus does not show enough (the guest's ids, BAR1) to tell
         Set<MdevType> held = new HashSet<>(table);
         for (MdevType t : part.types()) {
@@ -224,7 +224,7 @@ final class Applier {
      * them as well as it can, and says so.
      */
     private List<MdevType> snapshot(RmClient client, RmGpu g, EngineParentDevice gpu) {
-        if (client.abi().vgpuTypes().flatMap(c -> c.typeInfoLayout()).isPresent()) {
+        if (client.abi().vgpuTypeReader().isPresent()) {
             List<MdevType> table = new ArrayList<>();
             for (int number : g.supportedTypes()) g.readType(number).ifPresent(table::add);
             return List.copyOf(table);
@@ -360,7 +360,7 @@ final class Applier {
      * counts as changed).
      */
     private static List<MdevInstance> onChangedTypes(RmClient client, RmGpu g, Planner.GpuPart part, List<MdevType> previous) {
-        Optional<VgpuTypeCodec> codec = client.abi().vgpuTypes().filter(c -> c.typeInfoLayout().isPresent());
+        Optional<VgpuTypeCodec> codec = client.abi().vgpuTypeReader();
         List<MdevInstance> out = new ArrayList<>();
         for (MdevInstance i : part.gpu().instances()) {
             Optional<MdevType> before = previous.stream().filter(t -> t.sysfsName().equals(i.typeId())).findFirst();

@@ -81,7 +81,7 @@ final class Planner {
          * types already, since the bus does not show all of a type (the guest's ids, BAR1).
          */
         boolean readsTypesBack() {
-            return problems.isEmpty() && release.orElseThrow().abi().vgpuTypes().flatMap(c -> c.typeInfoLayout()).isPresent();
+            return problems.isEmpty() && release.orElseThrow().abi().vgpuTypeReader().isPresent();
         }
     }
 
@@ -269,7 +269,7 @@ final class Planner {
         }
         // a GPU that shows the planned table already is left as it is (apply checks the driver's own table, which
         // holds what the bus does not show): so applying again, as a unit restarted at boot does, spares its guests
-        if (!keep && !instances.isEmpty() && !(driver.readsTypesBack() && showsAlready(current, types, false))) {
+        if (!keep && !instances.isEmpty() && !(driver.readsTypesBack() && showsAlready(current, types))) {
             state.add(typesUnderInstances(address, instances));
         }
         GpuPlan plan = new GpuPlan(address, gpu.model(), List.copyOf(typePlans), List.copyOf(changes));
@@ -283,12 +283,9 @@ final class Planner {
                 + "take them from under a guest; remove them first, or keep the GPU's types (keep = true)";
     }
 
-    /**
-     * Whether the bus shows {@code types} already as registering them would: each with its name and description, and,
-     * unless {@code keep}, no other type.
-     */
-    static boolean showsAlready(List<MdevTypeInfo> shown, List<MdevType> types, boolean keep) {
-        return (keep || shown.size() == types.size()) && types.stream().allMatch(t -> shown.stream()
+    /** Whether the bus shows exactly {@code types}, each with its name and description as registering it would. */
+    private static boolean showsAlready(List<MdevTypeInfo> shown, List<MdevType> types) {
+        return shown.size() == types.size() && types.stream().allMatch(t -> shown.stream()
                 .anyMatch(s -> s.id().equals(t.sysfsName()) && sameAsShown(s, t)));
     }
 

@@ -388,8 +388,7 @@ public final class RmGpu implements AutoCloseable {
     private UnsupportedDriverException noLayout(String what) {
         List<String> with = new ArrayList<>();
         for (NvrmAbi abi : NvrmAbi.values()) {
-            boolean has = abi.vgpuTypes().isPresent() && (what.equals("vGPU type")
-                    || abi.vgpuTypes().get().typeInfoLayout().isPresent());
+            boolean has = (what.equals("vGPU type") ? abi.vgpuTypes() : abi.vgpuTypeReader()).isPresent();
             if (has) with.add(abi.releases());
         }
         return new UnsupportedDriverException(target() + " (" + what + " layout)", client.release().version(), with);

@@ -10,11 +10,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import io.mdevgpu.DriverLimits;
@@ -109,7 +111,7 @@ final class SimMdevCore implements AttributeWriter {
     private List<SimKernelState.Holder> foreignHolders = List.of();
     private SimKernelStore store = SimKernelStore.NONE;
     /** Told when a GPU registers as an mdev parent: the kernel's MDEV_STATE=registered uevent. */
-    private java.util.function.Consumer<PciAddress> registeredListener = address -> { };
+    private Consumer<PciAddress> registeredListener = address -> { };
     /** Who this is among the simulated kernels that hold devices of a shared host open. */
     private final long opener = new java.security.SecureRandom().nextLong();
     private boolean closed;
@@ -136,9 +138,9 @@ final class SimMdevCore implements AttributeWriter {
         }
     }
 
-    void onParentRegistered(java.util.function.Consumer<PciAddress> listener) {
+    void onParentRegistered(Consumer<PciAddress> listener) {
         synchronized (lock) {
-            this.registeredListener = java.util.Objects.requireNonNull(listener, "listener");
+            this.registeredListener = Objects.requireNonNull(listener, "listener");
         }
     }
 
@@ -356,18 +358,22 @@ final class SimMdevCore implements AttributeWriter {
      */
     boolean isOpenElsewhere(String name) {
         synchronized (lock) {
-            for (SimKernelState.Holder h : foreignHolders) {
-                if (SysfsLayout.name(h.uuid()).equals(name) && instances.containsKey(h.uuid()) && h.isAlive()) return true;
-            }
+            for (UUID uuid : instances.keySet()) if (SysfsLayout.name(uuid).equals(name)) return heldElsewhere(uuid, false);
             return false;
         }
     }
 
     /** Whether the instance's VFIO device is open, in this process or (as the shared state says) a live other one. */
     private boolean isHeld(Instance i) {
-        if (vfio.isDeviceOpen(SysfsLayout.name(i.uuid))) return true;
         // a process holding only the group does not hold back a remove: the kernel waits for the device's users
-        for (SimKernelState.Holder h : foreignHolders) if (h.device() && h.uuid().equals(i.uuid) && h.isAlive()) return true;
+        return vfio.isDeviceOpen(SysfsLayout.name(i.uuid)) || heldElsewhere(i.uuid, true);
+    }
+
+    /** Whether a live other process holds instance {@code uuid}'s device open, or (unless {@code deviceOnly}) its group. */
+    private boolean heldElsewhere(UUID uuid, boolean deviceOnly) {
+        for (SimKernelState.Holder h : foreignHolders) {
+            if (h.uuid().equals(uuid) && (h.device() || !deviceOnly) && h.isAlive()) return true;
+        }
         return false;
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevType;
@@ -204,7 +205,7 @@ public final class SimulatedKernel implements KernelPorts {
      * definitions then, in the middle of whatever published the types. Called in the publishing thread; it may create
      * instances. One listener; none by default.
      */
-    public SimulatedKernel onParentRegistered(java.util.function.Consumer<PciAddress> listener) {
+    public SimulatedKernel onParentRegistered(Consumer<PciAddress> listener) {
         mdev.onParentRegistered(listener);
         return this;
     }

@@ -258,6 +258,14 @@ public enum NvrmAbi {
     }
 
     /**
+     * The vGPU type codec where this family can also read a GPU's types back (GET_VGPU_TYPE_INFO); empty for 510, whose
+     * layout for it is unknown, and for 515.
+     */
+    public Optional<VgpuTypeCodec> vgpuTypeReader() {
+        return vgpuTypes().filter(c -> c.typeInfoLayout().isPresent());
+    }
+
+    /**
      * Copies the probed GPU ids of a {@code GET_PROBED_IDS} reply into {@code out}, skipping unused entries
      * ({@code NV0000_CTRL_GPU_INVALID_ID}); returns how many there are. Allocation-free.
      */
