@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.kernel.abi.CHeaderProbe;
+import io.mdevgpu.kernel.sysfs.SysfsReader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,17 @@ class ErrnoTableTest {
             checked.add(f[1]);
         }
         assertTrue(checked.size() >= 40 && checked.containsAll(List.of("EDQUOT", "ENOLCK", "EDEADLK", "ENOSPC")), checked::toString);
+    }
+
+    @Test
+    void aJdkFileErrorNamesItsErrno() {
+        Path f = Path.of("/etc/mdevctl.d/x");
+        assertEquals(Errno.ENOENT, SysfsReader.errnoOf(new java.nio.file.NoSuchFileException(f.toString())));
+        assertEquals(Errno.EACCES, SysfsReader.errnoOf(new java.nio.file.AccessDeniedException(f.toString())));
+        assertEquals(Errno.EEXIST, SysfsReader.errnoOf(new java.nio.file.FileAlreadyExistsException(f.toString())));
+        assertEquals(Errno.EDQUOT, SysfsReader.errnoOf(new java.nio.file.FileSystemException(f.toString(), null, "Disk quota exceeded")));
+        assertEquals(Errno.ENOSPC, SysfsReader.errnoOf(new java.io.IOException("No space left on device")), "a channel's write");
+        assertEquals(Errno.EIO, SysfsReader.errnoOf(new java.io.IOException("something else")));
     }
 
     private static String run(String... command) throws Exception {
