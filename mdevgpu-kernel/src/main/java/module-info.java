@@ -10,6 +10,7 @@ module io.mdevgpu.kernel {
     exports io.mdevgpu.kernel.sys;
     exports io.mdevgpu.kernel.sysfs;
     exports io.mdevgpu.kernel.pci;
+    exports io.mdevgpu.kernel.nvvf;
     exports io.mdevgpu.kernel.mdev;
     exports io.mdevgpu.kernel.abi.pci;
     exports io.mdevgpu.kernel.abi.vfio;
