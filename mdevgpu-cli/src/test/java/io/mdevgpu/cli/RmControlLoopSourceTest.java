@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.mdevgpu.kernel.abi.CHeaderProbe;
 import io.mdevgpu.kernel.abi.nvrm.NvEscape;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
-import io.mdevgpu.kernel.testing.H100Fixture;
+import io.mdevgpu.kernel.testing.Repository;
 
 /**
  * The C loop that {@code --bench} is compared with writes its structs out by hand (the GPU machine has no NVIDIA
@@ -70,7 +70,7 @@ class RmControlLoopSourceTest {
     @Test
     void theCLoopsStructsAreThe580Releases() throws Exception {
         Map<String, String> c = layouts(runLayouts());
-        Map<String, String> golden = layouts(Files.readAllLines(H100Fixture.shared().resolve("reference/nvidia-rm-abi/580.65.06.txt")));
+        Map<String, String> golden = layouts(Files.readAllLines(Repository.path("abi/nvidia-rm/580.65.06.txt")));
         assertFalse(c.isEmpty());
         for (var e : c.entrySet()) {
             assertNotNull(golden.get(e.getKey()), "the golden 580 table has no " + e.getKey());

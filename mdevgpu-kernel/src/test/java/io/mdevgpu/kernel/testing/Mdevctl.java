@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's own {@code mdevctl} on a tree laid out like {@code /sys} and {@code /etc/mdevctl.d}, through the
- * harness's {@code mdevctl-fake.sh} (a private mount namespace with the tree bound over /sys). A test that calls it
+ * harness's {@code harness/fake/mdevctl-fake.sh} (a private mount namespace with the tree bound over /sys). A test that calls it
  * is skipped where mdevctl is not installed or namespaces are not allowed.
  */
 public final class Mdevctl {
@@ -22,7 +22,7 @@ public final class Mdevctl {
     /** {@code mdevctl args...} on the tree at {@code root}; its output, after checking it succeeded. */
     public static String run(Path root, String... args) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/mdevctl")), "mdevctl is not installed");
-        Path script = H100Fixture.shared().resolve("reference/kernel-harness/fake/mdevctl-fake.sh");
+        Path script = Repository.path("harness/fake/mdevctl-fake.sh");
         List<String> command = new ArrayList<>(List.of("bash", script.toString(), root.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
