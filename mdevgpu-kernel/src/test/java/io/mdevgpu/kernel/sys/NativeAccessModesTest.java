@@ -3,11 +3,13 @@ package io.mdevgpu.kernel.sys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.mdevgpu.NativeAccessException;
+import io.mdevgpu.kernel.testing.NativeAccessProbe;
 import io.mdevgpu.kernel.testing.TestJvm;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,7 +41,7 @@ class NativeAccessModesTest {
         List<String> options = new ArrayList<>(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         if (!mode.equals("default")) options.add("--illegal-native-access=" + mode);
         if (flag) options.add(FLAG);
-        TestJvm.Result run = TestJvm.run(Probe.class, options, 60, String.valueOf(restrictedFirst));
+        TestJvm.Result run = TestJvm.run(NativeAccessProbe.class, options, 60, String.valueOf(restrictedFirst));
         String out = run.output();
         assertEquals(0, run.exitCode(), out);
         assertTrue(out.contains("enabled before: " + flag), out);
@@ -54,27 +56,31 @@ class NativeAccessModesTest {
         }
     }
 
-    /** Opens /dev/null through {@link Syscalls} twice and prints what happened; arg: make a restricted call first. */
-    public static final class Probe {
-        public static void main(String[] args) {
-            System.out.println("enabled before: " + Syscalls.nativeAccessEnabled());
-            if (Boolean.parseBoolean(args[0])) {
-                MemorySegment.NULL.reinterpret(0); // the application's own restricted call, before the library's
-            }
-            System.out.println("open: " + openDevNull());
-            System.out.println("again: " + openDevNull());
-        }
+    /**
+     * On the module path the flag names the kernel's module, {@code --enable-native-access=io.mdevgpu.kernel} (the
+     * README's flag); without it, under deny, the exception names that module's flag, not ALL-UNNAMED.
+     */
+    @ParameterizedTest(name = "module path, enable-native-access {0}")
+    @CsvSource({"true, open: ok", "false, open: NativeAccessException --enable-native-access=io.mdevgpu.kernel"})
+    void onTheModulePathTheFlagNamesTheKernelModule(boolean flag, String expected) throws Exception {
+        String modules = String.join(java.io.File.pathSeparator, location(Syscalls.class), location(NativeAccessException.class),
+                location(org.slf4j.Logger.class));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "--illegal-native-access=deny"));
+        if (flag) command.add("--enable-native-access=io.mdevgpu.kernel");
+        // the export keeps the probe (on the class path) reaching Syscalls should the package's export be qualified
+        command.addAll(List.of("--module-path", modules, "--add-modules", "io.mdevgpu.kernel",
+                "--add-exports", "io.mdevgpu.kernel/io.mdevgpu.kernel.sys=ALL-UNNAMED",
+                "-cp", location(NativeAccessProbe.class), NativeAccessProbe.class.getName(), "false"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("enabled before: " + flag), out);
+        assertTrue(out.contains(expected + "\n"), out);
+    }
 
-        private static String openDevNull() {
-            try {
-                Syscalls.closeOrThrow(Syscalls.openOrThrow("/dev/null", Syscalls.O_RDONLY), "/dev/null");
-                return "ok";
-            } catch (NativeAccessException e) {
-                if (!e.getMessage().contains("open /dev/null")) return "unnamed operation: " + e.getMessage();
-                return "NativeAccessException " + e.flag();
-            } catch (RuntimeException | Error e) {
-                return "untyped " + e;
-            }
-        }
+    private static String location(Class<?> c) throws Exception {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }
