@@ -44,6 +44,50 @@ public record VfDefinition(UUID uuid, PciAddress pf, Optional<PciAddress> vf, in
         owner.ifPresent(o -> checkText("vGPU owner", o));
     }
 
+    /** A definition of the vGPU {@code uuid}: set at least {@link Builder#pf} and {@link Builder#type}. */
+    public static Builder builder(UUID uuid) {
+        return new Builder(uuid);
+    }
+
+    /** This definition as a builder, to change a property. */
+    public Builder toBuilder() {
+        return new Builder(uuid).pf(pf).vf(vf.orElse(null)).type(typeId, typeName).autoStart(autoStart)
+                .owner(owner.orElse(null));
+    }
+
+    /** Builds a {@link VfDefinition}; {@link #build()} checks it as the constructor does. Not thread-safe. */
+    public static final class Builder {
+        private final UUID uuid;
+        private PciAddress pf;
+        private PciAddress vf;
+        private int typeId;
+        private String typeName;
+        private boolean autoStart;
+        private String owner;
+
+        private Builder(UUID uuid) {
+            this.uuid = Objects.requireNonNull(uuid, "uuid");
+        }
+
+        /** The GPU (physical function). */
+        public Builder pf(PciAddress pf) { this.pf = pf; return this; }
+        /** The VF to pin the vGPU to; null (the default) for any free VF of the GPU. */
+        public Builder vf(PciAddress vf) { this.vf = vf; return this; }
+        /** The driver's type id and the type's name, as {@code creatable_vgpu_types} lists them. */
+        public Builder type(int typeId, String typeName) { this.typeId = typeId; this.typeName = typeName; return this; }
+        /** Whether boot starts it ({@code "auto"}); false (the default) for {@code "manual"}. */
+        public Builder autoStart(boolean autoStart) { this.autoStart = autoStart; return this; }
+        /** Who uses the vGPU; null (the default) for nobody recorded. */
+        public Builder owner(String owner) { this.owner = owner; return this; }
+
+        /** @throws ValidationException naming the first property that is missing or wrong */
+        public VfDefinition build() {
+            if (pf == null) throw new ValidationException("GPU of the vGPU " + uuid, null, "a PCI address, set with pf()");
+            if (typeName == null) throw new ValidationException("type of the vGPU " + uuid, null, "an id and name, set with type()");
+            return new VfDefinition(uuid, pf, Optional.ofNullable(vf), typeId, typeName, autoStart, Optional.ofNullable(owner));
+        }
+    }
+
     /** One line of text: not blank, at most {@link #MAX_TEXT} characters, no control characters. */
     static void checkText(String what, String text) {
         if (text.isBlank() || text.length() > MAX_TEXT || text.chars().anyMatch(Character::isISOControl)

@@ -114,7 +114,7 @@ public final class VfDefinitionJson {
 
     private static JsonNode parse(byte[] bytes, String where) {
         if (bytes.length > StrictToml.MAX_BYTES) {
-            throw malformed(where, null, "the file is " + bytes.length + " bytes; at most " + StrictToml.MAX_BYTES + " are read");
+            throw malformed(where, null, "the file is more than " + StrictToml.MAX_BYTES + " bytes (1 MiB), the most mdevgpu reads");
         }
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
             throw malformed(where, null, "the file starts with a UTF-8 byte-order mark; it must not have one");

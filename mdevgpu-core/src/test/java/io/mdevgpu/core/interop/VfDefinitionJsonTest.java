@@ -84,7 +84,7 @@ class VfDefinitionJsonTest {
         assertBad("[1, 2]", "not a JSON object");
         assertBad("", "not a JSON object");
         assertBad("\uFEFF" + good, "byte-order mark");
-        assertBad(" ".repeat(StrictToml.MAX_BYTES) + good, "at most " + StrictToml.MAX_BYTES);
+        assertBad(" ".repeat(StrictToml.MAX_BYTES) + good, "more than " + StrictToml.MAX_BYTES + " bytes");
     }
 
     @Test
@@ -105,6 +105,20 @@ class VfDefinitionJsonTest {
         assertThrows(ValidationException.class, () -> new VfDefinition(U, PF, Optional.empty(), 1, "T", true, Optional.of(" a")));
         assertEquals("9ab1e3c4-5d6f-4a70-8b91-a2b3c4d5e6f7: 1414 NVIDIA H200X-1-18C on 0000:41:00.0 (VF 0000:41:00.4), "
                 + "start auto, owner instance-0000002a", PINNED.toString());
+    }
+
+    @Test
+    void theBuilderMakesTheSameDefinitionAndChecksIt() {
+        VfDefinition built = VfDefinition.builder(U).pf(PF).vf(VF).type(1414, "NVIDIA H200X-1-18C").autoStart(true)
+                .owner("instance-0000002a").build();
+        assertEquals(PINNED, built);
+        assertEquals(PINNED, PINNED.toBuilder().build());
+        VfDefinition unpinned = PINNED.toBuilder().vf(null).owner(null).autoStart(false).build();
+        assertEquals(new VfDefinition(U, PF, Optional.empty(), 1414, "NVIDIA H200X-1-18C", false, Optional.empty()), unpinned);
+        ValidationException noPf = assertThrows(ValidationException.class, () -> VfDefinition.builder(U).type(1, "T").build());
+        assertTrue(noPf.getMessage().contains("pf()"), noPf.getMessage());
+        assertThrows(ValidationException.class, () -> VfDefinition.builder(U).pf(PF).build());
+        assertThrows(ValidationException.class, () -> VfDefinition.builder(U).pf(PF).type(0, "T").build());
     }
 
     private static void assertBad(String text, String... parts) {

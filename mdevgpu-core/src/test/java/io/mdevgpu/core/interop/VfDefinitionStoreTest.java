@@ -112,7 +112,7 @@ class VfDefinitionStoreTest {
         Files.createDirectories(file.getParent());
         Files.write(file, new byte[3 << 20]);
         HostStateException e = assertThrows(HostStateException.class, () -> store().list());
-        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("at most"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("more than 1048576 bytes"), e.getMessage());
     }
 
     @Test
