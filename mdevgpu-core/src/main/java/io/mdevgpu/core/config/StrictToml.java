@@ -144,27 +144,45 @@ public final class StrictToml {
             throw new ConfigException(source, KeyPath.ROOT, 1, 1, "the file starts with a UTF-16 byte-order mark; "
                     + "TOML files are UTF-8: save the file as UTF-8 without BOM");
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) result = decoder.flush(out);
-        if (result.isError()) {
-            int at = in.position();
-            out.flip();
-            String before = out.toString();
+        NotUtf8 bad = NotUtf8.find(bytes);
+        if (bad != null) {
+            String before = new String(bytes, 0, bad.offset(), StandardCharsets.UTF_8);
             ConfigLocation where = new SourceText(before).locate(before.length());
-            StringBuilder seq = new StringBuilder();
-            for (int i = 0; i < result.length() && at + i < bytes.length; i++) {
-                seq.append(i == 0 ? "" : " ").append(String.format("%02X", bytes[at + i] & 0xFF));
-            }
-            throw new ConfigException(source, KeyPath.ROOT, where.line(), where.column(), "invalid UTF-8: the bytes "
-                    + seq + " at byte offset " + at + " are not a UTF-8 character; the file must be UTF-8 text");
+            throw new ConfigException(source, KeyPath.ROOT, where.line(), where.column(), "invalid UTF-8: " + bad
+                    + "; the file must be UTF-8 text");
         }
-        out.flip();
-        return out.toString();
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The first bytes of a text that are not a UTF-8 character: their offset and the bytes, in hex.
+     *
+     * @param offset where they start, from 0
+     * @param bytes  {@code "FF"}, {@code "C3 28"}
+     */
+    public record NotUtf8(int offset, String bytes) {
+        /** The first malformed sequence in {@code text}; null when it is all UTF-8 (strict: no surrogates). */
+        public static NotUtf8 find(byte[] text) {
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            ByteBuffer in = ByteBuffer.wrap(text);
+            CharBuffer out = CharBuffer.allocate(text.length);
+            CoderResult result = decoder.decode(in, out, true);
+            if (!result.isError()) result = decoder.flush(out);
+            if (!result.isError()) return null;
+            int at = in.position();
+            StringBuilder seq = new StringBuilder();
+            for (int i = 0; i < result.length() && at + i < text.length; i++) {
+                seq.append(i == 0 ? "" : " ").append(String.format("%02X", text[at + i] & 0xFF));
+            }
+            return new NotUtf8(at, seq.toString());
+        }
+
+        @Override
+        public String toString() {
+            return "the bytes " + bytes + " at byte offset " + offset + " are not a UTF-8 character";
+        }
     }
 
     private static byte[] encode(String text, Path source) {

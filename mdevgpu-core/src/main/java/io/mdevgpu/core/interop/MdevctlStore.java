@@ -3,14 +3,17 @@ package io.mdevgpu.core.interop;
 import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
+import io.mdevgpu.HostStateException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.core.config.StrictToml;
 import io.mdevgpu.kernel.sysfs.HostLock;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +47,12 @@ public final class MdevctlStore {
     /** The lock file in the root: not a directory, so mdevctl skips it. */
     public static final String LOCK_FILE = ".mdevgpu.lock";
     private static final String TEMP_PREFIX = ".mdevgpu-tmp-";
+    /**
+     * The names mdevctl keeps definitions under: lower-case UUIDs. mdevctl 1.2.0 leaves an upper-case one out of
+     * {@code list --defined} and does not delete it on {@code undefine}; it is skipped here likewise.
+     */
     private static final Pattern UUID_NAME =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path root;
     private final FileOps ops;
@@ -70,10 +77,12 @@ public final class MdevctlStore {
     }
 
     /**
-     * Every definition, by parent then UUID. Entries mdevctl would skip are skipped (files in the root, the
-     * {@code scripts.d} directory, names that are not UUIDs) and so are parents that are not PCI functions.
+     * Every definition, by parent then UUID; a UUID defined under two parents (by hand: define refuses it) is listed
+     * under each. Entries mdevctl would skip are skipped (files in the root, the {@code scripts.d} directory, names
+     * that are not lower-case UUIDs) and so are parents that are not PCI functions.
      *
-     * @throws io.mdevgpu.HostStateException naming a definition file that is not mdevctl's JSON
+     * @throws io.mdevgpu.HostStateException naming a definition file that is not mdevctl's JSON, not UTF-8, or larger
+     *                                       than a configuration may be ({@link StrictToml#MAX_BYTES})
      */
     public List<Definition> list() {
         List<Definition> all = new ArrayList<>();
@@ -94,9 +103,32 @@ public final class MdevctlStore {
         return List.copyOf(all);
     }
 
+    /**
+     * The definition of {@code uuid}.
+     *
+     * @throws io.mdevgpu.HostStateException the UUID is defined under more than one parent: name the parent
+     *                                       ({@link #get(UUID, PciAddress)})
+     */
     public Optional<Definition> get(UUID uuid) {
+        List<Definition> found = definitionsOf(uuid);
+        if (found.size() > 1) {
+            throw new HostStateException("find mdev definition", uuid.toString(), "the UUID is defined under "
+                    + found.size() + " parents: " + String.join(", ", found.stream().map(d -> d.parent() + " ("
+                    + d.typeId() + ", " + file(d.parent(), uuid) + ")").toList()), "name the parent (--parent ADDR), "
+                    + "or undefine all but one", null);
+        }
+        return found.stream().findFirst();
+    }
+
+    /** The definition of {@code uuid} under {@code parent}. */
+    public Optional<Definition> get(UUID uuid, PciAddress parent) {
+        Objects.requireNonNull(parent, "parent");
+        return definitionsOf(uuid).stream().filter(d -> d.parent().equals(parent)).findFirst();
+    }
+
+    private List<Definition> definitionsOf(UUID uuid) {
         Objects.requireNonNull(uuid, "uuid");
-        return list().stream().filter(d -> d.uuid().equals(uuid)).findFirst();
+        return list().stream().filter(d -> d.uuid().equals(uuid)).toList();
     }
 
     /**
@@ -109,14 +141,14 @@ public final class MdevctlStore {
     public Definition put(Definition d, boolean replace) {
         MdevctlJson.check(d);
         return locked(() -> {
-            Optional<Definition> existing = get(d.uuid());
-            if (existing.isPresent() && (!replace || !existing.get().parent().equals(d.parent()))) {
+            List<Definition> existing = definitionsOf(d.uuid());
+            if (!existing.isEmpty() && (!replace || existing.size() > 1 || !existing.getFirst().parent().equals(d.parent()))) {
                 throw KernelException.of("define mdev", d.uuid() + " on " + d.parent(), Errno.EEXIST,
-                        "UUID " + d.uuid() + " is defined already on " + existing.get().parent() + " as "
-                                + existing.get().typeId() + "; undefine it first or pick another UUID");
+                        "UUID " + d.uuid() + " is defined already on " + String.join(" and ", existing.stream()
+                                .map(e -> e.parent() + " as " + e.typeId()).toList()) + "; undefine it first or pick another UUID");
             }
             Path file = file(d.parent(), d.uuid());
-            byte[] previous = existing.isPresent() ? readBytes(file) : null;
+            byte[] previous = existing.isEmpty() ? null : readBytes(file);
             writeAtomically(file, MdevctlJson.write(d).getBytes(StandardCharsets.UTF_8), previous);
             LOG.info("defined mdev {} ({} on {}, start {}) in {}", d.uuid(), d.typeId(), d.parent(),
                     d.autoStart() ? "auto" : "manual", file);
@@ -128,28 +160,36 @@ public final class MdevctlStore {
      * Deletes the definition of {@code uuid}.
      *
      * @throws io.mdevgpu.NoSuchDeviceException there is none
+     * @throws io.mdevgpu.HostStateException    the UUID is defined under more than one parent: name the parent
      * @throws KernelException                  a file-system call failed; the definition is as it was
      */
     public Definition remove(UUID uuid) {
-        return locked(() -> {
-            Definition d = get(uuid).orElseThrow(() -> KernelException.of("undefine mdev", uuid.toString(), Errno.ENOENT,
-                    "no definition of this UUID under " + root + "; `mdevgpu list --defined` shows them"));
-            Path file = file(d.parent(), uuid);
-            byte[] previous = readBytes(file);
-            try {
-                ops.delete(file);
-            } catch (IOException e) {
-                throw failure("delete", file, e);
-            }
-            try {
-                ops.forceDirectory(file.getParent());
-            } catch (IOException e) {
-                restore(file, previous, e);
-                throw failure("sync the directory of", file, e);
-            }
-            LOG.info("undefined mdev {} ({} on {}): deleted {}", uuid, d.typeId(), d.parent(), file);
-            return d;
-        });
+        return locked(() -> delete(uuid, get(uuid), root.toString()));
+    }
+
+    /** Deletes the definition of {@code uuid} under {@code parent}, as {@link #remove(UUID)}. */
+    public Definition remove(UUID uuid, PciAddress parent) {
+        return locked(() -> delete(uuid, get(uuid, parent), root.resolve(parent.toString()).toString()));
+    }
+
+    private Definition delete(UUID uuid, Optional<Definition> found, String where) {
+        Definition d = found.orElseThrow(() -> KernelException.of("undefine mdev", uuid.toString(), Errno.ENOENT,
+                "no definition of this UUID under " + where + "; `mdevgpu list --defined` shows them"));
+        Path file = file(d.parent(), uuid);
+        byte[] previous = readBytes(file);
+        try {
+            ops.delete(file);
+        } catch (IOException e) {
+            throw failure("delete", file, e);
+        }
+        try {
+            ops.forceDirectory(file.getParent());
+        } catch (IOException e) {
+            restore(file, previous, e);
+            throw failure("sync the directory of", file, e);
+        }
+        LOG.info("undefined mdev {} ({} on {}): deleted {}", uuid, d.typeId(), d.parent(), file);
+        return d;
     }
 
     private interface Change<T> {
@@ -231,14 +271,23 @@ public final class MdevctlStore {
         }
     }
 
+    /** The definition in {@code file}, read as a configuration is: at most {@link StrictToml#MAX_BYTES}, strict UTF-8. */
     private Optional<Definition> read(Path file, UUID uuid, PciAddress parent) {
-        try {
-            return Optional.of(MdevctlJson.read(Files.readString(file), uuid, parent, file.toString()));
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(StrictToml.MAX_BYTES + 1);
         } catch (NoSuchFileException e) {
             return Optional.empty(); // undefined while being listed
         } catch (IOException e) {
             throw failure("read", file, e);
         }
+        if (bytes.length > StrictToml.MAX_BYTES) {
+            throw MdevctlJson.malformed(file.toString(), "it holds more than " + StrictToml.MAX_BYTES
+                    + " bytes; at most " + StrictToml.MAX_BYTES + " bytes (1 MiB) are read, as for a configuration");
+        }
+        StrictToml.NotUtf8 bad = StrictToml.NotUtf8.find(bytes);
+        if (bad != null) throw MdevctlJson.malformed(file.toString(), "it is not UTF-8: " + bad);
+        return Optional.of(MdevctlJson.read(new String(bytes, StandardCharsets.UTF_8), uuid, parent, file.toString()));
     }
 
     private byte[] readBytes(Path file) {
