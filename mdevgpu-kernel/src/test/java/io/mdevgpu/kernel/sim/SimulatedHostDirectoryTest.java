@@ -220,6 +220,33 @@ class SimulatedHostDirectoryTest {
         }
     }
 
+    /**
+     * A process killed while it wrote the pending mark or the state leaves the writer's temporary file
+     * ({@code .kernel.pending.new}, {@code .kernel.state.new}); the next open, repairing or not, removes it (issue 12,
+     * item 20): writes happen under the host's lock, so its writer is dead.
+     */
+    @Test
+    void aTemporaryFileOfTheStoreLeftByAKilledWriterIsRemovedByTheNextOpen(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("host");
+        Path store = root.resolve(SimKernelStore.DIRECTORY);
+        try (SimulatedKernel first = open(root)) {
+            register(first, A100_0, ampere());
+        }
+        for (boolean repairing : List.of(false, true)) {
+            Path pendingNew = store.resolve("." + SimKernelStore.PENDING_FILE + ".new");
+            Path stateNew = store.resolve("." + SimKernelStore.STATE_FILE + ".new");
+            Files.writeString(pendingNew, "a process changes the tree; if it died, the next pro");
+            Files.writeString(stateNew, "torn");
+            if (repairing) Files.writeString(store.resolve(SimKernelStore.PENDING_FILE), "");
+            try (SimulatedKernel next = open(root)) {
+                assertEquals(8, available(next, EIGHTH), "the host is as it was");
+                assertFalse(Files.exists(pendingNew), "repairing " + repairing);
+                assertFalse(Files.exists(stateNew), "repairing " + repairing);
+                assertFalse(Files.exists(store.resolve(SimKernelStore.PENDING_FILE)));
+            }
+        }
+    }
+
     @Test
     void aHostWhoseMakingWasInterruptedIsMadeAnew(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("host");
