@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * name in upper case.
  */
 class MdevctlStoreFilesTest {
-    static final UUID A = UUID.fromString("83b8f4f2-509f-382f-3c1e-e6bfe0fa1001");
-    static final PciAddress P = PciAddress.parse("0000:65:00.0");
-    static final PciAddress Q = PciAddress.parse("0000:17:00.0");
+    static final UUID A = MdevctlStoreTest.A;
+    static final PciAddress P = MdevctlStoreTest.P;
+    static final PciAddress Q = MdevctlStoreTest.Q;
     static final String JSON = "{\"mdev_type\":\"nvidia-531\",\"start\":\"manual\",\"attrs\":[]}";
 
     @TempDir
