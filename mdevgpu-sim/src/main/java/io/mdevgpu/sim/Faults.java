@@ -102,7 +102,12 @@ public final class Faults {
         }
     }
 
+    /** An armed stop: runs once, at the next call on its seam whose text starts with its prefix. */
+    private record Stop(Seam seam, String prefix, Runnable action) {
+    }
+
     private final List<Rule> rules = new ArrayList<>();
+    private final List<Stop> stops = new ArrayList<>();
     private final List<Call> log = new ArrayList<>();
     private final List<Call> injected = new ArrayList<>();
     private final long[] perSeam = new long[Seam.values().length];
@@ -140,9 +145,22 @@ public final class Faults {
         return this;
     }
 
-    /** Drops every armed rule that has not fired yet. */
+    /**
+     * Runs {@code action} at the next call on {@code seam} whose text starts with {@code prefix}, before that call is
+     * counted or takes effect: a second JVM stops there (prints where it is and sleeps) and is killed, so that a test
+     * kills a process between two chosen calls, where a real host may be killed too.
+     */
+    public synchronized Faults stopAt(Seam seam, String prefix, Runnable action) {
+        stops.add(new Stop(Objects.requireNonNull(seam, "seam"), Objects.requireNonNull(prefix, "prefix"),
+                Objects.requireNonNull(action, "action")));
+        textRules++;
+        return this;
+    }
+
+    /** Drops every armed rule and stop that has not fired yet. */
     public synchronized void disarm() {
         rules.clear();
+        stops.clear();
         textRules = 0;
     }
 
@@ -203,9 +221,28 @@ public final class Faults {
 
     /**
      * Counts one call on {@code seam} and says whether it fails: null for no. {@code text} describes the call, or is
-     * null when {@link #wantsText()} said no.
+     * null when {@link #wantsText()} said no. An armed stop that matches runs first, outside this object's lock.
      */
-    synchronized Failure enter(Seam seam, String text) {
+    Failure enter(Seam seam, String text) {
+        Runnable stop = takeStop(seam, text);
+        if (stop != null) stop.run();
+        return count(seam, text);
+    }
+
+    private synchronized Runnable takeStop(Seam seam, String text) {
+        if (text == null) return null;
+        for (int i = 0; i < stops.size(); i++) {
+            Stop s = stops.get(i);
+            if (s.seam() == seam && text.startsWith(s.prefix())) {
+                stops.remove(i);
+                textRules--;
+                return s.action();
+            }
+        }
+        return null;
+    }
+
+    private synchronized Failure count(Seam seam, String text) {
         long number = ++calls;
         perSeam[seam.ordinal()]++;
         Failure failure = null;
@@ -238,6 +275,6 @@ public final class Faults {
     @Override
     public synchronized String toString() {
         return "Faults[" + calls + " calls (mdev " + perSeam[0] + ", vfio " + perSeam[1] + ", nvidia " + perSeam[2] + "), "
-                + rules.size() + " armed, " + injected.size() + " injected]";
+                + (rules.size() + stops.size()) + " armed, " + injected.size() + " injected]";
     }
 }

@@ -279,12 +279,17 @@ public final class SysfsTreeWriter {
         }
     }
 
+    /** The temporary file {@code file} is written to and renamed from; a writer killed between leaves it. */
+    public static Path temporaryOf(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".new");
+    }
+
     /**
      * Replaces the file in one step (a temporary file renamed over it), so that a concurrent reader sees the old text
      * or the new one, never a half-written file: as a read of a sysfs attribute is.
      */
     private static void write(Path file, String text) {
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
+        Path temporary = temporaryOf(file);
         try {
             Files.writeString(temporary, text);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -40,9 +40,12 @@ final class AtomicFiles {
     /** The lock file in the root: not a directory, so mdevctl skips it. */
     static final String LOCK_FILE = ".mdevgpu.lock";
     static final String TEMP_PREFIX = ".mdevgpu-tmp-";
-    /** A definition's UUID as a file name (mdevctl accepts either case). */
+    /**
+     * A definition's UUID as a file name: lower case, as mdevctl keeps them. mdevctl 1.2.0 leaves an upper-case one
+     * out of {@code list --defined} and does not delete it on {@code undefine}; the stores skip it likewise.
+     */
     static final Pattern UUID_NAME =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Path root;
     private final FileOps ops;

@@ -2,16 +2,16 @@ package io.mdevgpu.core.interop;
 
 import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.Errno;
+import io.mdevgpu.HostStateException;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
+import io.mdevgpu.core.config.StrictToml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-/**
+    /**
  * Persistent mdev definitions in mdevctl's own layout, {@code <root>/<parent>/<uuid>} (root {@code /etc/mdevctl.d}),
  * each file in {@link MdevctlJson mdevctl's JSON}. So mdevctl, libvirt's node devices and mdevgpu see the same
  * definitions.
@@ -58,10 +58,12 @@ public final class MdevctlStore {
     }
 
     /**
-     * Every definition, by parent then UUID. Entries mdevctl would skip are skipped (files in the root, the
-     * {@code scripts.d} directory, names that are not UUIDs) and so are parents that are not PCI functions.
+     * Every definition, by parent then UUID; a UUID defined under two parents (by hand: define refuses it) is listed
+     * under each. Entries mdevctl would skip are skipped (files in the root, the {@code scripts.d} directory, names
+     * that are not lower-case UUIDs) and so are parents that are not PCI functions.
      *
-     * @throws io.mdevgpu.HostStateException naming a definition file that is not mdevctl's JSON
+     * @throws io.mdevgpu.HostStateException naming a definition file that is not mdevctl's JSON, not UTF-8, or larger
+     *                                       than a configuration may be ({@link StrictToml#MAX_BYTES})
      */
     public List<Definition> list() {
         List<Definition> all = new ArrayList<>();
@@ -82,9 +84,32 @@ public final class MdevctlStore {
         return List.copyOf(all);
     }
 
+    /**
+     * The definition of {@code uuid}.
+     *
+     * @throws io.mdevgpu.HostStateException the UUID is defined under more than one parent: name the parent
+     *                                       ({@link #get(UUID, PciAddress)})
+     */
     public Optional<Definition> get(UUID uuid) {
+        List<Definition> found = definitionsOf(uuid);
+        if (found.size() > 1) {
+            throw new HostStateException("find mdev definition", uuid.toString(), "the UUID is defined under "
+                    + found.size() + " parents: " + String.join(", ", found.stream().map(d -> d.parent() + " ("
+                    + d.typeId() + ", " + file(d.parent(), uuid) + ")").toList()), "name the parent (--parent ADDR), "
+                    + "or undefine all but one", null);
+        }
+        return found.stream().findFirst();
+    }
+
+    /** The definition of {@code uuid} under {@code parent}. */
+    public Optional<Definition> get(UUID uuid, PciAddress parent) {
+        Objects.requireNonNull(parent, "parent");
+        return definitionsOf(uuid).stream().filter(d -> d.parent().equals(parent)).findFirst();
+    }
+
+    private List<Definition> definitionsOf(UUID uuid) {
         Objects.requireNonNull(uuid, "uuid");
-        return list().stream().filter(d -> d.uuid().equals(uuid)).findFirst();
+        return list().stream().filter(d -> d.uuid().equals(uuid)).toList();
     }
 
     /**
@@ -97,14 +122,14 @@ public final class MdevctlStore {
     public Definition put(Definition d, boolean replace) {
         MdevctlJson.check(d);
         return files.locked(() -> {
-            Optional<Definition> existing = get(d.uuid());
-            if (existing.isPresent() && (!replace || !existing.get().parent().equals(d.parent()))) {
+            List<Definition> existing = definitionsOf(d.uuid());
+            if (!existing.isEmpty() && (!replace || existing.size() > 1 || !existing.getFirst().parent().equals(d.parent()))) {
                 throw KernelException.of("define mdev", d.uuid() + " on " + d.parent(), Errno.EEXIST,
-                        "UUID " + d.uuid() + " is defined already on " + existing.get().parent() + " as "
-                                + existing.get().typeId() + "; undefine it first or pick another UUID");
+                        "UUID " + d.uuid() + " is defined already on " + String.join(" and ", existing.stream()
+                                .map(e -> e.parent() + " as " + e.typeId()).toList()) + "; undefine it first or pick another UUID");
             }
             Path file = file(d.parent(), d.uuid());
-            byte[] previous = existing.isPresent() ? files.readBytes(file) : null;
+            byte[] previous = existing.isEmpty() ? null : files.readBytes(file);
             files.write(file, MdevctlJson.write(d).getBytes(StandardCharsets.UTF_8), previous);
             LOG.info("defined mdev {} ({} on {}, start {}) in {}", d.uuid(), d.typeId(), d.parent(),
                     d.autoStart() ? "auto" : "manual", file);
@@ -116,27 +141,38 @@ public final class MdevctlStore {
      * Deletes the definition of {@code uuid}.
      *
      * @throws io.mdevgpu.NoSuchDeviceException there is none
+     * @throws io.mdevgpu.HostStateException    the UUID is defined under more than one parent: name the parent
      * @throws KernelException                  a file-system call failed; the definition is as it was
      */
     public Definition remove(UUID uuid) {
-        return files.locked(() -> {
-            Definition d = get(uuid).orElseThrow(() -> KernelException.of("undefine mdev", uuid.toString(), Errno.ENOENT,
-                    "no definition of this UUID under " + root + "; `mdevgpu list --defined` shows them"));
-            Path file = file(d.parent(), uuid);
-            files.delete(file, files.readBytes(file));
-            LOG.info("undefined mdev {} ({} on {}): deleted {}", uuid, d.typeId(), d.parent(), file);
-            return d;
-        });
+        return files.locked(() -> delete(uuid, get(uuid), root.toString()));
     }
 
+    /** Deletes the definition of {@code uuid} under {@code parent}, as {@link #remove(UUID)}. */
+    public Definition remove(UUID uuid, PciAddress parent) {
+        return files.locked(() -> delete(uuid, get(uuid, parent), root.resolve(parent.toString()).toString()));
+    }
+
+    private Definition delete(UUID uuid, Optional<Definition> found, String where) {
+        Definition d = found.orElseThrow(() -> KernelException.of("undefine mdev", uuid.toString(), Errno.ENOENT,
+                "no definition of this UUID under " + where + "; `mdevgpu list --defined` shows them"));
+        Path file = file(d.parent(), uuid);
+        files.delete(file, files.readBytes(file));
+        LOG.info("undefined mdev {} ({} on {}): deleted {}", uuid, d.typeId(), d.parent(), file);
+        return d;
+    }
+
+    /** The definition in {@code file}, read as a configuration is: at most {@link StrictToml#MAX_BYTES}, strict UTF-8. */
     private Optional<Definition> read(Path file, UUID uuid, PciAddress parent) {
-        try {
-            return Optional.of(MdevctlJson.read(Files.readString(file), uuid, parent, file.toString()));
-        } catch (NoSuchFileException e) {
-            return Optional.empty(); // undefined while being listed
-        } catch (IOException e) {
-            throw files.failure("read", file, e);
+        byte[] bytes = files.readAtMost(file, StrictToml.MAX_BYTES);
+        if (bytes == null) return Optional.empty(); // undefined while being listed
+        if (bytes.length > StrictToml.MAX_BYTES) {
+            throw MdevctlJson.malformed(file.toString(), "it holds more than " + StrictToml.MAX_BYTES
+                    + " bytes; at most " + StrictToml.MAX_BYTES + " bytes (1 MiB) are read, as for a configuration");
         }
+        StrictToml.NotUtf8 bad = StrictToml.NotUtf8.find(bytes);
+        if (bad != null) throw MdevctlJson.malformed(file.toString(), "it is not UTF-8: " + bad);
+        return Optional.of(MdevctlJson.read(new String(bytes, StandardCharsets.UTF_8), uuid, parent, file.toString()));
     }
 
     @Override
