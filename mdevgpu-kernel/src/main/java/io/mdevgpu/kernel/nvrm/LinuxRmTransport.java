@@ -12,15 +12,17 @@ import io.mdevgpu.kernel.sys.Syscalls;
 
 /**
  * The real NVIDIA driver: device nodes through {@link Syscalls} (which makes the downcalls), files through
- * {@code java.nio}. One errno capture per transport, so an ioctl allocates nothing; use a transport from one thread
- * at a time. Without native access every call fails with the flag to add.
+ * {@code java.nio}. Thread-safe: each thread captures errno into its own segment, allocated on its first call, so
+ * that concurrent RM clients of one host never read each other's errno and an ioctl allocates nothing. Without
+ * native access every call fails with the flag to add.
  */
 public final class LinuxRmTransport implements RmTransport {
-    private final ErrnoCapture errno = new ErrnoCapture(Arena.ofAuto());
+    private final ThreadLocal<ErrnoCapture> captures = ThreadLocal.withInitial(() -> new ErrnoCapture(Arena.ofAuto()));
 
     @Override
     public int open(String path) {
         Syscalls.requireNativeAccess("open " + path);
+        ErrnoCapture errno = captures.get();
         try (Arena call = Arena.ofConfined()) {
             int fd = Syscalls.open(errno, call.allocateFrom(path), Syscalls.O_RDWR | Syscalls.O_CLOEXEC, 0);
             return fd >= 0 ? fd : -errno.errno();
@@ -29,11 +31,13 @@ public final class LinuxRmTransport implements RmTransport {
 
     @Override
     public int close(int fd) {
+        ErrnoCapture errno = captures.get();
         return Syscalls.close(errno, fd) == 0 ? 0 : -errno.errno();
     }
 
     @Override
     public int ioctl(int fd, int request, MemorySegment arg) {
+        ErrnoCapture errno = captures.get();
         int r = Syscalls.ioctl(errno, fd, request & 0xFFFF_FFFFL, arg);
         return r >= 0 ? r : -errno.errno();
     }

@@ -7,7 +7,8 @@ import java.util.Optional;
  * The system calls the RM client makes, as a port: the real driver's device nodes ({@link LinuxRmTransport}) or a
  * simulated NVIDIA driver that decodes the same bytes. Calls report failure as a negated errno rather than an
  * exception, so that the client builds its error (naming the escape, the GPU and the fix) only when one happens
- * and a successful call allocates nothing.
+ * and a successful call allocates nothing. One transport serves every RM client of a host, from any thread: an
+ * implementation is thread-safe, and a call's result is that call's own errno.
  */
 public interface RmTransport {
     /** Opens the device node at {@code path} read-write and close-on-exec; returns the fd, or {@code -errno}. */

@@ -10,6 +10,12 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +39,36 @@ class LinuxRmTransportTest {
         assertEquals(0, linux.close(fd));
         assertEquals(-9, linux.close(fd));
         assertEquals(-2, linux.open("/nonexistent/nvidiactl"));
+    }
+
+    /** Two threads failing on one transport at once: each reads its own errno, never the other's. */
+    @Test
+    void concurrentFailuresEachReportTheirOwnErrno() throws Exception {
+        int fd = linux.open("/dev/null");
+        assertTrue(fd >= 0, "fd " + fd);
+        int rounds = 200_000;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment arg = arena.allocate(NVOS54_PARAMETERS.LAYOUT);
+            Future<String> ioctls = pool.submit(() -> firstWrong(start, rounds, -25, () -> linux.ioctl(fd, NvEscape.RM_CONTROL, arg)));
+            Future<String> closes = pool.submit(() -> firstWrong(start, rounds, -9, () -> linux.close(-1)));
+            start.countDown();
+            assertEquals("", ioctls.get(2, TimeUnit.MINUTES), "ENOTTY of the ioctl");
+            assertEquals("", closes.get(2, TimeUnit.MINUTES), "EBADF of the close");
+        } finally {
+            pool.shutdownNow();
+            linux.close(fd);
+        }
+    }
+
+    private static String firstWrong(CountDownLatch start, int rounds, int expected, IntSupplier call) throws InterruptedException {
+        start.await();
+        for (int i = 0; i < rounds; i++) {
+            int r = call.getAsInt();
+            if (r != expected) return "round " + i + " returned " + r;
+        }
+        return "";
     }
 
     @Test
