@@ -12,7 +12,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
@@ -25,6 +24,8 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * regions without mmap support, such as mtty's). Values are in the CPU's byte order (little-endian, as PCI).
  *
  * <p>A view, not an owner: its mappings belong to it and are closed with the device. Accesses allocate nothing.
+ * An access outside the region throws {@link ValidationException} naming the region, the device, the offset, the
+ * length and the region's size, before anything reaches the kernel.
  *
  * <p>A close of the device (or of a mapping) from another thread is safe: an access on the fd holds the device's
  * gate, so the close waits for it; an access of a mapping either completes or meets the closed arena. Either way
@@ -167,8 +168,11 @@ public final class VfioRegion {
     }
 
     /**
-     * Fills {@code dst} from the region at {@code offset}. A {@code dst} whose own arena is closed throws the JDK's
-     * {@code IllegalStateException}: that segment is the caller's.
+     * Fills {@code dst} from the region at {@code offset}. {@code dst} may be a heap segment: without a mapping it is
+     * filled through the device's bounce buffer, a page at a time. A {@code dst} whose own arena is closed throws the
+     * JDK's {@code IllegalStateException}: that segment is the caller's.
+     *
+     * @throws ValidationException the range is not within the region
      */
     public void read(long offset, MemorySegment dst) {
         VfioMapping m = mapping(offset, dst.byteSize());
@@ -189,7 +193,10 @@ public final class VfioRegion {
         }
     }
 
-    /** Writes all of {@code src} to the region at {@code offset}; a closed {@code src} as {@link #read(long, MemorySegment)}. */
+    /**
+     * Writes all of {@code src} to the region at {@code offset}; a heap or closed {@code src} as
+     * {@link #read(long, MemorySegment)}.
+     */
     public void write(long offset, MemorySegment src) {
         VfioMapping m = mapping(offset, src.byteSize());
         if (m != null) {
@@ -342,7 +349,7 @@ public final class VfioRegion {
      * mapping's arena guards its own accesses, and a closed device has none left (its accesses go to the fd's gate).
      */
     private VfioMapping mapping(long offset, long length) {
-        Objects.checkFromIndexSize(offset, length, limit);
+        if (offset < 0 || offset > limit - length) throw outOfRange(offset, length);
         VfioMapping[] live = mappings;
         for (int i = 0; i < live.length; i++) {
             if (live[i].covers(offset, length)) return live[i];
@@ -363,8 +370,15 @@ public final class VfioRegion {
         if (n != length) throw transferFailure("pwrite", offset, length, n);
     }
 
-    /** Bulk pread/pwrite, continuing after partial transfers. */
+    /**
+     * Bulk pread/pwrite, continuing after partial transfers. The kernel takes native memory only: a heap segment goes
+     * through the device's bounce buffer.
+     */
     private void transfer(long offset, MemorySegment buffer, boolean write) {
+        if (!buffer.isNative()) {
+            bounce(offset, buffer, write);
+            return;
+        }
         KernelFd fd = device.fd;
         long done = 0;
         long total = buffer.byteSize();
@@ -377,10 +391,36 @@ public final class VfioRegion {
         }
     }
 
+    private void bounce(long offset, MemorySegment heap, boolean write) {
+        KernelFd fd = device.fd;
+        MemorySegment bounce = device.scratch;
+        long done = 0;
+        long total = heap.byteSize();
+        while (done < total) {
+            long chunk = Math.min(bounce.byteSize(), total - done);
+            if (write) MemorySegment.copy(heap, done, bounce, 0, chunk);
+            long n = write ? fd.kernel.pwrite(fd.errno, fd.fd, bounce, chunk, info.offset() + offset + done)
+                    : fd.kernel.pread(fd.errno, fd.fd, bounce, chunk, info.offset() + offset + done);
+            if (n <= 0) throw transferFailure(write ? "pwrite" : "pread", offset + done, total - done, n);
+            if (!write) MemorySegment.copy(bounce, 0, heap, done, n);
+            done += n;
+        }
+    }
+
     private KernelException transferFailure(String operation, long offset, long length, long result) {
         String at = what() + " at 0x" + Long.toHexString(offset) + " (" + length + " bytes)";
         if (result < 0) return KernelException.of(operation, at, Errno.of((int) -result), null);
         return KernelException.of(operation, at, Errno.EIO, "the driver transferred " + result + " of " + length + " bytes");
+    }
+
+    private ValidationException outOfRange(long offset, long length) {
+        return new ValidationException("access of " + regionName() + " of " + device.fd.target,
+                hex(offset) + " + " + length + (length == 1 ? " byte" : " bytes"),
+                "a range within the region's " + hex(limit) + " bytes");
+    }
+
+    private static String hex(long value) {
+        return value < 0 ? "-0x" + Long.toHexString(-value) : "0x" + Long.toHexString(value);
     }
 
     private String what() {
