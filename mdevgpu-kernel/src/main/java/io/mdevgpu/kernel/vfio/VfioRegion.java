@@ -50,9 +50,9 @@ public final class VfioRegion {
     /** Accesses are checked against this; the kernel's sample drivers report config space as 0xff bytes. */
     private final long limit;
     /**
-     * Copy-on-write, so accesses iterate without allocating. Read plainly on the hot path (a volatile read would
-     * keep the JIT from hoisting it out of a caller's loop); written with {@link #MAPPINGS} volatile, and read so
-     * after an access met a closed mapping, so that the retry sees the array without it.
+     * Copy-on-write, so accesses iterate without allocating. Written with {@link #MAPPINGS} release (volatile) and
+     * read with acquire ({@link #live()}), so that a reader sees a published array's elements, and a retry after an
+     * access met a closed mapping sees the array without it (the close writes it before closing the arena).
      */
     private VfioMapping[] mappings = NONE;
 
@@ -229,8 +229,11 @@ public final class VfioRegion {
     private void unmappedUnder(VfioMapping m, String operation, IllegalStateException e) {
         if (m.isOpen()) throw e;
         if (!device.isOpen()) throw device.closed(operation + " " + regionName(), e);
-        // the close wrote the array without m before it closed m's arena: from here on the retry reads that array
-        var unused = (VfioMapping[]) MAPPINGS.getVolatile(this);
+    }
+
+    /** The live mappings, read with acquire semantics: an array and its elements as they were published. */
+    private VfioMapping[] live() {
+        return (VfioMapping[]) MAPPINGS.getAcquire(this);
     }
 
     /** {@code region BAR1}, {@code region 9}. */
@@ -285,7 +288,7 @@ public final class VfioRegion {
                                 ? "the driver refuses to map this range; read and write it through the region instead" : null);
             }
             VfioMapping mapping = new VfioMapping(this, offset, length, address);
-            VfioMapping[] live = mappings;
+            VfioMapping[] live = live();
             VfioMapping[] grown = Arrays.copyOf(live, live.length + 1);
             grown[live.length] = mapping;
             MAPPINGS.setVolatile(this, grown);
@@ -313,11 +316,11 @@ public final class VfioRegion {
 
     /** The live mappings, oldest first. */
     public List<VfioMapping> mappings() {
-        return List.of(mappings);
+        return List.of(live());
     }
 
     void unmapped(VfioMapping mapping) {
-        VfioMapping[] live = mappings;
+        VfioMapping[] live = live();
         int at = -1;
         for (int i = 0; i < live.length; i++) if (live[i] == mapping) at = i;
         if (at < 0) return;
@@ -334,7 +337,7 @@ public final class VfioRegion {
     /** In the device's close. */
     void unmapAll() {
         Closer closer = new Closer();
-        for (VfioMapping m : mappings.clone()) closer.run(m::closeWithDevice);
+        for (VfioMapping m : live().clone()) closer.run(m::closeWithDevice);
         closer.finish();
     }
 
@@ -350,7 +353,7 @@ public final class VfioRegion {
      */
     private VfioMapping mapping(long offset, long length) {
         if (offset < 0 || offset > limit - length) throw outOfRange(offset, length);
-        VfioMapping[] live = mappings;
+        VfioMapping[] live = live();
         for (int i = 0; i < live.length; i++) {
             if (live[i].covers(offset, length)) return live[i];
         }
@@ -429,7 +432,7 @@ public final class VfioRegion {
 
     @Override
     public String toString() {
-        VfioMapping[] live = mappings;
+        VfioMapping[] live = live();
         return info + (live.length == 0 ? "" : ", mapped " + Arrays.toString(live));
     }
 }
