@@ -283,6 +283,24 @@ class RmClientTest {
     }
 
     @Test
+    void anInterruptedRetryNamesItsOwnAttemptsAndTheInterrupt() {
+        SimNvidiaDriver driver = fail(driver("580.65.06", HOST), "CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_TIMEOUT_RETRY, 100);
+        boolean[] interrupt = {false};
+        try (RmClient rm = RmClient.newBuilder(driver).retries(3, Duration.ofMillis(10), Duration.ofMillis(15))
+                .sleeper(d -> {
+                    if (interrupt[0]) throw new InterruptedException();
+                }).open(); RmGpu gpu = rm.openGpu(GPU)) {
+            DriverException exhausted = assertThrows(DriverException.class, () -> gpu.registerTypes(TYPES, true));
+            assertTrue(exhausted.getMessage().contains("through 3 attempts"), exhausted.getMessage());
+            interrupt[0] = true;
+            DriverException interrupted = assertThrows(DriverException.class, () -> gpu.registerTypes(TYPES, true));
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+            assertFalse(interrupted.getMessage().contains("3 attempts"), interrupted.getMessage());
+            assertTrue(interrupted.getMessage().contains("interrupted after 1 attempt"), interrupted.getMessage());
+        }
+    }
+
+    @Test
     void aWarningIsASuccess() {
         SimNvidiaDriver driver = fail(driver("570.86.15", HOST), "CONTROL VGPU_CONFIG_MDEV_REGISTER", NvStatus.NV_WARN_NOTHING_TO_DO, 1);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
