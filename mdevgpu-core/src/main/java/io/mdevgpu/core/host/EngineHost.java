@@ -93,7 +93,11 @@ public final class EngineHost implements MdevHost {
         return release().map(r -> new DriverInfo("nvidia", r.version(), r.abi().family(), r.abi().limits()));
     }
 
-    /** The running driver's release from its version file; empty when no NVIDIA driver is loaded. */
+    /**
+     * The running driver's release from its version file; empty when no NVIDIA driver is loaded.
+     *
+     * @throws io.mdevgpu.PermissionDeniedException the version file is there but this process may not read it
+     */
     Optional<NvrmRelease> release() {
         Optional<String> text = ports.nvidia().readText(ports.nvidiaVersionFile());
         if (text.isEmpty()) return Optional.empty();

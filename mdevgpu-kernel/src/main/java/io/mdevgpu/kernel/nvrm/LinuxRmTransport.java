@@ -3,10 +3,12 @@ package io.mdevgpu.kernel.nvrm;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import io.mdevgpu.Errno;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
 
@@ -46,6 +48,8 @@ public final class LinuxRmTransport implements RmTransport {
     public Optional<String> readText(String path) {
         try {
             return Optional.of(Files.readString(Path.of(path)));
+        } catch (AccessDeniedException e) {
+            throw RmTransport.readRefused(path, Errno.EACCES, e);
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }

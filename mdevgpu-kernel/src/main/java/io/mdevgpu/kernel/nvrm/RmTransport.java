@@ -3,6 +3,9 @@ package io.mdevgpu.kernel.nvrm;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
+import io.mdevgpu.Errno;
+import io.mdevgpu.KernelException;
+
 /**
  * The system calls the RM client makes, as a port: the real driver's device nodes ({@link LinuxRmTransport}) or a
  * simulated NVIDIA driver that decodes the same bytes. Calls report failure as a negated errno rather than an
@@ -23,6 +26,18 @@ public interface RmTransport {
      */
     int ioctl(int fd, int request, MemorySegment arg);
 
-    /** The text of a small file such as {@code /proc/driver/nvidia/version}; empty where it cannot be read. */
+    /**
+     * The text of a small file such as {@code /proc/driver/nvidia/version}; empty where there is no such file or it
+     * cannot be read for another reason than permission.
+     *
+     * @throws io.mdevgpu.PermissionDeniedException the file is there but this process may not read it: not the same
+     *                                              as no driver loaded, and the error says so
+     */
     Optional<String> readText(String path);
+
+    /** What {@link #readText} throws for a file whose permissions refuse it ({@code EACCES}, {@code EPERM}). */
+    static KernelException readRefused(String path, Errno errno, Throwable cause) {
+        return KernelException.of("read NVIDIA driver file", path, errno, "run as root, or grant this user read access to "
+                + path + " and read-write access to the NVIDIA device nodes (/dev/nvidiactl, /dev/nvidiaN)", cause);
+    }
 }

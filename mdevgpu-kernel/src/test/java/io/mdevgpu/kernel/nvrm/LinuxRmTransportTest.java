@@ -3,6 +3,7 @@ package io.mdevgpu.kernel.nvrm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mdevgpu.NoSuchDeviceException;
+import io.mdevgpu.PermissionDeniedException;
 import io.mdevgpu.kernel.abi.nvrm.NVOS54_PARAMETERS;
 import io.mdevgpu.kernel.abi.nvrm.NvEscape;
 
@@ -77,6 +79,16 @@ class LinuxRmTransportTest {
         Files.writeString(version, "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.65.06  Release\n");
         assertEquals(Optional.of(Files.readString(version)), linux.readText(version.toString()));
         assertEquals(Optional.empty(), linux.readText(dir.resolve("absent").toString()));
+    }
+
+    /** A file the kernel refuses even to root (a write-only sysfs attribute) is a permission error, not "no file". */
+    @Test
+    void aFileThatMayNotBeReadIsAPermissionError() {
+        Path writeOnly = Path.of("/sys/bus/pci/rescan");
+        assumeTrue(Files.exists(writeOnly), "needs sysfs");
+        PermissionDeniedException e = assertThrows(PermissionDeniedException.class, () -> linux.readText(writeOnly.toString()));
+        assertTrue(e.getMessage().contains(writeOnly + ": EACCES") && e.getMessage().contains("run as root")
+                && e.getMessage().contains("/dev/nvidiactl"), e.getMessage());
     }
 
     @Test
