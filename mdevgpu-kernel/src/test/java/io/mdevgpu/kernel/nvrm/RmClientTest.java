@@ -300,6 +300,23 @@ class RmClientTest {
         }
     }
 
+    /** A driver that checks the discard's type before it empties the table: its INVALID_ARGUMENT is no success. */
+    @Test
+    void aDiscardTheDriverRefusedBeforeEmptyingTheTableIsAnError() {
+        SimNvidiaDriver driver = driver("580.65.06", HOST);
+        try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
+            gpu.registerTypes(TYPES, true);
+            fail(driver, "CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_INVALID_ARGUMENT, 1);
+            HostStateException e = assertThrows(HostStateException.class, () -> gpu.discardTypes(true));
+            assertTrue(e.getMessage().contains("GPU " + A100) && e.getMessage().contains("NV_ERR_INVALID_ARGUMENT")
+                    && e.getMessage().contains("expected none, found nvidia-531, nvidia-532"), e.getMessage());
+            assertEquals(TYPES, driver.typeTable(GPU), "nothing was discarded");
+            assertEquals(1, driver.publishCount(GPU), "and nothing published");
+            gpu.discardTypes(true);
+            assertEquals(List.of(), driver.typeTable(GPU), "the driver's own discard-then-refuse is a success");
+        }
+    }
+
     @Test
     void aWarningIsASuccess() {
         SimNvidiaDriver driver = fail(driver("570.86.15", HOST), "CONTROL VGPU_CONFIG_MDEV_REGISTER", NvStatus.NV_WARN_NOTHING_TO_DO, 1);
