@@ -52,6 +52,24 @@ class RealHostOnAFakeTreeTest {
         }
     }
 
+    /** Hosts of one root share a Vfio while one is open; closing the last lets it go (a daemon does not accumulate). */
+    @Test
+    void theVfioSharedByHostsOfOneRootLivesAsLongAsTheyDo() throws Exception {
+        FakeHost.create(root);
+        HostSpec spec = HostSpec.realAt(root);
+        int before = EngineHost.sharedVfioRoots();
+        EngineHost first = EngineHost.over(spec, KernelPorts.linux(spec), Optional.empty());
+        try (EngineHost second = EngineHost.over(spec, KernelPorts.linux(spec), Optional.empty())) {
+            assertSame(first.vfio(), second.vfio(), "one registry of open devices per machine");
+            assertEquals(before + 1, EngineHost.sharedVfioRoots());
+            first.close();
+            assertEquals(before + 1, EngineHost.sharedVfioRoots(), "the second host still uses it");
+        }
+        assertEquals(before, EngineHost.sharedVfioRoots(), "released with the last host of the root");
+        for (int i = 0; i < 3; i++) EngineHost.over(spec, KernelPorts.linux(spec), Optional.empty()).close();
+        assertEquals(before, EngineHost.sharedVfioRoots());
+    }
+
     /** A version file this process may not read: the plan says permission and the fix, not "no driver loaded". */
     @Test
     void aVersionFileThatMayNotBeReadIsAPermissionProblemNotNoDriver() throws Exception {
