@@ -179,7 +179,7 @@ public final class EngineHost implements MdevHost {
         return plan(keepExistingTypes ? config.withKeep(true) : config);
     }
 
-    /** Plans a configuration already loaded (or made in code); pure. */
+    /** Plans a configuration already loaded (or made in code); reads the host (see Plan), changes nothing. */
     public Plan plan(MdevConfig config) {
         return Planner.plan(this, config);
     }
