@@ -31,8 +31,11 @@ public interface Plan {
      * Applies the plan, one apply at a time on a host. A GPU whose driver holds the planned types already is left as
      * it is (nothing is sent, its instances keep running): applying the same configuration again is safe.
      *
-     * @throws PlanException if it does not fit, or if a GPU whose types would change has instances now (they may have
-     *                       come after the plan, which is looked at again under the apply lock); nothing is changed then
+     * @throws PlanException      if it does not fit, or if a GPU whose types would change has instances now (they may
+     *                            have come after the plan, which is looked at again under the apply lock: then
+     *                            {@link PlanException#hostChangedSincePlan()}); nothing is changed then
+     * @throws HostStateException a step failed and undoing the steps before it failed too:
+     *                            {@link HostStateException#hostChanged()}, the message lists what is left
      */
     ApplyResult apply();
 

@@ -215,7 +215,7 @@ final class Applier {
         List<MdevInstance> instances = part.gpu().instances();
         if (instances.isEmpty()) return;
         throw new PlanException(plan.target(), List.of(Planner.typesUnderInstances(part.gpu().address(), instances)
-                + "; seen when applying, after the plan: nothing was changed"));
+                + "; seen under the apply lock"), true);
     }
 
     /**
@@ -401,6 +401,6 @@ final class Applier {
         return new HostStateException(CHANGE + " (" + step + ")", plan.target(), failure.getMessage()
                 + "; and undoing what was done could not restore: " + String.join("; ", left),
                 "apply the earlier configuration again (after removing any instance named above), or reload the NVIDIA "
-                        + "driver", failure);
+                        + "driver", failure, true);
     }
 }

@@ -92,6 +92,7 @@ class ApplyFaultSweepTest {
             // the 6th: the undo's first SET_INFO on 17:00.0 (discard, and its first earlier type)
             faults.fail(Faults.Seam.NVIDIA, "CONTROL VGPU_CONFIG_SET_INFO", 6, 1, Faults.Failure.status(NvStatus.NV_WARN_NOTHING_TO_DO));
             HostStateException e = assertThrows(HostStateException.class, plan::apply);
+            assertTrue(e.hostChanged(), "the host was changed and not restored");
             List<MdevType> found = tables(host).get(A100_1);
             assertNotEquals(earlier, found, "the restore did not happen");
             String names = String.join(", ", earlier.stream().map(MdevType::sysfsName).toList());
