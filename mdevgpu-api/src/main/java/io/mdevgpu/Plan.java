@@ -4,9 +4,12 @@ import java.util.List;
 
 /**
  * What applying a configuration would do: for each GPU, the types it would register, how many instances of
- * each fit and where, the guest's PCI identity, and the differences from what the driver has now. Pure: making
- * a plan changes nothing. {@link #apply()} changes the host step by step with a journal, undoing completed steps
- * in reverse if one fails, then reads the host back.
+ * each fit and where, the guest's PCI identity, and the differences from what the driver has now. Making a plan
+ * reads the host and changes nothing the driver keeps: to read each planned GPU's virtualization mode (whether it is
+ * a vGPU host) it opens an NVIDIA RM client and attaches the GPU ({@code NV0000_CTRL_CMD_GPU_ATTACH_IDS}), since the
+ * driver answers that control only on the GPU's device object; the client frees its objects and detaches the GPU
+ * before the plan is returned, so no type table, instance or driver setting changes. {@link #apply()} changes the
+ * host step by step with a journal, undoing completed steps in reverse if one fails, then reads the host back.
  *
  * <p>Immutable and thread-safe: any thread may read it or apply it; applies on one host run one at a time.
  */
@@ -37,16 +40,16 @@ public interface Plan {
      * {@link KernelException}, a {@link DriverException}, a {@link NotVgpuHostException}, or a
      * {@link HostStateException} for a check that failed (the read-back disagreed with the plan, the driver is not
      * the one the plan was made for);
-     * <li>host changed and not restored: a {@link HostStateException} whose message says "and undoing what was done
-     * could not restore: ..." and lists what is left (each GPU whose earlier types could not be registered again,
+     * <li>host changed and not restored: a {@link HostStateException} whose {@link HostStateException#hostChanged()}
+     * is true (the CLI exits 4) and whose message says "and undoing what was done could not restore: ..." and lists what is left (each GPU whose earlier types could not be registered again,
      * or which keeps its new types because instances of them were created meanwhile), with the fix; the failure of
      * the step is its cause, with what failed in the undo suppressed in that cause.
      * </ul>
      *
      * @return what was done: the GPUs changed and those left as they were, the published types as read back, the steps
      * @throws PlanException       if it does not fit, or if a GPU whose types would change has instances now (they
-     *                             may have come after the plan, which is looked at again under the apply lock); nothing
-     *                             is changed then
+     *                             may have come after the plan, which is looked at again under the apply lock: then
+     *                             {@link PlanException#hostChangedSincePlan()}, the CLI exits 5); nothing is changed then
      * @throws HostStateException  if the undo could not restore the host (see above), or for a check that failed
      *                             after which the host was restored
      * @throws MdevException       for the failure of any other step, after the host was restored as it was
