@@ -1,6 +1,7 @@
 #!/bin/bash
 # mdevgpu real-kernel harness: boots Debian bookworm's own kernel under qemu (TCG; KVM does not work on the
-# project's machines) with the kernel's sample mdev drivers (mtty, mdpy, mdpy-fb, mbochs) built out of tree,
+# project's machines; q35 with intel-iommu, QEMU's edu and an SR-IOV NVMe as real PCI functions for vfio-pci)
+# with the kernel's sample mdev drivers (mtty, mdpy, mdpy-fb, mbochs) built out of tree,
 # a busybox initramfs, and a 9p share (mounted at the same absolute path as on the host) that carries the
 # guest tests, a jlink'ed Java 25 runtime, the JUnit platform (console-standalone jar), the library's jars (mdevgpu-api,
 # mdevgpu-kernel, slf4j-api), and brings the JUnit XML reports back. See harness/README.md.
