@@ -16,17 +16,6 @@ module io.mdevgpu.kernel {
     exports io.mdevgpu.kernel.abi.vfio;
     exports io.mdevgpu.kernel.vfio;
     exports io.mdevgpu.kernel.abi.nvrm;
-    exports io.mdevgpu.kernel.abi.nvrm.r510;
-    exports io.mdevgpu.kernel.abi.nvrm.r515;
-    exports io.mdevgpu.kernel.abi.nvrm.r525;
-    exports io.mdevgpu.kernel.abi.nvrm.r535;
-    exports io.mdevgpu.kernel.abi.nvrm.r550;
-    exports io.mdevgpu.kernel.abi.nvrm.r555;
-    exports io.mdevgpu.kernel.abi.nvrm.r570;
-    exports io.mdevgpu.kernel.abi.nvrm.r575;
-    exports io.mdevgpu.kernel.abi.nvrm.r580;
-    exports io.mdevgpu.kernel.abi.nvrm.r590;
-    exports io.mdevgpu.kernel.abi.nvrm.r595;
     exports io.mdevgpu.kernel.nvrm;
     exports io.mdevgpu.kernel.sim;
 }
