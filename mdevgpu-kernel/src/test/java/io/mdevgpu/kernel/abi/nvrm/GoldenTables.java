@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Table;
+import io.mdevgpu.kernel.testing.Repository;
 
 /**
  * The layout tables as the repository holds them ({@code abi/nvidia-rm/}, see its README): what the tests compare
@@ -21,13 +22,9 @@ final class GoldenTables {
     private GoldenTables() {
     }
 
-    /** {@code abi/nvidia-rm} in the repository ({@code mdevgpu.repo}, else above the working directory). */
+    /** {@code abi/nvidia-rm} in the repository: the golden tables, {@code supplement/} and {@code predecessor/}. */
     static Path goldenDirectory() {
-        String repo = System.getProperty("mdevgpu.repo");
-        Path dir = Path.of(repo != null ? repo : "").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("abi/nvidia-rm"))) dir = dir.getParent();
-        if (dir == null) throw new AssertionError("no abi/nvidia-rm above " + Path.of("").toAbsolutePath());
-        return dir.resolve("abi/nvidia-rm");
+        return Repository.path("abi/nvidia-rm");
     }
 
     /** Every release with a golden table, oldest first. */
