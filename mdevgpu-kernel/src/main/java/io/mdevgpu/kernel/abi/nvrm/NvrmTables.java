@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -53,12 +54,72 @@ public final class NvrmTables {
         public boolean isArray() {
             return declaration.contains("[");
         }
+
+        /** The width of one element: the scalar's size (an array's element's), or the whole field for a struct. */
+        public long elementSize() {
+            long scalar = StructLayouts.scalarSize(type);
+            return scalar > 0 ? scalar : size;
+        }
+
+        /** How many elements the field holds: 1 unless it is an array. */
+        public long count() {
+            return size / elementSize();
+        }
+
+        /** The field's integer in the struct at {@code base} of {@code s}, zero-extended. */
+        public long get(MemorySegment s, long base) {
+            return get(s, base, 0);
+        }
+
+        /** Element {@code index} of the array field in the struct at {@code base} of {@code s}, zero-extended. */
+        public long get(MemorySegment s, long base, long index) {
+            return Slot.read(s, at(base, index), elementSize());
+        }
+
+        /** Writes {@code value} into the field, truncated to its width. */
+        public void put(MemorySegment s, long base, long value) {
+            put(s, base, 0, value);
+        }
+
+        /** Writes {@code value} into element {@code index} of the array field, truncated to its width. */
+        public void put(MemorySegment s, long base, long index, long value) {
+            Slot.write(s, at(base, index), elementSize(), value);
+        }
+
+        /** The field as a NUL-terminated UTF-8 string (up to its size where it has no NUL). */
+        public String getString(MemorySegment s, long base) {
+            return CStrings.read(s, base + offset, size);
+        }
+
+        /** Writes {@code value} NUL-terminated into the field, the rest zeroed; see {@link CStrings#write}. */
+        public void putString(MemorySegment s, long base, String value) {
+            CStrings.write(s, base + offset, size, value);
+        }
+
+        /** Whether the field holds a NUL within its size. */
+        public boolean isTerminated(MemorySegment s, long base) {
+            return CStrings.isTerminated(s, base + offset, size);
+        }
+
+        private long at(long base, long index) {
+            java.util.Objects.checkIndex(index, count());
+            return base + offset + index * elementSize();
+        }
     }
 
     /** One struct as the compiler laid it out, fields in declaration order. */
     public record Struct(String name, String header, long size, long alignment, List<Field> fields) {
         public Struct {
             fields = List.copyOf(fields);
+        }
+
+        /**
+         * The field {@code fieldName}.
+         *
+         * @throws IllegalArgumentException naming the struct where it has no such field
+         */
+        public Field require(String fieldName) {
+            return field(fieldName).orElseThrow(() -> new IllegalArgumentException(name + " has no field " + fieldName));
         }
 
         /** The field {@code fieldName}, if the struct has it. */

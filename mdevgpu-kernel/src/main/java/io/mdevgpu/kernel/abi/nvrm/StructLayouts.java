@@ -35,6 +35,12 @@ final class StructLayouts {
     private StructLayouts() {
     }
 
+    /** The size of the C scalar {@code type} ({@code NvU32}: 4), or -1 where it names no scalar (a struct). */
+    static long scalarSize(String type) {
+        ValueLayout v = SCALARS.get(type);
+        return v == null ? -1 : v.byteSize();
+    }
+
     /** Every struct of {@code table}, by name; a nested struct precedes the first that holds it. */
     static Map<String, GroupLayout> of(Table table) {
         Map<String, GroupLayout> done = new LinkedHashMap<>();
