@@ -295,7 +295,7 @@ public enum NvrmAbi {
         return n;
     }
 
-    /** Writes a {@code GET_PROBED_IDS} reply (the simulated driver): the ids, then invalid ids; flags zero. */
+    /** Writes a {@code GET_PROBED_IDS} reply as a driver does (for tests): the ids, then invalid ids; flags zero. */
     public void encodeProbedIds(MemorySegment params, int[] ids, int count, int[] excluded, int excludedCount) {
         Slot probedGpuIds = layouts().probedGpuIds, probedExcludedIds = layouts().probedExcludedIds;
         if (count > probedGpuIds.count() || excludedCount > probedExcludedIds.count()) {
