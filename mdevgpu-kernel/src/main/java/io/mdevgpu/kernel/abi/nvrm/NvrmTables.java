@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -165,12 +166,13 @@ public final class NvrmTables {
     }
 
     private final Path directory; // null: the copy in this jar
+    private final Map<String, Table> loaded = new ConcurrentHashMap<>(); // the jar's tables never change
 
     private NvrmTables(Path directory) {
         this.directory = directory;
     }
 
-    /** The tables the build copied into this jar from {@code abi/nvidia-rm/}. */
+    /** The tables the build copied into this jar from {@code abi/nvidia-rm/}; each is read once and kept. */
     public static NvrmTables bundled() {
         return BUNDLED_TABLES;
     }
@@ -187,6 +189,16 @@ public final class NvrmTables {
      * @throws IllegalArgumentException naming the file where a table is missing or unreadable
      */
     public Table load(String release) {
+        if (directory != null) return read(release);
+        Table t = loaded.get(release);
+        if (t == null) {
+            t = read(release);
+            loaded.putIfAbsent(release, t);
+        }
+        return t;
+    }
+
+    private Table read(String release) {
         if (release.equals(PREDECESSOR_RELEASE)) {
             Table base = load(PREDECESSOR_BASE);
             Table own = parse(release, text("predecessor/" + release + ".txt"));
