@@ -17,16 +17,5 @@ module io.mdevgpu.kernel {
     exports io.mdevgpu.kernel.abi.vfio to io.mdevgpu.sim, io.mdevgpu.cli, io.mdevgpu.bench;
     exports io.mdevgpu.kernel.vfio to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.bench;
     exports io.mdevgpu.kernel.abi.nvrm to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.cli, io.mdevgpu.bench;
-    exports io.mdevgpu.kernel.abi.nvrm.r510 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r515 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r525 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r535 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r550 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r555 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r570 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r575 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r580 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r590 to io.mdevgpu.sim;
-    exports io.mdevgpu.kernel.abi.nvrm.r595 to io.mdevgpu.sim;
     exports io.mdevgpu.kernel.nvrm to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.cli;
 }

@@ -18,27 +18,13 @@ import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
 import io.mdevgpu.ValidationException;
-import io.mdevgpu.kernel.abi.nvrm.AllocParameters;
-import io.mdevgpu.kernel.abi.nvrm.CStrings;
-import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_ATTACH_IDS_PARAMS;
-import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_DETACH_IDS_PARAMS;
-import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_ID_INFO_PARAMS;
-import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS;
-import io.mdevgpu.kernel.abi.nvrm.NV0080_ALLOC_PARAMETERS;
-import io.mdevgpu.kernel.abi.nvrm.NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS;
-import io.mdevgpu.kernel.abi.nvrm.NVOS00_PARAMETERS;
-import io.mdevgpu.kernel.abi.nvrm.NVOS54_PARAMETERS;
 import io.mdevgpu.kernel.abi.nvrm.NvClass;
 import io.mdevgpu.kernel.abi.nvrm.NvControl;
 import io.mdevgpu.kernel.abi.nvrm.NvEscape;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
-import io.mdevgpu.kernel.abi.nvrm.VgpuTypeCodec;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
-import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t;
-import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t;
-import io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t;
 import io.mdevgpu.kernel.nvrm.RmTransport;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciResource;
@@ -48,8 +34,10 @@ import io.mdevgpu.kernel.sys.Ioctl;
 import io.mdevgpu.kernel.sys.Syscalls;
 
 /**
- * The NVIDIA driver of one release, simulated beneath the {@link RmTransport} port: it decodes the RM ioctls' bytes
- * in that release's layouts ({@link NvrmAbi}), as the real driver would, and keeps real state.
+ * The NVIDIA driver of one release, simulated beneath the {@link RmTransport} port: it reads and writes the RM
+ * ioctls' bytes at the offsets of that release's layout table ({@link DriverStructs}, {@link DriverVgpuTypes}), as
+ * the real driver would, never through the client's layouts or codecs, so that a client's encoding mistake is
+ * answered instead of mirrored; and it keeps real state.
  *
  * <ul>
  * <li>Device nodes: {@code <dev>/nvidiactl} and {@code <dev>/nvidia<minor>} per GPU (one can be made missing:
@@ -185,6 +173,8 @@ public final class SimNvidiaDriver implements RmTransport {
     private final Faults faults;
     private final NvrmRelease release;
     private final NvrmAbi abi;
+    private final DriverStructs structs;
+    private final Optional<DriverVgpuTypes> vgpuTypes;
     private final String ctlPath;
     private final String devDirectory;
     private final String procVersionPath;
@@ -222,6 +212,8 @@ public final class SimNvidiaDriver implements RmTransport {
     public SimNvidiaDriver(String version, String devDirectory, String procVersionPath, Faults faults, Object lock) {
         this.release = NvrmRelease.parse(version);
         this.abi = NvrmAbi.forRelease(release, "simulated NVIDIA driver");
+        this.structs = new DriverStructs(abi);
+        this.vgpuTypes = DriverVgpuTypes.of(structs.table, abi.limits());
         this.devDirectory = Objects.requireNonNull(devDirectory, "devDirectory");
         this.ctlPath = devDirectory + "/nvidiactl";
         this.procVersionPath = Objects.requireNonNull(procVersionPath, "procVersionPath");
@@ -538,14 +530,14 @@ public final class SimNvidiaDriver implements RmTransport {
             int size = Ioctl.size(request);
             int nr = Ioctl.nr(request);
             boolean sized = Ioctl.type(request) == NvEscape.NV_IOCTL_MAGIC && arg.byteSize() >= size && switch (nr) {
-                case NvEscape.NV_ESC_CHECK_VERSION_STR -> size == nv_ioctl_rm_api_version_t.sizeof();
-                case NvEscape.NV_ESC_CARD_INFO -> size > 0 && size % nv_ioctl_card_info_t.sizeof() == 0;
-                case NvEscape.NV_ESC_RM_ALLOC -> size == abi.sizeof(NvrmAbi.NVOS21);
-                case NvEscape.NV_ESC_RM_CONTROL -> size == NVOS54_PARAMETERS.sizeof();
-                case NvEscape.NV_ESC_RM_FREE -> size == NVOS00_PARAMETERS.sizeof();
+                case NvEscape.NV_ESC_CHECK_VERSION_STR -> size == structs.versionSize;
+                case NvEscape.NV_ESC_CARD_INFO -> size > 0 && size % structs.cardSize == 0;
+                case NvEscape.NV_ESC_RM_ALLOC -> size == structs.allocSize;
+                case NvEscape.NV_ESC_RM_CONTROL -> size == structs.controlSize;
+                case NvEscape.NV_ESC_RM_FREE -> size == structs.freeSize;
                 default -> false;
             };
-            if (nr == NvEscape.NV_ESC_RM_CONTROL && sized) record(NVOS54_PARAMETERS.cmd(arg));
+            if (nr == NvEscape.NV_ESC_RM_CONTROL && sized) record((int) structs.controlCmd.get(arg, 0));
             Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? describe(nr, sized, arg) : null);
             if (!ctlPath.equals(fds.get(fd))) return fds.containsKey(fd) ? -EINVAL : -EBADF;
             if (!sized) return -EINVAL;
@@ -554,25 +546,24 @@ public final class SimNvidiaDriver implements RmTransport {
                 case NvEscape.NV_ESC_CHECK_VERSION_STR -> version(arg);
                 case NvEscape.NV_ESC_CARD_INFO -> cardInfo(arg, size);
                 case NvEscape.NV_ESC_RM_ALLOC -> {
-                    AllocParameters p = abi.alloc();
-                    p.status(arg, f != null ? f.nvStatus() : alloc(fd, p, arg));
+                    structs.allocStatus.put(arg, 0, f != null ? f.nvStatus() : alloc(fd, arg));
                     yield 0;
                 }
                 case NvEscape.NV_ESC_RM_CONTROL -> {
                     if (f != null) {
-                        NVOS54_PARAMETERS.status(arg, f.nvStatus());
+                        structs.controlStatus.put(arg, 0, f.nvStatus());
                         yield 0;
                     }
                     store.enter(); // the type tables are the host's, shared with other processes
                     try {
-                        NVOS54_PARAMETERS.status(arg, control(fd, arg));
+                        structs.controlStatus.put(arg, 0, control(fd, arg));
                     } finally {
                         store.exit();
                     }
                     yield 0;
                 }
                 default -> {
-                    NVOS00_PARAMETERS.status(arg, f != null ? f.nvStatus() : free(arg));
+                    structs.freeStatus.put(arg, 0, f != null ? f.nvStatus() : free(arg));
                     yield 0;
                 }
             };
@@ -592,87 +583,87 @@ public final class SimNvidiaDriver implements RmTransport {
         if (!sized) return "IOCTL 0x" + Integer.toHexString(nr);
         return switch (nr) {
             case NvEscape.NV_ESC_CHECK_VERSION_STR -> {
-                int cmd = nv_ioctl_rm_api_version_t.cmd(arg);
+                int cmd = (int) structs.versionCmd.get(arg, 0);
                 yield "VERSION " + (cmd == NvEscape.NV_RM_API_VERSION_CMD_STRICT ? "strict" : String.valueOf((char) cmd));
             }
             case NvEscape.NV_ESC_CARD_INFO -> "CARD_INFO";
-            case NvEscape.NV_ESC_RM_ALLOC -> "ALLOC " + NvClass.name(abi.alloc().hClass(arg)) + " 0x"
-                    + Integer.toHexString(abi.alloc().hObjectNew(arg));
-            case NvEscape.NV_ESC_RM_CONTROL -> "CONTROL " + NvControl.name(NVOS54_PARAMETERS.cmd(arg));
-            default -> "FREE 0x" + Integer.toHexString(NVOS00_PARAMETERS.hObjectOld(arg));
+            case NvEscape.NV_ESC_RM_ALLOC -> "ALLOC " + NvClass.name((int) structs.allocClass.get(arg, 0)) + " 0x"
+                    + Long.toHexString(structs.allocNew.get(arg, 0));
+            case NvEscape.NV_ESC_RM_CONTROL -> "CONTROL " + NvControl.name((int) structs.controlCmd.get(arg, 0));
+            default -> "FREE 0x" + Long.toHexString(structs.freeOld.get(arg, 0));
         };
     }
 
     private int version(MemorySegment v) {
-        int cmd = nv_ioctl_rm_api_version_t.cmd(v);
-        long text = nv_ioctl_rm_api_version_t.versionString$offset();
-        long capacity = nv_ioctl_rm_api_version_t.versionString$layout().byteSize();
-        nv_ioctl_rm_api_version_t.reply(v, NvEscape.NV_RM_API_VERSION_REPLY_RECOGNIZED);
+        int cmd = (int) structs.versionCmd.get(v, 0);
+        structs.versionReply.put(v, 0, NvEscape.NV_RM_API_VERSION_REPLY_RECOGNIZED);
         if (cmd == NvEscape.NV_RM_API_VERSION_CMD_QUERY) {
-            if (abi.versionQuery()) CStrings.write(v, text, capacity, claimedVersion);
+            if (abi.versionQuery()) structs.versionString.putString(v, 0, claimedVersion);
             return 0; // before 535: "override", nothing written
         }
-        String client = CStrings.read(v, text, capacity);
+        String client = structs.versionString.getString(v, 0);
         String mine = release.version();
         boolean match = cmd == NvEscape.NV_RM_API_VERSION_CMD_RELAXED
                 ? client.split("\\.", 2)[0].equals(mine.split("\\.", 2)[0]) : client.equals(mine);
         if (match) return 0;
-        nv_ioctl_rm_api_version_t.reply(v, NvEscape.NV_RM_API_VERSION_REPLY_UNRECOGNIZED);
-        CStrings.write(v, text, capacity, mine);
+        structs.versionReply.put(v, 0, NvEscape.NV_RM_API_VERSION_REPLY_UNRECOGNIZED);
+        structs.versionString.putString(v, 0, mine);
         return -EINVAL;
     }
 
     private int cardInfo(MemorySegment arg, int size) {
-        int slots = size / (int) nv_ioctl_card_info_t.sizeof();
-        MemorySegment all = arg.asSlice(0, size);
-        all.fill((byte) 0);
+        DriverStructs s = structs;
+        long slots = size / s.cardSize;
+        arg.asSlice(0, size).fill((byte) 0);
         for (int i = 0; i < gpus.size() && i < slots; i++) {
             Gpu g = gpus.get(i);
-            MemorySegment card = nv_ioctl_card_info_t.asSlice(arg, i);
-            nv_ioctl_card_info_t.valid(card, (byte) 1);
-            MemorySegment pci = nv_ioctl_card_info_t.pci_info(card);
-            nv_pci_info_t.domain(pci, g.address().domain());
-            nv_pci_info_t.bus(pci, (byte) g.address().bus());
-            nv_pci_info_t.slot(pci, (byte) g.address().slot());
-            nv_pci_info_t.vendor_id(pci, (short) g.id().vendor());
-            nv_pci_info_t.device_id(pci, (short) g.id().device());
-            nv_ioctl_card_info_t.gpu_id(card, g.gpuId());
-            nv_ioctl_card_info_t.minor_number(card, g.minor());
+            long card = i * s.cardSize, pci = card + s.cardPci.offset();
+            s.cardValid.put(arg, card, 1);
+            s.pciDomain.put(arg, pci, g.address().domain());
+            s.pciBus.put(arg, pci, g.address().bus());
+            s.pciSlot.put(arg, pci, g.address().slot());
+            s.pciVendor.put(arg, pci, g.id().vendor());
+            s.pciDevice.put(arg, pci, g.id().device());
+            s.cardGpuId.put(arg, card, g.gpuId());
+            s.cardMinor.put(arg, card, g.minor());
             Card extra = cards.getOrDefault(g.gpuId(), Card.NONE);
-            nv_ioctl_card_info_t.interrupt_line(card, (short) extra.interruptLine());
-            nv_ioctl_card_info_t.reg_address(card, extra.registerBase());
-            nv_ioctl_card_info_t.reg_size(card, extra.registerSize());
-            nv_ioctl_card_info_t.fb_address(card, extra.framebufferBase());
-            nv_ioctl_card_info_t.fb_size(card, extra.framebufferSize());
+            s.cardIrq.put(arg, card, extra.interruptLine());
+            s.cardRegAddress.put(arg, card, extra.registerBase());
+            s.cardRegSize.put(arg, card, extra.registerSize());
+            s.cardFbAddress.put(arg, card, extra.framebufferBase());
+            s.cardFbSize.put(arg, card, extra.framebufferSize());
         }
         return 0;
     }
 
     // ---- RM objects ----
 
-    private int alloc(int fd, AllocParameters p, MemorySegment a) {
-        int hClass = p.hClass(a), parent = p.hObjectParent(a), handle = p.hObjectNew(a);
+    private int alloc(int fd, MemorySegment a) {
+        DriverStructs s = structs;
+        int hClass = (int) s.allocClass.get(a, 0), parent = (int) s.allocParent.get(a, 0), handle = (int) s.allocNew.get(a, 0);
         OptionalLong expected = abi.allocParamsSize(hClass);
         if (expected.isEmpty()) return NvStatus.NV_ERR_INVALID_CLASS;
-        if (p.hasParamsSize() && p.paramsSize(a) != expected.getAsLong()) return NvStatus.NV_ERR_INVALID_ARGUMENT;
+        if (s.allocParamsSize.isPresent() && s.allocParamsSize.get().get(a, 0) != expected.getAsLong()) {
+            return NvStatus.NV_ERR_INVALID_ARGUMENT;
+        }
         if (hClass == NvClass.NV01_ROOT || hClass == NvClass.NV01_ROOT_CLIENT) {
             int h = handle != 0 ? handle : nextClient++;
             if (clients.containsKey(h)) return NV_ERR_INSERT_DUPLICATE_NAME;
             clients.put(h, new Client(h, fd));
-            p.hObjectNew(a, h);
+            s.allocNew.put(a, 0, h);
             return NvStatus.NV_OK;
         }
-        Client client = clients.get(p.hRoot(a));
+        Client client = clients.get((int) s.allocRoot.get(a, 0));
         if (client == null) return NvStatus.NV_ERR_INVALID_CLIENT;
         if (handle == 0 || client.objects.containsKey(handle)) return NV_ERR_INSERT_DUPLICATE_NAME;
         Obj up = client.objects.get(parent);
         if (up == null) return NvStatus.NV_ERR_INVALID_OBJECT_PARENT;
-        if (expected.getAsLong() > 0 && p.pAllocParms(a).address() == 0) return NvStatus.NV_ERR_INVALID_ARGUMENT;
+        if (expected.getAsLong() > 0 && DriverStructs.isNull(s.allocParams, a)) return NvStatus.NV_ERR_INVALID_ARGUMENT;
         Gpu gpu;
         switch (hClass) {
             case NvClass.NV01_DEVICE_0 -> {
                 if (up.hClass() != NvClass.NV01_ROOT_CLIENT) return NvStatus.NV_ERR_INVALID_OBJECT_PARENT;
-                int instance = NV0080_ALLOC_PARAMETERS.deviceId(Syscalls.resize(p.pAllocParms(a), expected.getAsLong(), "RM alloc"));
+                int instance = (int) s.deviceId.get(DriverStructs.pointee(s.allocParams, a, expected.getAsLong()), 0);
                 Set<Integer> attached = attachedBy.getOrDefault(fd, Set.of());
                 gpu = gpus.stream().filter(g -> g.deviceInstance() == instance && attached.contains(g.gpuId()))
                         .findFirst().orElse(null);
@@ -696,15 +687,15 @@ public final class SimNvidiaDriver implements RmTransport {
     }
 
     private int free(MemorySegment a) {
-        Client client = clients.get(NVOS00_PARAMETERS.hRoot(a));
+        Client client = clients.get((int) structs.freeRoot.get(a, 0));
         if (client == null) return NvStatus.NV_ERR_INVALID_CLIENT;
-        int handle = NVOS00_PARAMETERS.hObjectOld(a);
+        int handle = (int) structs.freeOld.get(a, 0);
         if (handle == client.handle) {
             clients.remove(handle);
             return NvStatus.NV_OK;
         }
         Obj o = client.objects.get(handle);
-        if (o == null || o.parent() != NVOS00_PARAMETERS.hObjectParent(a)) return NvStatus.NV_ERR_INVALID_OBJECT_HANDLE;
+        if (o == null || o.parent() != (int) structs.freeParent.get(a, 0)) return NvStatus.NV_ERR_INVALID_OBJECT_HANDLE;
         removeTree(client, handle);
         return NvStatus.NV_OK;
     }
@@ -719,39 +710,43 @@ public final class SimNvidiaDriver implements RmTransport {
     // ---- controls ----
 
     private int control(int fd, MemorySegment c) {
-        int cmd = NVOS54_PARAMETERS.cmd(c);
-        Client client = clients.get(NVOS54_PARAMETERS.hClient(c));
+        DriverStructs s = structs;
+        int cmd = (int) s.controlCmd.get(c, 0);
+        Client client = clients.get((int) s.controlClient.get(c, 0));
         if (client == null) return NvStatus.NV_ERR_INVALID_CLIENT;
-        Obj target = client.objects.get(NVOS54_PARAMETERS.hObject(c));
+        Obj target = client.objects.get((int) s.controlObject.get(c, 0));
         if (target == null) return NvStatus.NV_ERR_INVALID_OBJECT_HANDLE;
         OptionalLong expected = abi.controlParamsSize(cmd);
         if (expected.isEmpty() || classOf(cmd) != target.hClass()) return NvStatus.NV_ERR_NOT_SUPPORTED;
-        long size = Integer.toUnsignedLong(NVOS54_PARAMETERS.paramsSize(c));
-        boolean none = NVOS54_PARAMETERS.params(c).address() == 0;
+        long size = s.controlParamsSize.get(c, 0);
+        boolean none = DriverStructs.isNull(s.controlParams, c);
         if (expected.getAsLong() == 0 && (size != 0 || !none)) return NvStatus.NV_ERR_INVALID_PARAM_STRUCT;
         if (size != expected.getAsLong() || expected.getAsLong() > 0 && none) return NvStatus.NV_ERR_INVALID_ARGUMENT;
-        MemorySegment p = size == 0 ? MemorySegment.NULL : Syscalls.resize(NVOS54_PARAMETERS.params(c), size, "RM control");
+        MemorySegment p = size == 0 ? MemorySegment.NULL : DriverStructs.pointee(s.controlParams, c, size);
         return switch (cmd) {
             case NvControl.NV0000_CTRL_CMD_GPU_GET_PROBED_IDS -> {
-                int[] ids = gpus.stream().mapToInt(Gpu::gpuId).toArray();
-                abi.encodeProbedIds(p, ids, ids.length, new int[0], 0);
+                p.fill((byte) 0);
+                for (int i = 0; i < s.probedIds.count(); i++) {
+                    s.probedIds.put(p, 0, i, i < gpus.size() ? gpus.get(i).gpuId() : NvControl.NV0000_CTRL_GPU_INVALID_ID);
+                    s.probedExcluded.put(p, 0, i, NvControl.NV0000_CTRL_GPU_INVALID_ID);
+                }
                 yield NvStatus.NV_OK;
             }
             case NvControl.NV0000_CTRL_CMD_GPU_GET_PCI_INFO -> {
-                Gpu g = gpu(NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.gpuId(p));
+                Gpu g = gpu((int) s.pciInfoGpuId.get(p, 0));
                 if (g == null) yield NvStatus.NV_ERR_INVALID_ARGUMENT;
-                NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.domain(p, g.address().domain());
-                NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.bus(p, (short) g.address().bus());
-                NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS.slot(p, (short) g.address().slot());
+                s.pciInfoDomain.put(p, 0, g.address().domain());
+                s.pciInfoBus.put(p, 0, g.address().bus());
+                s.pciInfoSlot.put(p, 0, g.address().slot());
                 yield NvStatus.NV_OK;
             }
             case NvControl.NV0000_CTRL_CMD_GPU_ATTACH_IDS -> {
                 List<Integer> ids = new ArrayList<>();
-                for (int i = 0; i < NV0000_CTRL_GPU_ATTACH_IDS_PARAMS.gpuIds$length(); i++) {
-                    int id = NV0000_CTRL_GPU_ATTACH_IDS_PARAMS.gpuIds(p, i);
+                for (int i = 0; i < s.attachIds.count(); i++) {
+                    int id = (int) s.attachIds.get(p, 0, i);
                     if (id == NvControl.NV0000_CTRL_GPU_INVALID_ID) break;
                     if (gpu(id) == null) {
-                        NV0000_CTRL_GPU_ATTACH_IDS_PARAMS.failedId(p, id);
+                        s.attachFailed.put(p, 0, id);
                         yield NvStatus.NV_ERR_INVALID_ARGUMENT;
                     }
                     ids.add(id);
@@ -761,8 +756,8 @@ public final class SimNvidiaDriver implements RmTransport {
             }
             case NvControl.NV0000_CTRL_CMD_GPU_DETACH_IDS -> {
                 Set<Integer> attached = attachedBy.getOrDefault(fd, new HashSet<>());
-                for (int i = 0; i < NV0000_CTRL_GPU_DETACH_IDS_PARAMS.gpuIds$length(); i++) {
-                    int id = NV0000_CTRL_GPU_DETACH_IDS_PARAMS.gpuIds(p, i);
+                for (int i = 0; i < s.detachIds.count(); i++) {
+                    int id = (int) s.detachIds.get(p, 0, i);
                     if (id == NvControl.NV0000_CTRL_GPU_INVALID_ID) break;
                     attached.remove(id);
                 }
@@ -770,35 +765,37 @@ public final class SimNvidiaDriver implements RmTransport {
                 yield NvStatus.NV_OK;
             }
             case NvControl.NV0000_CTRL_CMD_GPU_GET_ID_INFO -> {
-                Gpu g = gpu(NV0000_CTRL_GPU_GET_ID_INFO_PARAMS.gpuId(p));
+                Gpu g = gpu((int) s.idInfoGpuId.get(p, 0));
                 if (g == null || !attachedBy.getOrDefault(fd, Set.of()).contains(g.gpuId())) yield NvStatus.NV_ERR_INVALID_ARGUMENT;
-                NV0000_CTRL_GPU_GET_ID_INFO_PARAMS.deviceInstance(p, g.deviceInstance());
-                NV0000_CTRL_GPU_GET_ID_INFO_PARAMS.subDeviceInstance(p, 0);
+                s.idInfoDeviceInstance.put(p, 0, g.deviceInstance());
+                s.idInfoSubDeviceInstance.put(p, 0, 0);
                 yield NvStatus.NV_OK;
             }
             case NvControl.NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE -> {
-                abi.encodeVirtualizationMode(p, target.gpu().mode(), true);
+                p.fill((byte) 0);
+                s.mode.put(p, 0, target.gpu().mode());
+                s.gridBuild.ifPresent(grid -> grid.put(p, 0, 1));
                 yield NvStatus.NV_OK;
             }
             case NvControl.NV2080_CTRL_CMD_BUS_GET_PCI_INFO -> {
                 PciId id = target.gpu().id();
-                NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS.pciDeviceId(p, id.device() << 16 | id.vendor());
-                NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS.pciSubSystemId(p, id.subsystemDevice() << 16 | id.subsystemVendor());
-                NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS.pciRevisionId(p, target.gpu().revision());
+                s.busDeviceId.put(p, 0, id.device() << 16 | id.vendor());
+                s.busSubSystemId.put(p, 0, id.subsystemDevice() << 16 | id.subsystemVendor());
+                s.busRevisionId.put(p, 0, target.gpu().revision());
                 yield NvStatus.NV_OK;
             }
             case NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO -> setInfo(target.gpu(), p);
             case NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER -> register(target.gpu());
             case NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO -> {
-                VgpuTypeCodec codec = abi.vgpuTypes().orElseThrow();
-                MdevType t = table(target.gpu()).get(codec.typeInfoRequest(p));
+                DriverVgpuTypes types = vgpuTypes.orElseThrow();
+                MdevType t = table(target.gpu()).get(types.requestedType(p));
                 if (t == null) yield NvStatus.NV_ERR_OBJECT_NOT_FOUND;
-                codec.encodeTypeInfo(p, t, target.gpu().id());
+                types.encodeTypeInfo(p, t, target.gpu().id());
                 yield NvStatus.NV_OK;
             }
             case NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_SUPPORTED_VGPU_TYPES -> {
                 int[] numbers = table(target.gpu()).keySet().stream().mapToInt(Integer::intValue).toArray();
-                abi.vgpuTypes().orElseThrow().encodeSupportedTypes(p, numbers, numbers.length, 2);
+                vgpuTypes.orElseThrow().encodeSupportedTypes(p, numbers, 2);
                 yield NvStatus.NV_OK;
             }
             default -> NvStatus.NV_ERR_NOT_SUPPORTED;
@@ -813,21 +810,20 @@ public final class SimNvidiaDriver implements RmTransport {
 
     private int setInfo(Gpu gpu, MemorySegment p) {
         if (gpu.mode() != VirtualizationMode.HOST.code()) return NvStatus.NV_ERR_NOT_SUPPORTED;
-        VgpuTypeCodec codec = abi.vgpuTypes().orElseThrow();
-        boolean discard = codec.discard(p);
+        DriverVgpuTypes types = vgpuTypes.orElseThrow();
+        boolean discard = types.discard(p);
         discards.add(discard);
         store.changed();
         LinkedHashMap<Integer, MdevType> table = table(gpu);
         if (discard) table.clear(); // first: SET_INFO(discard, type 0) empties a table (see the class comment)
-        if (codec.typeNumber(p) == 0) return NvStatus.NV_ERR_INVALID_ARGUMENT;
+        if (types.typeNumber(p) == 0) return NvStatus.NV_ERR_INVALID_ARGUMENT;
         MdevType type;
         try {
-            type = codec.decodeConfigInfo(p);
-            codec.checkFits(type);
+            type = types.decodeSetInfo(p);
         } catch (ValidationException e) {
             return NvStatus.NV_ERR_INVALID_ARGUMENT;
         }
-        if (!table.containsKey(type.number()) && table.size() >= codec.limits().maxTypesPerGpu()) {
+        if (!table.containsKey(type.number()) && table.size() >= abi.limits().maxTypesPerGpu()) {
             return NvStatus.NV_ERR_INSUFFICIENT_RESOURCES;
         }
         table.putIfAbsent(type.number(), type); // a number the driver has is reused, not updated

@@ -2,10 +2,13 @@ package io.mdevgpu.sim;
 
 import static io.mdevgpu.kernel.abi.nvrm.NvStatus.*;
 import static io.mdevgpu.sim.SimHosts.*;
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +27,6 @@ import io.mdevgpu.kernel.abi.nvrm.NvEscape;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t;
-import io.mdevgpu.kernel.abi.nvrm.r525.NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS;
-import io.mdevgpu.kernel.abi.nvrm.r525.NVA081_CTRL_VGPU_INFO;
 import io.mdevgpu.kernel.nvrm.CardInfo;
 import io.mdevgpu.kernel.nvrm.RmClient;
 import io.mdevgpu.kernel.pci.PciDevice;
@@ -202,12 +203,14 @@ class SimNvidiaDriverTest {
             int config = raw.vgpuConfig(a100(kernel));
             MemorySegment p = raw.params(NvrmAbi.VGPU_CONFIG_INFO);
             raw.abi.vgpuTypes().orElseThrow().encodeConfigInfo(p, ampere().get(2), A100_ID, true);
-            NVA081_CTRL_VGPU_INFO.maxInstance(NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.vgpuInfo(p), 33); // 535 allows 32
+            GroupLayout params = raw.abi.struct(NvrmAbi.VGPU_CONFIG_INFO);
+            long maxInstance = params.byteOffset(groupElement("vgpuInfo"), groupElement("maxInstance"));
+            p.set(ValueLayout.JAVA_INT, maxInstance, 33); // 535 allows 32
             assertEquals(NV_ERR_INVALID_ARGUMENT, raw.control(config, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p));
-            NVA081_CTRL_VGPU_INFO.maxInstance(NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.vgpuInfo(p), 32);
+            p.set(ValueLayout.JAVA_INT, maxInstance, 32);
             assertEquals(NV_OK, raw.control(config, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p));
             // a name that fills its buffer without a NUL is no string
-            p.asSlice(NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.vgpuInfo$offset() + NVA081_CTRL_VGPU_INFO.vgpuName$offset(), 32).fill((byte) 'x');
+            p.asSlice(params.byteOffset(groupElement("vgpuInfo"), groupElement("vgpuName")), 32).fill((byte) 'x');
             assertEquals(NV_ERR_INVALID_ARGUMENT, raw.control(config, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p));
         }
     }

@@ -10,7 +10,7 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 
 /**
- * {@code NV2080_ALLOC_PARAMETERS} from {@code class/cl2080.h}, 4 bytes, as releases 515.43.04, 525.53, 530.30.02, 535.43.02, 545.23.06, 550.54.14, 555.42.02, 560.28.03, 565.57.01, 570.86.15, 575.51.02, 580.65.06, 590.44.01, 590.48.01, 595.45.04, 510.47.03 lay it out:
+ * {@code NV2080_ALLOC_PARAMETERS} from {@code class/cl2080.h}, 4 bytes, as every release laid it out:
  * {@snippet lang=c :
  * struct NV2080_ALLOC_PARAMETERS {
  *     NvU32 subDeviceId; // offset 0
@@ -25,16 +25,8 @@ public final class NV2080_ALLOC_PARAMETERS {
             ValueLayout.JAVA_INT.withName("subDeviceId"))
             .withName("NV2080_ALLOC_PARAMETERS");
 
-    public static GroupLayout layout() {
-        return LAYOUT;
-    }
-
     public static long sizeof() {
         return LAYOUT.byteSize();
-    }
-
-    public static MemorySegment allocate(SegmentAllocator allocator) {
-        return allocator.allocate(LAYOUT);
     }
 
     public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {

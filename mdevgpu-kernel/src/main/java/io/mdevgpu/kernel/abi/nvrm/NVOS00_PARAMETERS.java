@@ -10,7 +10,7 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 
 /**
- * {@code NVOS00_PARAMETERS} from {@code nvos.h}, 16 bytes, as releases 515.43.04, 525.53, 530.30.02, 535.43.02, 545.23.06, 550.54.14, 555.42.02, 560.28.03, 565.57.01, 570.86.15, 575.51.02, 580.65.06, 590.44.01, 590.48.01, 595.45.04, 510.47.03 lay it out:
+ * {@code NVOS00_PARAMETERS} from {@code nvos.h}, 16 bytes, as every release laid it out:
  * {@snippet lang=c :
  * struct NVOS00_PARAMETERS {
  *     NvHandle hRoot; // offset 0
@@ -31,16 +31,8 @@ public final class NVOS00_PARAMETERS {
             ValueLayout.JAVA_INT.withName("status"))
             .withName("NVOS00_PARAMETERS");
 
-    public static GroupLayout layout() {
-        return LAYOUT;
-    }
-
     public static long sizeof() {
         return LAYOUT.byteSize();
-    }
-
-    public static MemorySegment allocate(SegmentAllocator allocator) {
-        return allocator.allocate(LAYOUT);
     }
 
     public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {

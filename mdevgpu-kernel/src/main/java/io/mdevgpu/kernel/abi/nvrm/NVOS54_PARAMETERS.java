@@ -11,7 +11,7 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 
 /**
- * {@code NVOS54_PARAMETERS} from {@code nvos.h}, 32 bytes, as releases 515.43.04, 525.53, 530.30.02, 535.43.02, 545.23.06, 550.54.14, 555.42.02, 560.28.03, 565.57.01, 570.86.15, 575.51.02, 580.65.06, 590.44.01, 590.48.01, 595.45.04, 510.47.03 lay it out:
+ * {@code NVOS54_PARAMETERS} from {@code nvos.h}, 32 bytes, as every release laid it out:
  * {@snippet lang=c :
  * struct NVOS54_PARAMETERS {
  *     NvHandle hClient; // offset 0
@@ -38,16 +38,8 @@ public final class NVOS54_PARAMETERS {
             ValueLayout.JAVA_INT.withName("status"))
             .withName("NVOS54_PARAMETERS");
 
-    public static GroupLayout layout() {
-        return LAYOUT;
-    }
-
     public static long sizeof() {
         return LAYOUT.byteSize();
-    }
-
-    public static MemorySegment allocate(SegmentAllocator allocator) {
-        return allocator.allocate(LAYOUT);
     }
 
     public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {

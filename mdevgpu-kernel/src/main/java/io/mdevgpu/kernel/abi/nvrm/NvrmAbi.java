@@ -5,31 +5,27 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 import io.mdevgpu.DriverLimits;
 import io.mdevgpu.UnsupportedDriverException;
-import io.mdevgpu.kernel.abi.nvrm.r510.R510Structs;
-import io.mdevgpu.kernel.abi.nvrm.r515.R515Structs;
-import io.mdevgpu.kernel.abi.nvrm.r525.R525Structs;
-import io.mdevgpu.kernel.abi.nvrm.r535.R535Structs;
-import io.mdevgpu.kernel.abi.nvrm.r550.R550Structs;
-import io.mdevgpu.kernel.abi.nvrm.r555.R555Structs;
-import io.mdevgpu.kernel.abi.nvrm.r570.R570Structs;
-import io.mdevgpu.kernel.abi.nvrm.r575.R575Structs;
-import io.mdevgpu.kernel.abi.nvrm.r580.R580Structs;
-import io.mdevgpu.kernel.abi.nvrm.r590.R590Structs;
-import io.mdevgpu.kernel.abi.nvrm.r595.R595Structs;
 
 /**
  * The NVIDIA RM ABI of one layout family: releases whose every struct mdevgpu uses is laid out alike. Gives the
- * client and the simulated driver the same view of the bytes: the struct layouts by C name, the ioctl requests,
- * the params each control and class takes, and codecs for the structs that differ between families
- * ({@link #alloc()}, {@link #vgpuTypes()}, probed ids, virtualization mode). Choose one with
- * {@link #forRelease(NvrmRelease)}.
+ * client the bytes' layout: the struct layouts by C name, the ioctl requests, the params each control and class
+ * takes, and codecs for the structs that differ between families ({@link #alloc()}, {@link #vgpuTypes()}, probed ids,
+ * virtualization mode). Choose one with {@link #forRelease(NvrmRelease)}.
+ *
+ * <p>This enum is the release registry: each constant names the family's limits and the releases whose layout
+ * tables ({@link NvrmTables}, the repository's {@code abi/nvidia-rm/}) define it; the first release's table gives the
+ * layouts, built on first use, and the majors of all of them choose the family. Adding a driver release is its table
+ * plus a release here (a new constant where its layout differs from the newest family's; the tests prove the
+ * families are exactly the releases that lay out alike).
  *
  * <p>The families, from the compiler's layouts of every release's headers: 515 (no vGPU config layout in its
  * headers); 525-530 ({@code NVOS64} gains {@code flags}, the 4968-byte vGPU type); 535-545 ({@code NVOS21} gains
@@ -40,17 +36,17 @@ import io.mdevgpu.kernel.abi.nvrm.r595.R595Structs;
  * 510, the predecessor's reverse-engineered layout (4544-byte SET_INFO params; 515's for the rest).
  */
 public enum NvrmAbi {
-    R510(R510Structs.ALL, DriverLimits.PRE_580, 510),
-    R515(R515Structs.ALL, DriverLimits.PRE_580, 515),
-    R525(R525Structs.ALL, DriverLimits.PRE_580, 525, 530),
-    R535(R535Structs.ALL, DriverLimits.PRE_580, 535, 545),
-    R550(R550Structs.ALL, DriverLimits.PRE_580, 550),
-    R555(R555Structs.ALL, DriverLimits.PRE_580, 555, 560, 565),
-    R570(R570Structs.ALL, DriverLimits.PRE_580, 570),
-    R575(R575Structs.ALL, new DriverLimits(100, 32, 32), 575),
-    R580(R580Structs.ALL, DriverLimits.NEWEST, 580),
-    R590(R590Structs.ALL, DriverLimits.NEWEST, 590),
-    R595(R595Structs.ALL, DriverLimits.NEWEST, 595);
+    R510(DriverLimits.PRE_580, NvrmTables.PREDECESSOR_RELEASE),
+    R515(DriverLimits.PRE_580, "515.43.04"),
+    R525(DriverLimits.PRE_580, "525.53", "530.30.02"),
+    R535(DriverLimits.PRE_580, "535.43.02", "545.23.06"),
+    R550(DriverLimits.PRE_580, "550.54.14"),
+    R555(DriverLimits.PRE_580, "555.42.02", "560.28.03", "565.57.01"),
+    R570(DriverLimits.PRE_580, "570.86.15"),
+    R575(new DriverLimits(100, 32, 32), "575.51.02"),
+    R580(DriverLimits.NEWEST, "580.65.06"),
+    R590(DriverLimits.NEWEST, "590.44.01", "590.48.01"),
+    R595(DriverLimits.NEWEST, "595.45.04");
 
     public static final String VERSION = "nv_ioctl_rm_api_version_t";
     public static final String CARD_INFO = "nv_ioctl_card_info_t";
@@ -94,30 +90,34 @@ public enum NvrmAbi {
             Map.entry(NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_SUPPORTED_VGPU_TYPES, VGPU_TYPES),
             Map.entry(NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, NO_PARAMS));
 
+    private final List<String> tables;
     private final List<Integer> majors;
     private final DriverLimits limits;
-    private final Map<String, GroupLayout> structs;
-    private final AllocParameters alloc;
-    private final VgpuTypeCodec vgpuTypes;
-    private final Slot probedGpuIds, probedExcludedIds, virtualizationMode, isGridBuild;
+    private volatile FamilyLayouts layouts;
 
-    NvrmAbi(List<GroupLayout> layouts, DriverLimits limits, Integer... majors) {
-        this.majors = List.of(majors);
+    NvrmAbi(DriverLimits limits, String... tables) {
+        this.tables = List.of(tables);
+        Set<Integer> majors = new LinkedHashSet<>();
+        for (String release : tables) {
+            majors.add(NvrmRelease.parse(release).major());
+        }
+        this.majors = List.copyOf(majors);
         this.limits = limits;
-        Map<String, GroupLayout> byName = new LinkedHashMap<>();
-        for (GroupLayout l : CommonStructs.ALL) {
-            byName.put(l.name().orElseThrow(), l);
+    }
+
+    /** The family's layouts, read from its first release's table on first use. */
+    private FamilyLayouts layouts() {
+        FamilyLayouts l = layouts;
+        if (l == null) {
+            synchronized (this) {
+                l = layouts;
+                if (l == null) {
+                    l = new FamilyLayouts(family(), limits, NvrmTables.bundled().load(tables.getFirst()));
+                    layouts = l;
+                }
+            }
         }
-        for (GroupLayout l : layouts) {
-            byName.put(l.name().orElseThrow(), l);
-        }
-        this.structs = Collections.unmodifiableMap(byName);
-        this.alloc = new AllocParameters(byName.get(NVOS21));
-        this.vgpuTypes = byName.containsKey(VGPU_CONFIG_INFO) ? new VgpuTypeCodec(family(), limits, byName) : null;
-        this.probedGpuIds = Slot.of(byName.get(PROBED_IDS), "gpuIds");
-        this.probedExcludedIds = Slot.of(byName.get(PROBED_IDS), "excludedGpuIds");
-        this.virtualizationMode = Slot.of(byName.get(VIRTUALIZATION_MODE), "virtualizationMode");
-        this.isGridBuild = Slot.optional(byName.get(VIRTUALIZATION_MODE), "isGridBuild");
+        return l;
     }
 
     /**
@@ -161,6 +161,11 @@ public enum NvrmAbi {
         return majors.size() == 1 ? majors.getFirst().toString() : majors.getFirst() + "-" + majors.getLast();
     }
 
+    /** The releases whose layout tables define this family, oldest first; the first one's gives the layouts. */
+    public List<String> tables() {
+        return tables;
+    }
+
     public DriverLimits limits() {
         return limits;
     }
@@ -172,7 +177,7 @@ public enum NvrmAbi {
 
     /** Every struct layout of the family, by C name: the common ones, then the family's. */
     public Map<String, GroupLayout> structs() {
-        return structs;
+        return layouts().structs;
     }
 
     /**
@@ -181,7 +186,7 @@ public enum NvrmAbi {
      * @throws IllegalArgumentException where the family has no such struct (e.g. the vGPU structs of 515)
      */
     public GroupLayout struct(String name) {
-        GroupLayout l = structs.get(name);
+        GroupLayout l = layouts().structs.get(name);
         if (l == null) {
             throw new IllegalArgumentException("the " + family() + " NVIDIA RM layout has no " + name);
         }
@@ -224,15 +229,15 @@ public enum NvrmAbi {
      */
     public Optional<GroupLayout> controlParams(int cmd) {
         String name = CONTROL_PARAMS.get(cmd);
-        return name == null ? Optional.empty() : Optional.ofNullable(structs.get(name));
+        return name == null ? Optional.empty() : Optional.ofNullable(layouts().structs.get(name));
     }
 
     /** The exact {@code paramsSize} control {@code cmd} takes: 0 for none, empty for a command unknown here. */
     public OptionalLong controlParamsSize(int cmd) {
         String name = CONTROL_PARAMS.get(cmd);
         if (name == null) return OptionalLong.empty();
-        if (name.equals(NO_PARAMS)) return vgpuTypes != null ? OptionalLong.of(0) : OptionalLong.empty();
-        GroupLayout l = structs.get(name);
+        if (name.equals(NO_PARAMS)) return vgpuTypes().isPresent() ? OptionalLong.of(0) : OptionalLong.empty();
+        GroupLayout l = layouts().structs.get(name);
         return l == null ? OptionalLong.empty() : OptionalLong.of(l.byteSize());
     }
 
@@ -242,19 +247,19 @@ public enum NvrmAbi {
             case NvClass.NV01_ROOT, NvClass.NV01_ROOT_CLIENT -> OptionalLong.of(0);
             case NvClass.NV01_DEVICE_0 -> OptionalLong.of(sizeof(DEVICE_ALLOC));
             case NvClass.NV20_SUBDEVICE_0 -> OptionalLong.of(sizeof(SUBDEVICE_ALLOC));
-            case NvClass.NVA081_VGPU_CONFIG -> vgpuTypes != null ? OptionalLong.of(0) : OptionalLong.empty();
+            case NvClass.NVA081_VGPU_CONFIG -> vgpuTypes().isPresent() ? OptionalLong.of(0) : OptionalLong.empty();
             default -> OptionalLong.empty();
         };
     }
 
     /** {@code NVOS21_PARAMETERS} of this family, field by field. */
     public AllocParameters alloc() {
-        return alloc;
+        return layouts().alloc;
     }
 
     /** The vGPU type codec; empty for 515, whose headers have no vGPU config layout. */
     public Optional<VgpuTypeCodec> vgpuTypes() {
-        return Optional.ofNullable(vgpuTypes);
+        return layouts().vgpuTypes;
     }
 
     /**
@@ -270,12 +275,12 @@ public enum NvrmAbi {
      * ({@code NV0000_CTRL_GPU_INVALID_ID}); returns how many there are. Allocation-free.
      */
     public int probedGpuIds(MemorySegment params, int[] out) {
-        return ids(probedGpuIds, params, out);
+        return ids(layouts().probedGpuIds, params, out);
     }
 
     /** The GPUs the driver probed but excluded (e.g. by {@code NVreg_ExcludedGpus}), as {@link #probedGpuIds}. */
     public int excludedGpuIds(MemorySegment params, int[] out) {
-        return ids(probedExcludedIds, params, out);
+        return ids(layouts().probedExcludedIds, params, out);
     }
 
     private static int ids(Slot list, MemorySegment params, int[] out) {
@@ -290,8 +295,9 @@ public enum NvrmAbi {
         return n;
     }
 
-    /** Writes a {@code GET_PROBED_IDS} reply (the simulated driver): the ids, then invalid ids; flags zero. */
+    /** Writes a {@code GET_PROBED_IDS} reply as a driver does (for tests): the ids, then invalid ids; flags zero. */
     public void encodeProbedIds(MemorySegment params, int[] ids, int count, int[] excluded, int excludedCount) {
+        Slot probedGpuIds = layouts().probedGpuIds, probedExcludedIds = layouts().probedExcludedIds;
         if (count > probedGpuIds.count() || excludedCount > probedExcludedIds.count()) {
             throw new IllegalArgumentException("at most " + probedGpuIds.count() + " probed GPUs fit");
         }
@@ -304,14 +310,14 @@ public enum NvrmAbi {
 
     /** {@code virtualizationMode} of a {@code GET_VIRTUALIZATION_MODE} reply; see {@link VirtualizationMode}. */
     public int virtualizationMode(MemorySegment params) {
-        return (int) virtualizationMode.get(params, 0);
+        return (int) layouts().virtualizationMode.get(params, 0);
     }
 
     /** Writes a {@code GET_VIRTUALIZATION_MODE} reply ({@code isGridBuild} exists from 555). */
     public void encodeVirtualizationMode(MemorySegment params, int mode, boolean gridBuild) {
         params.fill((byte) 0);
-        virtualizationMode.put(params, 0, mode);
-        isGridBuild.put(params, 0, gridBuild ? 1 : 0);
+        layouts().virtualizationMode.put(params, 0, mode);
+        layouts().isGridBuild.put(params, 0, gridBuild ? 1 : 0);
     }
 
     @Override

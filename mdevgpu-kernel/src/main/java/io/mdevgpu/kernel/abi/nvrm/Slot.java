@@ -59,15 +59,7 @@ final class Slot {
 
     /** Writes {@code value} into the field's width at {@code base + offset} (element {@code index} of an array). */
     void put(MemorySegment s, long base, long index, long value) {
-        if (!present()) return;
-        long at = base + offset + index * elementSize;
-        switch ((int) elementSize) {
-            case 1 -> s.set(ValueLayout.JAVA_BYTE, at, (byte) value);
-            case 2 -> s.set(ValueLayout.JAVA_SHORT, at, (short) value);
-            case 4 -> s.set(ValueLayout.JAVA_INT, at, (int) value);
-            case 8 -> s.set(ValueLayout.JAVA_LONG, at, value);
-            default -> throw new IllegalStateException("no integer is " + elementSize + " bytes wide");
-        }
+        if (present()) write(s, base + offset + index * elementSize, elementSize, value);
     }
 
     void put(MemorySegment s, long base, long value) {
@@ -76,15 +68,29 @@ final class Slot {
 
     /** The field's value, zero-extended; 0 for an absent field. */
     long get(MemorySegment s, long base, long index) {
-        if (!present()) return 0;
-        long at = base + offset + index * elementSize;
-        return switch ((int) elementSize) {
+        return present() ? read(s, base + offset + index * elementSize, elementSize) : 0;
+    }
+
+    /** The integer of {@code width} bytes at {@code at}, zero-extended. */
+    static long read(MemorySegment s, long at, long width) {
+        return switch ((int) width) {
             case 1 -> Byte.toUnsignedLong(s.get(ValueLayout.JAVA_BYTE, at));
             case 2 -> Short.toUnsignedLong(s.get(ValueLayout.JAVA_SHORT, at));
             case 4 -> Integer.toUnsignedLong(s.get(ValueLayout.JAVA_INT, at));
             case 8 -> s.get(ValueLayout.JAVA_LONG, at);
-            default -> throw new IllegalStateException("no integer is " + elementSize + " bytes wide");
+            default -> throw new IllegalStateException("no integer is " + width + " bytes wide");
         };
+    }
+
+    /** Writes {@code value} into the {@code width} bytes at {@code at}, truncated to them. */
+    static void write(MemorySegment s, long at, long width, long value) {
+        switch ((int) width) {
+            case 1 -> s.set(ValueLayout.JAVA_BYTE, at, (byte) value);
+            case 2 -> s.set(ValueLayout.JAVA_SHORT, at, (short) value);
+            case 4 -> s.set(ValueLayout.JAVA_INT, at, (int) value);
+            case 8 -> s.set(ValueLayout.JAVA_LONG, at, value);
+            default -> throw new IllegalStateException("no integer is " + width + " bytes wide");
+        }
     }
 
     long get(MemorySegment s, long base) {

@@ -15,7 +15,8 @@ import io.mdevgpu.ValidationException;
 
 /**
  * Encodes an {@link MdevType} into one family's {@code NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS} (the argument of
- * {@code VGPU_CONFIG_SET_INFO}) and decodes it back, as the client and the simulated driver both need. Every
+ * {@code VGPU_CONFIG_SET_INFO}) and decodes it back, for the client (the simulated driver decodes on its own, by the
+ * layout tables, so that a mistake here is not mirrored there). Every
  * offset comes from the family's layout by field name; fields a release lacks are skipped. Encoding writes into the
  * caller's segment and allocates nothing; decoding allocates only its result.
  *
@@ -190,7 +191,7 @@ public final class VgpuTypeCodec {
         return (int) requestedType.get(params, 0);
     }
 
-    /** Answers a GET_VGPU_TYPE_INFO request with {@code type} (what the simulated driver does). */
+    /** Answers a GET_VGPU_TYPE_INFO request with {@code type}, as a driver does ({@link #asHeld}, tests). */
     public void encodeTypeInfo(MemorySegment params, MdevType type, PciId physical) {
         requireTypeInfo(params);
         params.fill((byte) 0);
@@ -235,7 +236,7 @@ public final class VgpuTypeCodec {
         return n;
     }
 
-    /** Answers GET_SUPPORTED_VGPU_TYPES with {@code count} numbers from {@code types} (the simulated driver). */
+    /** Answers GET_SUPPORTED_VGPU_TYPES with {@code count} numbers from {@code types}, as a driver does (for tests). */
     public void encodeSupportedTypes(MemorySegment params, int[] types, int count, int vgpuConfigState) {
         requireSupportedTypes(params);
         if (count > typesList.count()) {

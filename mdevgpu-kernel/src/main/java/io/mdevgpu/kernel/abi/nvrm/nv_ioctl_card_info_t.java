@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * {@code nv_ioctl_card_info_t} from {@code nv-ioctl.h}, 72 bytes, as releases 515.43.04, 525.53, 530.30.02, 535.43.02, 545.23.06, 550.54.14, 555.42.02, 560.28.03, 565.57.01, 570.86.15, 575.51.02, 580.65.06, 590.44.01, 590.48.01, 595.45.04, 510.47.03 lay it out:
+ * {@code nv_ioctl_card_info_t} from {@code nv-ioctl.h}, 72 bytes, as every release laid it out:
  * {@snippet lang=c :
  * struct nv_ioctl_card_info_t {
  *     NvBool valid; // offset 0
@@ -49,16 +49,8 @@ public final class nv_ioctl_card_info_t {
             MemoryLayout.paddingLayout(2))
             .withName("nv_ioctl_card_info_t");
 
-    public static GroupLayout layout() {
-        return LAYOUT;
-    }
-
     public static long sizeof() {
         return LAYOUT.byteSize();
-    }
-
-    public static MemorySegment allocate(SegmentAllocator allocator) {
-        return allocator.allocate(LAYOUT);
     }
 
     public static MemorySegment allocateArray(long count, SegmentAllocator allocator) {

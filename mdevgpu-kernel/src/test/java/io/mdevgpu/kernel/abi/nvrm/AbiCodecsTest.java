@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Release;
-import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Struct;
+import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Table;
+import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Struct;
 
 /** NVOS21, probed ids and the virtualization mode, per family, read back at the compiler's offsets. */
 class AbiCodecsTest {
@@ -29,7 +29,7 @@ class AbiCodecsTest {
     @ParameterizedTest
     @MethodSource("releases")
     void allocParametersPutStatusWhereTheCompilerDoes(String version) {
-        Release golden = GoldenTables.load(version);
+        Table golden = GoldenTables.load(version);
         Struct nvos21 = golden.structs().get("NVOS21_PARAMETERS");
         AllocParameters alloc = NvrmRelease.parse(version).abi().alloc();
         try (Arena arena = Arena.ofConfined()) {
@@ -37,18 +37,18 @@ class AbiCodecsTest {
             MemorySegment params = arena.allocate(56, 8);
             s.fill((byte) 0x77);
             alloc.encode(s, 0xC1D00001, 0xC1D00001, 0x6D000002, NvClass.NV01_DEVICE_0, params);
-            assertEquals(0xC1D00001, s.get(ValueLayout.JAVA_INT, nvos21.field("hRoot").offset()));
-            assertEquals(0x6D000002, s.get(ValueLayout.JAVA_INT, nvos21.field("hObjectNew").offset()));
-            assertEquals(0x80, s.get(ValueLayout.JAVA_INT, nvos21.field("hClass").offset()));
-            assertEquals(params.address(), s.get(ValueLayout.JAVA_LONG, nvos21.field("pAllocParms").offset()));
-            assertEquals(0, s.get(ValueLayout.JAVA_INT, nvos21.field("status").offset()));
-            if (nvos21.field("paramsSize") != null) {
-                assertEquals(56, s.get(ValueLayout.JAVA_INT, nvos21.field("paramsSize").offset()));
+            assertEquals(0xC1D00001, s.get(ValueLayout.JAVA_INT, nvos21.field("hRoot").orElseThrow().offset()));
+            assertEquals(0x6D000002, s.get(ValueLayout.JAVA_INT, nvos21.field("hObjectNew").orElseThrow().offset()));
+            assertEquals(0x80, s.get(ValueLayout.JAVA_INT, nvos21.field("hClass").orElseThrow().offset()));
+            assertEquals(params.address(), s.get(ValueLayout.JAVA_LONG, nvos21.field("pAllocParms").orElseThrow().offset()));
+            assertEquals(0, s.get(ValueLayout.JAVA_INT, nvos21.field("status").orElseThrow().offset()));
+            if (nvos21.field("paramsSize").isPresent()) {
+                assertEquals(56, s.get(ValueLayout.JAVA_INT, nvos21.field("paramsSize").orElseThrow().offset()));
                 assertEquals(56, alloc.paramsSize(s));
             } else {
                 assertEquals(-1, alloc.paramsSize(s));
             }
-            s.set(ValueLayout.JAVA_INT, nvos21.field("status").offset(), NvStatus.NV_ERR_INVALID_ARGUMENT);
+            s.set(ValueLayout.JAVA_INT, nvos21.field("status").orElseThrow().offset(), NvStatus.NV_ERR_INVALID_ARGUMENT);
             assertEquals(NvStatus.NV_ERR_INVALID_ARGUMENT, alloc.status(s));
             alloc.hObjectNew(s, 0xC1D0BEEF);
             assertEquals(0xC1D0BEEF, alloc.hObjectNew(s));
@@ -68,7 +68,7 @@ class AbiCodecsTest {
             MemorySegment p = arena.allocate(abi.struct(NvrmAbi.PROBED_IDS));
             assertEquals(probed.size(), p.byteSize());
             abi.encodeProbedIds(p, new int[] {0x6500, 0x1_3100}, 2, new int[] {0xCA00}, 1);
-            long ids = probed.field("gpuIds").offset(), excluded = probed.field("excludedGpuIds").offset();
+            long ids = probed.field("gpuIds").orElseThrow().offset(), excluded = probed.field("excludedGpuIds").orElseThrow().offset();
             assertEquals(0x6500, p.get(ValueLayout.JAVA_INT, ids));
             assertEquals(0x1_3100, p.get(ValueLayout.JAVA_INT, ids + 4));
             assertEquals(-1, p.get(ValueLayout.JAVA_INT, ids + 8));
@@ -94,10 +94,10 @@ class AbiCodecsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = arena.allocate(abi.struct(NvrmAbi.VIRTUALIZATION_MODE));
             abi.encodeVirtualizationMode(p, VirtualizationMode.HOST.code(), true);
-            assertEquals(3, p.get(ValueLayout.JAVA_INT, golden.field("virtualizationMode").offset()));
+            assertEquals(3, p.get(ValueLayout.JAVA_INT, golden.field("virtualizationMode").orElseThrow().offset()));
             assertEquals(VirtualizationMode.HOST, VirtualizationMode.of(abi.virtualizationMode(p)));
-            if (golden.field("isGridBuild") != null) {
-                assertEquals(1, p.get(ValueLayout.JAVA_BYTE, golden.field("isGridBuild").offset()));
+            if (golden.field("isGridBuild").isPresent()) {
+                assertEquals(1, p.get(ValueLayout.JAVA_BYTE, golden.field("isGridBuild").orElseThrow().offset()));
             }
         }
         assertEquals(NvrmRelease.parse(version).major() >= 555 ? 8 : 4, golden.size());

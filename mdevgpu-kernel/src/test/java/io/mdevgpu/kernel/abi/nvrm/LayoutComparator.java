@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Field;
-import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Struct;
+import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Field;
+import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Struct;
 
 /**
  * Compares a Java layout with the compiler's: size, alignment, the same named fields in the same order, and each

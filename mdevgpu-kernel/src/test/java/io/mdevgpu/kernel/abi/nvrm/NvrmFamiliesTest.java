@@ -2,13 +2,13 @@ package io.mdevgpu.kernel.abi.nvrm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.SequenceLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,18 +18,37 @@ import io.mdevgpu.DriverLimits;
 class NvrmFamiliesTest {
 
     @Test
-    void everyGoldenReleaseBelongsToTheGeneratorsFamilyOfTheSameName() {
-        List<String> covered = new ArrayList<>();
-        for (NvrmBindingsGenerator.Family f : NvrmBindingsGenerator.FAMILIES) {
-            NvrmAbi abi = NvrmAbi.valueOf(f.name().toUpperCase());
-            for (String release : f.releases()) {
+    void everyTableInTheRepositoryIsRegisteredInTheFamilyItsMajorChooses() {
+        List<String> registered = new ArrayList<>();
+        for (NvrmAbi abi : NvrmAbi.values()) {
+            for (String release : abi.tables()) {
                 assertEquals(abi, NvrmAbi.forRelease(NvrmRelease.parse(release)), release);
-                covered.add(release);
+                registered.add(release);
             }
         }
-        assertEquals(NvrmAbi.values().length, NvrmBindingsGenerator.FAMILIES.size());
-        for (String release : GoldenTables.goldenReleases()) {
-            assertTrue(covered.contains(release), release + " has a golden table but no family in the generator");
+        List<String> tables = new ArrayList<>(GoldenTables.goldenReleases());
+        tables.add(GoldenTables.PREDECESSOR_RELEASE);
+        assertEquals(tables.stream().sorted(GoldenTables.VERSION_ORDER).toList(),
+                registered.stream().sorted(GoldenTables.VERSION_ORDER).toList(),
+                "every table in abi/nvidia-rm is a release of exactly one NvrmAbi family");
+    }
+
+    @Test
+    void everyReleaseOfAFamilyIsLaidOutAsItsFirst() {
+        for (NvrmAbi abi : NvrmAbi.values()) {
+            for (String release : abi.tables()) {
+                assertEquals(abi.structs(), GoldenTables.load(release).layouts(), release + " is laid out unlike "
+                        + abi.tables().getFirst() + ": give it a family of its own");
+            }
+        }
+    }
+
+    @Test
+    void theJarCarriesTheRepositorysTables() {
+        for (NvrmAbi abi : NvrmAbi.values()) {
+            for (String release : abi.tables()) {
+                assertEquals(GoldenTables.load(release), NvrmTables.bundled().load(release), release);
+            }
         }
     }
 
@@ -44,20 +63,33 @@ class NvrmFamiliesTest {
     @Test
     void limitsAgreeWithTheBufferSizesInTheLayouts() {
         for (NvrmAbi abi : NvrmAbi.values()) {
-            DriverLimits limits = abi.limits();
-            if (abi.structs().containsKey(NvrmAbi.VGPU_TYPES)) {
-                assertEquals(limits.maxTypesPerGpu(), length(abi.struct(NvrmAbi.VGPU_TYPES), "vgpuTypes"), abi.family());
-            }
-            if (abi.structs().containsKey(NvrmAbi.VGPU_INFO)) {
-                GroupLayout info = abi.struct(NvrmAbi.VGPU_INFO);
-                assertEquals(limits.stringBufferBytes(), length(info, "vgpuName"), abi.family());
-                if (Slot.has(info, "homogeneousPlacementIds")) {
-                    assertEquals(limits.maxInstancesPerGpu(), length(info, "homogeneousPlacementIds"), abi.family());
-                }
-            }
+            assertEquals(List.of(), limitsUnlikeTheLayouts(abi.limits(), abi.structs()), abi.family());
         }
         assertEquals(DriverLimits.NEWEST, NvrmAbi.values()[NvrmAbi.values().length - 1].limits());
         assertEquals(new DriverLimits(100, 32, 32), NvrmAbi.R575.limits());
+        assertEquals(List.of("128 types per GPU, the list holds 100"),
+                limitsUnlikeTheLayouts(DriverLimits.NEWEST, NvrmAbi.R575.structs()).subList(0, 1));
+    }
+
+    /** Where {@code limits} disagree with the buffers of a family's layouts, in words; empty where they agree. */
+    static List<String> limitsUnlikeTheLayouts(DriverLimits limits, Map<String, GroupLayout> structs) {
+        List<String> out = new ArrayList<>();
+        if (structs.containsKey(NvrmAbi.VGPU_TYPES)) {
+            long list = length(structs.get(NvrmAbi.VGPU_TYPES), "vgpuTypes");
+            if (list != limits.maxTypesPerGpu()) out.add(limits.maxTypesPerGpu() + " types per GPU, the list holds " + list);
+        }
+        if (structs.containsKey(NvrmAbi.VGPU_INFO)) {
+            GroupLayout info = structs.get(NvrmAbi.VGPU_INFO);
+            long name = length(info, "vgpuName");
+            if (name != limits.stringBufferBytes()) out.add(limits.stringBufferBytes() + "-byte strings, the name holds " + name);
+            if (Slot.has(info, "homogeneousPlacementIds")) {
+                long placements = length(info, "homogeneousPlacementIds");
+                if (placements != limits.maxInstancesPerGpu()) {
+                    out.add(limits.maxInstancesPerGpu() + " instances per GPU, " + placements + " placement ids");
+                }
+            }
+        }
+        return out;
     }
 
     private static long length(GroupLayout l, String field) {

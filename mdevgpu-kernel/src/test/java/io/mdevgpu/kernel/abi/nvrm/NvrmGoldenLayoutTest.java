@@ -2,7 +2,6 @@ package io.mdevgpu.kernel.abi.nvrm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.GroupLayout;
@@ -18,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Release;
-import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Struct;
+import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Table;
+import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Struct;
 
 /**
  * Every release's golden table against the Java layouts of the family the library selects for it: every struct
@@ -43,7 +42,7 @@ class NvrmGoldenLayoutTest {
     @ParameterizedTest
     @MethodSource("releases")
     void everyStructOfTheReleaseMatchesTheCompiler(String version) {
-        Release golden = GoldenTables.load(version);
+        Table golden = GoldenTables.load(version);
         NvrmAbi abi = NvrmAbi.forRelease(NvrmRelease.parse(version));
         List<String> mismatches = new ArrayList<>();
         for (Struct s : golden.structs().values()) {
@@ -64,7 +63,7 @@ class NvrmGoldenLayoutTest {
     @ParameterizedTest
     @MethodSource("releases")
     void structsTheReleaseLacksAreAbsentInJava(String version) {
-        Release golden = GoldenTables.load(version);
+        Table golden = GoldenTables.load(version);
         NvrmAbi abi = NvrmAbi.forRelease(NvrmRelease.parse(version));
         for (String absent : golden.absent()) {
             assertFalse(abi.structs().containsKey(absent), version + " has no " + absent + " but " + abi.family() + " does");
@@ -75,7 +74,7 @@ class NvrmGoldenLayoutTest {
     @ParameterizedTest
     @MethodSource("releases")
     void everyIoctlRequestIsIowrOfTheGoldenSize(String version) {
-        Release golden = GoldenTables.load(version);
+        Table golden = GoldenTables.load(version);
         NvrmAbi abi = NvrmAbi.forRelease(NvrmRelease.parse(version));
         // _IOWR('F', nr, size) written out here rather than through Ioctl, so the encoder is checked too
         assertEquals(iowrF(0x2B, golden.structs().get("NVOS21_PARAMETERS").size()), abi.allocRequest());
@@ -132,7 +131,7 @@ class NvrmGoldenLayoutTest {
     @ParameterizedTest
     @MethodSource("releases")
     void eachControlTakesTheGoldenParamsSize(String version) {
-        Release golden = GoldenTables.load(version);
+        Table golden = GoldenTables.load(version);
         NvrmAbi abi = NvrmAbi.forRelease(NvrmRelease.parse(version));
         Map<Integer, String> params = Map.of(0x202, "NV0000_CTRL_GPU_GET_ID_INFO_PARAMS",
                 0x214, "NV0000_CTRL_GPU_GET_PROBED_IDS_PARAMS", 0x215, "NV0000_CTRL_GPU_ATTACH_IDS_PARAMS",
@@ -163,7 +162,7 @@ class NvrmGoldenLayoutTest {
     void aLayoutWithOneFieldMovedFails() {
         Struct golden = GoldenTables.load("535.43.02").structs().get("NVOS21_PARAMETERS");
         // 515's NVOS21 (status at 24, no paramsSize) compared with 535's table
-        List<String> mismatches = LayoutComparator.compare(golden, io.mdevgpu.kernel.abi.nvrm.r515.NVOS21_PARAMETERS.LAYOUT, NvrmAbi.R535.structs());
+        List<String> mismatches = LayoutComparator.compare(golden, NvrmAbi.R515.struct(NvrmAbi.NVOS21), NvrmAbi.R535.structs());
         assertTrue(mismatches.contains("NVOS21_PARAMETERS.status: offset 24, the compiler's 28"), mismatches.toString());
         assertTrue(mismatches.stream().anyMatch(m -> m.startsWith("NVOS21_PARAMETERS: fields [hRoot, hObjectParent, hObjectNew,"
                 + " hClass, pAllocParms, status]")), mismatches.toString());
@@ -196,14 +195,14 @@ class NvrmGoldenLayoutTest {
     @Test
     void aNestedStructOfTheWrongFamilyFails() {
         Struct golden = GoldenTables.load("595.45.04").structs().get("NVA081_CTRL_VGPU_INFO");
-        List<String> m = LayoutComparator.compare(golden, io.mdevgpu.kernel.abi.nvrm.r590.NVA081_CTRL_VGPU_INFO.LAYOUT,
+        List<String> m = LayoutComparator.compare(golden, NvrmAbi.R590.struct(NvrmAbi.VGPU_INFO),
                 NvrmAbi.R595.structs());
         assertTrue(m.contains("NVA081_CTRL_VGPU_INFO.multiVgpuSupported: offset 424, the compiler's 428"), m.toString());
-        assertNotNull(golden.field("nominalFbRegionSize"));
+        assertTrue(golden.field("nominalFbRegionSize").isPresent());
         // and the 595 params holding 590's type info: same size, but not the struct the compiler names
         Struct params = GoldenTables.load("595.45.04").structs().get("NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS");
         assertEquals(List.of("NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.vgpuInfo: is not the family's struct NVA081_CTRL_VGPU_INFO"),
-                LayoutComparator.compare(params, io.mdevgpu.kernel.abi.nvrm.r590.NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.LAYOUT,
+                LayoutComparator.compare(params, NvrmAbi.R590.struct(NvrmAbi.VGPU_CONFIG_INFO),
                         NvrmAbi.R595.structs()));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,8 @@ import io.mdevgpu.PciId;
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.AllocationCounter;
-import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Release;
-import io.mdevgpu.kernel.abi.nvrm.GoldenTables.Struct;
+import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Table;
+import io.mdevgpu.kernel.abi.nvrm.NvrmTables.Struct;
 
 /**
  * An MdevType encoded into each family's SET_INFO params lands at the compiler's offsets (read back here through
@@ -35,13 +36,8 @@ class VgpuTypeCodecTest {
     private static final PciId PHYSICAL = PciId.of(0x10DE, 0x20B0, 0x10DE, 0x134F);
 
     /** Each family with a vGPU layout, with the first release of its golden table. */
-    static Stream<NvrmBindingsGenerator.Family> families() {
-        return NvrmBindingsGenerator.FAMILIES.stream()
-                .filter(f -> NvrmAbi.valueOf(f.name().toUpperCase()).vgpuTypes().isPresent());
-    }
-
-    private static NvrmAbi abi(NvrmBindingsGenerator.Family f) {
-        return NvrmAbi.valueOf(f.name().toUpperCase());
+    static Stream<NvrmAbi> families() {
+        return Stream.of(NvrmAbi.values()).filter(f -> f.vgpuTypes().isPresent());
     }
 
     private static MdevType quarter() {
@@ -53,10 +49,10 @@ class VgpuTypeCodecTest {
     }
 
     /** Reads an unsigned field of the golden VGPU_INFO inside the golden CONFIG_INFO. */
-    private static long golden(Release r, MemorySegment params, String field) {
+    private static long golden(Table r, MemorySegment params, String field) {
         Struct config = r.structs().get("NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS");
-        GoldenTables.Field f = r.structs().get("NVA081_CTRL_VGPU_INFO").field(field);
-        long at = config.field("vgpuInfo").offset() + f.offset();
+        NvrmTables.Field f = r.structs().get("NVA081_CTRL_VGPU_INFO").field(field).orElseThrow();
+        long at = config.field("vgpuInfo").orElseThrow().offset() + f.offset();
         return switch ((int) f.size()) {
             case 2 -> Short.toUnsignedLong(params.get(ValueLayout.JAVA_SHORT, at));
             case 4 -> Integer.toUnsignedLong(params.get(ValueLayout.JAVA_INT, at));
@@ -65,17 +61,17 @@ class VgpuTypeCodecTest {
         };
     }
 
-    private static byte[] goldenBytes(Release r, MemorySegment params, String field) {
-        GoldenTables.Field f = r.structs().get("NVA081_CTRL_VGPU_INFO").field(field);
-        long at = r.structs().get("NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS").field("vgpuInfo").offset() + f.offset();
+    private static byte[] goldenBytes(Table r, MemorySegment params, String field) {
+        NvrmTables.Field f = r.structs().get("NVA081_CTRL_VGPU_INFO").field(field).orElseThrow();
+        long at = r.structs().get("NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS").field("vgpuInfo").orElseThrow().offset() + f.offset();
         return params.asSlice(at, f.size()).toArray(ValueLayout.JAVA_BYTE);
     }
 
     @ParameterizedTest
     @MethodSource("families")
-    void everyNumericFieldLandsAtTheCompilersOffset(NvrmBindingsGenerator.Family family) {
-        Release r = GoldenTables.load(family.releases().getFirst());
-        VgpuTypeCodec codec = abi(family).vgpuTypes().orElseThrow();
+    void everyNumericFieldLandsAtTheCompilersOffset(NvrmAbi family) {
+        Table r = GoldenTables.load(family.tables().getFirst());
+        VgpuTypeCodec codec = family.vgpuTypes().orElseThrow();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(codec.configInfoLayout());
             codec.encodeConfigInfo(params, quarter(), PHYSICAL, true);
@@ -100,10 +96,10 @@ class VgpuTypeCodecTest {
             assertEquals(24L << 20, golden(r, params, "mappableVideoSize"));
             assertEquals(1024, golden(r, params, "bar1Length"));
             assertEquals(50, golden(r, params, "encoderCapacity"));
-            if (r.structs().get("NVA081_CTRL_VGPU_INFO").field("profileSize") != null) {
+            if (r.structs().get("NVA081_CTRL_VGPU_INFO").field("profileSize").isPresent()) {
                 assertEquals((9536L + 704) << 20, golden(r, params, "profileSize"));
             }
-            if (r.structs().get("NVA081_CTRL_VGPU_INFO").field("vgpuSsvid") != null) {
+            if (r.structs().get("NVA081_CTRL_VGPU_INFO").field("vgpuSsvid").isPresent()) {
                 assertEquals(0x10DE, golden(r, params, "vgpuSsvid"));
             }
             assertArrayEquals(cString("Open vAmpere/4", 32), slice(goldenBytes(r, params, "vgpuName"), 32));
@@ -149,8 +145,8 @@ class VgpuTypeCodecTest {
 
     @ParameterizedTest
     @MethodSource("families")
-    void decodingGivesBackTheType(NvrmBindingsGenerator.Family family) {
-        VgpuTypeCodec codec = abi(family).vgpuTypes().orElseThrow();
+    void decodingGivesBackTheType(NvrmAbi family) {
+        VgpuTypeCodec codec = family.vgpuTypes().orElseThrow();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(codec.configInfoLayout());
             MdevType t = quarter();
@@ -163,10 +159,10 @@ class VgpuTypeCodecTest {
 
     @ParameterizedTest
     @MethodSource("families")
-    void aNameOfTheLongestLengthIsNulTerminatedAndOneMoreByteIsRefused(NvrmBindingsGenerator.Family family) {
-        VgpuTypeCodec codec = abi(family).vgpuTypes().orElseThrow();
+    void aNameOfTheLongestLengthIsNulTerminatedAndOneMoreByteIsRefused(NvrmAbi family) {
+        VgpuTypeCodec codec = family.vgpuTypes().orElseThrow();
         int max = codec.limits().maxStringBytes();
-        Release r = GoldenTables.load(family.releases().getFirst());
+        Table r = GoldenTables.load(family.tables().getFirst());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(codec.configInfoLayout());
             params.fill((byte) 0x5A); // encoding must zero what it does not write
@@ -250,15 +246,15 @@ class VgpuTypeCodecTest {
 
     @ParameterizedTest
     @MethodSource("families")
-    void typeInfoAndSupportedTypesRoundTrip(NvrmBindingsGenerator.Family family) {
-        VgpuTypeCodec codec = abi(family).vgpuTypes().orElseThrow();
+    void typeInfoAndSupportedTypesRoundTrip(NvrmAbi family) {
+        VgpuTypeCodec codec = family.vgpuTypes().orElseThrow();
         if (codec.typeInfoLayout().isEmpty()) {
             try (Arena arena = Arena.ofConfined()) {
                 assertThrows(IllegalStateException.class, () -> codec.encodeTypeInfoRequest(arena.allocate(8), 1));
             }
             return;
         }
-        Release r = GoldenTables.load(family.releases().getFirst());
+        Table r = GoldenTables.load(family.tables().getFirst());
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment request = arena.allocate(codec.typeInfoLayout().orElseThrow());
             assertEquals(r.structs().get("NVA081_CTRL_VGPU_CONFIG_GET_VGPU_TYPE_INFO_PARAMS").size(), request.byteSize());
@@ -271,8 +267,8 @@ class VgpuTypeCodecTest {
             MemorySegment list = arena.allocate(codec.supportedTypesLayout().orElseThrow());
             Struct golden = r.structs().get("NVA081_CTRL_VGPU_CONFIG_GET_VGPU_TYPES_PARAMS");
             codec.encodeSupportedTypes(list, new int[] {529, 530, 531}, 3, 2);
-            assertEquals(3, list.get(ValueLayout.JAVA_INT, golden.field("numVgpuTypes").offset()));
-            assertEquals(530, list.get(ValueLayout.JAVA_INT, golden.field("vgpuTypes").offset() + 4));
+            assertEquals(3, list.get(ValueLayout.JAVA_INT, golden.field("numVgpuTypes").orElseThrow().offset()));
+            assertEquals(530, list.get(ValueLayout.JAVA_INT, golden.field("vgpuTypes").orElseThrow().offset() + 4));
             int[] out = new int[codec.limits().maxTypesPerGpu()];
             assertEquals(3, codec.supportedTypes(list, out));
             assertEquals(531, out[2]);
@@ -298,8 +294,8 @@ class VgpuTypeCodecTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(codec.configInfoLayout());
             codec.encodeConfigInfo(params, quarter(), PHYSICAL, false);
-            long name = io.mdevgpu.kernel.abi.nvrm.r550.NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS.vgpuInfo$offset()
-                    + io.mdevgpu.kernel.abi.nvrm.r550.NVA081_CTRL_VGPU_INFO.vgpuName$offset();
+            long name = codec.configInfoLayout().byteOffset(PathElement.groupElement("vgpuInfo"),
+                    PathElement.groupElement("vgpuName"));
             params.asSlice(name, 32).fill((byte) 'A');
             ValidationException e = assertThrows(ValidationException.class, () -> codec.decodeConfigInfo(params));
             assertTrue(e.getMessage().contains("without its terminating NUL"), e.getMessage());
