@@ -95,6 +95,16 @@ public final class LibvirtXml {
                 + "</hostdev>\n";
     }
 
+    /**
+     * The {@code <hostdev>} element that gives an SR-IOV GPU's virtual function (a vendor-VFIO vGPU) to a libvirt
+     * domain: a PCI device, {@code managed='no'}, since the VF stays bound to the nvidia driver.
+     */
+    public static String vfHostdev(PciAddress vf) {
+        return String.format("<hostdev mode='subsystem' type='pci' managed='no'>%n  <source>%n"
+                + "    <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>%n  </source>%n</hostdev>%n",
+                vf.domain(), vf.bus(), vf.slot(), vf.function());
+    }
+
     /** Text and attribute values escaped for XML: {@code & < > ' "}. */
     static String escape(String s) {
         StringBuilder sb = new StringBuilder(s.length());
