@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -13,6 +14,8 @@ import java.util.stream.Stream;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
+import io.mdevgpu.kernel.nvvf.CreatableTypesFile;
+import io.mdevgpu.kernel.nvvf.NvidiaVfPort.CreatableType;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciResource;
 
@@ -186,6 +189,24 @@ public final class SysfsTreeWriter {
         Path groupLink = dir.resolve("iommu_group");
         if (Files.isSymbolicLink(groupLink)) deleteTree(resolveLink(groupLink));
         deleteTree(dir);
+    }
+
+    /**
+     * Writes the {@code nvidia/} directory of the VF at {@code vf} (its PCI function written before):
+     * {@code creatable_vgpu_types} as the driver prints it and {@code current_vgpu_type}.
+     *
+     * @return the {@code nvidia/} directory
+     */
+    public Path nvidiaVf(PciAddress vf, int currentType, List<CreatableType> creatable) {
+        Path dir = layout.pciDeviceDirectory(vf);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("write the PCI function " + vf + " before its nvidia/ directory");
+        }
+        Path nvidia = dir.resolve("nvidia");
+        mkdirs(nvidia);
+        write(nvidia.resolve("creatable_vgpu_types"), CreatableTypesFile.format(creatable));
+        attribute(nvidia, "current_vgpu_type", Integer.toString(currentType));
+        return nvidia;
     }
 
     /**
