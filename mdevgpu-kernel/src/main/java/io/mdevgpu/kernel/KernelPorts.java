@@ -6,6 +6,7 @@ import io.mdevgpu.HostSpec;
 import io.mdevgpu.kernel.mdev.LinuxMdevBus;
 import io.mdevgpu.kernel.mdev.MdevBus;
 import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
+import io.mdevgpu.kernel.nvvf.LinuxNvidiaVf;
 import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
 import io.mdevgpu.kernel.nvrm.LinuxRmTransport;
 import io.mdevgpu.kernel.nvrm.RmTransport;
@@ -77,6 +78,7 @@ public interface KernelPorts extends AutoCloseable {
             private final PciDiscovery pci = new LinuxPciDiscovery(layout);
             private final VfioKernel vfio = new LinuxVfioKernel(spec.devRoot(), spec.sysfsRoot());
             private final RmTransport nvidia = new LinuxRmTransport();
+            private final NvidiaVfPort nvidiaVf = new LinuxNvidiaVf(layout, AttributeWriter.LINUX);
 
             @Override public SysfsLayout layout() { return layout; }
             @Override public PciDiscovery pci() { return pci; }
@@ -86,6 +88,7 @@ public interface KernelPorts extends AutoCloseable {
             }
             @Override public VfioKernel vfio() { return vfio; }
             @Override public RmTransport nvidia() { return nvidia; }
+            @Override public NvidiaVfPort nvidiaVf() { return nvidiaVf; }
             @Override public String nvidiaDevDirectory() { return spec.devRoot().toString(); }
             @Override public String nvidiaVersionFile() { return spec.procRoot().resolve("driver/nvidia/version").toString(); }
             @Override public Path mdevctlRoot() { return spec.mdevctlRoot(); }
