@@ -72,6 +72,7 @@ final class Applier {
     private final EnginePlan plan;
     private final List<String> steps = new ArrayList<>();
     private final List<Touched> journal = new ArrayList<>();
+    private final ApplierVfs vfs = new ApplierVfs(this::done);
     private String step;
 
     Applier(EngineHost host, EnginePlan plan) {
@@ -149,18 +150,22 @@ final class Applier {
                 if (hasThemAlready.contains(a)) {
                     done("GPU " + a + " has " + names(types) + " already, as planned: nothing sent to it");
                     LOG.debug("apply: GPU {} has its planned types already, left as it is", a);
-                    step = "read back the types of GPU " + a + " from the mdev bus";
-                    published.addAll(readBack(part));
+                } else {
+                    step = "register " + types.size() + " vGPU type(s) on GPU " + a;
+                    journal.add(new Touched(a, previous.get(a)));
+                    gpus.get(a).registerTypes(types, !plan.keep());
+                    done("registered " + names(types) + " on GPU " + a + (plan.keep() ? "" : ", its earlier types discarded"));
+                    LOG.info("apply: GPU {} ({}) now has types {}", a, part.gpu().model(), names(types));
+                }
+                if (part.sriov().isPresent()) {
+                    applySriov(part, part.sriov().get());
+                    step = "read back what the VFs of GPU " + a + " offer";
+                    published.addAll(vfs.readBack(part));
                     continue;
                 }
-                step = "register " + types.size() + " vGPU type(s) on GPU " + a;
-                journal.add(new Touched(a, previous.get(a)));
-                gpus.get(a).registerTypes(types, !plan.keep());
-                done("registered " + names(types) + " on GPU " + a + (plan.keep() ? "" : ", its earlier types discarded"));
-                LOG.info("apply: GPU {} ({}) now has types {}", a, part.gpu().model(), names(types));
                 step = "read back the types of GPU " + a + " from the mdev bus";
                 published.addAll(readBack(part));
-                done("read back " + types.size() + " type(s) of GPU " + a + " from the mdev bus");
+                if (!hasThemAlready.contains(a)) done("read back " + types.size() + " type(s) of GPU " + a + " from the mdev bus");
             }
             step = "close the NVIDIA driver";
             RmClient closing = client;
@@ -177,6 +182,23 @@ final class Applier {
                 }
             }
             throw undo(Steps.named(CHANGE, step, failure));
+        }
+    }
+
+    /** Enables the GPU's VFs and sets its mode as planned, each change journaled before it is made. */
+    private void applySriov(Planner.GpuPart part, SriovPlanning sriov) {
+        PciAddress a = part.gpu().address();
+        if (sriov.changesVfs()) {
+            step = (sriov.target() == 0 ? "disable the SR-IOV VFs" : "enable " + sriov.target() + " SR-IOV VFs") + " of GPU " + a;
+            vfs.journal(a, sriov);
+            host.sriovControl().enable(a, sriov.target());
+            done((sriov.target() == 0 ? "disabled the SR-IOV VFs" : "enabled " + sriov.target() + " SR-IOV VFs") + " of GPU " + a);
+        }
+        if (sriov.changesMode()) {
+            step = "set heterogeneous vGPU mode of GPU " + a;
+            if (!sriov.changesVfs()) vfs.journal(a, sriov);
+            host.sriovControl().heterogeneous(a, sriov.heterogeneous().orElseThrow());
+            done("set heterogeneous vGPU mode " + (sriov.heterogeneous().orElseThrow() ? "on" : "off") + " on GPU " + a);
         }
     }
 
@@ -299,11 +321,13 @@ final class Applier {
 
     /** Undoes the journal in reverse with a fresh RM client; the failure, or what could not be restored. */
     private MdevException undo(MdevException failure) {
+        List<String> vfsLeft = vfs.undo(host, failure);
         if (journal.isEmpty()) {
+            if (!vfsLeft.isEmpty()) return incomplete(failure, vfsLeft);
             LOG.info("apply failed before it changed anything: {}", failure.getMessage());
             return failure;
         }
-        List<String> left = new ArrayList<>();
+        List<String> left = new ArrayList<>(vfsLeft);
         RmClient client;
         try {
             client = host.openRmClient();
