@@ -52,7 +52,7 @@ final class EngineVfVgpu implements MdevInstance {
 
     @Override
     public String hostdevXml() {
-        return LibvirtXml.vfHostdev(vf);
+        return LibvirtXml.pciHostdev(vf);
     }
 
     /**

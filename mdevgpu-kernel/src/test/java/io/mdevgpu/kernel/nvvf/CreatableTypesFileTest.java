@@ -52,9 +52,10 @@ class CreatableTypesFileTest {
 
     @Test
     void acceptsLinesWithoutTheHeaderOrPadding() {
-        // as shown in a device plugin's README, the header cut off
+        // an H200's VF as NVIDIA's KubeVirt device plugin README shows it, the header left out
         assertEquals(List.of(new CreatableType(1428, "NVIDIA H200X-141C"), new CreatableType(1414, "NVIDIA H200X-1-18C")),
-                CreatableTypesFile.parse(FILE, "1428 : NVIDIA H200X-141C\n1414 : NVIDIA H200X-1-18C"));
+                CreatableTypesFile.parse(FILE, fixture("h200-creatable_vgpu_types.txt")));
+        assertEquals(List.of(new CreatableType(7, "X")), CreatableTypesFile.parse(FILE, "7:X"));
     }
 
     @Test
