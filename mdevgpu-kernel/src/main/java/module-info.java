@@ -1,32 +1,32 @@
 /**
- * The one seam to the kernel: the only module that makes downcalls. Real Linux and the simulated kernel sit
- * beneath the same ports.
+ * The one seam to the kernel: the only module that makes downcalls. Real Linux and the simulated kernel (the module
+ * io.mdevgpu.sim, a testing artifact) sit beneath the same ports. Every package is exported only to the modules
+ * that need it.
  */
 module io.mdevgpu.kernel {
     requires transitive io.mdevgpu;
     requires org.slf4j;
 
-    exports io.mdevgpu.kernel;
-    exports io.mdevgpu.kernel.sys;
-    exports io.mdevgpu.kernel.sysfs;
-    exports io.mdevgpu.kernel.pci;
-    exports io.mdevgpu.kernel.nvvf;
-    exports io.mdevgpu.kernel.mdev;
-    exports io.mdevgpu.kernel.abi.pci;
-    exports io.mdevgpu.kernel.abi.vfio;
-    exports io.mdevgpu.kernel.vfio;
-    exports io.mdevgpu.kernel.abi.nvrm;
-    exports io.mdevgpu.kernel.abi.nvrm.r510;
-    exports io.mdevgpu.kernel.abi.nvrm.r515;
-    exports io.mdevgpu.kernel.abi.nvrm.r525;
-    exports io.mdevgpu.kernel.abi.nvrm.r535;
-    exports io.mdevgpu.kernel.abi.nvrm.r550;
-    exports io.mdevgpu.kernel.abi.nvrm.r555;
-    exports io.mdevgpu.kernel.abi.nvrm.r570;
-    exports io.mdevgpu.kernel.abi.nvrm.r575;
-    exports io.mdevgpu.kernel.abi.nvrm.r580;
-    exports io.mdevgpu.kernel.abi.nvrm.r590;
-    exports io.mdevgpu.kernel.abi.nvrm.r595;
-    exports io.mdevgpu.kernel.nvrm;
-    exports io.mdevgpu.kernel.sim;
+    exports io.mdevgpu.kernel to io.mdevgpu.core, io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.sys to io.mdevgpu.sim, io.mdevgpu.bench;
+    exports io.mdevgpu.kernel.sysfs to io.mdevgpu.core, io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.pci to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.cli;
+    exports io.mdevgpu.kernel.nvvf to io.mdevgpu.core, io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.mdev to io.mdevgpu.core, io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.pci to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.bench;
+    exports io.mdevgpu.kernel.abi.vfio to io.mdevgpu.sim, io.mdevgpu.cli, io.mdevgpu.bench;
+    exports io.mdevgpu.kernel.vfio to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.bench;
+    exports io.mdevgpu.kernel.abi.nvrm to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.cli, io.mdevgpu.bench;
+    exports io.mdevgpu.kernel.abi.nvrm.r510 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r515 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r525 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r535 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r550 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r555 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r570 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r575 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r580 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r590 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi.nvrm.r595 to io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.nvrm to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.cli;
 }

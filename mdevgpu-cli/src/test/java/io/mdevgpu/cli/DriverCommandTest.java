@@ -19,7 +19,7 @@ import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
-import io.mdevgpu.kernel.sim.SimNvidiaDriver;
+import io.mdevgpu.sim.SimNvidiaDriver;
 import io.mdevgpu.kernel.testing.FakeHost;
 import io.mdevgpu.kernel.testing.SimulatedNvidia;
 import picocli.CommandLine;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
-import io.mdevgpu.kernel.sim.SimNvidiaDriver;
+import io.mdevgpu.sim.SimNvidiaDriver;
 import io.mdevgpu.kernel.testing.FakeHost;
 import io.mdevgpu.kernel.testing.SimulatedNvidia;
 import tools.jackson.databind.JsonNode;

@@ -20,7 +20,7 @@ import io.mdevgpu.kernel.vfio.VfioKernel;
 
 /**
  * Every port of the kernel seam, for one host: what the engine (io.mdevgpu.core) talks to. The real Linux host
- * ({@link #linux}) and the simulated kernel ({@code io.mdevgpu.kernel.sim}) both provide one, so everything above
+ * ({@link #linux}) and the simulated kernel ({@code io.mdevgpu.sim}) both provide one, so everything above
  * runs the same code on both.
  */
 public interface KernelPorts extends AutoCloseable {

@@ -1,66 +1,35 @@
 package io.mdevgpu.core.host;
 
 import io.mdevgpu.HostSpec;
+import io.mdevgpu.HostStateException;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.MdevHostProvider;
-import io.mdevgpu.core.inventory.HostInventory;
-import io.mdevgpu.core.inventory.InventoryGpu;
-import io.mdevgpu.core.inventory.InventoryLoader;
 import io.mdevgpu.kernel.KernelPorts;
-import io.mdevgpu.kernel.sim.Faults;
-import io.mdevgpu.kernel.sim.SimulatedGpu;
-import io.mdevgpu.kernel.sim.SimulatedHostSpec;
-import io.mdevgpu.kernel.sim.SimulatedKernel;
 
-import java.nio.file.Path;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * The engine, as {@link MdevHost#open()} and {@link MdevHost#simulated(String)} find it through
- * {@link java.util.ServiceLoader}: a real host over {@link KernelPorts#linux(HostSpec)}, a simulated one over a
- * {@link SimulatedKernel} built from an inventory ({@link InventoryLoader#resolve}) with the core's guest config
- * spaces.
+ * {@link java.util.ServiceLoader}: a real host over {@link KernelPorts#linux(HostSpec)}, a simulated one from the
+ * simulator ({@link SimulatedHostFactory}, in the artifact {@value #SIMULATOR_ARTIFACT}), found the same way.
  */
 public final class EngineHostProvider implements MdevHostProvider {
+    /** The artifact that holds the simulated host. */
+    static final String SIMULATOR_ARTIFACT = "io.mdevgpu:mdevgpu-sim";
+
     @Override
     public MdevHost open(HostSpec spec) {
         if (spec.isSimulated()) {
-            return simulated(spec, InventoryLoader.resolve(spec.simulatedInventory().orElseThrow()), new Faults());
+            return simulator(spec).open(spec);
         }
         return EngineHost.over(spec, KernelPorts.linux(spec), Optional.empty());
     }
 
-    /**
-     * A simulated host of {@code inventory} whose kernel counts and fails calls with {@code faults}, its tree in
-     * {@code root} (kept) or a temporary directory (deleted on close). {@link EngineHost#kernel()} is its
-     * {@link SimulatedKernel}.
-     */
-    public static EngineHost simulated(HostInventory inventory, Faults faults, Optional<Path> root) {
-        return simulated(root.map(r -> HostSpec.simulatedAt(inventory.name(), r)).orElseGet(() -> HostSpec.simulated(inventory.name())),
-                inventory, faults);
-    }
-
-    /**
-     * The simulated host {@code spec} names (its {@link EngineHost#spec()} is that spec, which says whether it is kept
-     * in a directory; its own tree's roots are {@link EngineHost#kernel()}'s).
-     */
-    private static EngineHost simulated(HostSpec spec, HostInventory inventory, Faults faults) {
-        SimulatedKernel kernel = new SimulatedKernel(spec(inventory, spec.simulationRoot()), GuestConfigs.INSTANCE, faults);
-        try {
-            return EngineHost.over(spec, kernel, Optional.of(inventory));
-        } catch (RuntimeException e) {
-            kernel.close();
-            throw e;
-        }
-    }
-
-    /** The simulated kernel's description of the host {@code inventory} describes. */
-    public static SimulatedHostSpec spec(HostInventory inventory, Optional<Path> root) {
-        SimulatedHostSpec.Builder b = SimulatedHostSpec.newBuilder().driverVersion(inventory.driver().version());
-        for (InventoryGpu g : inventory.gpus()) {
-            b.gpu(new SimulatedGpu(g.device(), g.model(), g.framebuffer(), g.virtualizationMode()));
-        }
-        root.ifPresent(b::root);
-        return b.build();
+    private static SimulatedHostFactory simulator(HostSpec spec) {
+        return ServiceLoader.load(SimulatedHostFactory.class, EngineHostProvider.class.getClassLoader()).findFirst()
+                .orElseThrow(() -> new HostStateException("open simulated host", spec.toString(),
+                        "no simulator found (io.mdevgpu.sim is not on the class or module path)",
+                        "Add " + SIMULATOR_ARTIFACT + " (test scope for tests) to the class or module path", null));
     }
 }

@@ -1,7 +1,8 @@
 /**
  * The engine: the API ({@link io.mdevgpu.MdevHost}, {@link io.mdevgpu.ParentDevice}, {@link io.mdevgpu.MdevInstance},
  * {@link io.mdevgpu.VfioDevice}, {@link io.mdevgpu.Plan}, {@link io.mdevgpu.Definitions}) implemented over one host's
- * kernel ports, real or simulated. {@link io.mdevgpu.core.host.EngineHostProvider} is what
+ * kernel ports, real or simulated (the simulator, io.mdevgpu.sim, through {@link io.mdevgpu.core.host.SimulatedHostFactory}).
+ * {@link io.mdevgpu.core.host.EngineHostProvider} is what
  * {@link java.util.ServiceLoader} finds; {@link io.mdevgpu.core.host.EngineHost} the host.
  *
  * <p>Plan, then apply, then verify (DESIGN.md, principle 3): the {@code Planner} reads the host and changes nothing

@@ -10,7 +10,7 @@ import io.mdevgpu.ValidationException;
 /**
  * Where the kernel puts things: every sysfs and {@code /dev} path mdevgpu reads or writes, under two roots
  * ({@code /sys} and {@code /dev} on a real host; a temporary directory for fake trees and the simulated
- * kernel). The readers ({@code LinuxPciDiscovery}, {@code LinuxMdevBus}) and the {@link SysfsTreeWriter}
+ * kernel). The readers ({@code LinuxPciDiscovery}, {@code LinuxMdevBus}) and the simulator's {@code SysfsTreeWriter}
  * take their paths from here only, so that a fake tree and the code that reads it cannot drift apart.
  *
  * @param sys the sysfs root, {@code /sys}
@@ -169,7 +169,7 @@ public record SysfsLayout(Path sys, Path dev) {
     }
 
     /** A name that must be one path segment: no separators, not {@code .} or {@code ..}, not empty. */
-    static String segment(String what, String value) {
+    public static String segment(String what, String value) {
         if (value == null || value.isEmpty() || value.equals(".") || value.equals("..") || value.indexOf('/') >= 0
                 || value.indexOf('\0') >= 0) {
             throw new ValidationException(what, value, "a single sysfs name: not empty, no '/', not '.' or '..'");

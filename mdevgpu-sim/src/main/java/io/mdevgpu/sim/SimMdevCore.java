@@ -1,0 +1,621 @@
+package io.mdevgpu.sim;
+
+import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import io.mdevgpu.DriverLimits;
+import io.mdevgpu.Errno;
+import io.mdevgpu.KernelException;
+import io.mdevgpu.MdevType;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.Size;
+import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
+import io.mdevgpu.kernel.mdev.MdevTypeInfo;
+import io.mdevgpu.kernel.mdev.NvidiaTypeDescription;
+import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.sim.Faults.Failure;
+import io.mdevgpu.sim.Faults.Seam;
+import io.mdevgpu.kernel.sysfs.AttributeWriter;
+import io.mdevgpu.kernel.sysfs.SysfsLayout;
+import io.mdevgpu.kernel.sysfs.SysfsReader;
+import io.mdevgpu.sim.SysfsTreeWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kernel's mdev core with NVIDIA's vendor driver beneath it, simulated: it answers writes to a type's
+ * {@code create} and an instance's {@code remove} the way {@code drivers/vfio/mdev} does and keeps the materialised
+ * tree in step (types, {@code available_instances}, instances with their links, IOMMU groups and
+ * {@code /dev/vfio/N}), so that {@code LinuxMdevBus} and {@code mdevctl} read it unchanged.
+ *
+ * <p>{@code create}: text that is not a UUID (36 characters, or 37 with one more, as {@code create_store} takes it)
+ * is EINVAL; a UUID that exists on any parent EEXIST; a parent going away ENODEV; then the vendor driver's capacity:
+ * none left of the type's {@code max_instance}, of the release's instances per GPU or of the framebuffer is ENOSPC,
+ * and a type the driver no longer publishes (kept only for its instances) EINVAL. {@code available_instances} =
+ * min(max_instance - instances of the type, instances per GPU left, free framebuffer / (framebuffer + reservation of
+ * the type)). Why ENOSPC and never EUSERS (harness/README.md, K3): the mdev core's EUSERS is its own per-parent
+ * count, which it keeps only for a driver that does not report {@code available_instances} itself (mdpy); NVIDIA's
+ * driver reports them per type, so its refusals come from the driver, as mtty's and mbochs' pools say ENOSPC. (Which
+ * errno NVIDIA's driver really answers is not recorded; the library takes both as {@code CapacityException}.)
+ *
+ * <p>{@code remove}: text that is not a number is EINVAL, {@code 0} does nothing, an instance that is gone ENODEV.
+ * One whose VFIO device is open is removed as the kernel does it (K5): the write unlists the instance at once (its
+ * {@code bus/mdev/devices} link, {@code mdev_type} link, the type's {@code devices/} link and the {@code remove}
+ * attribute go), then blocks the writing thread, giving up the simulated kernel's lock, until the device's last fd
+ * closes; only then do its directory, IOMMU group and capacity go and the write return. Meanwhile the instance still
+ * counts (a create of its UUID is EEXIST, its capacity stays taken) and another remove write finds no
+ * {@code remove} attribute (ENOENT). Closing the simulated kernel ends such a wait. So write {@code remove} of an
+ * open device only from a thread other than the one that will close it, as {@code LinuxMdevBus} does.
+ *
+ * <p>Publishing (the driver's {@code MDEV_REGISTER}): the first one registers the GPU as a parent; each writes the
+ * table's types ({@code name}, NVIDIA's {@code description}, {@code device_api} vfio-pci); a type no longer in the
+ * table disappears, unless it still has instances: then it stays, with no instances available, until its last
+ * instance is removed.
+ */
+final class SimMdevCore implements AttributeWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(SimMdevCore.class);
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** vfio-pci's region offsets: index << 40 (VFIO_PCI_OFFSET_SHIFT). */
+    private static final int OFFSET_SHIFT = 40;
+    static final Size BAR0 = Size.mib(16), BAR3 = Size.mib(32);
+    private static final int NUM_REGIONS = VFIO_PCI_VGA_REGION_INDEX + 1;
+    private static final int MAPPED = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP;
+
+    private static final class Parent {
+        final SimulatedGpu gpu;
+        final String name;
+        boolean registered;
+        boolean goingAway;
+        Map<String, MdevType> published = new LinkedHashMap<>();
+        final Set<String> shown = new HashSet<>();
+
+        Parent(SimulatedGpu gpu) {
+            this.gpu = gpu;
+            this.name = gpu.device().address().toString();
+        }
+    }
+
+    private record Instance(UUID uuid, Parent parent, String typeId, MdevType type, int group) {
+    }
+
+    private final Object lock;
+    private final Faults faults;
+    private final SysfsLayout layout;
+    private final SysfsTreeWriter writer;
+    private final SimVfioKernel vfio;
+    private final GuestConfigFactory configs;
+    private final DriverLimits limits;
+    private final Map<String, Parent> parents = new TreeMap<>();
+    private final Map<UUID, Instance> instances = new LinkedHashMap<>();
+    private final Set<Integer> physicalGroups = new HashSet<>();
+    /** Instances whose remove waits for their VFIO device to close (K5). */
+    private final Set<UUID> removing = new HashSet<>();
+    /** Other processes holding an instance's device open, as the shared state last said (a host kept in a directory). */
+    private List<SimKernelState.Holder> foreignHolders = List.of();
+    private SimKernelStore store = SimKernelStore.NONE;
+    /** Told when a GPU registers as an mdev parent: the kernel's MDEV_STATE=registered uevent. */
+    private Consumer<PciAddress> registeredListener = address -> { };
+    /** Who this is among the simulated kernels that hold devices of a shared host open. */
+    private final long opener = new java.security.SecureRandom().nextLong();
+    private boolean closed;
+
+    SimMdevCore(Object lock, Faults faults, SysfsLayout layout, SysfsTreeWriter writer, SimVfioKernel vfio,
+                GuestConfigFactory configs, DriverLimits limits, List<SimulatedGpu> gpus) {
+        this.lock = lock;
+        this.faults = faults;
+        this.layout = layout;
+        this.writer = writer;
+        this.vfio = vfio;
+        this.configs = configs;
+        this.limits = limits;
+        for (SimulatedGpu g : gpus) {
+            parents.put(g.device().address().toString(), new Parent(g));
+            g.device().iommuGroup().ifPresent(physicalGroups::add);
+        }
+    }
+
+    /** Keeps the parents and instances in {@code store}, shared with the other processes that open the host. */
+    void store(SimKernelStore store) {
+        synchronized (lock) {
+            this.store = store;
+        }
+    }
+
+    void onParentRegistered(Consumer<PciAddress> listener) {
+        synchronized (lock) {
+            this.registeredListener = Objects.requireNonNull(listener, "listener");
+        }
+    }
+
+    // ---- the driver's side ----
+
+    /** The driver publishes {@code types} for the GPU at {@code address}. */
+    void publish(PciAddress address, List<MdevType> types) {
+        synchronized (lock) {
+            Parent p = parents.get(address.toString());
+            if (p == null) throw new IllegalStateException("no simulated GPU at " + address);
+            store.beginTreeChange();
+            boolean newlyRegistered = !p.registered;
+            if (newlyRegistered) {
+                writer.mdevParent(address);
+                p.registered = true;
+            }
+            p.published = new LinkedHashMap<>();
+            for (MdevType t : types) p.published.put(t.sysfsName(), t);
+            for (MdevType t : types) {
+                writer.mdevType(new MdevTypeInfo(p.name, t.sysfsName(), Optional.of(t.name()),
+                        Optional.of(description(t).toString()), "vfio-pci", 0, List.of()));
+                p.shown.add(t.sysfsName());
+            }
+            dropStaleTypes(p);
+            refreshAvailable(p);
+            LOG.info("simulated driver published {} type{} on {}: {}", types.size(), types.size() == 1 ? "" : "s", p.name,
+                    p.published.keySet());
+            if (newlyRegistered) registeredListener.accept(address); // the uevent, once its types are there
+        }
+    }
+
+    private static NvidiaTypeDescription description(MdevType t) {
+        return new NvidiaTypeDescription(t.display().heads(), t.display().frameRateLimit(), t.framebuffer(),
+                t.display().maxResolutionX(), t.display().maxResolutionY(), t.maxInstances());
+    }
+
+    void goingAway(PciAddress address, boolean goingAway) {
+        synchronized (lock) {
+            Parent p = parents.get(address.toString());
+            if (p == null) throw new IllegalArgumentException("no simulated GPU at " + address);
+            p.goingAway = goingAway;
+        }
+    }
+
+    Map<PciAddress, List<MdevType>> published() {
+        synchronized (lock) {
+            Map<PciAddress, List<MdevType>> out = new LinkedHashMap<>();
+            for (Parent p : parents.values()) {
+                if (p.registered) out.put(p.gpu.device().address(), List.copyOf(p.published.values()));
+            }
+            return out;
+        }
+    }
+
+    List<MdevInstanceInfo> instances() {
+        synchronized (lock) {
+            List<MdevInstanceInfo> out = new ArrayList<>();
+            for (Instance i : instances.values()) {
+                out.add(new MdevInstanceInfo(i.uuid, i.parent.name, i.typeId, OptionalInt.of(i.group)));
+            }
+            out.sort((a, b) -> SysfsLayout.name(a.uuid()).compareTo(SysfsLayout.name(b.uuid())));
+            return List.copyOf(out);
+        }
+    }
+
+    /** The VFIO device of instance {@code uuid}, to raise its interrupts. */
+    Optional<SimVfioKernel.Device> device(UUID uuid) {
+        synchronized (lock) {
+            Instance i = instances.get(uuid);
+            return i == null ? Optional.empty() : Optional.of(vfio.group(i.group).device(SysfsLayout.name(uuid)));
+        }
+    }
+
+    // ---- the writes ----
+
+    @Override
+    public void write(Path attribute, String text, String operation) {
+        Failure f = faults.enter(Seam.MDEV, faults.wantsText() ? operation + " " + attribute : null);
+        if (f != null) throw KernelException.of(operation, attribute.toString(), Errno.of(f.errnoOrEio()), null);
+        synchronized (lock) {
+            int errno;
+            store.enter();
+            try {
+                errno = dispatch(attribute.normalize(), text);
+            } finally {
+                store.exit();
+            }
+            if (errno != 0) throw KernelException.of(operation, attribute.toString(), Errno.of(errno), null);
+        }
+    }
+
+    /** Routes a write as the kernel would by the file written; returns 0 or the errno. */
+    private int dispatch(Path file, String text) {
+        for (Parent p : parents.values()) {
+            if (!p.registered) continue;
+            for (Path dir : List.of(layout.mdevParent(p.name), layout.pciDeviceDirectory(p.gpu.device().address()))) {
+                if (!file.startsWith(dir)) continue;
+                Path rel = dir.relativize(file);
+                if (rel.getNameCount() == 3 && rel.getName(0).toString().equals("mdev_supported_types")
+                        && rel.getName(2).toString().equals("create") && p.shown.contains(rel.getName(1).toString())) {
+                    return create(p, rel.getName(1).toString(), text);
+                }
+                if (rel.getNameCount() == 2 && rel.getName(1).toString().equals("remove")) {
+                    return removeNamed(rel.getName(0).toString(), text);
+                }
+            }
+        }
+        if (file.startsWith(layout.mdevDevices())) {
+            Path rel = layout.mdevDevices().relativize(file);
+            if (rel.getNameCount() == 2 && rel.getName(1).toString().equals("remove")) {
+                return removeNamed(rel.getName(0).toString(), text);
+            }
+        }
+        // any other file: what open(O_WRONLY) on sysfs answers
+        return Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.exists(file) ? Errno.EACCES.number() : Errno.ENOENT.number();
+    }
+
+    private int create(Parent p, String typeId, String text) {
+        if (text.length() != 36 && text.length() != 37 || !UUID_TEXT.matcher(text.substring(0, 36)).matches()) {
+            return Errno.EINVAL.number();
+        }
+        UUID uuid = UUID.fromString(text.substring(0, 36));
+        if (instances.containsKey(uuid)) return Errno.EEXIST.number(); // the core looks for the UUID first
+        if (p.goingAway) return Errno.ENODEV.number();
+        MdevType type = p.published.get(typeId);
+        if (type == null) {
+            // kept only for its instances: the vendor driver refuses it
+            return Errno.EINVAL.number();
+        }
+        if (available(p, typeId) < 1) return Errno.ENOSPC.number(); // the driver's capacity (K3)
+        int group = freeGroup();
+        Instance instance = new Instance(uuid, p, typeId, type, group);
+        store.beginTreeChange();
+        instances.put(uuid, instance);
+        writeInstance(instance);
+        addDevice(instance);
+        refreshAvailable(p);
+        LOG.info("simulated mdev core created {} of type {} on {} (IOMMU group {})", SysfsLayout.name(uuid), typeId, p.name, group);
+        return 0;
+    }
+
+    private void writeInstance(Instance i) {
+        writer.mdevInstance(new MdevInstanceInfo(i.uuid, i.parent.name, i.typeId, OptionalInt.of(i.group)));
+        writer.file(layout.vfioGroup(i.group), "");
+    }
+
+    /** The instance's VFIO device: its regions (BAR1 the type's), config space the guest's and two interrupts. */
+    private void addDevice(Instance i) {
+        MdevType type = i.type;
+        ConfigSpaceEmulator config = configs.create(i.parent.gpu.device(), type);
+        vfio.group(i.group).device(SysfsLayout.name(i.uuid))
+                .region(VFIO_PCI_BAR0_REGION_INDEX, MAPPED, BAR0.bytes(), offset(VFIO_PCI_BAR0_REGION_INDEX))
+                .region(VFIO_PCI_BAR1_REGION_INDEX, MAPPED, type.bar1().bytes(), offset(VFIO_PCI_BAR1_REGION_INDEX))
+                .region(VFIO_PCI_BAR3_REGION_INDEX, MAPPED, BAR3.bytes(), offset(VFIO_PCI_BAR3_REGION_INDEX))
+                .emulatedRegion(VFIO_PCI_CONFIG_REGION_INDEX, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
+                        offset(VFIO_PCI_CONFIG_REGION_INDEX), config)
+                .numRegions(NUM_REGIONS)
+                .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED, 1)
+                .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, 1);
+    }
+
+    private static long offset(int index) {
+        return (long) index << OFFSET_SHIFT;
+    }
+
+    /** remove_store: {@code kstrtoul(buf, 0)}, then the device. */
+    private int removeNamed(String name, String text) {
+        OptionalInt value = unsignedNumber(text);
+        if (value.isEmpty()) return Errno.EINVAL.number();
+        if (value.getAsInt() == 0) return 0;
+        Instance i = null;
+        for (Instance x : instances.values()) if (SysfsLayout.name(x.uuid).equals(name)) i = x;
+        if (i == null) return Errno.ENODEV.number();
+        if (removing.contains(i.uuid)) return Errno.ENOENT.number(); // the first write took the attribute away
+        UUID uuid = i.uuid;
+        String device = SysfsLayout.name(uuid);
+        store.beginTreeChange();
+        writer.unlistMdevInstance(uuid);
+        if (isHeld(i)) {
+            LOG.info("simulated mdev core unlisted {}; its VFIO device is open, so the remove waits until it is closed", device);
+            removing.add(uuid);
+            store.changed();
+            awaitClosed(uuid);
+            if (closed) return 0; // the simulated host went away meanwhile, and its tree with it
+            i = instances.get(uuid);
+            if (i == null) return 0; // another process, or thread, finished it once the device closed
+            removing.remove(uuid);
+            store.beginTreeChange();
+        }
+        finishRemove(i);
+        return 0;
+    }
+
+    /** The end of a remove: the instance's directory, IOMMU group and capacity go. */
+    private void finishRemove(Instance i) {
+        instances.remove(i.uuid);
+        removing.remove(i.uuid);
+        store.changed();
+        writer.deleteMdevInstance(instanceDirectory(i.parent, i.uuid));
+        writer.removeFile(layout.vfioGroup(i.group));
+        vfio.removeGroup(i.group);
+        dropStaleTypes(i.parent);
+        refreshAvailable(i.parent);
+        LOG.info("simulated mdev core removed {} of type {} on {}", SysfsLayout.name(i.uuid), i.typeId, i.parent.name);
+    }
+
+    /** An instance's directory under its parent's PCI device (where SysfsTreeWriter puts it). */
+    private Path instanceDirectory(Parent p, UUID uuid) {
+        return layout.pciDeviceDirectory(p.gpu.device().address()).resolve(SysfsLayout.name(uuid));
+    }
+
+    /**
+     * Whether a live other process holds VFIO device {@code name} (an instance's UUID) or its group open, as the shared
+     * state says.
+     */
+    boolean isOpenElsewhere(String name) {
+        synchronized (lock) {
+            for (UUID uuid : instances.keySet()) if (SysfsLayout.name(uuid).equals(name)) return heldElsewhere(uuid, false);
+            return false;
+        }
+    }
+
+    /** Whether the instance's VFIO device is open, in this process or (as the shared state says) a live other one. */
+    private boolean isHeld(Instance i) {
+        // a process holding only the group does not hold back a remove: the kernel waits for the device's users
+        return vfio.isDeviceOpen(SysfsLayout.name(i.uuid)) || heldElsewhere(i.uuid, true);
+    }
+
+    /** Whether a live other process holds instance {@code uuid}'s device open, or (unless {@code deviceOnly}) its group. */
+    private boolean heldElsewhere(UUID uuid, boolean deviceOnly) {
+        for (SimKernelState.Holder h : foreignHolders) {
+            if (h.uuid().equals(uuid) && (h.device() || !deviceOnly) && h.isAlive()) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Waits, giving up the lock (and the shared state's), until the instance's device is closed everywhere
+     * (SimVfioKernel notifies when one closes here; another process's close is seen by looking again), the instance
+     * is gone or the simulated kernel closes. As in the kernel, an interrupt does not end the wait; it is kept.
+     */
+    private void awaitClosed(UUID uuid) {
+        boolean interrupted = false;
+        Instance i;
+        while (!closed && (i = instances.get(uuid)) != null && isHeld(i)) {
+            try {
+                store.awaitOutside(lock, store.isShared() ? 20 : 0);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Ends every remove that waits for a device to close: the simulated kernel is going away. */
+    void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+    }
+
+    /** {@code kstrtoul(text, 0)}: decimal, 0x hex or 0 octal, one trailing newline allowed; empty when not a number. */
+    static OptionalInt unsignedNumber(String text) {
+        String t = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        if (t.startsWith("+")) t = t.substring(1);
+        int radix = 10;
+        if (t.length() > 1 && (t.startsWith("0x") || t.startsWith("0X"))) {
+            radix = 16;
+            t = t.substring(2);
+        } else if (t.length() > 1 && t.startsWith("0")) {
+            radix = 8;
+            t = t.substring(1);
+        }
+        if (t.isEmpty() || t.length() > 20 || !t.chars().allMatch(c -> Character.digit(c, 16) >= 0 && Character.digit(c, 16) < 16)) {
+            return OptionalInt.empty();
+        }
+        try {
+            long v = Long.parseUnsignedLong(t, radix);
+            return OptionalInt.of(v == 0 ? 0 : 1);
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    // ---- the state shared with other processes (a host kept in a directory) ----
+
+    /** The instances as the shared state keeps them, in creation order. */
+    List<SimKernelState.InstanceRecord> instanceRecords() {
+        synchronized (lock) {
+            List<SimKernelState.InstanceRecord> out = new ArrayList<>();
+            for (Instance i : instances.values()) {
+                out.add(new SimKernelState.InstanceRecord(i.uuid, i.parent.gpu.device().address(), i.typeId, i.group,
+                        removing.contains(i.uuid), i.type));
+            }
+            return out;
+        }
+    }
+
+    /** Who holds an instance's device or group open: the live other processes the state named, and this one. */
+    List<SimKernelState.Holder> holders() {
+        synchronized (lock) {
+            List<SimKernelState.Holder> out = new ArrayList<>();
+            for (SimKernelState.Holder h : foreignHolders) if (instances.containsKey(h.uuid()) && h.isAlive()) out.add(h);
+            ProcessHandle self = ProcessHandle.current();
+            for (Instance i : instances.values()) {
+                boolean device = vfio.isDeviceOpen(SysfsLayout.name(i.uuid));
+                if (device || vfio.isGroupOpen(i.group)) out.add(SimKernelState.Holder.of(i.uuid, self, opener, device));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Takes the parents and instances another process left in the state: types and instances it published or made
+     * appear here (with their VFIO devices), those it removed go. The tree is that process's: it is not written.
+     * A remove that waited for a device nobody holds any more is finished, whoever began it.
+     */
+    void restore(SimKernelState state) {
+        synchronized (lock) {
+            foreignHolders = state.holders().stream().filter(h -> h.opener() != opener).toList();
+            for (Parent p : parents.values()) {
+                List<MdevType> published = state.registered().get(p.gpu.device().address());
+                p.registered = published != null;
+                p.published = new LinkedHashMap<>();
+                if (published != null) for (MdevType t : published) p.published.put(t.sysfsName(), t);
+                p.shown.clear();
+                p.shown.addAll(p.published.keySet());
+            }
+            Map<UUID, Instance> before = new LinkedHashMap<>(instances);
+            instances.clear();
+            removing.clear();
+            for (SimKernelState.InstanceRecord r : state.instances()) {
+                Parent p = parents.get(r.parent().toString());
+                if (p == null) throw new IllegalStateException("the state names an instance on " + r.parent() + ", no GPU of this host");
+                Instance mine = before.remove(r.uuid());
+                Instance i = mine != null && mine.group == r.group() ? mine : new Instance(r.uuid(), p, r.typeId(), r.type(), r.group());
+                instances.put(i.uuid, i);
+                if (r.removing()) removing.add(i.uuid);
+                p.shown.add(i.typeId);
+                if (i != mine) {
+                    if (mine != null) vfio.removeGroup(mine.group);
+                    addDevice(i);
+                }
+            }
+            for (Instance gone : before.values()) {
+                if (vfio.isDeviceOpen(SysfsLayout.name(gone.uuid))) {
+                    LOG.warn("another process removed {} while this one holds its device open", SysfsLayout.name(gone.uuid));
+                    continue;
+                }
+                vfio.removeGroup(gone.group);
+            }
+            for (Instance i : List.copyOf(instances.values())) {
+                if (removing.contains(i.uuid) && !isHeld(i)) {
+                    store.beginTreeChange();
+                    finishRemove(i);
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes the tree show {@code state} (restored before) again after a process died in the middle of changing it:
+     * the registered parents, each shown type with its counts, each instance listed (or, while its remove waits,
+     * unlisted), and nothing the state does not have.
+     */
+    void repair(SimKernelState state) {
+        synchronized (lock) {
+            for (Parent p : parents.values()) {
+                Path device = layout.pciDeviceDirectory(p.gpu.device().address());
+                if (!p.registered) {
+                    writer.removeFile(layout.mdevParent(p.name));
+                    SysfsTreeWriter.deleteTree(device.resolve("mdev_supported_types"));
+                    continue;
+                }
+                writer.mdevParent(p.gpu.device().address());
+                for (String name : SysfsReader.names(device)) { // instances the state does not have
+                    if (!UUID_TEXT.matcher(name).matches() || instances.containsKey(UUID.fromString(name))) continue;
+                    deleteInstanceTree(UUID.fromString(name), device.resolve(name));
+                }
+                for (String typeId : SysfsReader.names(device.resolve("mdev_supported_types"))) {
+                    if (!p.shown.contains(typeId)) SysfsTreeWriter.deleteTree(device.resolve("mdev_supported_types").resolve(typeId));
+                }
+                for (String typeId : p.shown) {
+                    MdevType t = p.published.get(typeId);
+                    if (t == null) t = instances.values().stream().filter(i -> i.parent == p && i.typeId.equals(typeId))
+                            .findFirst().orElseThrow().type;
+                    writer.mdevType(new MdevTypeInfo(p.name, typeId, Optional.of(t.name()), Optional.of(description(t).toString()),
+                            "vfio-pci", 0, List.of()));
+                }
+            }
+            for (Instance i : instances.values()) {
+                Path dir = instanceDirectory(i.parent, i.uuid);
+                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) deleteInstanceTree(i.uuid, dir);
+                writeInstance(i);
+                if (removing.contains(i.uuid)) writer.unlistMdevInstance(i.uuid);
+            }
+            for (Parent p : parents.values()) if (p.registered) refreshAvailable(p);
+            LOG.info("simulated mdev core repaired its tree: {} instance(s) on {} parent(s)", instances.size(),
+                    parents.values().stream().filter(p -> p.registered).count());
+        }
+    }
+
+    /** Deletes an instance's directory, links and group node, whatever of them a died process left. */
+    private void deleteInstanceTree(UUID uuid, Path dir) {
+        String name = SysfsLayout.name(uuid);
+        writer.removeFile(layout.mdevDevice(uuid));
+        Path groupLink = dir.resolve("iommu_group");
+        if (Files.isSymbolicLink(groupLink)) {
+            try {
+                writer.removeFile(layout.vfioGroup(Integer.parseInt(Files.readSymbolicLink(groupLink).getFileName().toString())));
+            } catch (java.io.IOException | NumberFormatException e) {
+                LOG.debug("no group node to remove for {}: {}", name, e.toString());
+            }
+        }
+        for (String typeId : SysfsReader.names(dir.getParent().resolve("mdev_supported_types"))) {
+            writer.removeFile(dir.getParent().resolve("mdev_supported_types").resolve(typeId).resolve("devices").resolve(name));
+        }
+        writer.deleteMdevInstance(dir);
+    }
+
+    // ---- capacity ----
+
+    private long available(Parent p, String typeId) {
+        MdevType t = p.published.get(typeId);
+        if (t == null) return 0;
+        long left = Math.min(t.maxInstances() - ofType(p, typeId), limits.maxInstancesPerGpu() - onParent(p));
+        return Math.max(0, Math.min(left, fitByFramebuffer(p, t)));
+    }
+
+    private long fitByFramebuffer(Parent p, MdevType t) {
+        long used = 0;
+        for (Instance i : instances.values()) if (i.parent == p) used += i.type.framebufferPerInstance().bytes();
+        long free = p.gpu.framebuffer().bytes() - used;
+        return free <= 0 ? 0 : free / t.framebufferPerInstance().bytes();
+    }
+
+    private int ofType(Parent p, String typeId) {
+        int n = 0;
+        for (Instance i : instances.values()) if (i.parent == p && i.typeId.equals(typeId)) n++;
+        return n;
+    }
+
+    private int onParent(Parent p) {
+        int n = 0;
+        for (Instance i : instances.values()) if (i.parent == p) n++;
+        return n;
+    }
+
+    private void refreshAvailable(Parent p) {
+        for (String typeId : p.shown) writer.availableInstances(p.name, typeId, available(p, typeId));
+    }
+
+    private void dropStaleTypes(Parent p) {
+        for (String typeId : List.copyOf(p.shown)) {
+            if (!p.published.containsKey(typeId) && ofType(p, typeId) == 0) {
+                writer.removeMdevType(p.name, typeId);
+                p.shown.remove(typeId);
+            }
+        }
+    }
+
+    /** The lowest IOMMU group number no GPU and no instance has, as the kernel's IDA hands them out. */
+    private int freeGroup() {
+        Set<Integer> taken = new HashSet<>(physicalGroups);
+        for (Instance i : instances.values()) taken.add(i.group);
+        int n = 0;
+        while (taken.contains(n)) n++;
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "SimMdevCore[" + parents.size() + " parents, " + instances.size() + " instances]";
+        }
+    }
+}

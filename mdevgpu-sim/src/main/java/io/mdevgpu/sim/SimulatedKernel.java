@@ -1,0 +1,395 @@
+package io.mdevgpu.sim;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import io.mdevgpu.MdevException;
+import io.mdevgpu.MdevType;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.KernelPorts;
+import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
+import io.mdevgpu.kernel.mdev.LinuxMdevBus;
+import io.mdevgpu.kernel.mdev.MdevBus;
+import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
+import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
+import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
+import io.mdevgpu.kernel.pci.PciDiscovery;
+import io.mdevgpu.kernel.sysfs.AttributeWriter;
+import io.mdevgpu.kernel.sysfs.SysfsLayout;
+import io.mdevgpu.kernel.sysfs.SysfsReader;
+import io.mdevgpu.sim.SysfsTreeWriter;
+import io.mdevgpu.kernel.vfio.LinuxVfioKernel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated GPU host beneath the same {@link KernelPorts} as the real one. It materialises the host as a tree:
+ * <pre>
+ * sys/devices/pci.../&lt;gpu&gt;/...      every GPU as sysfs shows it (SysfsTreeWriter), bound to nvidia
+ * sys/class/mdev_bus, sys/bus/mdev    parents, types and instances, once the driver publishes types
+ * sys/kernel/iommu_groups/N           the GPUs' groups and one per instance
+ * dev/nvidiactl, dev/nvidia&lt;i&gt;        the driver's nodes, for the GPUs bound to nvidia (i in address order)
+ * dev/vfio/vfio, dev/vfio/N           VFIO's nodes
+ * proc/driver/nvidia/version          the driver's version file (the spec's text)
+ * etc/mdevctl.d/scripts.d/{callouts,notifiers}   so that mdevctl accepts the tree
+ * run/mdevgpu-sim/kernel.state        a host kept in a directory: the kernel's state, shared by every process
+ * </pre>
+ * and answers on it with the real readers ({@link LinuxPciDiscovery}, {@link LinuxMdevBus}) over the simulated mdev
+ * core's writes, the {@link SimNvidiaDriver} of the spec's release and the {@link SimVfioKernel}. An instance's
+ * VFIO device has BAR0 (16 MiB), BAR1 (the type's BAR1), BAR3 (32 MiB), each a memfd region with mmap, the CONFIG
+ * region served by the guest config space the {@link GuestConfigFactory} builds for the type the driver holds,
+ * and INTx and MSI (one vector each) on eventfds.
+ *
+ * <p>One lock serialises the three seams, so concurrent creates and removes behave as the kernel's do (of two
+ * creates of one UUID, exactly one wins); a remove of an instance whose device is open waits, without the lock, until
+ * the device closes, as the kernel blocks it. {@link Faults} count and fail their calls. {@link #close()} closes what
+ * callers left open, releases the instances' memory and deletes a temporary tree.
+ *
+ * <p>A host whose spec names a root is kept there: the first kernel made on an empty directory builds the tree, and
+ * every later one, in this process or another, opens the same host again ({@link SimKernelStore}): the driver's type
+ * tables, the published types, the instances (each with its VFIO device, made anew in each process) and which
+ * kernels hold an instance's device open. Calls that read or change that state take the directory's lock and
+ * reload what another kernel wrote, so kernels in several processes behave as one kernel. RM clients, handles and
+ * the devices' memory stay each process's own, as the real driver frees clients with their fd.
+ */
+public final class SimulatedKernel implements KernelPorts {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedKernel.class);
+    private static final String NVIDIA = "nvidia";
+
+    private final SimulatedHostSpec spec;
+    private final Faults faults;
+    private final Object lock = new Object();
+    private final Path root;
+    private final boolean temporary;
+    private final SysfsLayout layout;
+    private final SysfsTreeWriter writer;
+    private final LinuxPciDiscovery pci;
+    private final SimVfioKernel vfio;
+    private final SimNvidiaDriver nvidia;
+    private final SimMdevCore mdev;
+    private final SimKernelStore store;
+    private boolean closed;
+
+    /** The host {@code spec} describes, building guests' config spaces with {@code configs}, failing nothing. */
+    public SimulatedKernel(SimulatedHostSpec spec, GuestConfigFactory configs) {
+        this(spec, configs, new Faults());
+    }
+
+    /** As {@link #SimulatedKernel(SimulatedHostSpec, GuestConfigFactory)}, counting and failing calls with {@code faults}. */
+    public SimulatedKernel(SimulatedHostSpec spec, GuestConfigFactory configs, Faults faults) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.faults = Objects.requireNonNull(faults, "faults");
+        Objects.requireNonNull(configs, "configs");
+        this.temporary = spec.root().isEmpty();
+        this.root = spec.root().map(r -> r.toAbsolutePath().normalize()).orElseGet(SimulatedKernel::temporaryRoot);
+        this.layout = SysfsLayout.under(root);
+        this.writer = new SysfsTreeWriter(layout);
+        boolean reopened = false;
+        try {
+            if (!temporary) refuseForeign(root);
+            this.store = temporary ? SimKernelStore.NONE : new SimKernelStore(root);
+            this.pci = new LinuxPciDiscovery(layout);
+            this.vfio = new SimVfioKernel(layout.dev(), faults, lock)
+                    .iommuGroupSource(new LinuxVfioKernel(layout.dev(), layout.sys()));
+            this.nvidia = new SimNvidiaDriver(spec.driverVersion(), layout.dev().toString(), versionFile().toString(),
+                    faults, lock).procText(spec.versionFileText());
+            this.mdev = new SimMdevCore(lock, faults, layout, writer, vfio, configs,
+                    NvrmAbi.forRelease(spec.release()).limits(), spec.gpus());
+            nvidia.publisher((gpu, types) -> mdev.publish(gpu.address(), types));
+            synchronized (lock) {
+                store.enter(); // a host kept in a directory: made once, by whichever process comes first
+                try {
+                    reopened = store.exists();
+                    if (reopened) {
+                        checkSameHost(store.read());
+                        registerGpus();
+                    } else {
+                        if (store.creationInterrupted()) clearInterruptedCreation();
+                        requireEmpty(root);
+                        store.beginTreeChange();
+                        materialise();
+                    }
+                    store.bind(this::capture, this::restore, mdev::repair);
+                    nvidia.store(store);
+                    vfio.store(store);
+                    vfio.openElsewhere(mdev::isOpenElsewhere);
+                    mdev.store(store);
+                    if (reopened) store.reload(); // the driver's tables and the mdev core's instances, as left
+                } finally {
+                    store.exit();
+                }
+            }
+        } catch (RuntimeException e) {
+            if (temporary) deleteTree(root);
+            throw e;
+        }
+        LOG.info("simulated host at {}{}: NVIDIA driver {}, {} GPU(s)", root, reopened ? " (opened again)" : "",
+                spec.driverVersion(), spec.gpus().size());
+    }
+
+    /** What a reopened host's state must say: the same driver and GPUs this spec describes. */
+    private void checkSameHost(SimKernelState state) {
+        String host = SimKernelState.hostOf(spec);
+        if (!state.host().equals(host)) {
+            throw new ValidationException("simulated host root", root.toString(),
+                    "a directory holding this host or none; it holds another simulated host (" + state.host()
+                            + "), not " + host + ": open it with the inventory it was made from, or use an empty directory");
+        }
+    }
+
+    private SimKernelState capture() {
+        return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.published(),
+                mdev.instanceRecords(), mdev.holders());
+    }
+
+    private void restore(SimKernelState state) {
+        checkSameHost(state);
+        nvidia.restoreTypeTables(state.tables());
+        mdev.restore(state);
+    }
+
+    private void materialise() {
+        for (Path dir : List.of(layout.mdevParents(), layout.mdevDevices(), layout.sys().resolve("kernel/iommu_groups"),
+                mdevctlRoot().resolve("scripts.d/callouts"), mdevctlRoot().resolve("scripts.d/notifiers"))) {
+            writer.directory(dir);
+        }
+        writer.file(layout.vfioContainer(), "");
+        writer.file(layout.dev().resolve("nvidiactl"), "");
+        writer.file(versionFile(), spec.versionFileText());
+        for (SimulatedGpu gpu : spec.gpus()) writer.pciDevice(gpu.device());
+        int minor = 0;
+        for (SimulatedGpu gpu : nvidiaGpus()) writer.file(deviceNode(minor++), "");
+        registerGpus();
+    }
+
+    /** The GPUs the driver probes: those bound to it, in address order; GPU i is /dev/nvidia&lt;i&gt;. */
+    private List<SimulatedGpu> nvidiaGpus() {
+        return spec.gpus().stream().filter(g -> g.device().driver().equals(Optional.of(NVIDIA))).toList();
+    }
+
+    /** The driver's view of its GPUs (in memory: the tree has them already when the host is opened again). */
+    private void registerGpus() {
+        int minor = 0;
+        for (SimulatedGpu gpu : nvidiaGpus()) {
+            int gpuId = SimNvidiaDriver.Gpu.idOf(gpu.device().address());
+            nvidia.gpu(new SimNvidiaDriver.Gpu(gpuId, gpu.device().address(), gpu.device().id(), gpu.device().revision(),
+                    minor, minor, gpu.mode().code()));
+            nvidia.card(gpuId, SimNvidiaDriver.Card.of(gpu.device(), 0)); // PciDevice has no irq: the card says 0
+            minor++;
+        }
+    }
+
+    private Path deviceNode(int minor) {
+        return layout.dev().resolve("nvidia" + minor);
+    }
+
+    private Path versionFile() {
+        return root.resolve("proc/driver/nvidia/version");
+    }
+
+    // ---- the ports ----
+
+    /**
+     * What listens to the kernel's {@code MDEV_STATE=registered} uevent, sent when a GPU first registers as an mdev
+     * parent (its types just published): on a host with mdevctl, its udev rule starts the parent's {@code auto}
+     * definitions then, in the middle of whatever published the types. Called in the publishing thread; it may create
+     * instances. One listener; none by default.
+     */
+    public SimulatedKernel onParentRegistered(Consumer<PciAddress> listener) {
+        mdev.onParentRegistered(listener);
+        return this;
+    }
+
+    @Override
+    public SysfsLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public PciDiscovery pci() {
+        return pci;
+    }
+
+    @Override
+    public MdevBus mdev(OpenDeviceRegistry openDevices) {
+        return new LinuxMdevBus(layout, openDevices, mdev);
+    }
+
+    @Override
+    public SimVfioKernel vfio() {
+        return vfio;
+    }
+
+    @Override
+    public SimNvidiaDriver nvidia() {
+        return nvidia;
+    }
+
+    @Override
+    public String nvidiaDevDirectory() {
+        return layout.dev().toString();
+    }
+
+    @Override
+    public String nvidiaVersionFile() {
+        return versionFile().toString();
+    }
+
+    @Override
+    public Path mdevctlRoot() {
+        return root.resolve("etc/mdevctl.d");
+    }
+
+    // ---- the simulation ----
+
+    /** Where the tree is: {@code sys}, {@code dev}, {@code proc}, {@code etc/mdevctl.d} below it. */
+    public Path root() {
+        return root;
+    }
+
+    public SimulatedHostSpec spec() {
+        return spec;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** The simulated mdev core's writer, which {@link #mdev} hands to {@link LinuxMdevBus}. */
+    public AttributeWriter attributeWriter() {
+        return mdev;
+    }
+
+    /** Each GPU's vGPU types as the driver holds them now (registered, published or not), by address. */
+    public Map<PciAddress, List<MdevType>> typeTables() {
+        synchronized (lock) {
+            store.sync();
+            return nvidia.typeTables();
+        }
+    }
+
+
+    /** The types each registered parent last published to the mdev bus, by address. */
+    public Map<PciAddress, List<MdevType>> publishedTypes() {
+        synchronized (lock) {
+            store.sync();
+            return mdev.published();
+        }
+    }
+
+    /**
+     * The mdev instances that exist, by UUID order: also one whose remove waits for its open device to close, which
+     * the bus no longer lists.
+     */
+    public List<MdevInstanceInfo> instances() {
+        synchronized (lock) {
+            store.sync();
+            return mdev.instances();
+        }
+    }
+
+    /** The VFIO device of instance {@code uuid} (to raise its interrupts: {@code fire(index, vector)}). */
+    public Optional<SimVfioKernel.Device> instanceDevice(UUID uuid) {
+        return mdev.device(uuid);
+    }
+
+    /** Marks the GPU at {@code address} as going away (creates on it fail with ENODEV) or back. */
+    public void parentGoingAway(PciAddress address, boolean goingAway) {
+        mdev.goingAway(address, goingAway);
+    }
+
+    /** Takes {@code /dev/nvidia<minor>} away (opening it fails with ENOENT) or puts it back, in the tree too. */
+    public void deviceNode(int minor, boolean present) {
+        synchronized (lock) {
+            nvidia.deviceNode(minor, present);
+            if (present) writer.file(deviceNode(minor), "");
+            else writer.removeFile(deviceNode(minor));
+        }
+    }
+
+    /** What callers hold open now; see {@link SimLeaks}. */
+    public SimLeaks leaks() {
+        synchronized (lock) {
+            return new SimLeaks(vfio.openFds(), vfio.liveMappings(), vfio.boundEventfds(), vfio.memfds(),
+                    nvidia.openPaths().size(), nvidia.clients().size(), nvidia.liveHandles().size(),
+                    nvidia.attachedGpuIds().size());
+        }
+    }
+
+    /** Closes what callers left open, releases the instances' memory and deletes a temporary tree. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            mdev.close(); // before the devices close, so that a waiting remove leaves the tree alone
+            vfio.close();
+            nvidia.close();
+            try {
+                store.saveNow(); // the devices this process held are closed: other processes' removes go on
+            } catch (MdevException e) {
+                LOG.warn("could not write the simulated host's state at {} on close: {}", root, e.getMessage());
+            }
+        }
+        if (temporary) deleteTree(root);
+        LOG.info("simulated host at {} closed", root);
+    }
+
+    @Override
+    public String toString() {
+        return spec + " at " + root + (closed ? " (closed)" : "");
+    }
+
+    // ---- files ----
+
+    /** A process died while it made the tree: what it wrote goes (all but the state's directory) and it is made anew. */
+    private void clearInterruptedCreation() {
+        LOG.warn("the simulated host at {} was being made by a process that died; making it anew", root);
+        for (String name : SysfsReader.names(root)) {
+            if (!name.equals(SimKernelStore.ROOT_ENTRY)) SysfsTreeWriter.deleteTree(root.resolve(name));
+        }
+    }
+
+    /** Before anything is written: a root that holds something, and no simulated host, is not ours to write in. */
+    private static void refuseForeign(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(root.resolve(SimKernelStore.DIRECTORY))) return;
+        requireEmpty(root);
+    }
+
+    /** A new host's root holds nothing but the state's directory (which the store made, to lock it). */
+    private static void requireEmpty(Path root) {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)
+                || !List.of(SimKernelStore.ROOT_ENTRY).containsAll(SysfsReader.names(root))) {
+            throw new ValidationException("simulated host root", root.toString(),
+                    "an empty or missing directory, or one holding a simulated host: the simulated host writes its "
+                            + "own tree there");
+        }
+    }
+
+    private static Path temporaryRoot() {
+        try {
+            return Files.createTempDirectory("mdevgpu-sim-");
+        } catch (IOException e) {
+            throw SysfsReader.failure("create", Path.of(System.getProperty("java.io.tmpdir"), "mdevgpu-sim-*"), e);
+        }
+    }
+
+    /** Deletes the temporary tree; a failure is logged, as close must not throw for it. */
+    private static void deleteTree(Path dir) {
+        try {
+            SysfsTreeWriter.deleteTree(dir);
+        } catch (MdevException e) {
+            LOG.warn("could not delete the simulated host's tree {}: {}", dir, e.getMessage());
+        }
+    }
+}
