@@ -57,6 +57,16 @@ final class VfBackends {
     }
 
     VgpuBackend backend(EngineParentDevice gpu) {
+        return backend(gpu, false);
+    }
+
+    /**
+     * The backend of {@code gpu}. A GPU with enabled VFs that have the driver's {@code nvidia/} directory is an SR-IOV
+     * GPU without asking the driver (only a vGPU host driver makes those directories); otherwise the driver is asked
+     * for its virtualization mode, and when it cannot be asked, {@code strict} passes the failure on (a change is to
+     * be made) where a look only says so.
+     */
+    VgpuBackend backend(EngineParentDevice gpu, boolean strict) {
         PciAddress a = gpu.address();
         if (gpu.id().vendor() != PciId.NVIDIA) return new VgpuBackend.None("not an NVIDIA GPU (vendor "
                 + String.format("%04x", gpu.id().vendor()) + ")");
@@ -64,18 +74,26 @@ final class VfBackends {
             return new VgpuBackend.None(gpu.driver().map(d -> "bound to " + d + ", not to nvidia").orElse("no driver bound"));
         }
         if (isMdevParent(a)) return new VgpuBackend.Mdev();
-        Optional<SriovState> sriov = sriov().state(a);
+        Optional<SriovState> sriov = sriov().state(a).filter(s -> s.totalVfs() > 0);
+        if (sriov.isPresent() && sriov.get().numVfs() > 0) {
+            List<PciAddress> vfs = sriov().virtualFunctions(a);
+            if (!vfs.isEmpty() && nvidiaVf().isVgpuCapable(vfs.getFirst())) return sriovBackend(sriov.get());
+        }
         Optional<NvrmRelease> release = host.release();
         if (release.isEmpty()) return new VgpuBackend.None("no NVIDIA driver is loaded ("
                 + host.kernel().nvidiaVersionFile() + " cannot be read)");
-        Optional<Integer> mode = virtualizationMode(a);
+        Optional<Integer> mode = virtualizationMode(a, strict);
         if (mode.isEmpty()) return new VgpuBackend.None("the NVIDIA driver could not be asked whether it is a vGPU host");
         if (mode.get() != VirtualizationMode.HOST.code()) {
             return new VgpuBackend.None("the driver runs it in " + VirtualizationMode.describe(mode.get())
                     + (sriov.isEmpty() ? "; the kernel shows no SR-IOV capability (a hypervisor may hide it)" : "")
                     + ": nothing to manage");
         }
-        if (sriov.isPresent() && sriov.get().totalVfs() > 0 && release.get().major() >= FIRST_VENDOR_VFIO_MAJOR) {
+        if (sriov.isPresent() && release.get().major() >= FIRST_VENDOR_VFIO_MAJOR) {
+            if (sriov.get().numVfs() > 0) {
+                return new VgpuBackend.None("its " + sriov.get().numVfs() + " enabled VFs have no nvidia/ directory: the "
+                        + "driver does not run vendor-VFIO vGPUs on them (disable and enable them again)");
+            }
             return sriovBackend(sriov.get());
         }
         return new VgpuBackend.Mdev();
@@ -100,7 +118,7 @@ final class VfBackends {
      */
     Optional<VgpuBackend.SriovVfio> sriovOf(EngineParentDevice gpu) {
         if (sriov().state(gpu.address()).filter(s -> s.totalVfs() > 0).isEmpty()) return Optional.empty();
-        return backend(gpu) instanceof VgpuBackend.SriovVfio s ? Optional.of(s) : Optional.empty();
+        return backend(gpu, true) instanceof VgpuBackend.SriovVfio s ? Optional.of(s) : Optional.empty();
     }
 
     int iommuGroup(PciAddress vf) {
@@ -118,10 +136,11 @@ final class VfBackends {
     }
 
     /** The driver's virtualization mode of the GPU, read through the RM API; empty when it cannot be asked. */
-    Optional<Integer> virtualizationMode(PciAddress a) {
+    Optional<Integer> virtualizationMode(PciAddress a, boolean strict) {
         try (RmClient rm = host.openRmClient(); RmGpu gpu = rm.openGpu(a)) {
             return Optional.of(gpu.virtualizationMode());
         } catch (MdevException e) {
+            if (strict) throw e;
             LOG.debug("the virtualization mode of GPU {} could not be read: {}", a, e.getMessage());
             return Optional.empty();
         }
@@ -131,6 +150,8 @@ final class VfBackends {
     List<EngineVfVgpu> vgpus(List<EngineParentDevice> gpus) {
         List<EngineVfVgpu> out = new ArrayList<>();
         for (EngineParentDevice gpu : gpus) {
+            // a GPU without enabled VFs has no vGPU on them, whatever its driver says
+            if (sriov().state(gpu.address()).filter(s -> s.numVfs() > 0).isEmpty()) continue;
             sriovOf(gpu).ifPresent(s -> {
                 for (VirtualFunction vf : s.vfs()) {
                     if (vf.typeId() != 0) out.add(vgpu(gpu.address(), vf));

@@ -164,12 +164,14 @@ final class VfLifecycle {
                         + ": list the vGPUs again (mdevgpu list)");
             }
             port().clearType(vf);
+            // the driver took the write: the record goes with the vGPU, whatever the read-back then meets
+            host.vfOwners().erase(vf);
             int now = port().currentType(vf);
             if (now != 0) {
+                host.vfOwners().record(vf, holder);
                 throw new HostStateException("remove", target, "current_vgpu_type reads " + now + " after writing 0",
                         "see the kernel log (dmesg)", null);
             }
-            host.vfOwners().erase(vf);
             LOG.info("removed vGPU {} nvidia-{} from VF {} of GPU {}", uuid, current, vf, gpu);
         }
     }
