@@ -181,6 +181,19 @@ class SriovVgpuTest {
         }
     }
 
+    /** Debian's mdevctl (through the harness's mount-namespace wrapper) finds no mdev parent on a vendor-VFIO host. */
+    @Test
+    void mdevctlSeesNoMdevParentOnTheSriovGpus() throws Exception {
+        try (EngineHost host = applied()) {
+            host.gpu("17:00.0").create("532");
+            java.nio.file.Path root = sim(host).root();
+            assertEquals("", io.mdevgpu.kernel.testing.Mdevctl.run(root, "types").strip(), "no parent, no types");
+            assertEquals("", io.mdevgpu.kernel.testing.Mdevctl.run(root, "list").strip(), "a VF's vGPU is no mdev");
+            assertTrue(Files.isSymbolicLink(host.kernel().layout().pciDeviceDirectory(H100).resolve("virtfn0")),
+                    "the tree has the VFs, as sysfs does");
+        }
+    }
+
     @Test
     void twoHostsOfOneDirectoryNeverTakeOneVf(@TempDir Path dir) throws Exception {
         try (MdevHost a = MdevHost.open(HostSpec.simulatedAt("sriov", dir))) {
