@@ -14,12 +14,10 @@ import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
-import io.mdevgpu.PciId;
 import io.mdevgpu.kernel.nvvf.LinuxNvidiaVf;
 import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
 import io.mdevgpu.kernel.nvvf.NvidiaVfPort.CreatableType;
 import io.mdevgpu.kernel.pci.PciDevice;
-import io.mdevgpu.kernel.pci.PciResource;
 import io.mdevgpu.kernel.pci.SriovCapability;
 import io.mdevgpu.kernel.pci.SriovPort;
 import io.mdevgpu.kernel.pci.SriovState;
@@ -121,7 +119,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
                     && g.mode().code() == io.mdevgpu.kernel.abi.nvrm.VirtualizationMode.HOST.code()
                     && g.device().driver().equals(Optional.of(NVIDIA)))));
         }
-        this.nvidiaVf = new Port(new LinuxNvidiaVf(layout, this));
+        this.nvidiaVf = new SimNvidiaVf(this, new LinuxNvidiaVf(layout, this), layout);
     }
 
     /** Whether any GPU has an SR-IOV capability: a host without one answers with {@link SriovPort#NONE}. */
@@ -358,36 +356,8 @@ final class SimSriov implements SriovPort, AttributeWriter {
         }
     }
 
-    /** The VF as sysfs shows it: the GPU's class, subsystem and NUMA node, the VF device id, bound to nvidia. */
     private static PciDevice vfDevice(Pf p, int index) {
-        PciDevice pf = p.gpu.device();
-        PciId id = PciId.of(pf.id().vendor(), p.cap.vfDevice(), pf.id().subsystemVendor(), pf.id().subsystemDevice());
-        return PciDevice.builder(p.vf(index)).id(id).revision(pf.revision()).classCode(pf.classCode()).driver(NVIDIA)
-                .iommuGroup(p.group(index)).numaNode(pf.numaNode()).config(header(id, pf.revision(), pf.classCode()))
-                .resources(UNASSIGNED).build();
-    }
-
-    /** A VF's {@code resource} lines: its BARs lie in the GPU's VF BAR windows, which the simulation leaves out. */
-    private static final List<PciResource> UNASSIGNED = java.util.stream.IntStream.range(0, 13)
-            .mapToObj(i -> new PciResource(i, 0, 0, 0)).toList();
-
-    /** A type-0 header of 64 bytes: ids, revision, class. */
-    private static byte[] header(PciId id, int revision, int classCode) {
-        byte[] c = new byte[64];
-        put16(c, 0x00, id.vendor());
-        put16(c, 0x02, id.device());
-        c[0x08] = (byte) revision;
-        c[0x09] = (byte) classCode;
-        c[0x0a] = (byte) (classCode >>> 8);
-        c[0x0b] = (byte) (classCode >>> 16);
-        put16(c, 0x2c, id.subsystemVendor());
-        put16(c, 0x2e, id.subsystemDevice());
-        return c;
-    }
-
-    private static void put16(byte[] c, int at, int value) {
-        c[at] = (byte) value;
-        c[at + 1] = (byte) (value >>> 8);
+        return SimVfDevices.vf(p.gpu.device(), p.cap, p.vf(index), p.group(index));
     }
 
     /** The VF's VFIO device while it holds a type: what an mdev instance of that type has. */
@@ -451,14 +421,34 @@ final class SimSriov implements SriovPort, AttributeWriter {
         }
     }
 
+    /** The heterogeneous mode of {@code pf}; empty for a GPU not in vendor-VFIO mode. Under the lock. */
+    Optional<Boolean> heterogeneous(PciAddress pf) {
+        return Optional.ofNullable(pfs.get(pf)).filter(p -> p.vendorVfio).map(p -> p.heterogeneous);
+    }
+
+    /** Sets it: EOPNOTSUPP without vendor-VFIO, EINVAL without VFs, EBUSY while a VF holds a vGPU; 0 or the errno. Under the lock. */
+    int setHeterogeneous(PciAddress pf, boolean on) {
+        Pf p = pfs.get(pf);
+        if (p == null || !p.vendorVfio) return Errno.EOPNOTSUPP.number();
+        if (p.numVfs == 0) return Errno.EINVAL.number();
+        if (!p.types.isEmpty()) return Errno.EBUSY.number();
+        if (p.heterogeneous != on) {
+            p.heterogeneous = on;
+            store.beginTreeChange();
+            writeVfFiles(p);
+            store.changed();
+        }
+        return 0;
+    }
+
     // ---- calls ----
 
-    private void fault(String operation, Path target) {
+    void fault(String operation, Path target) {
         Failure f = faults.enter(Seam.SRIOV, faults.wantsText() ? operation + " " + target : null);
         if (f != null) throw KernelException.of(operation, target.toString(), Errno.of(f.errnoOrEio()), null);
     }
 
-    private <T> T locked(Supplier<T> call) {
+    <T> T locked(Supplier<T> call) {
         synchronized (lock) {
             store.enter();
             try {
@@ -466,81 +456,6 @@ final class SimSriov implements SriovPort, AttributeWriter {
             } finally {
                 store.exit();
             }
-        }
-    }
-
-    /**
-     * The {@code nvidia/} files of the VFs, read and written by the real port ({@link LinuxNvidiaVf}) on the tree, each
-     * call counted and failable at the {@link Seam#SRIOV} seam, with the heterogeneous mode the driver keeps.
-     */
-    private final class Port implements NvidiaVfPort {
-        private final LinuxNvidiaVf files;
-
-        Port(LinuxNvidiaVf files) {
-            this.files = files;
-        }
-
-        @Override
-        public boolean isVgpuCapable(PciAddress vf) {
-            fault("look for nvidia/ of", layout.pciDevice(vf));
-            return locked(() -> files.isVgpuCapable(vf));
-        }
-
-        @Override
-        public List<CreatableType> creatableTypes(PciAddress vf) {
-            fault("read", layout.nvidiaVfCreatableTypes(vf));
-            return locked(() -> files.creatableTypes(vf));
-        }
-
-        @Override
-        public int currentType(PciAddress vf) {
-            fault("read", layout.nvidiaVfCurrentType(vf));
-            return locked(() -> files.currentType(vf));
-        }
-
-        @Override
-        public void setType(PciAddress vf, int typeId) {
-            fault("write " + typeId + " to", layout.nvidiaVfCurrentType(vf));
-            files.setType(vf, typeId);
-        }
-
-        @Override
-        public void clearType(PciAddress vf) {
-            fault("write 0 to", layout.nvidiaVfCurrentType(vf));
-            files.clearType(vf);
-        }
-
-        @Override
-        public Optional<Boolean> heterogeneousMode(PciAddress pf) {
-            fault("read the heterogeneous vGPU mode of", layout.pciDevice(pf));
-            return locked(() -> Optional.ofNullable(pfs.get(pf)).filter(p -> p.vendorVfio).map(p -> p.heterogeneous));
-        }
-
-        @Override
-        public void setHeterogeneousMode(PciAddress pf, boolean on) {
-            fault("set the heterogeneous vGPU mode of", layout.pciDevice(pf));
-            int errno = locked(() -> {
-                Pf p = pfs.get(pf);
-                if (p == null || !p.vendorVfio) return Errno.EOPNOTSUPP.number();
-                if (p.numVfs == 0) return Errno.EINVAL.number();
-                if (!p.types.isEmpty()) return Errno.EBUSY.number();
-                if (p.heterogeneous != on) {
-                    p.heterogeneous = on;
-                    store.beginTreeChange();
-                    writeVfFiles(p);
-                    store.changed();
-                }
-                return 0;
-            });
-            if (errno != 0) {
-                throw KernelException.of("set heterogeneous vGPU mode " + (on ? "on" : "off"), pf.toString(),
-                        Errno.of(errno), errno == Errno.EBUSY.number() ? "remove the GPU's vGPUs first" : null);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "simulated NVIDIA VF files at " + layout.sys();
         }
     }
 
