@@ -1,6 +1,7 @@
 #!/bin/bash
 # mdevgpu real-kernel harness: boots Debian bookworm's own kernel under qemu (TCG; KVM does not work on the
-# project's machines) with the kernel's sample mdev drivers (mtty, mdpy, mdpy-fb, mbochs) built out of tree,
+# project's machines; q35 with intel-iommu, QEMU's edu and an SR-IOV NVMe as real PCI functions for vfio-pci)
+# with the kernel's sample mdev drivers (mtty, mdpy, mdpy-fb, mbochs) built out of tree,
 # a busybox initramfs, and a 9p share (mounted at the same absolute path as on the host) that carries the
 # guest tests, a jlink'ed Java 25 runtime, the JUnit platform (console-standalone jar), the library's jars (mdevgpu-api,
 # mdevgpu-kernel, slf4j-api), and brings the JUnit XML reports back. See harness/README.md.
@@ -88,19 +89,21 @@ do_fetch() {
 build_kernel() {  # $1=KV: vmlinux + the modules we need, and the sample mdev drivers built against Debian's headers
   local KV=$1 K=$W/k/$1 MODDIR=lib/modules/$1
   series "$KSERIES"
-  if [ ! -f "$K/img/boot/vmlinuz-$KV" ]; then
-    log "extracting kernel and vfio/mdev/9p modules from linux-image-$KV"
+  # the module directories to extract; a change of the list re-extracts (nvme needs block/t10-pi and lib/crc64*)
+  local mods="drivers/vfio drivers/virtio net/9p fs/9p fs/netfs fs/fscache virt/lib drivers/nvme block lib crypto" d
+  if [ ! -f "$K/img/boot/vmlinuz-$KV" ] || [ "$(cat "$K/img/extracted" 2>/dev/null)" != "$mods" ]; then
+    log "extracting kernel and vfio/mdev/9p/nvme modules from linux-image-$KV"
     rm -rf "$K/img"; mkdir -p "$K/img"
     dpkg-deb --fsys-tarfile "$DEBS/linux-image-${KV}_"*.deb | tar -x -C "$K/img" --wildcards \
       "./boot/vmlinuz-$KV" "./boot/config-$KV" "./$MODDIR/modules.*" \
-      "./$MODDIR/kernel/drivers/vfio/*" "./$MODDIR/kernel/drivers/virtio/*" "./$MODDIR/kernel/net/9p/*" \
-      "./$MODDIR/kernel/fs/9p/*" "./$MODDIR/kernel/fs/netfs/*" "./$MODDIR/kernel/fs/fscache/*" 2>/dev/null || true
+      $(for d in $mods; do echo "./$MODDIR/kernel/$d/*"; done) 2>/dev/null || true
     # an uncompressed ELF for qemu's PVH entry: no in-guest decompression (6.5 s -> 2.8 s under TCG)
     python3 "$H/vm/extract-vmlinux.py" "$K/img/boot/vmlinuz-$KV" "$K/img/boot/vmlinux-$KV" || rm -f "$K/img/boot/vmlinux-$KV"
     find "$K/img/$MODDIR" -name '*.ko.xz' -exec xz -d {} +   # 6.12 ships .ko.xz; busybox insmod wants plain .ko
     depmod -b "$K/img" "$KV"
     grep -E '^CONFIG_(VFIO|VFIO_MDEV|VFIO_IOMMU_TYPE1|IOMMUFD|VFIO_DEVICE_CDEV|MODULE_SIG_FORCE)=' \
       "$K/img/boot/config-$KV" | sed 's/^/  config: /' >&2 || true
+    echo "$mods" > "$K/img/extracted"
   fi
   if [ ! -f "$K/samples/mbochs.ko" ]; then
     log "building samples/vfio-mdev (mtty mdpy mdpy-fb mbochs) against $KV"
@@ -210,7 +213,7 @@ build_initramfs() {  # $1=KV: busybox, modules in dependency order, sample modul
   cp /bin/busybox "$ST/bin/busybox"; cp "$H/vm/init" "$ST/init"; chmod +x "$ST/init"
   : > "$ST/modules.list"
   # busybox insmod resolves no dependencies: order them with the host's modprobe
-  for m in vfio_iommu_type1 mdev 9pnet_virtio 9p virtio_pci; do
+  for m in vfio_iommu_type1 mdev vfio_pci nvme 9pnet_virtio 9p virtio_pci; do
     modprobe -d "$K/img" -S "$KV" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}'
   done | awk '!seen[$0]++' | while read -r f; do   # virtio_pci is built in on 6.12, a module on 6.1
     mkdir -p "$ST$(dirname "${f#$K/img}")"; cp "$f" "$ST${f#$K/img}"; echo "${f#$K/img}" >> "$ST/modules.list"
@@ -245,11 +248,16 @@ do_run() {
   log "booting $KV under TCG (serial log: $LOG)"
   local t0=$SECONDS st=0
   # -smp 1: MTTCG with 2 vCPUs on a 2-core host was 2-15x slower. panic=-1 + -no-reboot: a panic ends qemu.
+  # q35 for intel-iommu (with interrupt remapping); edu at 00:01.0 and the SR-IOV NVMe PF at 00:02.0 for the
+  # real-PCI tests (README: "Real PCI functions"), the 9p share after them.
   timeout "${VM_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m "${VM_MEM:-1536}" \
-    -bios /usr/share/qemu/qboot.rom \
+    -machine q35,kernel-irqchip=split -device intel-iommu,intremap=on -bios /usr/share/qemu/qboot.rom \
     -nodefaults -no-user-config -nographic -no-reboot -serial stdio \
     -kernel "$KERNEL" -initrd "$W/initrd-$KV.cpio.gz" \
-    -append "console=ttyS0 panic=-1 loglevel=4 harness.share=$S harness.out=$OUT ${HARNESS_TESTS:+harness.tests=$HARNESS_TESTS}" \
+    -append "console=ttyS0 panic=-1 loglevel=4 intel_iommu=on harness.share=$S harness.out=$OUT ${HARNESS_TESTS:+harness.tests=$HARNESS_TESTS}" \
+    -device edu,addr=01.0 \
+    -device nvme-subsys,id=nvmesubsys,nqn=mdevgpu-harness \
+    -device nvme,addr=02.0,serial=mdevgpu0,subsys=nvmesubsys,sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=2 \
     -fsdev "local,id=fs0,path=$S,security_model=none" -device virtio-9p-pci,fsdev=fs0,mount_tag=share \
     < /dev/null 2>&1 | python3 "$H/vm/tsline.py" > "$LOG" || st=$?
   local rc secs=$((SECONDS - t0))

@@ -88,6 +88,11 @@ public final class GuestSuiteMain {
         Library.BUS.instances();
         Library.BUS.remove(java.util.UUID.nameUUIDFromBytes(new byte[0]));   // no such instance: "already gone"
         Library.PCI.displayDevices();
+        try {
+            PciFunctions.SRIOV.state(PciFunctions.NVME);   // reads only; the host may have no such function
+        } catch (MdevException noSuchFunctionHere) {
+            // the error path is trained instead
+        }
         try (var container = Library.VFIO.openContainer()) {
             container.groups();
         } catch (MdevException noVfioHere) {

@@ -74,8 +74,8 @@ class MdevDiscoveryTest {
                     () -> assertEquals(vendor, (config[0] & 0xff) | (config[1] & 0xff) << 8, "config space vendor"),
                     () -> assertEquals(config.length, device.configSize(), "config space size"));
         }
-        // qemu's pc machine: the i440FX host bridge at 00:00.0
+        // qemu's q35 machine (intel-iommu needs it): the Q35 host bridge (MCH) at 00:00.0
         assertEquals(0x8086, PCI.device(PciAddress.parse("0000:00:00.0")).id().vendor());
-        assertEquals(0x1237, PCI.device(PciAddress.parse("0000:00:00.0")).id().device());
+        assertEquals(0x29c0, PCI.device(PciAddress.parse("0000:00:00.0")).id().device());
     }
 }

@@ -9,6 +9,8 @@ import java.util.UUID;
  * its SR-IOV virtual functions in NVIDIA's vendor-VFIO mode. A view on the host: the identity fields are a snapshot
  * taken when the host was read (printing does no I/O); {@link #backend()}, {@link #types()} and {@link #instances()}
  * read the host anew.
+ *
+ * <p>Immutable and thread-safe, like its {@link MdevHost}: any thread may read it or create vGPUs on it.
  */
 public interface ParentDevice {
     PciAddress address();

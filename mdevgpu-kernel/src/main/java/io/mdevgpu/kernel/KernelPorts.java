@@ -11,6 +11,7 @@ import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
 import io.mdevgpu.kernel.nvrm.LinuxRmTransport;
 import io.mdevgpu.kernel.nvrm.RmTransport;
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
+import io.mdevgpu.kernel.pci.LinuxSriov;
 import io.mdevgpu.kernel.pci.PciDiscovery;
 import io.mdevgpu.kernel.pci.SriovPort;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
@@ -79,6 +80,7 @@ public interface KernelPorts extends AutoCloseable {
             private final VfioKernel vfio = new LinuxVfioKernel(spec.devRoot(), spec.sysfsRoot());
             private final RmTransport nvidia = new LinuxRmTransport();
             private final NvidiaVfPort nvidiaVf = new LinuxNvidiaVf(layout, AttributeWriter.LINUX);
+            private final SriovPort sriov = new LinuxSriov(layout, AttributeWriter.LINUX);
 
             @Override public SysfsLayout layout() { return layout; }
             @Override public PciDiscovery pci() { return pci; }
@@ -89,6 +91,7 @@ public interface KernelPorts extends AutoCloseable {
             @Override public VfioKernel vfio() { return vfio; }
             @Override public RmTransport nvidia() { return nvidia; }
             @Override public NvidiaVfPort nvidiaVf() { return nvidiaVf; }
+            @Override public SriovPort sriov() { return sriov; }
             @Override public String nvidiaDevDirectory() { return spec.devRoot().toString(); }
             @Override public String nvidiaVersionFile() { return spec.procRoot().resolve("driver/nvidia/version").toString(); }
             @Override public Path mdevctlRoot() { return spec.mdevctlRoot(); }

@@ -26,6 +26,8 @@ import io.mdevgpu.kernel.sys.ErrnoCapture;
  */
 public final class VfioContainer extends FdOwner {
     private static final Logger LOG = LoggerFactory.getLogger(VfioContainer.class);
+    /** type1's smallest IOMMU page on every platform the library runs on. */
+    private static final long DMA_PAGE = 4096;
 
     private final Vfio vfio;
     private final VfioKernel kernel;
@@ -34,6 +36,8 @@ public final class VfioContainer extends FdOwner {
     private final MemorySegment dmaUnmap;
     /** Copy-on-write: a group closed from another thread leaves it while this container is in use. */
     private final List<VfioGroup> groups = new CopyOnWriteArrayList<>();
+    /** Open DMA mappings: unmapped before the groups leave, when the container closes. */
+    private final List<VfioDmaMapping> dmaMappings = new CopyOnWriteArrayList<>();
     private boolean iommuSet;
 
     private VfioContainer(Vfio vfio, Arena arena, KernelFd fd) {
@@ -150,9 +154,15 @@ public final class VfioContainer extends FdOwner {
 
     /**
      * {@code VFIO_IOMMU_MAP_DMA}: lets the devices read and write {@code memory} at IO virtual address {@code iova}.
-     * Needs a group in the container; {@code memory} must stay mapped until {@link #unmapDma}.
+     * Needs a group in the container. {@code memory} is native, page-aligned and a whole number of pages, and must
+     * stay allocated until the returned mapping is closed; closing the container unmaps every mapping left.
+     *
+     * @throws ValidationException            memory not native, not page-aligned, empty; iova not page-aligned
+     * @throws io.mdevgpu.AlreadyExistsException the IOVA range overlaps a mapping (EEXIST)
+     * @throws io.mdevgpu.CapacityException     the container's DMA mapping limit is reached (ENOSPC)
      */
-    public void mapDma(MemorySegment memory, long iova) {
+    public VfioDmaMapping mapDma(MemorySegment memory, long iova) {
+        checkDmaRange(memory, iova);
         enter("map DMA");
         try {
             dmaMap.fill((byte) 0);
@@ -161,28 +171,95 @@ public final class VfioContainer extends FdOwner {
             vfio_iommu_type1_dma_map.vaddr(dmaMap, memory.address());
             vfio_iommu_type1_dma_map.iova(dmaMap, iova);
             vfio_iommu_type1_dma_map.size(dmaMap, memory.byteSize());
-            fd.ioctlOrThrow(VFIO_IOMMU_MAP_DMA, dmaMap, null);
+            int r = fd.ioctl(VFIO_IOMMU_MAP_DMA, dmaMap);
+            if (r < 0) {
+                throw fd.failure("map DMA of 0x" + Long.toHexString(memory.byteSize()) + " bytes at IOVA 0x"
+                        + Long.toHexString(iova), -r, mapFix(-r));
+            }
+            VfioDmaMapping mapping = new VfioDmaMapping(this, memory, iova, true);
+            dmaMappings.add(mapping);
+            LOG.debug("{}: mapped {}", fd.target, mapping);
+            return mapping;
         } finally {
             exit();
         }
     }
 
-    /** {@code VFIO_IOMMU_UNMAP_DMA}; returns the bytes the kernel unmapped. */
+    private static void checkDmaRange(MemorySegment memory, long iova) {
+        String what = "DMA memory of 0x" + Long.toHexString(memory.byteSize()) + " bytes at 0x" + Long.toHexString(memory.address());
+        if (!memory.isNative()) {
+            throw new ValidationException("DMA memory", memory.toString(), "native memory (an Arena's), not a heap segment");
+        }
+        if (memory.byteSize() == 0 || memory.address() % DMA_PAGE != 0 || memory.byteSize() % DMA_PAGE != 0) {
+            throw new ValidationException("DMA memory", what,
+                    "a non-empty whole number of 4 KiB pages at a page-aligned address: arena.allocate(n * 4096, 4096)");
+        }
+        if (iova < 0 || iova % DMA_PAGE != 0 || iova + memory.byteSize() < iova) {
+            throw new ValidationException("IOVA", "0x" + Long.toHexString(iova), "a 4 KiB-aligned IO virtual address");
+        }
+    }
+
+    private String mapFix(int errno) {
+        return switch (errno) {
+            case 17 -> "the IOVA range overlaps a mapping of this container (" + dmaMappings + "): unmap it or choose another IOVA";
+            case 28 -> "the container holds as many DMA mappings as vfio_iommu_type1's dma_entry_limit allows: unmap some";
+            case 12 -> "the memory cannot be pinned: raise RLIMIT_MEMLOCK (ulimit -l) or map less";
+            case 22 -> "is a group in the container (the IOMMU is set with the first group)? Are the IOVA and size in the"
+                    + " IOMMU's page sizes and IOVA ranges (iommuInfo())?";
+            case 14 -> "the memory is not mapped in this process";
+            default -> null;
+        };
+    }
+
+    /** The DMA mappings open in this container, in the order they were made. */
+    public List<VfioDmaMapping> dmaMappings() {
+        return List.copyOf(dmaMappings);
+    }
+
+    /** Inside the gate, or in the container's close: unmaps {@code mapping} and forgets it. */
+    void unmap(VfioDmaMapping mapping) {
+        long unmapped = unmapDmaRange(mapping.iova(), mapping.size());
+        if (unmapped != mapping.size()) {
+            LOG.warn("{}: unmap of {} unmapped 0x{} bytes", fd.target, mapping, Long.toHexString(unmapped));
+        }
+    }
+
+    /**
+     * {@code VFIO_IOMMU_UNMAP_DMA} of whole mappings in {@code [iova, iova + size)}; returns the bytes the kernel
+     * unmapped. The mappings it unmapped are closed. Prefer {@link VfioDmaMapping#close()}.
+     */
     public long unmapDma(long iova, long size) {
         enter("unmap DMA");
         try {
-            dmaUnmap.fill((byte) 0);
-            vfio_iommu_type1_dma_unmap.argsz(dmaUnmap, (int) vfio_iommu_type1_dma_unmap.sizeof());
-            vfio_iommu_type1_dma_unmap.iova(dmaUnmap, iova);
-            vfio_iommu_type1_dma_unmap.size(dmaUnmap, size);
-            fd.ioctlOrThrow(VFIO_IOMMU_UNMAP_DMA, dmaUnmap, null);
-            return vfio_iommu_type1_dma_unmap.size(dmaUnmap);
+            return unmapDmaRange(iova, size);
         } finally {
             exit();
         }
     }
 
-    /** Closes every group (devices first, then the group leaves the container), then the container fd. */
+    private long unmapDmaRange(long iova, long size) {
+        dmaUnmap.fill((byte) 0);
+        vfio_iommu_type1_dma_unmap.argsz(dmaUnmap, (int) vfio_iommu_type1_dma_unmap.sizeof());
+        vfio_iommu_type1_dma_unmap.iova(dmaUnmap, iova);
+        vfio_iommu_type1_dma_unmap.size(dmaUnmap, size);
+        int r = fd.ioctl(VFIO_IOMMU_UNMAP_DMA, dmaUnmap);
+        if (r < 0) {
+            throw fd.failure("unmap DMA of 0x" + Long.toHexString(size) + " bytes at IOVA 0x" + Long.toHexString(iova), -r,
+                    -r == 22 ? "unmap whole mappings only, at their IOVA: " + dmaMappings : null);
+        }
+        for (VfioDmaMapping m : dmaMappings) {
+            if (m.iova() >= iova && m.iova() + m.size() <= iova + size && m.forget()) {
+                dmaMappings.remove(m);
+                LOG.debug("{}: unmapped {}", fd.target, m);
+            }
+        }
+        return vfio_iommu_type1_dma_unmap.size(dmaUnmap);
+    }
+
+    /**
+     * Unmaps the DMA mappings left, closes every group (devices first, then the group leaves the container), then
+     * the container fd.
+     */
     @Override
     public void close() {
         release();
@@ -195,6 +272,7 @@ public final class VfioContainer extends FdOwner {
 
     @Override
     void beforeClose(Closer closer) {
+        for (VfioDmaMapping m : List.copyOf(dmaMappings).reversed()) closer.run(m::closeWithContainer);
         for (VfioGroup g : List.copyOf(groups).reversed()) closer.run(g::close);
     }
 
@@ -204,6 +282,7 @@ public final class VfioContainer extends FdOwner {
 
     @Override
     public String toString() {
-        return "VfioContainer[" + fd + (!isOpen() ? ", closed" : ", groups " + groups.stream().map(VfioGroup::number).toList()) + "]";
+        return "VfioContainer[" + fd + (!isOpen() ? ", closed" : ", groups " + groups.stream().map(VfioGroup::number).toList()
+                + (dmaMappings.isEmpty() ? "" : ", " + dmaMappings.size() + " DMA mappings")) + "]";
     }
 }

@@ -2,6 +2,8 @@ package io.mdevgpu.kernel.vfio;
 
 import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
 import static io.mdevgpu.kernel.abi.vfio.VfioIoctls.*;
+import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_COMMAND;
+import static io.mdevgpu.kernel.abi.pci.PciRegs.PCI_COMMAND_MASTER;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -12,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.mdevgpu.UnsupportedOperationKernelException;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.vfio.vfio_device_info;
 import io.mdevgpu.kernel.abi.vfio.vfio_irq_info;
@@ -199,14 +202,50 @@ public final class VfioDevice extends FdOwner {
         interrupts.remove(handle);
     }
 
-    /** {@code VFIO_DEVICE_RESET}. */
+    /**
+     * {@code VFIO_DEVICE_RESET}: the reset vfio-pci found for the function (FLR, PM, slot or bus).
+     *
+     * @throws UnsupportedOperationKernelException the device advertises no reset ({@code VFIO_DEVICE_FLAGS_RESET}
+     *                                             absent): refused before asking the kernel, which would say EINVAL
+     */
     public void reset() {
+        if (!info.canReset()) {
+            throw new UnsupportedOperationKernelException("reset", fd.target, null, "device " + name + " has no reset:"
+                    + " VFIO_DEVICE_GET_INFO lacks VFIO_DEVICE_FLAGS_RESET (the function has no FLR or other reset"
+                    + " the kernel can use alone); nothing was asked of the kernel", null);
+        }
         enter("reset");
         try {
-            fd.ioctlOrThrow(VFIO_DEVICE_RESET, 0L, info.canReset() ? null : "the device does not advertise reset");
+            fd.ioctlOrThrow(VFIO_DEVICE_RESET, 0L, null);
         } finally {
             exit();
         }
+    }
+
+    /** Whether Bus Master is set in the function's command register (config space offset 4, bit 2). */
+    public boolean busMaster() {
+        return (pciCommand("read the command register") & PCI_COMMAND_MASTER) != 0;
+    }
+
+    /**
+     * Sets or clears Bus Master in the command register through vfio-pci's config space: a device neither DMAs
+     * nor sends MSIs (memory writes both) until it is set, as every VFIO user sets it.
+     */
+    public void busMaster(boolean enabled) {
+        int command = pciCommand("set Bus Master");
+        int next = enabled ? command | PCI_COMMAND_MASTER : command & ~PCI_COMMAND_MASTER;
+        if (next != command) {
+            config().write16(PCI_COMMAND, (short) next);
+            LOG.debug("{}: Bus Master {}, command 0x{}", fd.target, enabled ? "set" : "cleared", Integer.toHexString(next));
+        }
+    }
+
+    private int pciCommand(String operation) {
+        if (!info.isPci()) {
+            throw new UnsupportedOperationKernelException(operation, fd.target, null, "device " + name
+                    + " is no PCI function (VFIO_DEVICE_FLAGS_PCI absent): it has no command register", null);
+        }
+        return Short.toUnsignedInt(config().read16(PCI_COMMAND));
     }
 
     /** Disables its interrupts, unmaps its mappings, closes the device fd; and its container, if it owns it. */

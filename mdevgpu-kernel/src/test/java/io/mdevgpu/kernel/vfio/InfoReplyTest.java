@@ -1,5 +1,8 @@
 package io.mdevgpu.kernel.vfio;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -141,9 +144,46 @@ class InfoReplyTest {
     void aMisalignedCapabilityIsATypedError() {
         MemorySegment r = regionReply(64, VFIO_REGION_INFO_FLAG_CAPS, 34);
         assertTrue(malformed(r).getMessage().contains("capability offset 0x22 is misaligned"));
+        MemorySegment s = regionReply(64, VFIO_REGION_INFO_FLAG_CAPS | VFIO_REGION_INFO_FLAG_MMAP, 52);
+        header(s, 52, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 0); // 4-aligned and 12 bytes: too short for the 16 it needs
+        assertTrue(malformed(s).getMessage().contains("vfio_region_info_cap_sparse_mmap at 0x34 needs 0x10 bytes, has 0xc"));
+    }
+
+    @Test
+    void aFourAlignedCapabilityWithU64FieldsIsReadAsTheKernelPacksIt() {
         MemorySegment s = regionReply(96, VFIO_REGION_INFO_FLAG_CAPS | VFIO_REGION_INFO_FLAG_MMAP, 36);
-        header(s, 36, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 0); // 4-aligned header, but its u64 areas need 8
-        assertTrue(malformed(s).getMessage().contains("vfio_region_info_cap_sparse_mmap at 0x24 needs 0x10 aligned bytes"));
+        sparseUnaligned(s, 36, 0x1000, 0x3000);
+        VfioRegionInfo info = parser.region(s);
+        assertEquals(List.of(new VfioRegionInfo.Area(0x1000, 0x3000)), info.mmapAreas());
+    }
+
+    /** A sparse mmap capability at a 4-aligned offset, written byte by byte as the kernel packs it. */
+    private static void sparseUnaligned(MemorySegment reply, long at, long offset, long size) {
+        header(reply, at, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 0);
+        reply.set(JAVA_INT_UNALIGNED, at + 8, 1);
+        reply.set(JAVA_LONG_UNALIGNED, at + 16, offset);
+        reply.set(JAVA_LONG_UNALIGNED, at + 24, size);
+    }
+
+    @Test
+    void iommuInfoInTheRealKernelsOrderHasItsIovaRangesOnlyFourAligned() {
+        // type1 on 6.1/6.12 behind intel-iommu (K19): migration (32 bytes) at 0x18, DMA avail (12) at 0x38, IOVA ranges at 0x44
+        MemorySegment i = arena.allocate(0x44 + 48, 8);
+        vfio_iommu_type1_info.argsz(i, (int) i.byteSize());
+        vfio_iommu_type1_info.flags(i, VFIO_IOMMU_INFO_PGSIZES | VFIO_IOMMU_INFO_CAPS);
+        vfio_iommu_type1_info.iova_pgsizes(i, 0x40201000L);
+        vfio_iommu_type1_info.cap_offset(i, 0x18);
+        header(i, 0x18, VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION, 0x38);
+        header(i, 0x38, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, 0x44);
+        i.set(JAVA_INT, 0x38 + 8, 65534);
+        header(i, 0x44, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, 0);
+        i.set(JAVA_INT, 0x44 + 8, 2);
+        long[] ends = {0, 0xFEDFFFFFL, 0xFEF00000L, 0x7FFFFFFFFFL};
+        for (int k = 0; k < 4; k++) i.set(JAVA_LONG_UNALIGNED, 0x44 + 16 + 8 * k, ends[k]);
+        VfioIommuInfo info = new InfoReply("VFIO_IOMMU_GET_INFO", "container").iommu(i);
+        assertEquals(List.of(new VfioIommuInfo.IovaRange(0, 0xFEDFFFFFL), new VfioIommuInfo.IovaRange(0xFEF00000L, 0x7FFFFFFFFFL)),
+                info.iovaRanges());
+        assertEquals(OptionalLong.of(65534), info.dmaAvailable());
     }
 
     @Test
