@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.mdevgpu.KernelException;
+import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
@@ -50,17 +51,32 @@ public final class LinuxNvidiaVf implements NvidiaVfPort {
     @Override
     public List<CreatableType> creatableTypes(PciAddress vf) {
         Path file = layout.nvidiaVfCreatableTypes(vf);
-        return CreatableTypesFile.parse(file, SysfsReader.text(file));
+        return CreatableTypesFile.parse(file, read(vf, file));
     }
 
     @Override
     public int currentType(PciAddress vf) {
         Path file = layout.nvidiaVfCurrentType(vf);
-        long id = SysfsReader.decimal(file);
+        String text = read(vf, file);
+        long id;
+        try {
+            id = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw SysfsReader.malformed(file, text, "a decimal type id (0: no vGPU)");
+        }
         if (id < 0 || id > Integer.MAX_VALUE) {
             throw SysfsReader.malformed(file, Long.toString(id), "a type id >= 0 (0: no vGPU)");
         }
         return (int) id;
+    }
+
+    /** The file's text; a missing VF or {@code nvidia/} directory is named as such, with what to do. */
+    private String read(PciAddress vf, Path file) {
+        try {
+            return SysfsReader.text(file);
+        } catch (NoSuchDeviceException e) {
+            throw NvidiaVfErrors.readFailure(this, vf, file, e);
+        }
     }
 
     @Override

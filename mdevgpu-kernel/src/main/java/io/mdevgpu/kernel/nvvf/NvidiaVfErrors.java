@@ -1,5 +1,7 @@
 package io.mdevgpu.kernel.nvvf;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import io.mdevgpu.Errno;
@@ -47,6 +49,25 @@ final class NvidiaVfErrors {
             default -> null;
         };
         return KernelException.of("delete vGPU", target, errno, fix, failure);
+    }
+
+    /**
+     * A read of {@code file} that found no file: the VF is gone (VFs disabled), or it is no VF of a GPU in
+     * vendor-VFIO vGPU mode (no {@code nvidia/} directory), or the driver lacks that one file.
+     */
+    static KernelException readFailure(LinuxNvidiaVf port, PciAddress vf, Path file, KernelException failure) {
+        String fix;
+        if (!Files.exists(port.layout().pciDevice(vf))) {
+            fix = "there is no PCI function " + vf + ": " + gone(vf);
+        } else if (!Files.isDirectory(port.layout().nvidiaVf(vf))) {
+            fix = vf + " has no nvidia/ directory, so it is no VF of a GPU whose NVIDIA driver runs vGPUs on VFs "
+                    + "(vendor-specific VFIO, R550+ on Linux 6.8+): a GPU on an mdev host, a PF, or the vGPU manager "
+                    + "not loaded";
+        } else {
+            fix = "the driver's nvidia/ directory of " + vf + " lacks " + file.getFileName()
+                    + "; this driver release may not have it";
+        }
+        return KernelException.of("read", vf + " (" + file + ")", failure.errno(), fix, failure);
     }
 
     private static String busyForCreate(LinuxNvidiaVf port, PciAddress vf) {

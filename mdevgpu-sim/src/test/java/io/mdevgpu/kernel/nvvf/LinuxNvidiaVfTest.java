@@ -80,11 +80,22 @@ class LinuxNvidiaVfTest {
     }
 
     @Test
-    void aVfWithoutTheFilesRaisesTheErrnoNamingThePath() {
-        NoSuchDeviceException e = assertThrows(NoSuchDeviceException.class, () -> port.creatableTypes(FakeHost.NIC));
-        assertEquals(Errno.ENOENT, e.errno());
-        assertTrue(e.getMessage().contains(host.layout.nvidiaVfCreatableTypes(FakeHost.NIC).toString()), e.getMessage());
-        assertThrows(NoSuchDeviceException.class, () -> port.currentType(FakeHost.NIC));
+    void aVfWithoutTheFilesRaisesTheErrnoNamingThePathAndWhy() throws IOException {
+        NoSuchDeviceException nic = assertThrows(NoSuchDeviceException.class, () -> port.creatableTypes(FakeHost.NIC));
+        assertEquals(Errno.ENOENT, nic.errno());
+        assertTrue(nic.getMessage().contains(host.layout.nvidiaVfCreatableTypes(FakeHost.NIC).toString()), nic.getMessage());
+        assertTrue(nic.getMessage().contains("0000:03:00.0 has no nvidia/ directory"), nic.getMessage());
+        NoSuchDeviceException pf = assertThrows(NoSuchDeviceException.class, () -> port.currentType(H100Fixture.ADDRESS));
+        assertTrue(pf.getMessage().contains("has no nvidia/ directory"), pf.getMessage());
+
+        PciAddress gone = PciAddress.parse("0000:00:06.6");
+        NoSuchDeviceException vf = assertThrows(NoSuchDeviceException.class, () -> port.currentType(gone));
+        assertTrue(vf.getMessage().contains("there is no PCI function 0000:00:06.6: VF 0000:00:06.6 is gone"), vf.getMessage());
+        assertTrue(vf.getMessage().contains("enable the VFs again"), vf.getMessage());
+
+        Files.delete(host.layout.nvidiaVfCreatableTypes(FREE_VF));
+        NoSuchDeviceException file = assertThrows(NoSuchDeviceException.class, () -> port.creatableTypes(FREE_VF));
+        assertTrue(file.getMessage().contains("lacks creatable_vgpu_types"), file.getMessage());
     }
 
     @Test
