@@ -96,6 +96,30 @@ public record MdevType(int number, String name, String gpuClass, int maxInstance
         }
     }
 
+    /**
+     * The type id that {@code nameOrNumber} names: {@code "532"} and {@code "nvidia-532"} both give
+     * {@code "nvidia-532"}; any other text (another vendor's mdev type) is returned as it is, stripped.
+     */
+    public static String typeId(String nameOrNumber) {
+        String t = nameOrNumber == null ? "" : nameOrNumber.strip();
+        return t.matches("\\d{1,10}") ? "nvidia-" + t : t;
+    }
+
+    /**
+     * The NVIDIA type number that {@code nameOrNumber} names ({@code "532"} or {@code "nvidia-532"}): what a VF's
+     * {@code current_vgpu_type} takes.
+     *
+     * @throws ValidationException for any other text
+     */
+    public static int typeNumber(String nameOrNumber) {
+        String id = typeId(nameOrNumber);
+        if (id.matches("nvidia-\\d{1,10}")) {
+            long n = Long.parseLong(id.substring("nvidia-".length()));
+            if (n >= 1 && n <= Integer.MAX_VALUE) return (int) n;
+        }
+        throw new ValidationException("vGPU type", nameOrNumber, "an NVIDIA type: its number (532) or its id (nvidia-532)");
+    }
+
     /** The sysfs type id, {@code nvidia-<number>}. */
     public String sysfsName() {
         return "nvidia-" + Integer.toUnsignedString(number);

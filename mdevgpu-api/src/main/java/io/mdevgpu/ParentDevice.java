@@ -5,10 +5,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A GPU that can be a parent of mdev instances. A view on the host: the identity fields are a snapshot taken
- * when the host was read (printing does no I/O); {@link #types()} and {@link #instances()} read the host anew.
+ * A GPU that can hold vGPUs, on whichever backend it has ({@link #backend()}): as a parent of mdev instances, or on
+ * its SR-IOV virtual functions in NVIDIA's vendor-VFIO mode. A view on the host: the identity fields are a snapshot
+ * taken when the host was read (printing does no I/O); {@link #backend()}, {@link #types()} and {@link #instances()}
+ * read the host anew.
  *
- * <p>Immutable and thread-safe, like its {@link MdevHost}: any thread may read it or create instances on it.
+ * <p>Immutable and thread-safe, like its {@link MdevHost}: any thread may read it or create vGPUs on it.
  */
 public interface ParentDevice {
     PciAddress address();
@@ -39,10 +41,19 @@ public interface ParentDevice {
      */
     byte[] config();
 
-    /** The mdev types this parent offers now, as the mdev bus lists them. */
+    /**
+     * How this GPU hosts vGPUs now: an mdev parent, SR-IOV vendor VFIO (with its VFs: total, enabled, free,
+     * assigned), or none with the reason (reads the host).
+     */
+    VgpuBackend backend();
+
+    /**
+     * The vGPU types this GPU offers now: as the mdev bus lists them, or on an SR-IOV GPU those its free VFs can still
+     * take ({@code creatable_vgpu_types}), each with how many free VFs take it.
+     */
     List<SupportedType> types();
 
-    /** The mdev instances of this parent now. */
+    /** The vGPUs of this GPU now (mdev instances, or VFs holding a type). */
     List<MdevInstance> instances();
 
     /**
@@ -61,10 +72,48 @@ public interface ParentDevice {
         return plan(List.of(types));
     }
 
-    /** Creates an instance of {@code typeId} ({@code "nvidia-531"}) with a new random UUID. */
+    /**
+     * Creates a vGPU of {@code typeId} ({@code "nvidia-531"} or {@code "531"}) with a new random UUID: an mdev
+     * instance, or on an SR-IOV GPU the first free VF that can take the type.
+     */
     default MdevInstance create(String typeId) {
         return create(typeId, UUID.randomUUID());
     }
 
+    /** As {@link #create(String)}, with the vGPU's UUID (on a VF, its owner record: QEMU's {@code -uuid}). */
     MdevInstance create(String typeId, UUID uuid);
+
+    /**
+     * Creates a vGPU of {@code typeId} on the virtual function {@code vf} of this SR-IOV GPU.
+     *
+     * @throws ValidationException       when {@code vf} is no enabled VF of this GPU, or the GPU is no SR-IOV GPU
+     * @throws InvalidArgumentException  EINVAL: the type is not creatable on that VF now
+     * @throws DeviceBusyException       EBUSY: the VF holds a vGPU, or another process is claiming it
+     * @throws NoSuchDeviceException     ENODEV: the VFs went away
+     */
+    MdevInstance create(String typeId, UUID uuid, PciAddress vf);
+
+    /**
+     * Enables {@code count} SR-IOV virtual functions (0 disables them), as {@code sriov-manage -e} does. Idempotent: a
+     * GPU that has {@code count} already is left alone; changing a non-zero count disables them first. Refused while a
+     * VF holds a vGPU.
+     *
+     * @throws UnsupportedOperationKernelException when the GPU has no SR-IOV capability the kernel exposes
+     * @throws DeviceInUseException                when a VF holds a vGPU (nothing is changed)
+     */
+    void enableVirtualFunctions(int count);
+
+    /** Disables every VF ({@code enableVirtualFunctions(0)}); refused while a VF holds a vGPU. */
+    default void disableVirtualFunctions() {
+        enableVirtualFunctions(0);
+    }
+
+    /**
+     * Sets the driver's heterogeneous mode (vGPUs of several sizes on one GPU): after the VFs are enabled, before the
+     * first vGPU; enabling the VFs again resets it. Idempotent.
+     *
+     * @throws UnsupportedOperationKernelException where the driver has no such mode, or the GPU is no SR-IOV GPU
+     * @throws DeviceInUseException                when a VF holds a vGPU
+     */
+    void heterogeneousMode(boolean on);
 }

@@ -11,6 +11,7 @@ import io.mdevgpu.MdevHost;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.Plan;
 import io.mdevgpu.SupportedType;
+import io.mdevgpu.VgpuBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,10 +62,17 @@ final class ApplyCommand extends HostCommand {
         }
         out.println("applied " + config + ": " + result.applied().size() + " GPU(s), " + registered + " type(s) registered"
                 + (already == 0 ? "" : ", " + already + " there already") + ", " + result.publishedTypes().size()
-                + " published on the mdev bus, in " + result.steps().size() + " step(s)");
+                + (onVfs(host, result) ? " offered on the GPUs' virtual functions" : " published on the mdev bus")
+                + ", in " + result.steps().size() + " step(s)");
         PlanCommand.notes(out, plan.notes());
         nextStep(result, host.spec(), config).ifPresent(out::println);
         return Main.OK;
+    }
+
+    /** Whether the applied GPUs hold vGPUs on SR-IOV virtual functions (no mdev bus). */
+    private static boolean onVfs(MdevHost host, ApplyResult result) {
+        return result.applied().stream()
+                .anyMatch(g -> host.gpu(g.address().toString()).backend() instanceof VgpuBackend.SriovVfio);
     }
 
     private static String instances(int n) {

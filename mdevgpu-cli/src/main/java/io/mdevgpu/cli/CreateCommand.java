@@ -1,24 +1,31 @@
 package io.mdevgpu.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.UUID;
 
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.MdevInstance;
+import io.mdevgpu.ParentDevice;
 import io.mdevgpu.PciAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code mdevgpu create TYPE [--parent ADDR] [--uuid UUID]}: creates an mdev instance and prints its UUID. */
+/**
+ * {@code mdevgpu create TYPE [--parent ADDR] [--uuid UUID]}: creates a vGPU and prints its UUID: an mdev instance, or
+ * on an SR-IOV GPU a free virtual function given the type (the VF named by {@code --parent}, if one is).
+ */
 @Command(name = "create", mixinStandardHelpOptions = true,
-        description = "Create an mdev instance of TYPE (not persistent: see define) and print its UUID.")
+        description = "Create a vGPU of TYPE (an mdev instance, or a VF of an SR-IOV GPU; not persistent: see define) "
+                + "and print its UUID.")
 final class CreateCommand extends HostCommand {
-    @Parameters(paramLabel = "TYPE", description = "the mdev type, e.g. nvidia-531")
+    @Parameters(paramLabel = "TYPE", description = "the vGPU type, e.g. nvidia-531 or 531")
     String type;
 
     @Option(names = {"-p", "--parent"}, paramLabel = "ADDR",
-            description = "the GPU; default: the first GPU offering TYPE with an instance left")
+            description = "the GPU, or a virtual function of an SR-IOV GPU; default: the first GPU offering TYPE with "
+                    + "an instance left")
     PciAddress parent;
 
     @Option(names = {"-u", "--uuid"}, paramLabel = "UUID", description = "the instance's UUID; default: a random one")
@@ -26,7 +33,10 @@ final class CreateCommand extends HostCommand {
 
     @Override
     int run(MdevHost host, PrintWriter out, boolean json) {
-        MdevInstance created = Lookup.parentFor(host, type, parent).create(type, uuid != null ? uuid : UUID.randomUUID());
+        ParentDevice gpu = Lookup.parentFor(host, type, parent);
+        UUID id = uuid != null ? uuid : UUID.randomUUID();
+        MdevInstance created = parent != null && !parent.equals(gpu.address()) ? gpu.create(type, id, parent)
+                : gpu.create(type, id);
         print(out, json, created);
         return Main.OK;
     }
@@ -34,8 +44,10 @@ final class CreateCommand extends HostCommand {
     /** The instance as create and start report it: its UUID, or with {@code json} where it sits. */
     static void print(PrintWriter out, boolean json, MdevInstance instance) {
         if (json) {
-            Json.print(out, Json.object("uuid", instance.uuid().toString(), "parent", instance.parent().toString(),
-                    "type", instance.typeId(), "iommu_group", instance.iommuGroup() < 0 ? null : instance.iommuGroup()));
+            Map<String, Object> o = Json.object("uuid", instance.uuid().toString(), "parent", instance.parent().toString(),
+                    "type", instance.typeId(), "iommu_group", instance.iommuGroup() < 0 ? null : instance.iommuGroup());
+            instance.virtualFunction().ifPresent(vf -> o.put("vf", vf.toString()));
+            Json.print(out, o);
         } else {
             out.println(instance.uuid());
         }

@@ -8,6 +8,8 @@ import java.util.Map;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.ParentDevice;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.VgpuBackend;
+import io.mdevgpu.VirtualFunction;
 import io.mdevgpu.core.pci.PciConfigSpace;
 import io.mdevgpu.kernel.pci.PciDevice;
 import picocli.CommandLine.Command;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
  * windows; {@code -v} decodes each one's config space (header, BARs, capability chains) as {@code lspci -vv} does.
  */
 @Command(name = "gpus", mixinStandardHelpOptions = true,
-        description = "List the host's GPUs (address, ids, class, driver, model, framebuffer, BARs).")
+        description = "List the host's GPUs (address, ids, class, driver, model, framebuffer, BARs, vGPU backend).")
 final class GpusCommand extends HostCommand {
     @Option(names = {"-v", "--verbose"}, description = "decode each GPU's config space: header, BARs and capability chains")
     boolean verbose;
@@ -41,16 +43,22 @@ final class GpusCommand extends HostCommand {
             out.println("no GPU (display-class PCI device) on " + host.spec());
             return Main.OK;
         }
-        Table table = new Table("ADDRESS", "IDS", "CLASS", "DRIVER", "MODEL", "FRAMEBUFFER", "BARS");
+        Table table = new Table("ADDRESS", "IDS", "CLASS", "DRIVER", "MODEL", "FRAMEBUFFER", "BARS", "VGPU");
         for (ParentDevice gpu : gpus) {
             table.row(gpu.address(), gpu.id(), Views.pciClass(gpu.classCode()), gpu.driver().orElse("-"), gpu.model(),
-                    gpu.framebuffer().isZero() ? "-" : gpu.framebuffer(), Views.barsCell(gpu.bars()));
+                    gpu.framebuffer().isZero() ? "-" : gpu.framebuffer(), Views.barsCell(gpu.bars()),
+                    backendCell(gpu.backend()));
         }
         if (!verbose) {
             table.print(out);
         } else {
             for (ParentDevice gpu : gpus) {
                 out.println(gpu.address() + "  " + gpu.model() + "  " + gpu.id() + "  driver " + gpu.driver().orElse("none"));
+                VgpuBackend backend = gpu.backend();
+                out.println("\tvGPU backend: " + backend);
+                if (backend instanceof VgpuBackend.SriovVfio s) {
+                    s.vfs().forEach(vf -> out.println("\t\t" + vf));
+                }
                 decoded(gpu).forEach(line -> out.println(line));
                 out.println();
             }
@@ -69,6 +77,7 @@ final class GpusCommand extends HostCommand {
         o.put("model", gpu.model());
         o.put("framebuffer_bytes", gpu.framebuffer().bytes());
         o.put("bars", Views.bars(gpu.bars()));
+        o.put("backend", backend(gpu.backend()));
         if (verbose) {
             byte[] config = gpu.config();
             try {
@@ -76,6 +85,41 @@ final class GpusCommand extends HostCommand {
             } catch (ValidationException e) {
                 o.put("config_space", Json.object("size", config.length, "error", e.getMessage()));
             }
+        }
+        return o;
+    }
+
+    /** {@code mdev}, {@code sriov 31/32 free}, {@code none}. */
+    static String backendCell(VgpuBackend backend) {
+        return switch (backend) {
+            case VgpuBackend.SriovVfio s -> "sriov " + s.free() + "/" + s.enabled() + " VFs free"
+                    + (s.enabled() < s.totalVfs() ? " (" + s.totalVfs() + " max)" : "");
+            case VgpuBackend.Mdev m -> m.kind();
+            case VgpuBackend.None n -> n.kind();
+        };
+    }
+
+    /** The backend as JSON: its kind, and an SR-IOV GPU's VFs or why a GPU has none. */
+    static Map<String, Object> backend(VgpuBackend backend) {
+        Map<String, Object> o = Json.object("kind", backend.kind());
+        switch (backend) {
+            case VgpuBackend.SriovVfio s -> {
+                o.put("total_vfs", s.totalVfs());
+                o.put("enabled_vfs", s.enabled());
+                o.put("free_vfs", s.free());
+                o.put("assigned_vfs", s.assigned());
+                o.put("heterogeneous", s.heterogeneous().orElse(null));
+                List<Object> vfs = new ArrayList<>();
+                for (VirtualFunction vf : s.vfs()) {
+                    vfs.add(Json.object("address", vf.address().toString(), "index", vf.index(),
+                            "type", vf.typeId() == 0 ? null : "nvidia-" + vf.typeId(),
+                            "uuid", vf.owner().map(Object::toString).orElse(null),
+                            "iommu_group", vf.iommuGroup() < 0 ? null : vf.iommuGroup()));
+                }
+                o.put("vfs", vfs);
+            }
+            case VgpuBackend.None n -> o.put("reason", n.reason());
+            case VgpuBackend.Mdev m -> { }
         }
         return o;
     }

@@ -76,8 +76,9 @@ final class InspectCommand extends HostCommand {
             BarCheck check = checkBar == null ? null : checkBar(device, checkBar);
             if (json) {
                 Map<String, Object> o = Json.object("uuid", uuid.toString(), "parent", instance.parent().toString(),
-                        "type", instance.typeId(), "iommu_group", instance.iommuGroup() < 0 ? null : instance.iommuGroup(),
-                        "device_flags", Json.hex(device.flags(), 2));
+                        "type", instance.typeId(), "iommu_group", instance.iommuGroup() < 0 ? null : instance.iommuGroup());
+                instance.virtualFunction().ifPresent(vf -> o.put("vf", vf.toString()));
+                o.put("device_flags", Json.hex(device.flags(), 2));
                 List<Object> rs = new ArrayList<>();
                 for (Region r : regions) {
                     rs.add(Json.object("index", r.index(), "name", regionName(r.index()), "size", r.size(),
@@ -102,8 +103,9 @@ final class InspectCommand extends HostCommand {
                 Json.print(out, o);
                 return verdict(check);
             }
-            out.println("mdev " + uuid + ": " + instance.typeId() + " on " + instance.parent()
-                    + (instance.iommuGroup() < 0 ? "" : ", IOMMU group " + instance.iommuGroup()));
+            out.println(instance.virtualFunction().map(vf -> "vGPU " + uuid + ": " + instance.typeId() + " on VF " + vf
+                    + " of GPU " + instance.parent()).orElse("mdev " + uuid + ": " + instance.typeId() + " on "
+                    + instance.parent()) + (instance.iommuGroup() < 0 ? "" : ", IOMMU group " + instance.iommuGroup()));
             out.println("VFIO device " + device.name() + ": flags " + deviceFlags(device.flags()));
             out.println();
             Table table = new Table("REGION", "NAME", "SIZE", "OFFSET", "FLAGS", "ACCESS");

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.mdevgpu.Definitions.Definition;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
  * ones and the persistent definitions, each once, with whether it is active, defined, and started at boot.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List mdev instances: active ones and persistent definitions (like mdevctl list).")
+        description = "List vGPUs (mdev instances and SR-IOV VFs holding a type): active ones and persistent "
+                + "definitions (like mdevctl list).")
 final class ListCommand extends HostCommand {
     @Option(names = {"-d", "--defined"}, description = "only the persistent definitions")
     boolean definedOnly;
@@ -39,13 +41,20 @@ final class ListCommand extends HostCommand {
                     alsoDefinedOn.stream().map(PciAddress::toString).toList());
         }
 
+        /** The virtual function an active vGPU of an SR-IOV GPU is; empty for an mdev instance. */
+        Optional<PciAddress> vf() {
+            return active == null ? Optional.empty() : active.virtualFunction();
+        }
+
         Map<String, Object> toJson() {
-            return Json.object("uuid", uuid.toString(), "parent", parent.toString(), "type", type,
+            Map<String, Object> o = Json.object("uuid", uuid.toString(), "parent", parent.toString(), "type", type,
                     "active", active != null, "defined", definition != null,
                     "start", definition == null ? null : definition.autoStart() ? "auto" : "manual",
                     "attrs", definition == null ? null : definition.attrs(),
                     "also_defined_on", alsoDefinedOn.stream().map(PciAddress::toString).toList(),
                     "iommu_group", active == null || active.iommuGroup() < 0 ? null : active.iommuGroup());
+            vf().ifPresent(vf -> o.put("vf", vf.toString()));
+            return o;
         }
     }
 
@@ -93,9 +102,12 @@ final class ListCommand extends HostCommand {
             out.println(definedOnly ? "no mdev definitions" : "no mdev instances");
             return Main.OK;
         }
-        Table table = new Table("UUID", "PARENT", "TYPE", "STATE");
+        // the VF column only where there are VFs: an mdev host's list looks as mdevctl's
+        boolean vfs = shown.stream().anyMatch(e -> e.vf().isPresent());
+        Table table = vfs ? new Table("UUID", "PARENT", "VF", "TYPE", "STATE") : new Table("UUID", "PARENT", "TYPE", "STATE");
         for (Entry e : shown) {
-            table.row(e.uuid(), e.parent(), e.type(), e.state());
+            if (vfs) table.row(e.uuid(), e.parent(), e.vf().map(Object::toString).orElse("-"), e.type(), e.state());
+            else table.row(e.uuid(), e.parent(), e.type(), e.state());
         }
         table.print(out);
         return Main.OK;

@@ -24,6 +24,7 @@ class GpusCommandTest {
         String t4 = lines.get(2);
         assertTrue(t4.contains("0000:3b:00.0") && t4.contains("Tesla T4") && t4.contains("15GiB"), t4);
         assertTrue(t4.contains(" - "), "no driver bound shows as -: " + t4);
+        assertTrue(h100.endsWith("  mdev") && t4.endsWith("  none"), "the vGPU backend: " + run.out());
         assertTrue(run.out().contains("driver: nvidia 550.54.14"), run.out());
     }
 

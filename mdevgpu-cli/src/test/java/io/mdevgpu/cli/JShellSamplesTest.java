@@ -46,7 +46,18 @@ class JShellSamplesTest {
                 new Script("04-teardown.jsh", List.of(
                         "instances: 2, definitions: 1",
                         "instances: 0, definitions: 0",
-                        "types on 0000:17:00.0: 3 (still registered)")));
+                        "types on 0000:17:00.0: 3 (still registered)")),
+                new Script("05-sriov.jsh", List.of(
+                        "backend before apply: SR-IOV vendor VFIO: 0 of 32 VFs enabled",
+                        "change: enable 32 SR-IOV VF(s) of 32 (none enabled now)",
+                        "assumed (not publicly known)",
+                        "backend after apply: SR-IOV vendor VFIO: 32 of 32 VFs enabled, 32 free, 0 assigned",
+                        "nvidia-532 on VF 0000:17:00.4",
+                        "<hostdev mode='subsystem' type='pci' managed='no'>",
+                        "opened 0000:17:00.4: guest sees 10de:20b0",
+                        "remove while open: refused",
+                        "removed; VFs free: 32",
+                        "after disable: SR-IOV vendor VFIO: 0 of 32 VFs enabled")));
     }
 
     @ParameterizedTest

@@ -78,6 +78,7 @@ final class MockHost {
         when(h100.classCode()).thenReturn(0x030200);
         when(h100.revision()).thenReturn(0xa1);
         when(h100.driver()).thenReturn(Optional.of("nvidia"));
+        when(h100.backend()).thenReturn(new io.mdevgpu.VgpuBackend.Mdev());
         when(h100.model()).thenReturn("NVIDIA H100 80GB HBM3");
         when(h100.framebuffer()).thenReturn(Size.mib(81559));
         when(h100.bars()).thenReturn(H100Fixture.device(12).bars().stream().map(PciResource::toBar).toList());
@@ -89,6 +90,7 @@ final class MockHost {
         when(t4.classCode()).thenReturn(0x030200);
         when(t4.revision()).thenReturn(0xa1);
         when(t4.driver()).thenReturn(Optional.empty());
+        when(t4.backend()).thenReturn(new io.mdevgpu.VgpuBackend.None("no driver bound"));
         when(t4.model()).thenReturn("Tesla T4");
         when(t4.framebuffer()).thenReturn(Size.gib(15));
         when(t4.bars()).thenReturn(List.of(

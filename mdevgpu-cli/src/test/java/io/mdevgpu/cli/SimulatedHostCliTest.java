@@ -136,6 +136,11 @@ class SimulatedHostCliTest {
         }
     }
 
+    /** A process's run of {@link #process}, for tests beside this one. */
+    static CliRun inProcess(String... args) throws Exception {
+        return process(args);
+    }
+
     /** One JVM per command, as a shell runs them: {@code java -cp <the test class path> io.mdevgpu.cli.Main ARGS}. */
     private static CliRun process(String... args) throws Exception {
         Process p = new ProcessBuilder(TestJvm.command(Main.class,

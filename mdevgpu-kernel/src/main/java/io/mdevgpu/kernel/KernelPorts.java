@@ -6,10 +6,14 @@ import io.mdevgpu.HostSpec;
 import io.mdevgpu.kernel.mdev.LinuxMdevBus;
 import io.mdevgpu.kernel.mdev.MdevBus;
 import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
+import io.mdevgpu.kernel.nvvf.LinuxNvidiaVf;
+import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
 import io.mdevgpu.kernel.nvrm.LinuxRmTransport;
 import io.mdevgpu.kernel.nvrm.RmTransport;
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
+import io.mdevgpu.kernel.pci.LinuxSriov;
 import io.mdevgpu.kernel.pci.PciDiscovery;
+import io.mdevgpu.kernel.pci.SriovPort;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
 import io.mdevgpu.kernel.vfio.LinuxVfioKernel;
@@ -29,6 +33,22 @@ public interface KernelPorts extends AutoCloseable {
 
     /** The mdev bus; removing an instance consults {@code openDevices} first. */
     MdevBus mdev(OpenDeviceRegistry openDevices);
+
+    /**
+     * The PCI functions' SR-IOV files ({@code sriov_numvfs}, {@code virtfnN}, {@code physfn}); {@link SriovPort#NONE}
+     * for ports that have none.
+     */
+    default SriovPort sriov() {
+        return SriovPort.NONE;
+    }
+
+    /**
+     * The {@code nvidia/} files of the VFs of GPUs in NVIDIA's vendor-VFIO vGPU mode; {@link NvidiaVfPort#NONE} for
+     * ports that have none.
+     */
+    default NvidiaVfPort nvidiaVf() {
+        return NvidiaVfPort.NONE;
+    }
 
     /** The VFIO system calls beneath {@link io.mdevgpu.kernel.vfio.Vfio}. */
     VfioKernel vfio();
@@ -59,6 +79,8 @@ public interface KernelPorts extends AutoCloseable {
             private final PciDiscovery pci = new LinuxPciDiscovery(layout);
             private final VfioKernel vfio = new LinuxVfioKernel(spec.devRoot(), spec.sysfsRoot());
             private final RmTransport nvidia = new LinuxRmTransport();
+            private final NvidiaVfPort nvidiaVf = new LinuxNvidiaVf(layout, AttributeWriter.LINUX);
+            private final SriovPort sriov = new LinuxSriov(layout, AttributeWriter.LINUX);
 
             @Override public SysfsLayout layout() { return layout; }
             @Override public PciDiscovery pci() { return pci; }
@@ -68,6 +90,8 @@ public interface KernelPorts extends AutoCloseable {
             }
             @Override public VfioKernel vfio() { return vfio; }
             @Override public RmTransport nvidia() { return nvidia; }
+            @Override public NvidiaVfPort nvidiaVf() { return nvidiaVf; }
+            @Override public SriovPort sriov() { return sriov; }
             @Override public String nvidiaDevDirectory() { return spec.devRoot().toString(); }
             @Override public String nvidiaVersionFile() { return spec.procRoot().resolve("driver/nvidia/version").toString(); }
             @Override public Path mdevctlRoot() { return spec.mdevctlRoot(); }

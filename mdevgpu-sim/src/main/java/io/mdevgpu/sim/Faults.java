@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Faults {
     private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
-    /** The three seams of the simulated kernel. */
-    public enum Seam { MDEV, VFIO, NVIDIA }
+    /** The seams of the simulated kernel: the mdev bus, VFIO, the NVIDIA RM API, SR-IOV and the VFs' nvidia/ files. */
+    public enum Seam { MDEV, VFIO, NVIDIA, SRIOV }
 
     /** How a chosen call fails: with an errno, or (RM alloc, control, free) with an NV status. */
     public record Failure(Errno errno, int nvStatus) {

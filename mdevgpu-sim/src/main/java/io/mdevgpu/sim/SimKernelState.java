@@ -36,6 +36,8 @@ import io.mdevgpu.Size;
  * instance 6f9a...-... 0000:65:00.0 nvidia-1 group=12 removing=false number=1 ...
  * holder 6f9a...-... pid=4242 start=1732450000000 opener=-81236490127
  * holder 0c1e...-... pid=4243 start=1732450000500 opener=77120934 holds=group
+ * sriov 0000:17:00.0 vfs=32 heterogeneous=false
+ * vf 0000:17:00.0 index=0 number=532 name=Open+vAmpere%2F8 ...
  * </pre>
  *
  * @param host       the host the state belongs to ({@link #hostOf(SimulatedHostSpec)}): reopening with another fails
@@ -44,9 +46,10 @@ import io.mdevgpu.Size;
  * @param instances  the instances, in creation order
  * @param holders    processes holding an instance's device open (another process's remove waits for them), or only
  *                   its VFIO group (another process's open of the group is EBUSY)
+ * @param sriov      each SR-IOV GPU's enabled VFs, heterogeneous mode and the vGPU types its VFs hold
  */
 record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<PciAddress, List<MdevType>> registered,
-                      List<InstanceRecord> instances, List<Holder> holders) {
+                      List<InstanceRecord> instances, List<Holder> holders, List<SriovRecord> sriov) {
     static final String MAGIC = "mdevgpu-simulated-kernel 1";
 
     /** One mdev instance: {@code type} is the type as it was when created (the table may have changed since). */
@@ -73,7 +76,15 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
         }
     }
 
+    /** An SR-IOV GPU: how many VFs are enabled, its heterogeneous mode and, by VF index, the type each VF holds. */
+    record SriovRecord(PciAddress pf, int numVfs, boolean heterogeneous, Map<Integer, MdevType> types) {
+        SriovRecord {
+            types = Map.copyOf(types);
+        }
+    }
+
     SimKernelState {
+        sriov = List.copyOf(sriov);
         tables = Map.copyOf(tables);
         registered = Map.copyOf(registered);
         instances = List.copyOf(instances);
@@ -103,6 +114,12 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
             b.append("holder ").append(h.uuid).append(" pid=").append(h.pid).append(" start=").append(h.startMillis)
                     .append(" opener=").append(h.opener).append(h.device ? "" : " holds=group").append('\n');
         }
+        for (SriovRecord r : sriov) {
+            b.append("sriov ").append(r.pf).append(" vfs=").append(r.numVfs).append(" heterogeneous=").append(r.heterogeneous)
+                    .append('\n');
+            r.types.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> b.append("vf ").append(r.pf)
+                    .append(" index=").append(e.getKey()).append(' ').append(typeText(e.getValue())).append('\n'));
+        }
         return b.toString();
     }
 
@@ -121,6 +138,7 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
         Map<PciAddress, List<MdevType>> registered = new LinkedHashMap<>();
         List<InstanceRecord> instances = new ArrayList<>();
         List<Holder> holders = new ArrayList<>();
+        Map<PciAddress, SriovRecord> sriov = new LinkedHashMap<>();
         for (int n = 1; n < lines.size(); n++) {
             String line = lines.get(n);
             String[] w = line.split(" ");
@@ -144,6 +162,18 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
                         holders.add(new Holder(UUID.fromString(w[1]), f.longInteger("pid"), f.longInteger("start"),
                                 f.longInteger("opener"), f.holds()));
                     }
+                    case "sriov" -> {
+                        Fields f = Fields.of(w, 2);
+                        sriov.put(PciAddress.parse(w[1]), new SriovRecord(PciAddress.parse(w[1]), f.integer("vfs"),
+                                f.bool("heterogeneous"), new LinkedHashMap<>()));
+                    }
+                    case "vf" -> {
+                        SriovRecord r = sriov.get(PciAddress.parse(w[1]));
+                        if (r == null) throw new IllegalArgumentException("vf before its sriov line");
+                        Map<Integer, MdevType> types = new LinkedHashMap<>(r.types());
+                        types.put(Fields.of(new String[] {w[2]}, 0).integer("index"), type(w, 3));
+                        sriov.put(r.pf(), new SriovRecord(r.pf(), r.numVfs(), r.heterogeneous(), types));
+                    }
                     default -> throw new IllegalArgumentException("unknown record \"" + w[0] + "\"");
                 }
             } catch (RuntimeException e) { // a malformed number, address, UUID or type: whichever it was, say where
@@ -151,7 +181,7 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
             }
         }
         if (host == null) throw corrupt(file, lines.size(), "it names no host");
-        return new SimKernelState(host, tables, registered, instances, holders);
+        return new SimKernelState(host, tables, registered, instances, holders, List.copyOf(sriov.values()));
     }
 
     private static HostStateException corrupt(Path file, int line, String problem) {

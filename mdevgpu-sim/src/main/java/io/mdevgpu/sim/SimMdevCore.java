@@ -307,10 +307,15 @@ final class SimMdevCore implements AttributeWriter {
 
     /** The instance's VFIO device: its regions (BAR1 the type's), config space the guest's and two interrupts. */
     private void addDevice(Instance i) {
-        MdevType type = i.type;
-        ConfigSpaceEmulator config = configs.create(i.parent.gpu.device(), type);
-        vfio.group(i.group).device(SysfsLayout.name(i.uuid))
-                .region(VFIO_PCI_BAR0_REGION_INDEX, MAPPED, BAR0.bytes(), offset(VFIO_PCI_BAR0_REGION_INDEX))
+        vgpuDevice(vfio.group(i.group).device(SysfsLayout.name(i.uuid)), i.type, configs.create(i.parent.gpu.device(), i.type));
+    }
+
+    /**
+     * Gives {@code device} what a vGPU of {@code type} has: BAR0 and BAR3, the type's BAR1, each mappable, the guest's
+     * config space ({@code config}) and two interrupts (INTx, MSI), as an mdev instance's or a VF's VFIO device.
+     */
+    static void vgpuDevice(SimVfioKernel.Device device, MdevType type, ConfigSpaceEmulator config) {
+        device.region(VFIO_PCI_BAR0_REGION_INDEX, MAPPED, BAR0.bytes(), offset(VFIO_PCI_BAR0_REGION_INDEX))
                 .region(VFIO_PCI_BAR1_REGION_INDEX, MAPPED, type.bar1().bytes(), offset(VFIO_PCI_BAR1_REGION_INDEX))
                 .region(VFIO_PCI_BAR3_REGION_INDEX, MAPPED, BAR3.bytes(), offset(VFIO_PCI_BAR3_REGION_INDEX))
                 .emulatedRegion(VFIO_PCI_CONFIG_REGION_INDEX, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,

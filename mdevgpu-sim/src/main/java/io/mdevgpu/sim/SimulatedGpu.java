@@ -1,11 +1,13 @@
 package io.mdevgpu.sim;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.pci.SriovCapability;
 
 /**
  * One GPU of a simulated host.
@@ -18,9 +20,18 @@ import io.mdevgpu.kernel.pci.PciDevice;
  *                    framebuffer plus its reservation)
  * @param mode        the virtualization mode the driver reports: {@link VirtualizationMode#HOST} takes vGPU types;
  *                    {@code NONE} (bare metal) and {@code NMOS} (pass-through) refuse them
+ * @param sriov       its SR-IOV capability, when the host shows one: on a vGPU host driver of release 550 or newer its
+ *                    vGPUs are then its virtual functions (NVIDIA's vendor-specific VFIO), not mdev instances
  */
-public record SimulatedGpu(PciDevice device, String model, Size framebuffer, VirtualizationMode mode) {
+public record SimulatedGpu(PciDevice device, String model, Size framebuffer, VirtualizationMode mode,
+                           Optional<SriovCapability> sriov) {
+    /** A GPU without an SR-IOV capability. */
+    public SimulatedGpu(PciDevice device, String model, Size framebuffer, VirtualizationMode mode) {
+        this(device, model, framebuffer, mode, Optional.empty());
+    }
+
     public SimulatedGpu {
+        Objects.requireNonNull(sriov, "sriov");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(framebuffer, "framebuffer");
@@ -42,6 +53,7 @@ public record SimulatedGpu(PciDevice device, String model, Size framebuffer, Vir
 
     @Override
     public String toString() {
-        return device.address() + " " + model + " " + device.id() + " " + framebuffer + " " + mode;
+        return device.address() + " " + model + " " + device.id() + " " + framebuffer + " " + mode
+                + sriov.map(s -> " SR-IOV " + s).orElse("");
     }
 }

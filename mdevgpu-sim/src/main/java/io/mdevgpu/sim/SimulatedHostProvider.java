@@ -49,7 +49,7 @@ public final class SimulatedHostProvider implements SimulatedHostFactory {
     public static SimulatedHostSpec spec(HostInventory inventory, Optional<Path> root) {
         SimulatedHostSpec.Builder b = SimulatedHostSpec.newBuilder().driverVersion(inventory.driver().version());
         for (InventoryGpu g : inventory.gpus()) {
-            b.gpu(new SimulatedGpu(g.device(), g.model(), g.framebuffer(), g.virtualizationMode()));
+            b.gpu(new SimulatedGpu(g.device(), g.model(), g.framebuffer(), g.virtualizationMode(), g.sriov()));
         }
         root.ifPresent(b::root);
         return b.build();

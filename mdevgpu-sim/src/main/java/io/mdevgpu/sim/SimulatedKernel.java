@@ -23,7 +23,9 @@ import io.mdevgpu.kernel.mdev.MdevBus;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
+import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
 import io.mdevgpu.kernel.pci.PciDiscovery;
+import io.mdevgpu.kernel.pci.SriovPort;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
@@ -77,6 +79,7 @@ public final class SimulatedKernel implements KernelPorts {
     private final SimVfioKernel vfio;
     private final SimNvidiaDriver nvidia;
     private final SimMdevCore mdev;
+    private final SimSriov sriov;
     private final SimKernelStore store;
     private boolean closed;
 
@@ -105,7 +108,13 @@ public final class SimulatedKernel implements KernelPorts {
                     faults, lock).procText(spec.versionFileText());
             this.mdev = new SimMdevCore(lock, faults, layout, writer, vfio, configs,
                     NvrmAbi.forRelease(spec.release()).limits(), spec.gpus());
-            nvidia.publisher((gpu, types) -> mdev.publish(gpu.address(), types));
+            this.sriov = new SimSriov(lock, faults, layout, writer, vfio, configs, NvrmAbi.forRelease(spec.release()).limits(),
+                    spec.release().major() >= SimSriov.FIRST_VENDOR_VFIO_MAJOR, spec.gpus(), nvidia::typeTables);
+            // an SR-IOV GPU in vendor-VFIO mode has no mdev bus: its VFs offer what the driver registers
+            nvidia.publisher((gpu, types) -> {
+                if (sriov.isVendorVfio(gpu.address())) sriov.typesChanged(gpu.address());
+                else mdev.publish(gpu.address(), types);
+            });
             synchronized (lock) {
                 store.enter(); // a host kept in a directory: made once, by whichever process comes first
                 try {
@@ -119,11 +128,15 @@ public final class SimulatedKernel implements KernelPorts {
                         store.beginTreeChange();
                         materialise();
                     }
-                    store.bind(this::capture, this::restore, mdev::repair);
+                    store.bind(this::capture, this::restore, state -> {
+                        mdev.repair(state);
+                        sriov.repair(state.sriov());
+                    });
                     nvidia.store(store);
                     vfio.store(store);
                     vfio.openElsewhere(mdev::isOpenElsewhere);
                     mdev.store(store);
+                    sriov.store(store);
                     if (reopened) {
                         store.reload(); // the driver's tables and the mdev core's instances, as left
                         // what mdevctl and others wrote in the tree meanwhile, which the kernel would have acted on
@@ -154,13 +167,14 @@ public final class SimulatedKernel implements KernelPorts {
 
     private SimKernelState capture() {
         return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.published(),
-                mdev.instanceRecords(), mdev.holders());
+                mdev.instanceRecords(), mdev.holders(), sriov.records());
     }
 
     private void restore(SimKernelState state) {
         checkSameHost(state);
         nvidia.restoreTypeTables(state.tables());
         mdev.restore(state);
+        sriov.restore(state.sriov());
     }
 
     private void materialise() {
@@ -172,6 +186,7 @@ public final class SimulatedKernel implements KernelPorts {
         writer.file(layout.dev().resolve("nvidiactl"), "");
         writer.file(versionFile(), spec.versionFileText());
         for (SimulatedGpu gpu : spec.gpus()) writer.pciDevice(gpu.device());
+        sriov.materialise();
         int minor = 0;
         for (SimulatedGpu gpu : nvidiaGpus()) writer.file(deviceNode(minor++), "");
         registerGpus();
@@ -248,6 +263,18 @@ public final class SimulatedKernel implements KernelPorts {
     @Override
     public String nvidiaVersionFile() {
         return versionFile().toString();
+    }
+
+    /** The GPUs' SR-IOV files; {@link SriovPort#NONE} on a host whose GPUs have no SR-IOV capability. */
+    @Override
+    public SriovPort sriov() {
+        return sriov.any() ? sriov : SriovPort.NONE;
+    }
+
+    /** The VFs' {@code nvidia/} files; {@link NvidiaVfPort#NONE} on a host whose GPUs have no SR-IOV capability. */
+    @Override
+    public NvidiaVfPort nvidiaVf() {
+        return sriov.any() ? sriov.nvidiaVf() : NvidiaVfPort.NONE;
     }
 
     @Override

@@ -84,6 +84,27 @@ public final class SysfsTreeWriter {
         return dir;
     }
 
+    /**
+     * Writes VF {@code index} of the PF at {@code pf} (written before) as the kernel does on {@code sriov_numvfs}: the
+     * VF's own PCI function ({@link #pciDevice}), {@code virtfn<index>} under the PF and {@code physfn} under the VF.
+     */
+    public Path virtualFunction(PciAddress pf, int index, PciDevice vf) {
+        Path dir = pciDevice(vf);
+        Path pfDir = layout.pciDeviceDirectory(pf);
+        link(pfDir.resolve("virtfn" + index), dir);
+        link(dir.resolve("physfn"), pfDir);
+        return dir;
+    }
+
+    /** Takes VF {@code index} of {@code pf} away: its links, its driver's and group's links to it, its directory. */
+    public void removeVirtualFunction(PciAddress pf, int index, PciDevice vf) {
+        delete(layout.pciDeviceDirectory(pf).resolve("virtfn" + index));
+        delete(layout.pciDevice(vf.address()));
+        vf.driver().ifPresent(driver -> delete(layout.pciDriver(driver).resolve(vf.address().toString())));
+        if (vf.iommuGroup().isPresent()) deleteTree(layout.iommuGroup(vf.iommuGroup().getAsInt()));
+        deleteTree(layout.pciDeviceDirectory(vf.address()));
+    }
+
     /** Registers the PCI device at {@code address} (written before) as an mdev parent. */
     public Path mdevParent(PciAddress address) {
         Path dir = layout.pciDeviceDirectory(address);

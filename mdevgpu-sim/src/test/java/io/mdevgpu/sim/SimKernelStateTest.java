@@ -33,7 +33,8 @@ class SimKernelStateTest {
                 List.of(new SimKernelState.InstanceRecord(a, A100_0, "nvidia-531", 12, false, ampere().get(0)),
                         new SimKernelState.InstanceRecord(b, A100_0, "nvidia-77", 3, true, odd)),
                 List.of(new SimKernelState.Holder(b, 4242, 1732450000000L, -81236490127L, true),
-                        new SimKernelState.Holder(a, 4243, 1732450000500L, 77120934L, false)));
+                        new SimKernelState.Holder(a, 4243, 1732450000500L, 77120934L, false)),
+                List.of(new SimKernelState.SriovRecord(A100_1, 4, true, Map.of(0, ampere().get(0), 3, odd))));
     }
 
     @Test
@@ -45,10 +46,13 @@ class SimKernelStateTest {
         assertEquals(state.registered(), back.registered());
         assertEquals(state.instances(), back.instances());
         assertEquals(state.holders(), back.holders());
+        assertEquals(state.sriov(), back.sriov(), "the VFs and the types they hold read back");
         assertEquals(state.text(), back.text());
         assertTrue(state.text().startsWith(SimKernelState.MAGIC + "\nhost driver 550.54.14; "), state.text());
-        assertTrue(state.text().endsWith("opener=-81236490127\nholder 6f2a1c0e-4b1d-4e55-9a64-0d4a8e3f7b01 pid=4243 "
+        assertTrue(state.text().contains("opener=-81236490127\nholder 6f2a1c0e-4b1d-4e55-9a64-0d4a8e3f7b01 pid=4243 "
                 + "start=1732450000500 opener=77120934 holds=group\n"), "a device's holder line reads as before: " + state.text());
+        assertTrue(state.text().contains("\nsriov " + A100_1 + " vfs=4 heterogeneous=true\nvf " + A100_1 + " index=0 number="),
+                state.text());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  */
 final class ConfigReader {
     static final List<String> TOP_KEYS = List.of("schema", "keep", "gpu");
-    static final List<String> GPU_KEYS = List.of("filter", "type");
+    static final List<String> GPU_KEYS = List.of("filter", "type", "sriov");
+    static final List<String> SRIOV_KEYS = List.of("virtual_functions", "heterogeneous");
+    private static final IntRange VIRTUAL_FUNCTIONS = new IntRange(0, SriovSettings.MAX_VIRTUAL_FUNCTIONS, false,
+            "VFs to enable, 0 to disable them (at most the GPU's sriov_totalvfs)");
     static final List<String> FILTER_KEYS = List.of("domain", "bus", "slot", "function", "vendor", "device",
             "subsystem_vendor", "subsystem_device", "rm_gpu_id");
     static final List<String> TYPE_KEYS = List.of("number", "name", "class", "max_instances", "framebuffer",
@@ -114,7 +117,15 @@ final class ConfigReader {
                     + " (line " + g.locationOf(typeTables.get(first).pathOf("number")).line()
                     + "); each type of a GPU entry needs its own number");
         }
-        return new GpuEntry(filter, types);
+        SriovSettings sriov = g.table("sriov").map(ConfigReader::sriov).orElse(SriovSettings.DEFAULT);
+        return new GpuEntry(filter, types, sriov);
+    }
+
+    private static SriovSettings sriov(TomlTable t) {
+        t.checkKeys(SRIOV_KEYS);
+        OptionalLong vfs = t.integer("virtual_functions", VIRTUAL_FUNCTIONS);
+        return new SriovSettings(vfs.isPresent() ? java.util.OptionalInt.of((int) vfs.getAsLong())
+                : java.util.OptionalInt.empty(), t.bool("heterogeneous"));
     }
 
     private static GpuFilter filter(TomlTable f) {

@@ -31,6 +31,11 @@ public final class ConfigWriter {
         for (GpuEntry gpu : config.gpus()) {
             sb.append("\n[[gpu]]\n");
             if (!gpu.filter().matchesEverything()) sb.append("filter = ").append(filter(gpu.filter())).append('\n');
+            if (!gpu.sriov().isDefault()) {
+                sb.append("\n[gpu.sriov]\n");
+                gpu.sriov().virtualFunctions().ifPresent(n -> sb.append("virtual_functions = ").append(n).append('\n'));
+                gpu.sriov().heterogeneous().ifPresent(h -> sb.append("heterogeneous = ").append(h).append('\n'));
+            }
             for (MdevType t : gpu.types()) type(sb, t);
         }
         return sb.toString();

@@ -16,11 +16,18 @@ import java.util.Set;
  *
  * @param filter which GPUs; {@link GpuFilter#ANY} for every GPU
  * @param types  the types, in file order (the order they are registered in)
+ * @param sriov  what apply does to the VFs of SR-IOV GPUs ({@code [gpu.sriov]})
  */
-public record GpuEntry(GpuFilter filter, List<MdevType> types) {
+public record GpuEntry(GpuFilter filter, List<MdevType> types, SriovSettings sriov) {
+
+    /** An entry without a {@code [gpu.sriov]} table. */
+    public GpuEntry(GpuFilter filter, List<MdevType> types) {
+        this(filter, types, SriovSettings.DEFAULT);
+    }
 
     public GpuEntry {
         if (filter == null) throw new ValidationException("gpu entry filter", null, "use GpuFilter.ANY for every GPU");
+        if (sriov == null) throw new ValidationException("gpu entry sriov", null, "use SriovSettings.DEFAULT");
         if (types == null || types.isEmpty()) throw new ValidationException("gpu entry types", null, "at least one type");
         types = List.copyOf(types);
         int max = DriverLimits.NEWEST.maxTypesPerGpu();
@@ -56,7 +63,8 @@ public record GpuEntry(GpuFilter filter, List<MdevType> types) {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("GpuEntry[").append(filter.matchesEverything() ? "every GPU" : filter)
-                .append(", ").append(types.size()).append(types.size() == 1 ? " type" : " types").append(':');
+                .append(", ").append(types.size()).append(types.size() == 1 ? " type" : " types")
+                .append(sriov.isDefault() ? "" : ", " + sriov).append(':');
         for (MdevType t : types) sb.append("\n  ").append(t);
         return sb.append(']').toString();
     }

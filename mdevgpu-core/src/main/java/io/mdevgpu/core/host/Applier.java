@@ -73,6 +73,7 @@ final class Applier {
     private final EnginePlan plan;
     private final List<String> steps = new ArrayList<>();
     private final List<Touched> journal = new ArrayList<>();
+    private final ApplierVfs vfs = new ApplierVfs(this::done);
     private String step;
 
     Applier(EngineHost host, EnginePlan plan) {
@@ -150,18 +151,23 @@ final class Applier {
                 if (hasThemAlready.contains(a)) {
                     done("GPU " + a + " has " + names(types) + " already, as planned: nothing sent to it");
                     LOG.debug("apply: GPU {} has its planned types already, left as it is", a);
-                    step = "read back the types of GPU " + a + " from the mdev bus";
-                    published.addAll(readBack(part, "nothing was sent to it"));
+                } else {
+                    step = "register " + types.size() + " vGPU type(s) on GPU " + a;
+                    journal.add(new Touched(a, previous.get(a)));
+                    gpus.get(a).registerTypes(types, !plan.keep());
+                    done("registered " + names(types) + " on GPU " + a + (plan.keep() ? "" : ", its earlier types discarded"));
+                    LOG.info("apply: GPU {} ({}) now has types {}", a, part.gpu().model(), names(types));
+                }
+                if (part.sriov().isPresent()) {
+                    applySriov(part, part.sriov().get());
+                    step = "read back what the VFs of GPU " + a + " offer";
+                    published.addAll(vfs.readBack(part));
                     continue;
                 }
-                step = "register " + types.size() + " vGPU type(s) on GPU " + a;
-                journal.add(new Touched(a, previous.get(a)));
-                gpus.get(a).registerTypes(types, !plan.keep());
-                done("registered " + names(types) + " on GPU " + a + (plan.keep() ? "" : ", its earlier types discarded"));
-                LOG.info("apply: GPU {} ({}) now has types {}", a, part.gpu().model(), names(types));
                 step = "read back the types of GPU " + a + " from the mdev bus";
-                published.addAll(readBack(part, "its earlier types are being restored"));
-                done("read back " + types.size() + " type(s) of GPU " + a + " from the mdev bus");
+                boolean sent = !hasThemAlready.contains(a);
+                published.addAll(readBack(part, sent ? "its earlier types are being restored" : "nothing was sent to it"));
+                if (sent) done("read back " + types.size() + " type(s) of GPU " + a + " from the mdev bus");
             }
             step = "close the NVIDIA driver";
             RmClient closing = client;
@@ -178,6 +184,23 @@ final class Applier {
                 }
             }
             throw undo(Steps.named(CHANGE, step, failure));
+        }
+    }
+
+    /** Enables the GPU's VFs and sets its mode as planned, each change journaled before it is made. */
+    private void applySriov(Planner.GpuPart part, SriovPlanning sriov) {
+        PciAddress a = part.gpu().address();
+        if (sriov.changesVfs()) {
+            step = (sriov.target() == 0 ? "disable the SR-IOV VFs" : "enable " + sriov.target() + " SR-IOV VFs") + " of GPU " + a;
+            vfs.journal(a, sriov);
+            host.sriovControl().enable(a, sriov.target());
+            done((sriov.target() == 0 ? "disabled the SR-IOV VFs" : "enabled " + sriov.target() + " SR-IOV VFs") + " of GPU " + a);
+        }
+        if (sriov.changesMode()) {
+            step = "set heterogeneous vGPU mode of GPU " + a;
+            if (!sriov.changesVfs()) vfs.journal(a, sriov);
+            host.sriovControl().heterogeneous(a, sriov.heterogeneous().orElseThrow());
+            done("set heterogeneous vGPU mode " + (sriov.heterogeneous().orElseThrow() ? "on" : "off") + " on GPU " + a);
         }
     }
 
@@ -206,6 +229,7 @@ final class Applier {
             if (!held.contains(codec.get().asHeld(t, gpu.pciId()).orElseThrow())) return false;
         }
         if (!plan.keep() && table.size() != part.types().size()) return false;
+        if (part.sriov().isPresent()) return true; // no mdev bus: the VFs' read-back checks what they offer
         return plan.keep() ? busShowsAmong(part.gpu(), part.types()) : busShows(part.gpu(), part.types());
     }
 
@@ -306,11 +330,13 @@ final class Applier {
 
     /** Undoes the journal in reverse with a fresh RM client; the failure, or what could not be restored. */
     private MdevException undo(MdevException failure) {
+        List<String> vfsLeft = vfs.undo(host, failure);
         if (journal.isEmpty()) {
+            if (!vfsLeft.isEmpty()) return incomplete(failure, vfsLeft);
             LOG.info("apply failed before it changed anything: {}", failure.getMessage());
             return failure;
         }
-        List<String> left = new ArrayList<>();
+        List<String> left = new ArrayList<>(vfsLeft);
         RmClient client;
         try {
             client = host.openRmClient();

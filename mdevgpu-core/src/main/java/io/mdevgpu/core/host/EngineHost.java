@@ -57,6 +57,10 @@ public final class EngineHost implements MdevHost {
     private final Vfio vfio;
     private final MdevBus bus;
     private final EngineDefinitions definitions;
+    private final VfOwners vfOwners;
+    private final VfBackends vfBackends = new VfBackends(this);
+    private final VfLifecycle vfLifecycle = new VfLifecycle(this);
+    private final SriovControl sriovControl = new SriovControl(this);
     private final Set<EngineVfioDevice> open = ConcurrentHashMap.newKeySet();
     /** The key of the shared Vfio this host holds in {@link #REAL_VFIO} (a real host), released on close; or null. */
     private final Path sharedVfioRoot;
@@ -71,6 +75,7 @@ public final class EngineHost implements MdevHost {
         this.sharedVfioRoot = sharedVfioRoot;
         this.bus = ports.mdev(vfio);
         this.definitions = new EngineDefinitions(this, new MdevctlStore(ports.mdevctlRoot()));
+        this.vfOwners = new VfOwners(ports.layout().sys());
     }
 
     /**
@@ -140,10 +145,13 @@ public final class EngineHost implements MdevHost {
         }
     }
 
+    /** Every GPU; an SR-IOV virtual function, display-class too, is part of its GPU and no GPU of its own. */
     @Override
     public List<ParentDevice> gpus() {
         List<ParentDevice> gpus = new ArrayList<>();
-        for (PciDevice d : ports.pci().displayDevices()) gpus.add(parent(d));
+        for (PciDevice d : ports.pci().displayDevices()) {
+            if (!vfBackends.isVirtualFunction(d)) gpus.add(parent(d));
+        }
         return List.copyOf(gpus);
     }
 
@@ -163,14 +171,21 @@ public final class EngineHost implements MdevHost {
                 : "GPUs on this host: " + String.join(", ", gpus.stream().map(g -> g.address() + " " + g.model()).toList()));
     }
 
+    /** The mdev instances, then the vGPUs on SR-IOV GPUs' virtual functions. */
     @Override
     public List<MdevInstance> instances() {
-        return bus.instances().stream().map(i -> (MdevInstance) new EngineInstance(this, i)).toList();
+        List<MdevInstance> all = new ArrayList<>();
+        for (var i : bus.instances()) all.add(new EngineInstance(this, i));
+        all.addAll(vfBackends.vgpus(gpus().stream().map(g -> (EngineParentDevice) g).toList()));
+        return List.copyOf(all);
     }
 
     @Override
     public Optional<MdevInstance> instance(UUID uuid) {
-        return bus.instance(uuid).map(i -> new EngineInstance(this, i));
+        Optional<MdevInstance> mdev = bus.instance(uuid).map(i -> new EngineInstance(this, i));
+        if (mdev.isPresent()) return mdev;
+        return vfBackends.vgpus(gpus().stream().map(g -> (EngineParentDevice) g).toList()).stream()
+                .filter(v -> v.uuid().equals(uuid)).map(v -> (MdevInstance) v).findFirst();
     }
 
     @Override
@@ -205,8 +220,28 @@ public final class EngineHost implements MdevHost {
                 .procVersionPath(ports.nvidiaVersionFile()).open();
     }
 
-    void opened(EngineVfioDevice device) {
-        open.add(device);
+    VfOwners vfOwners() {
+        return vfOwners;
+    }
+
+    VfBackends vfBackends() {
+        return vfBackends;
+    }
+
+    VfLifecycle vfLifecycle() {
+        return vfLifecycle;
+    }
+
+    SriovControl sriovControl() {
+        return sriovControl;
+    }
+
+    /** The API's device over {@code kernelDevice}, counted open by this host until it is closed. */
+    EngineVfioDevice track(io.mdevgpu.kernel.vfio.VfioDevice kernelDevice) {
+        EngineVfioDevice[] self = new EngineVfioDevice[1];
+        self[0] = new EngineVfioDevice(kernelDevice, () -> closed(self[0]));
+        open.add(self[0]);
+        return self[0];
     }
 
     void closed(EngineVfioDevice device) {

@@ -51,10 +51,7 @@ final class EngineInstance implements MdevInstance {
                             + "the vendor driver binds it", null);
         }
         io.mdevgpu.kernel.vfio.VfioDevice kernelDevice = host.vfio().openDevice(group.getAsInt(), uuid().toString());
-        EngineVfioDevice[] self = new EngineVfioDevice[1];
-        self[0] = new EngineVfioDevice(kernelDevice, () -> host.closed(self[0]));
-        host.opened(self[0]);
-        return self[0];
+        return host.track(kernelDevice);
     }
 
     @Override

@@ -11,12 +11,19 @@ import io.mdevgpu.PciId;
 import io.mdevgpu.Plan;
 import io.mdevgpu.Size;
 import io.mdevgpu.SupportedType;
+import io.mdevgpu.ValidationException;
+import io.mdevgpu.VgpuBackend;
+import io.mdevgpu.VirtualFunction;
+import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
 import io.mdevgpu.core.interop.LibvirtXml;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciResource;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -57,8 +64,30 @@ final class EngineParentDevice implements ParentDevice {
     }
 
     @Override
+    public VgpuBackend backend() {
+        return host.vfBackends().backend(this);
+    }
+
+    /**
+     * The mdev bus's types; on an SR-IOV GPU the types its free VFs can take now ({@code creatable_vgpu_types}), each
+     * with the number of free VFs that take it.
+     */
+    @Override
     public List<SupportedType> types() {
-        return typeInfos().stream().map(EngineParentDevice::supported).toList();
+        Optional<VgpuBackend.SriovVfio> sriov = host.vfBackends().sriovOf(this);
+        if (sriov.isEmpty()) return typeInfos().stream().map(EngineParentDevice::supported).toList();
+        Map<Integer, String> names = new LinkedHashMap<>();
+        Map<Integer, Integer> freeVfs = new LinkedHashMap<>();
+        for (VirtualFunction vf : sriov.get().vfs()) {
+            if (!vf.isFree() || !host.kernel().nvidiaVf().isVgpuCapable(vf.address())) continue;
+            for (NvidiaVfPort.CreatableType t : host.kernel().nvidiaVf().creatableTypes(vf.address())) {
+                names.putIfAbsent(t.id(), t.name());
+                freeVfs.merge(t.id(), 1, Integer::sum);
+            }
+        }
+        List<SupportedType> out = new ArrayList<>();
+        names.forEach((id, name) -> out.add(new SupportedType("nvidia-" + id, name, "", "vfio-pci", freeVfs.get(id))));
+        return List.copyOf(out);
     }
 
     /** The mdev bus's types of this GPU; none while it is no mdev parent (no types published yet). */
@@ -93,6 +122,35 @@ final class EngineParentDevice implements ParentDevice {
     @Override
     public MdevInstance create(String typeId, UUID uuid) {
         host.requireOpen();
+        Optional<VgpuBackend.SriovVfio> sriov = host.vfBackends().sriovOf(this);
+        if (sriov.isPresent()) return host.vfLifecycle().create(this, sriov.get(), typeId, uuid, Optional.empty());
+        return createMdev(MdevType.typeId(typeId), uuid);
+    }
+
+    @Override
+    public MdevInstance create(String typeId, UUID uuid, PciAddress vf) {
+        host.requireOpen();
+        VgpuBackend backend = backend();
+        if (!(backend instanceof VgpuBackend.SriovVfio sriov)) {
+            throw new ValidationException("virtual function", vf.toString(), "GPU " + address() + " has no SR-IOV vGPUs ("
+                    + backend + "): create without naming a VF");
+        }
+        return host.vfLifecycle().create(this, sriov, typeId, uuid, Optional.of(vf));
+    }
+
+    @Override
+    public void enableVirtualFunctions(int count) {
+        host.requireOpen();
+        host.sriovControl().enable(address(), count);
+    }
+
+    @Override
+    public void heterogeneousMode(boolean on) {
+        host.requireOpen();
+        host.sriovControl().heterogeneous(address(), on);
+    }
+
+    private MdevInstance createMdev(String typeId, UUID uuid) {
         host.bus().create(address(), typeId, uuid);
         return host.bus().instance(uuid).map(i -> (MdevInstance) new EngineInstance(host, i))
                 .orElseThrow(() -> new HostStateException("create mdev", uuid + " on " + address(),

@@ -13,6 +13,7 @@ import io.mdevgpu.UnsupportedDriverException;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.core.config.GpuEntry;
 import io.mdevgpu.core.config.MdevConfig;
+import io.mdevgpu.core.config.SriovSettings;
 import io.mdevgpu.core.partition.CapacityLimit;
 import io.mdevgpu.core.partition.GpuModel;
 import io.mdevgpu.core.partition.PartitionPlan;
@@ -94,7 +95,7 @@ final class Planner {
 
     /** One GPU's part of a plan, and whether it fits on its own (before what the driver or host state adds). */
     record GpuPart(EngineParentDevice gpu, List<MdevType> types, GpuPlan plan, List<String> fitProblems,
-                   List<String> stateProblems) {
+                   List<String> stateProblems, Optional<SriovPlanning> sriov) {
     }
 
     static EnginePlan plan(EngineHost host, MdevConfig config) {
@@ -144,7 +145,7 @@ final class Planner {
             int taken = 0;
             List<String> skipped = new ArrayList<>();
             for (EngineParentDevice g : matchesOf.get(i)) {
-                GpuPart part = gpu(host, g, entry.types(), config.keep(), driver);
+                GpuPart part = gpu(host, g, entry.types(), entry.sriov(), config.keep(), driver);
                 if (everyGpu && !part.fitProblems().isEmpty()) {
                     String prefix = "GPU " + g.address() + ": ";
                     // the first reason only: a note is one line; `mdevgpu plan --gpu` and Plan.gpus() give them all
@@ -167,6 +168,7 @@ final class Planner {
         }
         parts.sort((a, b) -> a.gpu().address().compareTo(b.gpu().address()));
         if (driver.problems().isEmpty()) notes.addAll(notVgpuHosts(host, parts));
+        notes.addAll(sriovNotes(parts));
         String target = config.source().map(p -> "configuration " + p).orElse("configuration") + " on the " + host.spec();
         return new EnginePlan(host, target, config.keep(), driver, parts, problems, notes);
     }
@@ -212,15 +214,25 @@ final class Planner {
         if (gpu.id().vendor() != PciId.NVIDIA) {
             problems.add(describe(gpu) + " is not an NVIDIA GPU; mdevgpu registers vGPU types on NVIDIA GPUs only");
         }
-        GpuPart part = gpu(host, gpu, types, false, driver);
+        GpuPart part = gpu(host, gpu, types, SriovSettings.DEFAULT, false, driver);
         problems.addAll(part.fitProblems());
         problems.addAll(part.stateProblems());
-        List<String> notes = problems.isEmpty() ? notVgpuHosts(host, List.of(part)) : List.of();
+        List<String> notes = new ArrayList<>(problems.isEmpty() ? notVgpuHosts(host, List.of(part)) : List.of());
+        notes.addAll(sriovNotes(List.of(part)));
         return new EnginePlan(host, "GPU " + gpu.address() + " (" + gpu.model() + ")", false, driver, List.of(part),
                 problems, notes);
     }
 
-    private static GpuPart gpu(EngineHost host, EngineParentDevice gpu, List<MdevType> types, boolean keep, Driver driver) {
+    /** For the SR-IOV GPUs of a plan: their vGPUs are VFs, and what is assumed of registered types there. */
+    private static List<String> sriovNotes(List<GpuPart> parts) {
+        List<String> sriov = parts.stream().filter(p -> p.sriov().isPresent()).map(p -> p.gpu().address().toString()).toList();
+        if (sriov.isEmpty()) return List.of();
+        return List.of("GPU " + String.join(", ", sriov) + (sriov.size() == 1 ? " runs" : " run") + " NVIDIA's vendor-VFIO "
+                + "vGPUs on SR-IOV virtual functions (no mdev bus): " + SriovPlanning.SET_INFO_ASSUMPTION);
+    }
+
+    private static GpuPart gpu(EngineHost host, EngineParentDevice gpu, List<MdevType> types, SriovSettings sriovSettings,
+                               boolean keep, Driver driver) {
         PciAddress address = gpu.address();
         List<String> fit = new ArrayList<>();
         List<String> state = new ArrayList<>();
@@ -279,8 +291,13 @@ final class Planner {
         if (!keep && !instances.isEmpty() && !(driver.readsTypesBack() && showsAlready(current, types))) {
             state.add(typesUnderInstances(address, instances));
         }
+        Optional<SriovPlanning> sriov = SriovPlanning.of(host, gpu, sriovSettings);
+        sriov.ifPresent(s -> {
+            changes.addAll(s.changes());
+            state.addAll(s.problems(address));
+        });
         GpuPlan plan = new GpuPlan(address, gpu.model(), List.copyOf(typePlans), List.copyOf(changes));
-        return new GpuPart(gpu, List.copyOf(types), plan, List.copyOf(fit), List.copyOf(state));
+        return new GpuPart(gpu, List.copyOf(types), plan, List.copyOf(fit), List.copyOf(state), sriov);
     }
 
     /** Why a GPU's types are not replaced while it has {@code instances}. */

@@ -4,8 +4,10 @@ import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.pci.SriovCapability;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One GPU of a simulated host: what sysfs shows of it and what its driver reports.
@@ -15,10 +17,19 @@ import java.util.Objects;
  * @param catalogueId        the catalogue model it was made from ({@code a100-40g})
  * @param framebuffer        the framebuffer the driver reports as usable
  * @param virtualizationMode what the driver reports for it: only {@link VirtualizationMode#HOST} takes vGPU types
+ * @param sriov              its SR-IOV capability, when the host shows one: on a vGPU host driver R550 or newer its
+ *                           vGPUs are then virtual functions (NVIDIA's vendor-specific VFIO), not mdev instances
  */
 public record InventoryGpu(PciDevice device, String model, String catalogueId, Size framebuffer,
-                           VirtualizationMode virtualizationMode) {
+                           VirtualizationMode virtualizationMode, Optional<SriovCapability> sriov) {
+    /** A GPU without an SR-IOV capability. */
+    public InventoryGpu(PciDevice device, String model, String catalogueId, Size framebuffer,
+                        VirtualizationMode virtualizationMode) {
+        this(device, model, catalogueId, framebuffer, virtualizationMode, Optional.empty());
+    }
+
     public InventoryGpu {
+        Objects.requireNonNull(sriov, "sriov");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(catalogueId, "catalogueId");
@@ -33,6 +44,7 @@ public record InventoryGpu(PciDevice device, String model, String catalogueId, S
     @Override
     public String toString() {
         return device.address() + " " + model + " " + device.id() + " " + framebuffer + " " + virtualizationMode
-                + " iommu_group=" + (device.iommuGroup().isPresent() ? Integer.toString(device.iommuGroup().getAsInt()) : "none");
+                + " iommu_group=" + (device.iommuGroup().isPresent() ? Integer.toString(device.iommuGroup().getAsInt()) : "none")
+                + sriov.map(s -> " sriov(" + s + ")").orElse("");
     }
 }

@@ -17,6 +17,7 @@ import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.pci.SriovCapability;
 import io.mdevgpu.kernel.pci.PciResource;
 
 import java.io.IOException;
@@ -59,7 +60,8 @@ import java.util.regex.Pattern;
  */
 public final class InventoryLoader {
     /** The inventories built into the library, by name; {@code samples/hosts/<name>.toml} is each one's source. */
-    public static final List<String> BUILT_IN = List.of("default", "a100x2", "a100-510", "t4-535", "a100-595", "h100-580");
+    public static final List<String> BUILT_IN = List.of("default", "a100x2", "a100-510", "t4-535", "a100-595", "h100-580",
+            "sriov", "a100-sriov-550");
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -67,7 +69,9 @@ public final class InventoryLoader {
     static final List<String> DRIVER_KEYS = List.of("version", "virtualization_mode");
     static final List<String> GPU_KEYS = List.of("address", "model", "iommu_group", "numa_node", "virtualization_mode",
             "vendor", "device", "subsystem_vendor", "subsystem_device", "class", "revision", "name", "framebuffer",
-            "bar1", "bar0_64bit");
+            "bar1", "bar0_64bit", "sriov");
+    static final List<String> SRIOV_KEYS = List.of("total_vfs", "vf_offset", "vf_stride", "vf_device");
+    private static final IntRange SRIOV_COUNT = new IntRange(1, 0xFFFF, false, "as the SR-IOV capability holds it (16 bits)");
 
     private static final StrictToml.Kind KIND = new StrictToml.Kind("inventory", "samples/hosts/README.md",
             Map.of(), "");
@@ -245,6 +249,19 @@ public final class InventoryLoader {
                 .iommuGroup((int) g.integer("iommu_group", IOMMU_GROUP).orElse(address.bus()))
                 .numaNode((int) g.integer("numa_node", NUMA_NODE).orElse(-1))
                 .resources(resources).config(config).build();
-        return new InventoryGpu(device, productName, base.id(), framebuffer, mode(g).orElse(hostMode));
+        Optional<SriovCapability> sriov = g.table("sriov").map(InventoryLoader::sriov);
+        return new InventoryGpu(device, productName, base.id(), framebuffer, mode(g).orElse(hostMode), sriov);
+    }
+
+    /** {@code sriov = { total_vfs = 32, vf_offset = 4, vf_stride = 1, vf_device = 0x2330 }}: as lspci -vvv shows it. */
+    private static SriovCapability sriov(TomlTable s) {
+        s.checkKeys(SRIOV_KEYS);
+        for (String key : SRIOV_KEYS) {
+            s.require(key, "the SR-IOV capability as lspci -vvv shows it: total_vfs (Total VFs), vf_offset (VF offset), "
+                    + "vf_stride (stride), vf_device (Device ID)");
+        }
+        return s.guard("", () -> new SriovCapability((int) s.integer("total_vfs", SRIOV_COUNT).getAsLong(),
+                (int) s.integer("vf_offset", SRIOV_COUNT).getAsLong(), (int) s.integer("vf_stride", SRIOV_COUNT).getAsLong(),
+                (int) s.integer("vf_device", ID).getAsLong()));
     }
 }

@@ -86,6 +86,35 @@ class InventoryLoaderTest {
     }
 
     @Test
+    void theSriovHostHasTwoH100sWithTheirSriovCapability() {
+        HostInventory host = InventoryLoader.resolve("sriov");
+        assertEquals("580.159.04", host.driver().version());
+        assertEquals(List.of("h100-80g", "h100-80g"), host.gpus().stream().map(InventoryGpu::catalogueId).toList());
+        for (InventoryGpu gpu : host.gpus()) {
+            assertEquals(java.util.Optional.of(new io.mdevgpu.kernel.pci.SriovCapability(32, 4, 1, 0x2330)), gpu.sriov());
+        }
+        assertTrue(InventoryLoader.builtIn("default").gpus().stream().allMatch(g -> g.sriov().isEmpty()));
+    }
+
+    @Test
+    void anSriovTableNeedsEveryKeyOfTheCapability() {
+        String text = """
+                schema = 1
+                name = "x"
+                description = "x"
+                [driver]
+                version = "550.54.14"
+                [[gpu]]
+                address = "0000:17:00.0"
+                model = "a100-80g"
+                sriov = { total_vfs = 20, vf_offset = 4, vf_stride = 1 }
+                """;
+        io.mdevgpu.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(io.mdevgpu.ConfigException.class,
+                () -> InventoryLoader.parse(text, Path.of("x.toml")));
+        assertTrue(e.getMessage().contains("vf_device"), e.getMessage());
+    }
+
+    @Test
     void theDefaultHostHasTwoA100sAndAT4OnA550VgpuHost() {
         HostInventory host = InventoryLoader.resolve("default");
         assertEquals(550, host.driver().major());

@@ -1,7 +1,9 @@
 package io.mdevgpu.kernel.nvvf;
 
 import java.util.List;
+import java.util.Optional;
 
+import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
 
@@ -12,6 +14,21 @@ import io.mdevgpu.PciAddress;
  * {@code write(2)} each); the simulated kernel answers with the same errnos.
  */
 public interface NvidiaVfPort {
+    /** A host without vendor-VFIO vGPUs: no VF has an {@code nvidia/} directory. */
+    NvidiaVfPort NONE = new NvidiaVfPort() {
+        @Override public boolean isVgpuCapable(PciAddress vf) { return false; }
+        @Override public List<CreatableType> creatableTypes(PciAddress vf) { throw absent("read creatable_vgpu_types", vf); }
+        @Override public int currentType(PciAddress vf) { throw absent("read current_vgpu_type", vf); }
+        @Override public void setType(PciAddress vf, int typeId) { throw absent("write current_vgpu_type", vf); }
+        @Override public void clearType(PciAddress vf) { throw absent("write current_vgpu_type", vf); }
+        @Override public String toString() { return "no NVIDIA vendor-VFIO vGPUs"; }
+
+        private static KernelException absent(String operation, PciAddress vf) {
+            return KernelException.of(operation, vf + "/nvidia", Errno.ENOENT,
+                    "this host has no NVIDIA vendor-VFIO vGPU files (driver R550+ with SR-IOV VFs enabled)");
+        }
+    };
+
     /** Whether {@code vf} has the driver's {@code nvidia/} directory (a VF of a GPU in vendor-VFIO vGPU mode). */
     boolean isVgpuCapable(PciAddress vf);
 
@@ -41,6 +58,27 @@ public interface NvidiaVfPort {
      * @throws KernelException of the driver's errno, naming the VF
      */
     void clearType(PciAddress vf);
+
+    /**
+     * The driver's heterogeneous mode of the GPU {@code pf} (vGPUs of several sizes on one GPU), or empty where the
+     * driver offers none that this port can read. Not a sysfs file: NVIDIA sets it with {@code nvidia-smi vgpu -shm};
+     * the real port reads it only where the driver publishes it.
+     */
+    default Optional<Boolean> heterogeneousMode(PciAddress pf) {
+        return Optional.empty();
+    }
+
+    /**
+     * Sets the heterogeneous mode of {@code pf}: after its VFs are enabled and before the first vGPU is created;
+     * enabling the VFs again resets it.
+     *
+     * @throws KernelException EOPNOTSUPP where the port cannot set it (use {@code nvidia-smi vgpu -shm 1}), EBUSY while
+     *                         a VF holds a vGPU
+     */
+    default void setHeterogeneousMode(PciAddress pf, boolean on) {
+        throw KernelException.of("set heterogeneous vGPU mode", pf.toString(), Errno.EOPNOTSUPP,
+                "set it with nvidia-smi vgpu -i <GPU> -shm " + (on ? 1 : 0) + " after enabling the VFs");
+    }
 
     /** One line of {@code creatable_vgpu_types}: {@code 1414 : NVIDIA H200X-1-18C}. */
     record CreatableType(int id, String name) {

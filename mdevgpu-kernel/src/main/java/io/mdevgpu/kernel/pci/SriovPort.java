@@ -3,6 +3,7 @@ package io.mdevgpu.kernel.pci;
 import java.util.List;
 import java.util.Optional;
 
+import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.PciAddress;
@@ -16,6 +17,21 @@ import io.mdevgpu.PciAddress;
  * ({@link io.mdevgpu.kernel.nvvf.NvidiaVfPort}).
  */
 public interface SriovPort {
+    /** A host whose PCI functions expose no SR-IOV capability. */
+    SriovPort NONE = new SriovPort() {
+        @Override public Optional<SriovState> state(PciAddress pf) { return Optional.empty(); }
+        @Override public void enable(PciAddress pf, int count) { throw absent("enable VFs", pf); }
+        @Override public void disable(PciAddress pf) { throw absent("disable VFs", pf); }
+        @Override public List<PciAddress> virtualFunctions(PciAddress pf) { return List.of(); }
+        @Override public Optional<PciAddress> physicalFunction(PciAddress vf) { return Optional.empty(); }
+        @Override public String toString() { return "no SR-IOV"; }
+
+        private static KernelException absent(String operation, PciAddress pf) {
+            return KernelException.of(operation, pf + "/sriov_numvfs", Errno.ENOENT,
+                    "the function has no SR-IOV capability the kernel exposes");
+        }
+    };
+
     /**
      * The SR-IOV state of {@code pf}, or empty when the function has no SR-IOV capability the kernel exposes
      * (no {@code sriov_totalvfs}: not SR-IOV capable, or the hypervisor hides the capability).

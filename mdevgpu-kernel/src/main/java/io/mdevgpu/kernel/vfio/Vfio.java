@@ -79,6 +79,11 @@ public final class Vfio implements OpenDeviceRegistry {
         return openDevices.containsKey(uuid.toString());
     }
 
+    /** Whether a device fd named {@code device} (a VF's PCI address, an mdev's UUID) is open through this Vfio. */
+    public boolean isOpen(String device) {
+        return openDevices.containsKey(device);
+    }
+
     void opened(String device) {
         openDevices.merge(device, 1, Integer::sum);
     }

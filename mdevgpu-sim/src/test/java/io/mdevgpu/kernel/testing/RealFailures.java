@@ -30,8 +30,20 @@ public final class RealFailures {
             case VFIO -> vfio(t);
             case MDEV -> mdev(t);
             case NVIDIA -> nvidia(t);
-            default -> errnos(Errno.EIO);
+            case SRIOV -> sriov(t);
         };
+    }
+
+    /**
+     * sysfs's answers for the SR-IOV files ({@code drivers/pci/iov.c}: a write to {@code sriov_numvfs} that the driver
+     * refuses, or that races another, EBUSY; memory for the VFs, ENOMEM) and the VFs' {@code nvidia/} files (the
+     * driver's EINVAL, EBUSY, ENODEV on {@code current_vgpu_type}); a read may meet EIO, or ENODEV once the VF is gone.
+     */
+    private static List<Failure> sriov(String t) {
+        if (t.startsWith("write") && t.contains("sriov_numvfs")) return errnos(Errno.EBUSY, Errno.ENOMEM, Errno.EIO);
+        if (t.startsWith("write")) return errnos(Errno.EINVAL, Errno.EBUSY, Errno.ENODEV);
+        if (t.startsWith("set ")) return errnos(Errno.EBUSY, Errno.EIO);
+        return errnos(Errno.EIO, Errno.ENODEV);
     }
 
     private static List<Failure> vfio(String t) {

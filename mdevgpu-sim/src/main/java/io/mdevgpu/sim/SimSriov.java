@@ -1,0 +1,468 @@
+package io.mdevgpu.sim;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import io.mdevgpu.DriverLimits;
+import io.mdevgpu.Errno;
+import io.mdevgpu.KernelException;
+import io.mdevgpu.MdevType;
+import io.mdevgpu.PciAddress;
+import io.mdevgpu.kernel.nvvf.LinuxNvidiaVf;
+import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
+import io.mdevgpu.kernel.nvvf.NvidiaVfPort.CreatableType;
+import io.mdevgpu.kernel.pci.PciDevice;
+import io.mdevgpu.kernel.pci.SriovCapability;
+import io.mdevgpu.kernel.pci.SriovPort;
+import io.mdevgpu.kernel.pci.SriovState;
+import io.mdevgpu.kernel.pci.VfRouting;
+import io.mdevgpu.kernel.sysfs.AttributeWriter;
+import io.mdevgpu.kernel.sysfs.SysfsLayout;
+import io.mdevgpu.sim.Faults.Failure;
+import io.mdevgpu.sim.Faults.Seam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SR-IOV virtual functions and NVIDIA's vendor-specific VFIO vGPUs, simulated: the kernel's {@code sriov_*} files of
+ * each GPU that has an SR-IOV capability, and on a vGPU host driver of release 550 or newer the {@code nvidia/}
+ * directory of each enabled VF, whose {@code current_vgpu_type} this class answers as the driver does.
+ *
+ * <p>{@code sriov_numvfs}: the count enabled already is no change; more than {@code sriov_totalvfs} is ERANGE; another
+ * non-zero count while VFs are enabled EBUSY (the kernel's rule); 0 while a VF holds a vGPU EBUSY (the driver's).
+ * Enabling writes each VF as a PCI function bound to nvidia, with {@code virtfnN} and {@code physfn} links, its own
+ * IOMMU group ({@value #VF_GROUP_BASE} + its routing ID, apart from the GPUs' and the mdev instances' groups) and
+ * {@code /dev/vfio/N}, and resets the heterogeneous mode; disabling takes them away.
+ *
+ * <p>{@code current_vgpu_type}: a type id takes the VF when the VF is enabled (else ENODEV), holds none (else EBUSY)
+ * and offers it in {@code creatable_vgpu_types} (else EINVAL); {@code 0} frees it, EBUSY while its VFIO device is open
+ * (in this process). {@code creatable_vgpu_types} of a free VF lists the GPU's registered types (ASSUMED: whether
+ * types registered through RM SET_INFO are offered there is not publicly known) that still fit beside its other
+ * vGPUs: the type's {@code max_instances}, the release's instances per GPU, the framebuffer (with reservations) and,
+ * unless heterogeneous mode is on, the size the GPU's first vGPU has. A VF holding a vGPU offers nothing. While a VF
+ * holds a type its VFIO device is there, with the regions and guest config space an mdev instance of the type has.
+ *
+ * <p>Every call of both ports counts and can fail at the {@link Seam#SRIOV} seam before it does anything.
+ */
+final class SimSriov implements SriovPort, AttributeWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(SimSriov.class);
+    /** A VF's IOMMU group is this plus its routing ID. */
+    static final int VF_GROUP_BASE = 4096;
+    /** The first release whose vGPU host driver runs SR-IOV GPUs in vendor-specific VFIO (vGPU 17). */
+    static final int FIRST_VENDOR_VFIO_MAJOR = 550;
+    private static final String NVIDIA = "nvidia";
+
+    /** One GPU with an SR-IOV capability. */
+    private static final class Pf {
+        final SimulatedGpu gpu;
+        final SriovCapability cap;
+        final boolean vendorVfio;
+        int numVfs;
+        boolean heterogeneous;
+        /** VF index -> the type it holds. */
+        final TreeMap<Integer, MdevType> types = new TreeMap<>();
+
+        Pf(SimulatedGpu gpu, SriovCapability cap, boolean vendorVfio) {
+            this.gpu = gpu;
+            this.cap = cap;
+            this.vendorVfio = vendorVfio;
+        }
+
+        PciAddress address() {
+            return gpu.device().address();
+        }
+
+        PciAddress vf(int index) {
+            return VfRouting.address(address(), cap.offset(), cap.stride(), index);
+        }
+
+        int group(int index) {
+            return VF_GROUP_BASE + VfRouting.routingId(vf(index));
+        }
+    }
+
+    private final Object lock;
+    private final Faults faults;
+    private final SysfsLayout layout;
+    private final SysfsTreeWriter writer;
+    private final SimVfioKernel vfio;
+    private final GuestConfigFactory configs;
+    private final DriverLimits limits;
+    private final Supplier<Map<PciAddress, List<MdevType>>> tables;
+    private final Map<PciAddress, Pf> pfs = new LinkedHashMap<>();
+    private final NvidiaVfPort nvidiaVf;
+    private SimKernelStore store = SimKernelStore.NONE;
+
+    /**
+     * @param vendorVfio whether the driver runs its SR-IOV vGPU hosts in vendor-specific VFIO (release 550 or newer)
+     * @param tables     each GPU's registered types (the driver's tables)
+     */
+    SimSriov(Object lock, Faults faults, SysfsLayout layout, SysfsTreeWriter writer, SimVfioKernel vfio,
+             GuestConfigFactory configs, DriverLimits limits, boolean vendorVfio, List<SimulatedGpu> gpus,
+             Supplier<Map<PciAddress, List<MdevType>>> tables) {
+        this.lock = lock;
+        this.faults = faults;
+        this.layout = layout;
+        this.writer = writer;
+        this.vfio = vfio;
+        this.configs = configs;
+        this.limits = limits;
+        this.tables = tables;
+        for (SimulatedGpu g : gpus) {
+            g.sriov().ifPresent(cap -> pfs.put(g.device().address(), new Pf(g, cap, vendorVfio
+                    && g.mode().code() == io.mdevgpu.kernel.abi.nvrm.VirtualizationMode.HOST.code()
+                    && g.device().driver().equals(Optional.of(NVIDIA)))));
+        }
+        this.nvidiaVf = new SimNvidiaVf(this, new LinuxNvidiaVf(layout, this), layout);
+    }
+
+    /** Whether any GPU has an SR-IOV capability: a host without one answers with {@link SriovPort#NONE}. */
+    boolean any() {
+        return !pfs.isEmpty();
+    }
+
+    /** Whether the GPU at {@code address} takes vGPUs on its VFs, not as an mdev parent. */
+    boolean isVendorVfio(PciAddress address) {
+        Pf p = pfs.get(address);
+        return p != null && p.vendorVfio;
+    }
+
+    NvidiaVfPort nvidiaVf() {
+        return nvidiaVf;
+    }
+
+    void store(SimKernelStore store) {
+        synchronized (lock) {
+            this.store = store;
+        }
+    }
+
+    /** Writes each GPU's {@code sriov_*} files (a new host: no VF enabled). */
+    void materialise() {
+        for (Pf p : pfs.values()) writeCapability(p);
+    }
+
+    /** The driver registered types on {@code gpu}: what its free VFs offer changes. */
+    void typesChanged(PciAddress gpu) {
+        synchronized (lock) {
+            Pf p = pfs.get(gpu);
+            if (p == null || p.numVfs == 0) return;
+            store.beginTreeChange();
+            writeVfFiles(p);
+        }
+    }
+
+    // ---- SriovPort ----
+
+    @Override
+    public Optional<SriovState> state(PciAddress pf) {
+        fault("read sriov_numvfs", layout.pciDevice(pf).resolve("sriov_numvfs"));
+        return locked(() -> {
+            Pf p = pfs.get(pf);
+            if (p == null) {
+                if (!java.nio.file.Files.isDirectory(layout.pciDevice(pf))) {
+                    throw KernelException.of("read SR-IOV state", pf.toString(), Errno.ENODEV, "no such PCI function");
+                }
+                return Optional.empty();
+            }
+            return Optional.of(new SriovState(pf, p.cap.totalVfs(), p.numVfs, p.cap.offset(), p.cap.stride(),
+                    p.cap.vfDevice()));
+        });
+    }
+
+    @Override
+    public void enable(PciAddress pf, int count) {
+        numVfs(pf, count, "enable " + count + " VFs");
+    }
+
+    @Override
+    public void disable(PciAddress pf) {
+        numVfs(pf, 0, "disable VFs");
+    }
+
+    private void numVfs(PciAddress pf, int count, String operation) {
+        Path file = layout.pciDevice(pf).resolve("sriov_numvfs");
+        fault("write " + count + " to", file);
+        int errno = locked(() -> {
+            Pf p = pfs.get(pf);
+            if (p == null) return Errno.ENOENT.number();
+            return setNumVfs(p, count);
+        });
+        if (errno != 0) throw KernelException.of(operation, file.toString(), Errno.of(errno), null);
+    }
+
+    @Override
+    public List<PciAddress> virtualFunctions(PciAddress pf) {
+        fault("read virtfn links of", layout.pciDevice(pf));
+        return locked(() -> {
+            Pf p = pfs.get(pf);
+            List<PciAddress> out = new ArrayList<>();
+            if (p != null) for (int i = 0; i < p.numVfs; i++) out.add(p.vf(i));
+            return List.copyOf(out);
+        });
+    }
+
+    @Override
+    public Optional<PciAddress> physicalFunction(PciAddress vf) {
+        fault("read physfn of", layout.pciDevice(vf));
+        return locked(() -> find(vf).map(v -> v.pf.address()));
+    }
+
+    // ---- the driver's and the kernel's answers ----
+
+    private int setNumVfs(Pf p, int count) {
+        if (count == p.numVfs) return 0;
+        if (count > p.cap.totalVfs()) return Errno.ERANGE.number();
+        if (p.numVfs != 0 && count != 0) return Errno.EBUSY.number();
+        store.beginTreeChange();
+        if (count == 0) {
+            if (!p.types.isEmpty()) return Errno.EBUSY.number(); // the driver keeps VFs that hold vGPUs
+            for (int i = p.numVfs - 1; i >= 0; i--) removeVf(p, i);
+            p.numVfs = 0;
+        } else {
+            p.numVfs = count;
+            for (int i = 0; i < count; i++) writeVf(p, i);
+            if (p.vendorVfio) writeVfFiles(p);
+        }
+        p.heterogeneous = false; // enabling again resets it; with no VFs there is none
+        writeCapability(p);
+        store.changed();
+        LOG.info("simulated kernel: {} VFs enabled on {}", count, p.address());
+        return 0;
+    }
+
+    /** A write to a VF's {@code nvidia/current_vgpu_type}, as {@link LinuxNvidiaVf} makes it. */
+    @Override
+    public void write(Path attribute, String text, String operation) {
+        int errno;
+        synchronized (lock) {
+            store.enter();
+            try {
+                errno = dispatch(attribute.normalize(), text.strip());
+            } finally {
+                store.exit();
+            }
+        }
+        if (errno != 0) throw KernelException.of(operation, attribute.toString(), Errno.of(errno), null);
+    }
+
+    private int dispatch(Path file, String text) {
+        for (Pf p : pfs.values()) {
+            for (int i = 0; i < p.numVfs; i++) {
+                if (!p.vendorVfio || !file.equals(layout.nvidiaVfCurrentType(p.vf(i)).normalize())) continue;
+                int id;
+                try {
+                    id = Integer.parseInt(text);
+                } catch (NumberFormatException e) {
+                    return Errno.EINVAL.number();
+                }
+                return id == 0 ? clearType(p, i) : setType(p, i, id);
+            }
+        }
+        return java.nio.file.Files.exists(file) ? Errno.EACCES.number() : Errno.ENODEV.number();
+    }
+
+    private int setType(Pf p, int index, int id) {
+        if (p.types.containsKey(index)) return Errno.EBUSY.number();
+        Optional<MdevType> type = table(p).stream().filter(t -> t.number() == id).findFirst();
+        if (type.isEmpty() || creatable(p, index).stream().noneMatch(t -> t.id() == id)) return Errno.EINVAL.number();
+        store.beginTreeChange();
+        p.types.put(index, type.get());
+        addDevice(p, index);
+        writeVfFiles(p);
+        store.changed();
+        LOG.info("simulated driver: VF {} of {} holds nvidia-{}", p.vf(index), p.address(), id);
+        return 0;
+    }
+
+    private int clearType(Pf p, int index) {
+        if (!p.types.containsKey(index)) return 0;
+        if (vfio.isDeviceOpen(p.vf(index).toString())) return Errno.EBUSY.number();
+        store.beginTreeChange();
+        p.types.remove(index);
+        vfio.removeGroup(p.group(index));
+        writeVfFiles(p);
+        store.changed();
+        LOG.info("simulated driver: VF {} of {} holds no vGPU", p.vf(index), p.address());
+        return 0;
+    }
+
+    /** What VF {@code index} can take now; see the class comment. */
+    private List<CreatableType> creatable(Pf p, int index) {
+        if (p.types.containsKey(index)) return List.of();
+        List<MdevType> held = List.copyOf(p.types.values());
+        long usedMib = held.stream().mapToLong(t -> t.framebufferPerInstance().toMiB()).sum();
+        List<CreatableType> out = new ArrayList<>();
+        for (MdevType t : table(p)) {
+            long sameType = held.stream().filter(h -> h.number() == t.number()).count();
+            if (sameType >= t.maxInstances() || held.size() >= limits.maxInstancesPerGpu()) continue;
+            if (usedMib + t.framebufferPerInstance().toMiB() > p.gpu.framebuffer().toMiB()) continue;
+            if (!p.heterogeneous && !held.isEmpty()
+                    && !held.getFirst().framebufferPerInstance().equals(t.framebufferPerInstance())) continue;
+            out.add(new CreatableType(t.number(), t.name()));
+        }
+        return out;
+    }
+
+    private List<MdevType> table(Pf p) {
+        return tables.get().getOrDefault(p.address(), List.of());
+    }
+
+    private record Vf(Pf pf, int index) {
+    }
+
+    private Optional<Vf> find(PciAddress vf) {
+        for (Pf p : pfs.values()) {
+            for (int i = 0; i < p.numVfs; i++) if (p.vf(i).equals(vf)) return Optional.of(new Vf(p, i));
+        }
+        return Optional.empty();
+    }
+
+    // ---- the tree and the VFIO devices ----
+
+    private void writeCapability(Pf p) {
+        Path dir = layout.pciDeviceDirectory(p.address());
+        writer.attribute(dir, "sriov_totalvfs", Integer.toString(p.cap.totalVfs()));
+        writer.attribute(dir, "sriov_numvfs", Integer.toString(p.numVfs));
+        writer.attribute(dir, "sriov_offset", Integer.toString(p.cap.offset()));
+        writer.attribute(dir, "sriov_stride", Integer.toString(p.cap.stride()));
+        writer.attribute(dir, "sriov_vf_device", String.format("%04x", p.cap.vfDevice()));
+        writer.attribute(dir, "sriov_drivers_autoprobe", "1");
+    }
+
+    /** VF {@code index} as a PCI function of its own, linked to its GPU, with its IOMMU group's node. */
+    private void writeVf(Pf p, int index) {
+        writer.virtualFunction(p.address(), index, vfDevice(p, index));
+        writer.file(layout.vfioGroup(p.group(index)), "");
+    }
+
+    private void removeVf(Pf p, int index) {
+        vfio.removeGroup(p.group(index));
+        writer.removeFile(layout.vfioGroup(p.group(index)));
+        writer.removeVirtualFunction(p.address(), index, vfDevice(p, index));
+    }
+
+    private void writeVfFiles(Pf p) {
+        if (!p.vendorVfio) return;
+        for (int i = 0; i < p.numVfs; i++) {
+            MdevType held = p.types.get(i);
+            writer.nvidiaVf(p.vf(i), held == null ? 0 : held.number(), creatable(p, i));
+        }
+    }
+
+    private static PciDevice vfDevice(Pf p, int index) {
+        return SimVfDevices.vf(p.gpu.device(), p.cap, p.vf(index), p.group(index));
+    }
+
+    /** The VF's VFIO device while it holds a type: what an mdev instance of that type has. */
+    private void addDevice(Pf p, int index) {
+        MdevType type = p.types.get(index);
+        SimMdevCore.vgpuDevice(vfio.group(p.group(index)).device(p.vf(index).toString()), type,
+                configs.create(p.gpu.device(), type));
+    }
+
+    // ---- shared state ----
+
+    /** Each GPU's VFs as the state file keeps them. */
+    List<SimKernelState.SriovRecord> records() {
+        synchronized (lock) {
+            List<SimKernelState.SriovRecord> out = new ArrayList<>();
+            for (Pf p : pfs.values()) {
+                out.add(new SimKernelState.SriovRecord(p.address(), p.numVfs, p.heterogeneous, Map.copyOf(p.types)));
+            }
+            return out;
+        }
+    }
+
+    /** Puts the VFs as another process left them (the tree has them already); the VFIO devices are this process's own. */
+    void restore(List<SimKernelState.SriovRecord> records) {
+        synchronized (lock) {
+            for (Pf p : pfs.values()) {
+                for (int i : List.copyOf(p.types.keySet())) {
+                    if (!vfio.isDeviceOpen(p.vf(i).toString())) vfio.removeGroup(p.group(i));
+                }
+                p.types.clear();
+                p.numVfs = 0;
+                p.heterogeneous = false;
+            }
+            for (SimKernelState.SriovRecord r : records) {
+                Pf p = pfs.get(r.pf());
+                if (p == null) continue;
+                p.numVfs = r.numVfs();
+                p.heterogeneous = r.heterogeneous();
+                p.types.putAll(r.types());
+                for (int i : p.types.keySet()) {
+                    if (vfio.findGroup(p.group(i)).map(g -> g.devices().isEmpty()).orElse(true)) addDevice(p, i);
+                }
+            }
+        }
+    }
+
+    /** Makes the tree match {@code records} after a process died in the middle of a change. */
+    void repair(List<SimKernelState.SriovRecord> records) {
+        synchronized (lock) {
+            restore(records);
+            for (Pf p : pfs.values()) {
+                for (int i = p.numVfs; i < p.cap.totalVfs(); i++) {
+                    if (java.nio.file.Files.exists(layout.pciDevice(p.vf(i)), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        removeVf(p, i);
+                    }
+                }
+                for (int i = 0; i < p.numVfs; i++) writeVf(p, i);
+                writeVfFiles(p);
+                writeCapability(p);
+            }
+        }
+    }
+
+    /** The heterogeneous mode of {@code pf}; empty for a GPU not in vendor-VFIO mode. Under the lock. */
+    Optional<Boolean> heterogeneous(PciAddress pf) {
+        return Optional.ofNullable(pfs.get(pf)).filter(p -> p.vendorVfio).map(p -> p.heterogeneous);
+    }
+
+    /** Sets it: EOPNOTSUPP without vendor-VFIO, EINVAL without VFs, EBUSY while a VF holds a vGPU; 0 or the errno. Under the lock. */
+    int setHeterogeneous(PciAddress pf, boolean on) {
+        Pf p = pfs.get(pf);
+        if (p == null || !p.vendorVfio) return Errno.EOPNOTSUPP.number();
+        if (p.numVfs == 0) return Errno.EINVAL.number();
+        if (!p.types.isEmpty()) return Errno.EBUSY.number();
+        if (p.heterogeneous != on) {
+            p.heterogeneous = on;
+            store.beginTreeChange();
+            writeVfFiles(p);
+            store.changed();
+        }
+        return 0;
+    }
+
+    // ---- calls ----
+
+    void fault(String operation, Path target) {
+        Failure f = faults.enter(Seam.SRIOV, faults.wantsText() ? operation + " " + target : null);
+        if (f != null) throw KernelException.of(operation, target.toString(), Errno.of(f.errnoOrEio()), null);
+    }
+
+    <T> T locked(Supplier<T> call) {
+        synchronized (lock) {
+            store.enter();
+            try {
+                return call.get();
+            } finally {
+                store.exit();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "SimSriov[" + pfs.size() + " SR-IOV GPUs]";
+        }
+    }
+}
