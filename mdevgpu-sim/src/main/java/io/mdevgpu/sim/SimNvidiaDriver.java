@@ -81,7 +81,7 @@ import io.mdevgpu.kernel.sys.Ioctl;
  * before the check, and the statuses of a refused mode and a full table, are this simulation's choice and
  * <strong>unverified against a real driver</strong>.
  *
- * <p>Every call passes the {@link Faults} first (seam {@link Seam#NVIDIA}); its text is {@code "OPEN <path>"},
+ * <p>Every call passes the {@link Faults} first as an {@link RmCall} (a control as its {@link RmControl}); its text is {@code "OPEN <path>"},
  * {@code "CLOSE <path>"}, {@code "READ <path>"}, {@code "VERSION <cmd>"}, {@code "CARD_INFO"},
  * {@code "ALLOC <class> 0x<handle>"}, {@code "CONTROL <command>"}, {@code "FREE 0x<handle>"} or
  * {@code "IOCTL 0x<nr>"}. Thread-safe under the simulated kernel's lock.
@@ -414,7 +414,7 @@ public final class SimNvidiaDriver implements RmTransport {
         }
     }
 
-    /** Every control command received (whatever became of it), in order; recorded even while {@link Faults} do not record. */
+    /** The control commands received (whatever became of them), in order: the last ones; recorded even while {@link Faults} do not record. */
     public List<Integer> controls() {
         synchronized (lock) {
             List<Integer> out = new ArrayList<>(controlCount);
@@ -485,7 +485,7 @@ public final class SimNvidiaDriver implements RmTransport {
 
     @Override
     public int open(String path) {
-        Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? "OPEN " + path : null);
+        Failure f = faults.enter(RmCall.OPEN, faults.wantsText() ? "OPEN " + path : null);
         if (f != null) return -f.errnoOrEio();
         synchronized (lock) {
             boolean known = path.equals(ctlPath) || gpus.stream().anyMatch(g -> !missingNodes.contains(g.minor())
@@ -503,7 +503,7 @@ public final class SimNvidiaDriver implements RmTransport {
         synchronized (lock) {
             path = fds.get(fd);
         }
-        Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? "CLOSE " + (path == null ? "fd " + fd : path) : null);
+        Failure f = faults.enter(RmCall.CLOSE, faults.wantsText() ? "CLOSE " + (path == null ? "fd " + fd : path) : null);
         synchronized (lock) {
             if (!fds.containsKey(fd)) return -EBADF;
             release(fd); // Linux releases the fd even when close reports an error
@@ -520,7 +520,7 @@ public final class SimNvidiaDriver implements RmTransport {
 
     @Override
     public Optional<String> readText(String path) {
-        Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? "READ " + path : null);
+        Failure f = faults.enter(RmCall.READ, faults.wantsText() ? "READ " + path : null);
         synchronized (lock) {
             if (f != null) return Optional.empty();
             return Optional.ofNullable(path.equals(procVersionPath) ? procText : files.get(path));
@@ -540,8 +540,10 @@ public final class SimNvidiaDriver implements RmTransport {
                 case NvEscape.NV_ESC_RM_FREE -> size == NVOS00_PARAMETERS.sizeof();
                 default -> false;
             };
-            if (nr == NvEscape.NV_ESC_RM_CONTROL && sized) record(NVOS54_PARAMETERS.cmd(arg));
-            Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? describe(nr, sized, arg) : null);
+            boolean control = nr == NvEscape.NV_ESC_RM_CONTROL && sized;
+            if (control) record(NVOS54_PARAMETERS.cmd(arg));
+            Failure f = faults.enter(control ? RmControl.of(NVOS54_PARAMETERS.cmd(arg)) : RmCall.ofEscape(nr, sized),
+                    faults.wantsText() ? describe(nr, sized, arg) : null);
             if (!ctlPath.equals(fds.get(fd))) return fds.containsKey(fd) ? -EINVAL : -EBADF;
             if (!sized) return -EINVAL;
             if (f != null && (!f.isStatus() || !carriesStatus(nr))) return -f.errnoOrEio();
@@ -578,8 +580,13 @@ public final class SimNvidiaDriver implements RmTransport {
         return nr == NvEscape.NV_ESC_RM_ALLOC || nr == NvEscape.NV_ESC_RM_CONTROL || nr == NvEscape.NV_ESC_RM_FREE;
     }
 
+    /** Keeps the last controls: a long-lived host drops the older half when {@link Faults#DEFAULT_RECORDING} are held. */
     private void record(int cmd) {
-        if (controlCount == controls.length) controls = java.util.Arrays.copyOf(controls, controlCount * 2);
+        if (controlCount == Faults.DEFAULT_RECORDING) {
+            System.arraycopy(controls, controlCount / 2, controls, 0, controlCount - controlCount / 2);
+            controlCount -= controlCount / 2;
+        }
+        if (controlCount == controls.length) controls = java.util.Arrays.copyOf(controls, Math.min(controlCount * 2, Faults.DEFAULT_RECORDING));
         controls[controlCount++] = cmd;
     }
 
