@@ -5,7 +5,7 @@
  *
  *   gcc -O2 -std=c11 -Wall -Wextra -o rm_control_loop rm_control_loop.c
  *   ./rm_control_loop 100000            on a host with the NVIDIA driver (root; /dev/nvidiactl)
- *   ./rm_control_loop --layouts         prints the structs' layouts as shared/reference/nvidia-rm-abi/ does
+ *   ./rm_control_loop --layouts         prints the structs' layouts as abi/nvidia-rm/ does
  *
  * Read-only on the driver: the version query, a root client, GET_PROBED_IDS, GET_PCI_INFO, the client freed.
  * The structs are written out by hand (no NVIDIA headers on the GPU machine) for the 580 releases, the ones with a

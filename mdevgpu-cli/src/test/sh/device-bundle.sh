@@ -13,8 +13,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../../.." && pwd)
 cli=$root/mdevgpu-cli/target
 [ -f "$cli/mdevgpu-cli.jar" ] || { echo "$0: build first: ./mvnw -B -q -pl mdevgpu-cli -am package -DskipTests" >&2; exit 1; }
-shared=$root/../shared
-[ -d "$shared/fixtures" ] || shared=/work/shared
 
 rm -rf "$dest/jre" "$dest/lib"
 mkdir -p "$dest/lib"
@@ -24,7 +22,7 @@ mkdir -p "$dest/lib"
 cp "$cli/mdevgpu-cli.jar" "$cli"/lib/*.jar "$dest/lib/"
 cp "$root/mdevgpu-cli/src/test/c/rm_control_loop.c" "$here/device-run.sh" "$dest/"
 gcc -O2 -std=c11 -Wall -Wextra -Werror -static -o "$dest/rm_control_loop.static" "$dest/rm_control_loop.c"
-cp "$shared/fixtures/h100-sxm5-80g/config" "$dest/fixture-h100-config"
+cp "$root/fixtures/h100-sxm5-80g/config" "$dest/fixture-h100-config"
 cp "$root/samples/config/open-vampere.toml" "$dest/"
 chmod +x "$dest/device-run.sh"
 du -sh "$dest"

@@ -1,6 +1,6 @@
 /*
- * Prints, in the format of shared/reference/nvidia-rm-abi/, the layouts of the NVIDIA RM structs that the
- * shared golden tables leave out but mdevgpu uses: the compiler's own sizes and offsets for one release's
+ * Prints, in the format of abi/nvidia-rm/, the layouts of the NVIDIA RM structs that the
+ * golden tables leave out but mdevgpu uses: the compiler's own sizes and offsets for one release's
  * headers. Built and run by nvrm-supplement.sh, once per release tag.
  */
 #include <stdio.h>

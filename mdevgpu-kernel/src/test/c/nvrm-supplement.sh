@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates src/test/resources/io/mdevgpu/kernel/abi/nvrm/supplement/<release>.txt: the compiler's layout of
-# the RM structs that shared/reference/nvidia-rm-abi/ does not list (nv_pci_info_t, the virtualization-mode
+# Regenerates abi/nvidia-rm/supplement/<release>.txt: the compiler's layout of
+# the RM structs that the golden tables abi/nvidia-rm/<release>.txt do not list (nv_pci_info_t, the virtualization-mode
 # params, GET_VGPU_TYPE_INFO and the GET_SUPPORTED_VGPU_TYPES params), for every release that has a golden table.
 #   usage: nvrm-supplement.sh /path/to/a/clone/of/NVIDIA/open-gpu-kernel-modules
 set -euo pipefail
 repo=${1:?usage: $0 OPEN_GPU_KERNEL_MODULES_CLONE}
 here=$(cd "$(dirname "$0")" && pwd)
-module=$(cd "$here/../../.." && pwd)
-golden=$(cd "$module/../../shared/reference/nvidia-rm-abi" 2>/dev/null && pwd || echo /work/shared/reference/nvidia-rm-abi)
-out=$module/src/test/resources/io/mdevgpu/kernel/abi/nvrm/supplement
+golden=$(cd "$here/../../../../abi/nvidia-rm" && pwd)
+out=$golden/supplement
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"

@@ -2,7 +2,12 @@ package io.mdevgpu;
 
 import java.time.Duration;
 
-/** Eventfds wired to an IRQ's vectors; owns them. */
+/**
+ * Eventfds wired to an IRQ's vectors; owns them.
+ *
+ * <p>Confined like its {@link VfioDevice}: one thread at a time, except that a close of the device from another
+ * thread ends an {@link #await} in flight, which then throws {@link KernelException} with {@link Errno#EBADF}.
+ */
 public interface IrqEventFds extends AutoCloseable {
     int index();
 

@@ -5,6 +5,10 @@ import java.lang.foreign.MemorySegment;
 /**
  * An mmap of a region; {@link #segment()} is valid until {@link #close()}, which unmaps it (as does the device's
  * close). While it lives, the region's own reads and writes go to the mapping too.
+ *
+ * <p>Confined like its {@link VfioDevice}: one thread at a time, except that the memory of {@link #segment()} may
+ * be read and written from any thread (it is a shared mapping), and a close from another thread is safe (see
+ * {@link #segment()} for what an access racing it sees).
  */
 public interface MappedRegion extends AutoCloseable {
     /**

@@ -11,6 +11,11 @@ import java.util.UUID;
  * kernel and NVIDIA driver behave like the real ones beneath the same kernel seam. The entry point of the API.
  * Closing the host frees the driver handles it holds; types registered and instances created stay.
  *
+ * <p>Thread-safe: one host may be shared by any number of threads. Every read goes to the host when it is asked;
+ * applies are serialized by the host's apply lock (across processes too), and concurrent creates are decided by
+ * the kernel (of more creates than room, the extra ones fail with a typed error). {@link #close()} may come from any
+ * thread; it closes the {@link VfioDevice}s opened through this host.
+ *
  * <pre>{@code
  * try (var host = MdevHost.simulated("default")) {
  *     var gpu = host.gpu("0000:65:00.0");

@@ -2,7 +2,12 @@ package io.mdevgpu;
 
 import java.util.UUID;
 
-/** An mdev instance: a view on {@code /sys/bus/mdev/devices/<uuid>}. */
+/**
+ * An mdev instance: a view on {@code /sys/bus/mdev/devices/<uuid>}.
+ *
+ * <p>Immutable and thread-safe, like its {@link MdevHost}; each {@link #open()} gives a {@link VfioDevice} of its own,
+ * which is not.
+ */
 public interface MdevInstance {
     UUID uuid();
 

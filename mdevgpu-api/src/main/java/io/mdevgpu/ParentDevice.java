@@ -7,6 +7,8 @@ import java.util.UUID;
 /**
  * A GPU that can be a parent of mdev instances. A view on the host: the identity fields are a snapshot taken
  * when the host was read (printing does no I/O); {@link #types()} and {@link #instances()} read the host anew.
+ *
+ * <p>Immutable and thread-safe, like its {@link MdevHost}: any thread may read it or create instances on it.
  */
 public interface ParentDevice {
     PciAddress address();

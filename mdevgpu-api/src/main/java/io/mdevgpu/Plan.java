@@ -7,6 +7,8 @@ import java.util.List;
  * each fit and where, the guest's PCI identity, and the differences from what the driver has now. Pure: making
  * a plan changes nothing. {@link #apply()} changes the host step by step with a journal, undoing completed steps
  * in reverse if one fails, then reads the host back.
+ *
+ * <p>Immutable and thread-safe: any thread may read it or apply it; applies on one host run one at a time.
  */
 public interface Plan {
     /** Whether every type of every GPU fits. */
@@ -28,16 +30,48 @@ public interface Plan {
      * Applies the plan, one apply at a time on a host. A GPU whose driver holds the planned types already is left as
      * it is (nothing is sent, its instances keep running): applying the same configuration again is safe.
      *
-     * @throws PlanException if it does not fit, or if a GPU whose types would change has instances now (they may have
-     *                       come after the plan, which is looked at again under the apply lock); nothing is changed then
+     * <p>A failure after the host was changed is thrown only once the completed steps are undone in reverse, and
+     * the exception names the step that failed. Two outcomes:
+     * <ul>
+     * <li>clean rollback: the host is as it was before the call. The exception is the step's own: a
+     * {@link KernelException}, a {@link DriverException}, a {@link NotVgpuHostException}, or a
+     * {@link HostStateException} for a check that failed (the read-back disagreed with the plan, the driver is not
+     * the one the plan was made for);
+     * <li>host changed and not restored: a {@link HostStateException} whose message says "and undoing what was done
+     * could not restore: ..." and lists what is left (each GPU whose earlier types could not be registered again,
+     * or which keeps its new types because instances of them were created meanwhile), with the fix; the failure of
+     * the step is its cause, with what failed in the undo suppressed in that cause.
+     * </ul>
+     *
+     * @return what was done: the GPUs changed and those left as they were, the published types as read back, the steps
+     * @throws PlanException       if it does not fit, or if a GPU whose types would change has instances now (they
+     *                             may have come after the plan, which is looked at again under the apply lock); nothing
+     *                             is changed then
+     * @throws HostStateException  if the undo could not restore the host (see above), or for a check that failed
+     *                             after which the host was restored
+     * @throws MdevException       for the failure of any other step, after the host was restored as it was
      */
     ApplyResult apply();
 
     /** The plan for one GPU. */
     record GpuPlan(PciAddress address, String model, List<TypePlan> types, List<String> changes) {
+        /** The GPU, then a line for each type and each change, indented. */
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder().append(address).append(' ').append(model);
+            for (TypePlan t : types) sb.append("\n  ").append(t);
+            for (String change : changes) sb.append("\n  ").append(change);
+            return sb.toString();
+        }
     }
 
     /** One type on one GPU: the instances that fit and why not more. */
     record TypePlan(MdevType type, PciId guestId, int instancesThatFit, String limitedBy) {
+        /** e.g. {@code nvidia-529 "Open vAmpere"  1 instance (max_instances), guest 10de:20b0 [10de:1479]}. */
+        @Override
+        public String toString() {
+            return String.format("%-11s %-26s %2d instance%s (%s), guest %s", type.sysfsName(), '"' + type.name() + '"',
+                    instancesThatFit, instancesThatFit == 1 ? " " : "s", limitedBy, guestId);
+        }
     }
 }

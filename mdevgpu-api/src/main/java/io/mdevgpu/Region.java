@@ -5,6 +5,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * A VFIO device region (a BAR, the config space, ROM...). Reads and writes go through {@code pread}/
  * {@code pwrite} at the region's offset; {@link #map()} gives direct access where the region allows mmap.
+ *
+ * <p>Confined like its {@link VfioDevice}: one thread at a time; after a close of the device (from any thread)
+ * every call throws {@link KernelException} with {@link Errno#EBADF}.
  */
 public interface Region {
     int index();
@@ -32,6 +35,24 @@ public interface Region {
 
     /** Copies region bytes into {@code dst} (pread). */
     void read(long offset, MemorySegment dst);
+
+    /**
+     * Reads {@code length} bytes at {@code offset}, one byte at a time (any region allows that width), as a value
+     * that prints in hex like {@code lspci -x}: {@code dev.config().bytes(0, 64)} in JShell shows the guest's
+     * config header.
+     *
+     * @param offset where in the region to start
+     * @param length how many bytes, 0 to 4096
+     * @return the bytes read
+     */
+    default RegionBytes bytes(long offset, int length) {
+        if (length < 0 || length > 4096) {
+            throw new ValidationException("region read length", Integer.toString(length), "0 to 4096 bytes");
+        }
+        byte[] read = new byte[length];
+        for (int i = 0; i < length; i++) read[i] = (byte) read(offset + i, 1);
+        return new RegionBytes(offset, read);
+    }
 
     /** Maps the region (whole size) shared; the mapping is AutoCloseable and unmapped on close. */
     MappedRegion map();

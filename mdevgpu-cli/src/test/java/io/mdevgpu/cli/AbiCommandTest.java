@@ -8,14 +8,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.mdevgpu.kernel.testing.H100Fixture;
+import io.mdevgpu.kernel.testing.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code abi}: checked against sources the library does not own: NVIDIA's layouts in the golden tables of
- * {@code shared/reference/nvidia-rm-abi/} (as the compiler laid out the driver's headers), and linux/vfio.h's numbers.
+ * {@code abi/nvidia-rm/} (as the compiler laid out the driver's headers), and linux/vfio.h's numbers.
  */
 class AbiCommandTest {
     /** The golden table of one release: struct name to size and field base names to offsets. */
@@ -24,7 +24,7 @@ class AbiCommandTest {
             Map<String, Long> sizes = new LinkedHashMap<>();
             Map<String, Map<String, Long>> offsets = new HashMap<>();
             Map<String, Long> current = null;
-            for (String line : Files.readAllLines(H100Fixture.shared().resolve("reference/nvidia-rm-abi/" + release + ".txt"))) {
+            for (String line : Files.readAllLines(Repository.path("abi/nvidia-rm/" + release + ".txt"))) {
                 if (!line.startsWith(" ") && line.contains(": size=")) {
                     String name = line.substring(0, line.indexOf(' '));
                     sizes.put(name, Long.parseLong(line.replaceAll(".*size=(\\d+).*", "$1")));

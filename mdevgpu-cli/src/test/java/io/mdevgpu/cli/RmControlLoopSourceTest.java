@@ -3,7 +3,6 @@ package io.mdevgpu.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,10 +17,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.mdevgpu.kernel.abi.CHeaderProbe;
 import io.mdevgpu.kernel.abi.nvrm.NvEscape;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
-import io.mdevgpu.kernel.testing.H100Fixture;
+import io.mdevgpu.kernel.testing.Repository;
+import io.mdevgpu.kernel.testing.Required;
 
 /**
  * The C loop that {@code --bench} is compared with writes its structs out by hand (the GPU machine has no NVIDIA
@@ -52,8 +51,7 @@ class RmControlLoopSourceTest {
     }
 
     private List<String> runLayouts() throws IOException, InterruptedException {
-        Path gcc = CHeaderProbe.gcc().orElse(null);
-        assumeTrue(gcc != null, "gcc is not installed");
+        Path gcc = Required.tool("gcc", "gcc libc6-dev");
         Path source = CliRun.repo("mdevgpu-cli/src/test/c/rm_control_loop.c");
         Path binary = build.resolve("rm_control_loop");
         Process cc = new ProcessBuilder(gcc.toString(), "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", "-o",
@@ -70,7 +68,7 @@ class RmControlLoopSourceTest {
     @Test
     void theCLoopsStructsAreThe580Releases() throws Exception {
         Map<String, String> c = layouts(runLayouts());
-        Map<String, String> golden = layouts(Files.readAllLines(H100Fixture.shared().resolve("reference/nvidia-rm-abi/580.65.06.txt")));
+        Map<String, String> golden = layouts(Files.readAllLines(Repository.path("abi/nvidia-rm/580.65.06.txt")));
         assertFalse(c.isEmpty());
         for (var e : c.entrySet()) {
             assertNotNull(golden.get(e.getKey()), "the golden 580 table has no " + e.getKey());

@@ -44,6 +44,7 @@ import io.mdevgpu.kernel.pci.PciResource;
 import io.mdevgpu.sim.Faults.Failure;
 import io.mdevgpu.sim.Faults.Seam;
 import io.mdevgpu.kernel.sys.Ioctl;
+import io.mdevgpu.kernel.sys.Syscalls;
 
 /**
  * The NVIDIA driver of one release, simulated beneath the {@link RmTransport} port: it decodes the RM ioctls' bytes
@@ -674,7 +675,7 @@ public final class SimNvidiaDriver implements RmTransport {
         switch (hClass) {
             case NvClass.NV01_DEVICE_0 -> {
                 if (up.hClass() != NvClass.NV01_ROOT_CLIENT) return NvStatus.NV_ERR_INVALID_OBJECT_PARENT;
-                int instance = NV0080_ALLOC_PARAMETERS.deviceId(p.pAllocParms(a).reinterpret(expected.getAsLong()));
+                int instance = NV0080_ALLOC_PARAMETERS.deviceId(Syscalls.resize(p.pAllocParms(a), expected.getAsLong(), "RM alloc"));
                 Set<Integer> attached = attachedBy.getOrDefault(fd, Set.of());
                 gpu = gpus.stream().filter(g -> g.deviceInstance() == instance && attached.contains(g.gpuId()))
                         .findFirst().orElse(null);
@@ -732,7 +733,7 @@ public final class SimNvidiaDriver implements RmTransport {
         boolean none = NVOS54_PARAMETERS.params(c).address() == 0;
         if (expected.getAsLong() == 0 && (size != 0 || !none)) return NvStatus.NV_ERR_INVALID_PARAM_STRUCT;
         if (size != expected.getAsLong() || expected.getAsLong() > 0 && none) return NvStatus.NV_ERR_INVALID_ARGUMENT;
-        MemorySegment p = size == 0 ? MemorySegment.NULL : NVOS54_PARAMETERS.params(c).reinterpret(size);
+        MemorySegment p = size == 0 ? MemorySegment.NULL : Syscalls.resize(NVOS54_PARAMETERS.params(c), size, "RM control");
         return switch (cmd) {
             case NvControl.NV0000_CTRL_CMD_GPU_GET_PROBED_IDS -> {
                 int[] ids = gpus.stream().mapToInt(Gpu::gpuId).toArray();

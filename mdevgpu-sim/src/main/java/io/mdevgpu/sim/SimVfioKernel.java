@@ -754,7 +754,7 @@ public final class SimVfioKernel implements VfioKernel {
         for (Region x : d.regions) if (x.index == index) r = x;
         if (r == null && index >= 0 && index < d.reportedRegions()) r = new Region(index, 0, 0, 0, null); // unimplemented: size 0
         if (r == null) return -Errno.EINVAL.number();
-        MemorySegment reply = arg.byteSize() >= argsz ? arg : arg.reinterpret(argsz);
+        MemorySegment reply = arg.byteSize() >= argsz ? arg : Syscalls.resize(arg, argsz, "ioctl");
         vfio_region_info.flags(reply, r.flags);
         vfio_region_info.size(reply, r.size);
         vfio_region_info.offset(reply, r.offset);
@@ -805,7 +805,7 @@ public final class SimVfioKernel implements VfioKernel {
     private int setIrqs(Device d, MemorySegment arg) {
         long argsz = Integer.toUnsignedLong(vfio_irq_set.argsz(arg));
         if (argsz < vfio_irq_set.sizeof()) return -Errno.EINVAL.number();
-        MemorySegment set = arg.byteSize() >= argsz ? arg : arg.reinterpret(argsz); // no allocation when it fits
+        MemorySegment set = arg.byteSize() >= argsz ? arg : Syscalls.resize(arg, argsz, "ioctl"); // no allocation when it fits
         int flags = vfio_irq_set.flags(set), index = vfio_irq_set.index(set);
         int start = vfio_irq_set.start(set), count = vfio_irq_set.count(set);
         if (faults.isRecording()) {
@@ -921,7 +921,7 @@ public final class SimVfioKernel implements VfioKernel {
     private static long emulate(ConfigSpaceEmulator space, MemorySegment buf, long count, long at, boolean write) {
         long end = Math.min(at + count, space.size());
         if (at >= end) return 0;
-        MemorySegment b = buf.byteSize() >= end - at ? buf : buf.reinterpret(end - at);
+        MemorySegment b = buf.byteSize() >= end - at ? buf : Syscalls.resize(buf, end - at, "config space access");
         long done = 0;
         while (at + done < end) {
             int offset = (int) (at + done);

@@ -90,16 +90,7 @@ final class EnginePlan implements Plan {
         StringBuilder sb = new StringBuilder("Plan for ").append(target).append(": ").append(fits() ? "fits" : "does not fit")
                 .append("\n  driver ").append(driver.release().map(Object::toString).orElse("(none)")).append(": ")
                 .append(driver.limits()).append("; ").append(keep ? "keep the GPUs' other types" : "replace the GPUs' types");
-        for (Planner.GpuPart part : parts) {
-            GpuPlan p = part.plan();
-            sb.append("\n  ").append(p.address()).append(' ').append(p.model());
-            for (TypePlan t : p.types()) {
-                sb.append(String.format("\n    %-11s %-26s %2d instance%s (%s), guest %s", t.type().sysfsName(),
-                        '"' + t.type().name() + '"', t.instancesThatFit(), t.instancesThatFit() == 1 ? " " : "s",
-                        t.limitedBy(), t.guestId()));
-            }
-            for (String change : p.changes()) sb.append("\n    ").append(change);
-        }
+        for (Planner.GpuPart part : parts) sb.append("\n  ").append(part.plan().toString().replace("\n", "\n  "));
         for (String note : notes) sb.append("\n  note: ").append(note);
         for (String problem : problems) sb.append("\n  ! ").append(problem);
         return sb.toString();

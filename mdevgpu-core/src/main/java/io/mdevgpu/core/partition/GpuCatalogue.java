@@ -39,7 +39,7 @@ public final class GpuCatalogue {
     /** NVIDIA Tesla T4 (TU104): 15360 MiB, BAR1 256 MiB. */
     public static final GpuModel T4 = new GpuModel("t4", "Tesla T4", PciId.of(NV, 0x1eb8, NV, 0x12a2),
             CLASS_3D, 0xa1, Size.mib(15360), Size.mib(16), Size.mib(256), Size.mib(32));
-    /** NVIDIA H100 SXM5 80GB HBM3 (GH100): 81559 MiB, BAR1 128 GiB (the fixture in shared/fixtures/h100-sxm5-80g). */
+    /** NVIDIA H100 SXM5 80GB HBM3 (GH100): 81559 MiB, BAR1 128 GiB (the fixture in fixtures/h100-sxm5-80g). */
     public static final GpuModel H100_80G = new GpuModel("h100-80g", "NVIDIA H100 80GB HBM3", PciId.of(NV, 0x2330, NV, 0x16c1),
             CLASS_3D, 0xa1, Size.mib(81559), Size.mib(16), Size.gib(128), Size.mib(32));
     /** Quadro RTX 6000 (TU102), the identity the predecessor's Turing profile gives its guests (0x1E3012BA): 24576 MiB. */

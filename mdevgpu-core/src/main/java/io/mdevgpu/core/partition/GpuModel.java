@@ -16,7 +16,7 @@ import java.util.List;
  * A physical GPU as the planner sees it: identity, the framebuffer the vGPU manager can place instances in,
  * and NVIDIA's three memory windows. NVIDIA names them BAR0 (registers), BAR1 (the framebuffer aperture) and
  * BAR3 after the classic layout (32-bit BAR0 at register 0, 64-bit BAR1 at registers 1-2, 64-bit BAR3 at 3-4);
- * on a GPU whose BAR0 is 64-bit (the H100 in {@code shared/fixtures}) they sit at PCI BARs 0, 2 and 4. Either
+ * on a GPU whose BAR0 is 64-bit (the H100 in {@code fixtures/h100-sxm5-80g}) they sit at PCI BARs 0, 2 and 4. Either
  * way they are the first, second and third memory BAR, which is how {@link #of(String, String, PciConfigSpace, Size)}
  * finds them.
  *

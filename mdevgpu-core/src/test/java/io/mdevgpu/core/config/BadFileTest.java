@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mdevgpu.ConfigException;
+import io.mdevgpu.kernel.testing.Required;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +174,7 @@ class BadFileTest {
         try {
             mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         } catch (IOException noMkfifo) {
-            assumeTrue(false, "mkfifo is not available: " + noMkfifo);
+            Required.that(false, "mkfifo is not available (apt-get install coreutils): " + noMkfifo);
             return;
         }
         assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
@@ -187,7 +187,7 @@ class BadFileTest {
     @Test
     void characterDevice() {
         Path devNull = Path.of("/dev/null");
-        assumeTrue(Files.exists(devNull));
+        Required.that(Files.exists(devNull), "no /dev/null on this machine");
         assertAt(assertThrows(ConfigException.class, () -> ConfigLoader.load(devNull)), "", 0, 0, "is not a regular file");
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The four predecessor profiles in samples/config load to exactly the predecessor's values. The expected
- * values are written out here from the table in shared/reference/seed-mdev-gpu.md (all: ECC on, mapVideoSize 4,
+ * values are written out here from the predecessor's own profiles table (Mdev-GPU, commit 48649a0) (all: ECC on, mapVideoSize 4,
  * FRL 120 with the limiter on; bar1Len in MiB), not from the TOML files.
  */
 class SampleProfilesTest {

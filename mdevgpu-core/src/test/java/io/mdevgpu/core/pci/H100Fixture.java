@@ -5,7 +5,7 @@ import java.util.List;
 import io.mdevgpu.kernel.pci.PciResource;
 
 /**
- * The real H100 SXM5 80GB read from a live host ({@code shared/fixtures/h100-sxm5-80g/}), as the core's tests
+ * The real H100 SXM5 80GB read from a live host ({@code fixtures/h100-sxm5-80g/}), as the core's tests
  * use it. Reading the fixture is the kernel's test fixture's job ({@link io.mdevgpu.kernel.testing.H100Fixture});
  * this adds the parsed views.
  */

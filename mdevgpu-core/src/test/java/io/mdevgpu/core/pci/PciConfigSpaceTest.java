@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The parser against the real H100 SXM5 80GB in shared/fixtures, and against damaged copies of it. */
+/** The parser against the real H100 SXM5 80GB in fixtures/h100-sxm5-80g, and against damaged copies of it. */
 class PciConfigSpaceTest {
     private static final List<Integer> CAP_OFFSETS = List.of(0x40, 0x48, 0x60, 0xb0);
     // Walked by hand from the hex dump: ids of 0 are capabilities the hypervisor hid.

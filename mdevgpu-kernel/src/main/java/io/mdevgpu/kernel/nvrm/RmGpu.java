@@ -275,7 +275,7 @@ public final class RmGpu implements AutoCloseable {
      * had been published. The GPU must be a vGPU host; until that is known nothing is sent.
      *
      * @throws NotVgpuHostException the GPU's virtualization mode is not HOST
-     * @throws DriverException      the driver answered the discard with anything but OK or INVALID_ARGUMENT
+     * @throws io.mdevgpu.DriverException      the driver answered the discard with anything but OK or INVALID_ARGUMENT
      */
     public void discardTypes(boolean publish) {
         requireOpen();

@@ -28,8 +28,12 @@ import io.mdevgpu.NativeAccessException;
  * and are what hot paths use. The {@code ...OrThrow} methods turn a failure into the typed
  * {@link KernelException} for its errno, naming the operation, the target and, for ioctls, the request in hex.
  *
- * <p>Without {@code --enable-native-access} for this module every method fails with a
- * {@link NativeAccessException} naming the exact flag; sysfs discovery, which needs no downcall, still works.
+ * <p>Native access is checked at the first call that needs it, never when a class loads: with
+ * {@code --enable-native-access} for this module ({@link #nativeAccessFlag()}) every call works; without it the
+ * JDK's {@code --illegal-native-access} policy decides, the same way whatever ran before: {@code allow} lets the
+ * calls run, {@code warn} (JDK 25's default) lets them run after the JDK's one warning, and {@code deny} makes
+ * every method fail with a {@link NativeAccessException} naming the exact flag (never the JDK's
+ * {@link IllegalCallerException}). Sysfs discovery, which needs no downcall, works in every mode.
  */
 public final class Syscalls {
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80,
@@ -45,26 +49,57 @@ public final class Syscalls {
     public static final StructLayout POLLFD = MemoryLayout.structLayout(
             JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
 
-    private static final boolean NATIVE_ACCESS = Syscalls.class.getModule().isNativeAccessEnabled();
+    private static final Module MODULE = Syscalls.class.getModule();
+
+    /** Set at the first call the JDK allows; the JDK never takes native access back, so it stays set. */
+    private static boolean permitted;
 
     private Syscalls() {
     }
 
     /** The flag that enables native access for this code where it runs (module path or class path). */
     public static String nativeAccessFlag() {
-        Module m = Syscalls.class.getModule();
-        return "--enable-native-access=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
+        return "--enable-native-access=" + (MODULE.isNamed() ? MODULE.getName() : "ALL-UNNAMED");
     }
 
+    /**
+     * Whether the JDK counts this module as enabled for native access now: started with {@link #nativeAccessFlag()},
+     * or enabled by the JDK after its warning for a first restricted call. Asks the JDK each time, and makes no
+     * restricted call itself.
+     */
     public static boolean nativeAccessEnabled() {
-        return NATIVE_ACCESS;
+        return MODULE.isNativeAccessEnabled();
     }
 
-    /** Throws {@link NativeAccessException} naming the flag unless downcalls are allowed. */
+    /**
+     * Returns when the JDK lets this module make downcalls, else throws {@link NativeAccessException} naming the
+     * flag (see the class comment for each {@code --illegal-native-access} mode). Costs one field read once allowed.
+     */
     public static void requireNativeAccess(String operation) {
-        if (!NATIVE_ACCESS) {
-            throw new NativeAccessException(operation, nativeAccessFlag());
+        if (!permitted) {
+            permit(operation);
         }
+    }
+
+    private static void permit(String operation) {
+        if (!MODULE.isNativeAccessEnabled()) {
+            try {
+                // A restricted method with no effect: the JDK applies its policy to this module here, before any link.
+                MemorySegment.NULL.reinterpret(0);
+            } catch (IllegalCallerException denied) {
+                throw new NativeAccessException(operation, nativeAccessFlag());
+            }
+        }
+        permitted = true;
+    }
+
+    /**
+     * {@code segment} resized to {@code size} bytes, for a pointer that arrived zero-length (an RM params pointer, an
+     * ioctl argument): the restricted call made here, so that callers need no native access of their own.
+     */
+    public static MemorySegment resize(MemorySegment segment, long size, String operation) {
+        requireNativeAccess(operation);
+        return segment.reinterpret(size);
     }
 
     /** Linked lazily, so that merely loading {@link Syscalls} needs no native access. */
@@ -291,7 +326,7 @@ public final class Syscalls {
 
     /** Closes {@code fd}, for cleanup paths that must not throw; returns the errno or 0. */
     public static int closeQuietly(int fd) {
-        if (fd < 0 || !NATIVE_ACCESS) return 0;
+        if (fd < 0 || !permitted) return 0; // an fd exists only after a permitted open
         try (Arena arena = Arena.ofConfined()) {
             ErrnoCapture e = new ErrnoCapture(arena);
             return close(e, fd) < 0 ? e.errno() : 0;

@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.mdevgpu.kernel.testing.Required;
+
 /**
  * Asks the C compiler for the truth about a system header: compiles, at test time, a program that prints
  * every struct's {@code sizeof} and {@code _Alignof}, every field's {@code offsetof} and {@code sizeof}, and
@@ -47,11 +49,7 @@ public final class CHeaderProbe {
 
     /** gcc on the PATH, if any. */
     public static Optional<Path> gcc() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path p = Path.of(dir, "gcc");
-            if (Files.isExecutable(p)) return Optional.of(p);
-        }
-        return Optional.empty();
+        return Required.onPath("gcc");
     }
 
     public CHeaderProbe structs(List<StructLayout> layouts) {

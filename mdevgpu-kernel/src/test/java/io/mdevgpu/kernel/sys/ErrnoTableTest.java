@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.mdevgpu.Errno;
 import io.mdevgpu.kernel.abi.CHeaderProbe;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
-import org.junit.jupiter.api.Assumptions;
+import io.mdevgpu.kernel.testing.Required;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,7 @@ class ErrnoTableTest {
 
     @Test
     void everyKnownErrnoHasGlibcsNameAndText() throws Exception {
-        Assumptions.assumeTrue(CHeaderProbe.gcc().isPresent(), "gcc is not installed");
+        Required.tool("gcc", "gcc libc6-dev");
         Path src = dir.resolve("errnos.c"), exe = dir.resolve("errnos");
         Files.writeString(src, """
                 #define _GNU_SOURCE

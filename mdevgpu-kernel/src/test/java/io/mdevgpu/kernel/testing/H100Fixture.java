@@ -13,7 +13,7 @@ import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciResource;
 
 /**
- * The real H100 SXM5 80GB of {@code shared/fixtures/h100-sxm5-80g}: its sysfs attribute files as read on a live
+ * The real H100 SXM5 80GB of {@code fixtures/h100-sxm5-80g}: its sysfs attribute files as read on a live
  * host ({@code sysfs.txt}, sections {@code == name}) and its 4096-byte config space.
  */
 public final class H100Fixture {
@@ -23,22 +23,12 @@ public final class H100Fixture {
     private H100Fixture() {
     }
 
-    /** {@code shared/} beside the repository ({@code mdevgpu.repo}, set by surefire), else {@code /work/shared}. */
-    public static Path shared() {
-        String repo = System.getProperty("mdevgpu.repo");
-        if (repo != null) {
-            Path sibling = Path.of(repo).toAbsolutePath().normalize().resolveSibling("shared");
-            if (Files.isDirectory(sibling)) return sibling;
-        }
-        return Path.of("/work/shared");
-    }
-
     /** The fixture's directory; an error that says where it looked when it is not there. */
     public static Path directory() {
-        Path directory = shared().resolve("fixtures/h100-sxm5-80g");
+        Path directory = Repository.path("fixtures/h100-sxm5-80g");
         if (!Files.isRegularFile(directory.resolve("config"))) {
             throw new AssertionError("the H100 fixture is missing: no config in " + directory
-                    + "; run the tests through Maven (it sets -Dmdevgpu.repo) with shared/ beside the repository");
+                    + "; the repository's fixtures/ directory is incomplete");
         }
         return directory;
     }

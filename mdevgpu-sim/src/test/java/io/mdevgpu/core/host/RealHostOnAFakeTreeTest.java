@@ -7,7 +7,7 @@ import io.mdevgpu.Plan;
 import io.mdevgpu.SupportedType;
 import io.mdevgpu.kernel.KernelPorts;
 import io.mdevgpu.kernel.testing.FakeHost;
-import io.mdevgpu.kernel.testing.H100Fixture;
+import io.mdevgpu.kernel.testing.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +28,7 @@ class RealHostOnAFakeTreeTest {
         FakeHost.create(root);
         Path info = root.resolve("proc/driver/nvidia/gpus/0000:00:06.0/information");
         Files.createDirectories(info.getParent());
-        Files.copy(H100Fixture.shared().resolve("fixtures/h100-sxm5-80g/nvidia-information.txt"), info);
+        Files.copy(Repository.path("fixtures/h100-sxm5-80g/nvidia-information.txt"), info);
         HostSpec spec = HostSpec.realAt(root);
         try (EngineHost host = EngineHost.over(spec, KernelPorts.linux(spec), Optional.empty())) {
             assertFalse(host.spec().isSimulated());

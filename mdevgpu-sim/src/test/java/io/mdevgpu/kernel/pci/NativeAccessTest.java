@@ -11,7 +11,7 @@ import io.mdevgpu.kernel.testing.TestJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Discovery is plain file reads: a JVM without {@code --enable-native-access} finds GPUs and mdevs. */
+/** Discovery is plain file reads: a JVM that denies native access finds GPUs and mdevs; a create names the flag. */
 class NativeAccessTest {
     @TempDir
     Path root;
@@ -19,7 +19,7 @@ class NativeAccessTest {
     @Test
     void discoveryWorksWithoutNativeAccessAndACreateNamesTheFlag() throws Exception {
         FakeHost.create(root);
-        TestJvm.Result run = TestJvm.run(DiscoverWithoutNativeAccess.class, List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1",
+        TestJvm.Result run = TestJvm.run(DiscoverWithoutNativeAccess.class, List.of("--illegal-native-access=deny", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), 60, root.toString());
         String out = run.output();
         assertEquals(0, run.exitCode(), out);

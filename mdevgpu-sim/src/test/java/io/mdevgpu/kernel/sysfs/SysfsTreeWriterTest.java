@@ -19,6 +19,7 @@ import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
 import io.mdevgpu.kernel.testing.FakeHost;
 import io.mdevgpu.kernel.testing.H100Fixture;
+import io.mdevgpu.kernel.testing.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +78,7 @@ class SysfsTreeWriterTest {
     /** The writer and the harness's own script (the tree Debian's mdevctl was seen to read) agree exactly. */
     @Test
     void writesTheSameTreeAsTheHarnessScript() throws Exception {
-        Path script = H100Fixture.shared().resolve("reference/kernel-harness/fake/mk-fake-mdev-root.sh");
+        Path script = Repository.path("harness/fake/mk-fake-mdev-root.sh");
         Path scripted = root.resolve("scripted");
         Process p = new ProcessBuilder("bash", script.toString(), scripted.toString(), "with-active")
                 .redirectErrorStream(true).start();

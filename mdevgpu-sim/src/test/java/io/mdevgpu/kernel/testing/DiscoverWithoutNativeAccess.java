@@ -10,7 +10,7 @@ import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
 import io.mdevgpu.kernel.sys.Syscalls;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
 
-/** Run in a JVM started without {@code --enable-native-access}: discovery must work, a create must not. */
+/** Run in a JVM that denies native access: discovery must work, a create must name the flag. */
 public final class DiscoverWithoutNativeAccess {
     public static void main(String[] args) {
         SysfsLayout layout = SysfsLayout.under(Path.of(args[0]));

@@ -97,14 +97,14 @@ class LinuxVfioKernelTest {
 
     @Test
     void withoutNativeAccessOpeningNamesTheFlag() throws Exception {
-        TestJvm.Result run = TestJvm.run(NoNativeAccessProbe.class, List.of(), 60);
+        TestJvm.Result run = TestJvm.run(NoNativeAccessProbe.class, List.of("--illegal-native-access=deny"), 60);
         String out = run.output();
         assertEquals(0, run.exitCode(), out);
         assertTrue(out.contains("NativeAccessException: open /dev/vfio/vfio: native access is not enabled"), out);
         assertTrue(out.contains("--enable-native-access=ALL-UNNAMED"), out);
     }
 
-    /** Run in a JVM started without --enable-native-access. */
+    /** Run in a JVM that denies native access (--illegal-native-access=deny, no --enable-native-access). */
     public static final class NoNativeAccessProbe {
         public static void main(String[] args) {
             try {

@@ -1,9 +1,7 @@
 package io.mdevgpu.kernel.abi.nvrm;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +15,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.mdevgpu.kernel.testing.Repository;
+
 /**
- * The compiler's layouts of the NVIDIA RM structs, per release: the golden tables in
- * {@code shared/reference/nvidia-rm-abi/}, merged with this module's supplement and the predecessor's 510 layout
- * (see {@code src/test/resources/io/mdevgpu/kernel/abi/nvrm/README.md}).
+ * The compiler's layouts of the NVIDIA RM structs, per release: the golden tables in the repository's
+ * {@code abi/nvidia-rm/}, merged with their supplement and the predecessor's 510 layout (see
+ * {@code abi/nvidia-rm/README.md}).
  */
 final class GoldenTables {
     /** The release whose layout only the predecessor knows. */
@@ -29,7 +29,6 @@ final class GoldenTables {
     private static final Pattern STRUCT = Pattern.compile("(\\S+) \\((.+)\\): size=(\\d+) align=(\\d+)");
     private static final Pattern FIELD = Pattern.compile("\\s+(\\S+)\\s+(\\S+)\\s+off=\\s*(\\d+)\\s+size=\\s*(\\d+)");
     private static final Pattern ABSENT = Pattern.compile("(\\S+): ABSENT");
-    private static final String RESOURCES = "/io/mdevgpu/kernel/abi/nvrm/";
 
     private GoldenTables() {
     }
@@ -51,17 +50,9 @@ final class GoldenTables {
     record Release(String version, Map<String, Struct> structs, Set<String> absent) {
     }
 
-    /**
-     * {@code shared/reference/nvidia-rm-abi}: beside the repository ({@code mdevgpu.repo}, else the working
-     * directory), else /work/shared.
-     */
+    /** {@code abi/nvidia-rm} in the repository: the golden tables, {@code supplement/} and {@code predecessor/}. */
     static Path goldenDirectory() {
-        String repo = System.getProperty("mdevgpu.repo", System.getProperty("user.dir"));
-        Path shared = Path.of(repo).toAbsolutePath().resolveSibling("shared");
-        if (!Files.isDirectory(shared)) {
-            shared = Path.of("/work/shared");
-        }
-        return shared.resolve("reference/nvidia-rm-abi");
+        return Repository.path("abi/nvidia-rm");
     }
 
     /** Every release with a golden table, oldest first. */
@@ -87,19 +78,13 @@ final class GoldenTables {
     static Release load(String version) {
         if (version.equals(PREDECESSOR_RELEASE)) {
             Release base = load(goldenReleases().getFirst());
-            Release own = parse(version, resource("predecessor/" + version + ".txt"));
+            Release own = parse(version, table("predecessor/" + version + ".txt"));
             Map<String, Struct> structs = new LinkedHashMap<>(base.structs);
             structs.putAll(own.structs);
             return new Release(version, structs, Set.of());
         }
-        String golden;
-        try {
-            golden = Files.readString(goldenDirectory().resolve(version + ".txt"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("no golden NVIDIA RM table for " + version, e);
-        }
-        Release main = parse(version, golden);
-        Release extra = parse(version, resource("supplement/" + version + ".txt"));
+        Release main = parse(version, table(version + ".txt"));
+        Release extra = parse(version, table("supplement/" + version + ".txt"));
         Map<String, Struct> structs = new LinkedHashMap<>(main.structs);
         structs.putAll(extra.structs);
         Set<String> absent = new LinkedHashSet<>(main.absent);
@@ -143,12 +128,12 @@ final class GoldenTables {
         return new Release(version, structs, absent);
     }
 
-    private static String resource(String name) {
-        try (InputStream in = GoldenTables.class.getResourceAsStream(RESOURCES + name)) {
-            if (in == null) throw new IllegalStateException("missing test resource " + RESOURCES + name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static String table(String name) {
+        Path file = goldenDirectory().resolve(name);
+        try {
+            return Files.readString(file);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot read the NVIDIA RM layout table " + file, e);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.mdevgpu.kernel.abi.CHeaderProbe;
-import org.junit.jupiter.api.Assumptions;
+import io.mdevgpu.kernel.testing.Required;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +17,7 @@ class PciRegsAbiTest {
 
     @Test
     void everyConstantMatchesPciRegsH() throws Exception {
-        Assumptions.assumeTrue(CHeaderProbe.gcc().isPresent(), "gcc is not installed");
+        Required.tool("gcc", "gcc libc6-dev");
         CHeaderProbe probe = new CHeaderProbe("linux/pci_regs.h").constantsOf(PciRegs.class);
         assertTrue(CHeaderProbe.constantFields(PciRegs.class).size() > 100, "PciRegs holds the header's constants");
         assertEquals(List.of(), probe.mismatches(probe.run(dir)));
@@ -25,7 +25,7 @@ class PciRegsAbiTest {
 
     @Test
     void aWrongConstantIsCaught() throws Exception {
-        Assumptions.assumeTrue(CHeaderProbe.gcc().isPresent(), "gcc is not installed");
+        Required.tool("gcc", "gcc libc6-dev");
         CHeaderProbe probe = new CHeaderProbe("linux/pci_regs.h")
                 .constant("PCI_CAP_ID_MSIX", 0x12).constant("PCI_BASE_ADDRESS_0", 0x10);
         List<String> wrong = probe.mismatches(probe.run(dir));

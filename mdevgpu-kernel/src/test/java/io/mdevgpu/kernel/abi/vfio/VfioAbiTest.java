@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 import io.mdevgpu.kernel.abi.CHeaderProbe;
 import io.mdevgpu.kernel.sys.Ioctl;
-import org.junit.jupiter.api.Assumptions;
+import io.mdevgpu.kernel.testing.Required;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,7 @@ class VfioAbiTest {
 
     @BeforeAll
     static void askTheCompiler() throws Exception {
-        Assumptions.assumeTrue(CHeaderProbe.gcc().isPresent(), "gcc is not installed");
+        Required.tool("gcc", "gcc libc6-dev");
         probe = new CHeaderProbe("linux/vfio.h")
                 .structs(VfioAbi.STRUCTS)
                 .constantsOf(VfioIoctls.class)
