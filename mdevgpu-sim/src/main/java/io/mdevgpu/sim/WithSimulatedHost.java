@@ -14,13 +14,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * of type {@link io.mdevgpu.MdevHost}, {@link SimulatedHost} or {@link Faults}, and gets the host of the inventory
  * {@link #value()}, kept in a temporary directory of its own. After the test the extension checks that nothing was
  * left open ({@link SimLeaks}), closes the host and deletes the directory; a leak fails the test.
- * <pre>{@code
- * @WithSimulatedHost("a100x2")
+ * <pre>
+ * &#64;WithSimulatedHost("a100x2")
  * class MyTest {
- *     @Test
+ *     &#64;Test
  *     void appliesAType(MdevHost host, Faults faults) { ... }
  * }
- * }</pre>
+ * </pre>
  * On a method it overrides the class's.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
