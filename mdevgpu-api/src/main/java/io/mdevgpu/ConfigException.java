@@ -3,7 +3,7 @@ package io.mdevgpu;
 import java.nio.file.Path;
 
 /**
- * A configuration file that cannot be used: the message names the file, the key path
+ * A configuration file (or another TOML document: an inventory) that cannot be used: the message names the file, the key path
  * ({@code gpu[0].type[2].framebuffer}), the line and column, and what is allowed. Nothing was changed.
  */
 public final class ConfigException extends MdevException {
@@ -21,7 +21,16 @@ public final class ConfigException extends MdevException {
      * @param problem what is wrong and what is allowed
      */
     public ConfigException(Path file, String keyPath, int line, int column, String problem, Throwable cause) {
-        super("configuration", where(file, keyPath, line, column), problem, null, cause);
+        this("configuration", file, keyPath, line, column, problem, cause);
+    }
+
+    /**
+     * As {@link #ConfigException(Path, String, int, int, String, Throwable)}, for a document of another kind: its
+     * message begins with {@code document} ({@code "inventory"}) instead of {@code "configuration"}.
+     */
+    public ConfigException(String document, Path file, String keyPath, int line, int column, String problem,
+                           Throwable cause) {
+        super(document, where(file, keyPath, line, column), problem, null, cause);
         this.file = file;
         this.keyPath = keyPath == null ? "" : keyPath;
         this.line = line;

@@ -4,23 +4,30 @@ import java.io.PrintWriter;
 import java.util.UUID;
 
 import io.mdevgpu.MdevHost;
+import io.mdevgpu.PciAddress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * The verbs on an existing persistent definition ({@code /etc/mdevctl.d/<parent>/<uuid>}): {@code start},
- * {@code stop}, {@code undefine}. A UUID that names no definition is bad input (exit 2).
+ * {@code stop}, {@code undefine}. A UUID that names no definition is bad input (exit 2); one defined under two parents
+ * (by hand) is refused unless {@code --parent} names one.
  */
 abstract class DefinitionVerbs extends HostCommand {
     @Parameters(paramLabel = "UUID", description = "the definition")
     UUID uuid;
+
+    @Option(names = {"-p", "--parent"}, paramLabel = "ADDR",
+            description = "the definition's parent GPU: needed only for a UUID defined under two parents")
+    PciAddress parent;
 
     /** Acts on the definition, which exists. */
     abstract void act(MdevHost host, PrintWriter out, boolean json);
 
     @Override
     final int run(MdevHost host, PrintWriter out, boolean json) {
-        Lookup.definition(host, uuid);
+        Lookup.definition(host, uuid, parent);
         act(host, out, json);
         return Main.OK;
     }
@@ -29,7 +36,8 @@ abstract class DefinitionVerbs extends HostCommand {
     static final class Start extends DefinitionVerbs {
         @Override
         void act(MdevHost host, PrintWriter out, boolean json) {
-            CreateCommand.print(out, json, host.definitions().start(uuid));
+            CreateCommand.print(out, json, parent == null ? host.definitions().start(uuid)
+                    : host.definitions().start(uuid, parent));
         }
     }
 
@@ -48,7 +56,8 @@ abstract class DefinitionVerbs extends HostCommand {
     static final class Undefine extends DefinitionVerbs {
         @Override
         void act(MdevHost host, PrintWriter out, boolean json) {
-            host.definitions().undefine(uuid);
+            if (parent == null) host.definitions().undefine(uuid);
+            else host.definitions().undefine(uuid, parent);
             RemoveCommand.done(out, json, "undefined", uuid);
         }
     }

@@ -2,7 +2,6 @@ package io.mdevgpu.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,31 +26,55 @@ final class ListCommand extends HostCommand {
     @Option(names = {"-p", "--parent"}, paramLabel = "ADDR", description = "only instances of this GPU")
     PciAddress parent;
 
-    /** One row: an instance, its definition, or both. */
-    record Entry(UUID uuid, PciAddress parent, String type, MdevInstance active, Definition definition) {
+    /**
+     * One row: an instance, its definition (the one under the instance's parent), or both; with the other parents the
+     * UUID is defined under, which mdevctl does not allow.
+     */
+    record Entry(UUID uuid, PciAddress parent, String type, MdevInstance active, Definition definition,
+                 List<PciAddress> alsoDefinedOn) {
         String state() {
             String defined = definition == null ? "" : "defined (" + (definition.autoStart() ? "auto" : "manual") + ")";
-            return active == null ? defined : defined.isEmpty() ? "active" : "active, " + defined;
+            String state = active == null ? defined : defined.isEmpty() ? "active" : "active, " + defined;
+            return alsoDefinedOn.isEmpty() ? state : state + ", UUID also defined on " + String.join(", ",
+                    alsoDefinedOn.stream().map(PciAddress::toString).toList());
         }
 
         Map<String, Object> toJson() {
             return Json.object("uuid", uuid.toString(), "parent", parent.toString(), "type", type,
                     "active", active != null, "defined", definition != null,
                     "start", definition == null ? null : definition.autoStart() ? "auto" : "manual",
+                    "attrs", definition == null ? null : definition.attrs(),
+                    "also_defined_on", alsoDefinedOn.stream().map(PciAddress::toString).toList(),
                     "iommu_group", active == null || active.iommuGroup() < 0 ? null : active.iommuGroup());
         }
     }
 
+    /**
+     * The active instances, with the parent and type the kernel gives them, each joined to its definition under the
+     * same parent; then the definitions no instance was joined to.
+     */
     static List<Entry> entries(MdevHost host) {
-        Map<UUID, Entry> byUuid = new LinkedHashMap<>();
+        List<Definition> definitions = host.definitions().list();
+        List<Entry> out = new ArrayList<>();
+        List<Definition> joined = new ArrayList<>();
         for (MdevInstance i : host.instances()) {
-            byUuid.put(i.uuid(), new Entry(i.uuid(), i.parent(), i.typeId(), i, null));
+            Definition d = definitions.stream().filter(x -> x.uuid().equals(i.uuid()) && x.parent().equals(i.parent()))
+                    .findFirst().orElse(null);
+            if (d != null) joined.add(d);
+            out.add(new Entry(i.uuid(), i.parent(), i.typeId(), i, d, otherParents(definitions, i.uuid(), i.parent())));
         }
-        for (Definition d : host.definitions().list()) {
-            Entry active = byUuid.get(d.uuid());
-            byUuid.put(d.uuid(), new Entry(d.uuid(), d.parent(), d.typeId(), active == null ? null : active.active(), d));
+        for (Definition d : definitions) {
+            // not active under its parent: an instance of its UUID on another parent has a row of its own
+            if (!joined.contains(d)) {
+                out.add(new Entry(d.uuid(), d.parent(), d.typeId(), null, d, otherParents(definitions, d.uuid(), d.parent())));
+            }
         }
-        return List.copyOf(byUuid.values());
+        return List.copyOf(out);
+    }
+
+    private static List<PciAddress> otherParents(List<Definition> definitions, UUID uuid, PciAddress parent) {
+        return definitions.stream().filter(d -> d.uuid().equals(uuid) && !d.parent().equals(parent))
+                .map(Definition::parent).toList();
     }
 
     @Override

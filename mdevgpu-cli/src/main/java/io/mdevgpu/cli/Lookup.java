@@ -21,10 +21,12 @@ final class Lookup {
                 "no active mdev instance has this UUID on the " + host.spec() + "; `mdevgpu list` shows them"));
     }
 
-    /** The persistent definition {@code uuid}. */
-    static Definition definition(MdevHost host, UUID uuid) {
-        return host.definitions().get(uuid).orElseThrow(() -> new ValidationException("mdev definition", uuid.toString(),
-                "no persistent definition has this UUID on the " + host.spec() + "; `mdevgpu list --defined` shows them"));
+    /** The persistent definition {@code uuid}, under {@code parent} when that is given (not null). */
+    static Definition definition(MdevHost host, UUID uuid, PciAddress parent) {
+        return (parent == null ? host.definitions().get(uuid) : host.definitions().get(uuid, parent))
+                .orElseThrow(() -> new ValidationException("mdev definition", uuid.toString(), "no persistent definition "
+                        + "has this UUID" + (parent == null ? "" : " under " + parent) + " on the " + host.spec()
+                        + "; `mdevgpu list --defined` shows them"));
     }
 
     /**

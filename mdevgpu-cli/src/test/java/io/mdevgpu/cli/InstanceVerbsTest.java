@@ -5,9 +5,11 @@ import static org.mockito.ArgumentMatchers.*;
 import static org.mockito.Mockito.*;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.mdevgpu.CapacityException;
+import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.DeviceInUseException;
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
@@ -69,6 +71,42 @@ class InstanceVerbsTest {
         assertEquals(42, json.get(0).get("iommu_group").asInt());
         assertFalse(json.get(1).get("active").asBoolean());
         assertTrue(json.get(1).get("iommu_group").isNull());
+    }
+
+    /**
+     * One UUID defined under two parents (by hand; issue 12, item 16): the active instance shows the kernel's parent
+     * and type, each definition has its row, each row says the UUID is defined on the other parent too.
+     */
+    @Test
+    void listShowsAUuidDefinedUnderTwoParentsAsSuchAndTheKernelsParentAndType() {
+        mock.addInstance(A, "nvidia-531", null);
+        mock.defined.add(new Definition(A, MockHost.T4, "nvidia-1", true, List.of(Map.of("k", "v"))));
+        mock.addDefinition(A, "nvidia-529", false);
+        List<String> lines = CliRun.on(mock.host, "list").out().lines().toList();
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(1).startsWith(A + "  0000:00:06.0  nvidia-531  active, defined (manual), UUID also defined "
+                + "on 0000:3b:00.0"), lines.get(1));
+        assertTrue(lines.get(2).startsWith(A + "  0000:3b:00.0  nvidia-1    defined (auto), UUID also defined on "
+                + "0000:00:06.0"), lines.get(2));
+        JsonNode json = CliRun.on(mock.host, "--json", "list", "-d").json().get("instances");
+        assertEquals(2, json.size());
+        assertEquals("0000:3b:00.0", json.get(0).get("also_defined_on").get(0).asString());
+        assertEquals("v", json.get(1).get("attrs").get(0).get("k").asString(), "the attributes are listed");
+    }
+
+    @Test
+    void startAndUndefineOfAUuidDefinedUnderTwoParentsNeedTheParent() {
+        MdevInstance started = mock(MdevInstance.class);
+        when(started.uuid()).thenReturn(A);
+        when(mock.definitions.start(A, MockHost.T4)).thenReturn(started);
+        mock.defined.add(new Definition(A, MockHost.T4, "nvidia-1", true, List.of()));
+        assertEquals(A + "\n", CliRun.on(mock.host, "start", A.toString(), "--parent", "3b:00.0").out());
+        assertEquals("undefined " + A + "\n", CliRun.on(mock.host, "undefine", A.toString(), "-p", "0000:3b:00.0").out());
+        verify(mock.definitions).start(A, MockHost.T4);
+        verify(mock.definitions).undefine(A, MockHost.T4);
+        CliRun elsewhere = CliRun.on(mock.host, "undefine", A.toString(), "-p", "0000:00:06.0");
+        assertEquals(Main.BAD_INPUT, elsewhere.exitCode(), elsewhere.all());
+        assertTrue(elsewhere.err().contains("under 0000:00:06.0"), elsewhere.err());
     }
 
     @Test

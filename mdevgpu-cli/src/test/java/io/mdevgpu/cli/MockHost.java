@@ -70,6 +70,8 @@ final class MockHost {
         when(host.definitions()).thenReturn(definitions);
         when(definitions.list()).thenAnswer(a -> List.copyOf(defined));
         when(definitions.get(any())).thenAnswer(a -> defined.stream().filter(d -> d.uuid().equals(a.getArgument(0))).findFirst());
+        when(definitions.get(any(), any())).thenAnswer(a -> defined.stream()
+                .filter(d -> d.uuid().equals(a.getArgument(0)) && d.parent().equals(a.getArgument(1))).findFirst());
 
         when(h100.address()).thenReturn(H100);
         when(h100.id()).thenReturn(PciId.of(0x10de, 0x2330, 0x10de, 0x16c1));

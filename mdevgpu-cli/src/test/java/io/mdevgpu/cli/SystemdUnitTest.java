@@ -8,15 +8,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.mdevgpu.core.interop.VfDefinitionStore;
 import org.junit.jupiter.api.Test;
 
-/** {@code packaging/systemd/mdevgpu-apply.service}: ordered after the driver, before libvirt, a oneshot, no sudo. */
+/**
+ * The units in {@code packaging/systemd}: {@code mdevgpu-apply.service} and {@code mdevgpu-vgpus.service}, oneshots
+ * ordered after the driver and before whatever starts guests, no sudo.
+ */
 class SystemdUnitTest {
     /** Directive name to its values (a directive may repeat), by section: "Unit.After". */
     private static Map<String, List<String>> unit() throws Exception {
+        return unit("mdevgpu-apply.service");
+    }
+
+    private static Map<String, List<String>> unit(String name) throws Exception {
         Map<String, List<String>> directives = new LinkedHashMap<>();
         String section = "";
-        for (String line : Files.readAllLines(CliRun.repo("packaging/systemd/mdevgpu-apply.service"))) {
+        for (String line : Files.readAllLines(CliRun.repo("packaging/systemd/" + name))) {
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) continue;
             if (l.startsWith("[")) {
@@ -57,10 +65,30 @@ class SystemdUnitTest {
 
     @Test
     void noSudoAnywhere() throws Exception {
-        for (var entry : unit().entrySet()) {
-            for (String value : entry.getValue()) {
-                assertFalse(value.matches(".*\\bsudo\\b.*"), entry.getKey() + "=" + value);
+        for (String name : List.of("mdevgpu-apply.service", "mdevgpu-vgpus.service")) {
+            for (var entry : unit(name).entrySet()) {
+                for (String value : entry.getValue()) {
+                    assertFalse(value.matches(".*\\bsudo\\b.*"), name + ": " + entry.getKey() + "=" + value);
+                }
             }
         }
+    }
+
+    @Test
+    void vfVgpusStartAfterTheDriverAndApplyAndBeforeEveryGuestStarter() throws Exception {
+        var unit = unit("mdevgpu-vgpus.service");
+        assertEquals("oneshot", all(unit, "Service.Type"));
+        assertEquals("yes", all(unit, "Service.RemainAfterExit"));
+        assertEquals("/usr/local/bin/mdevgpu start --all", all(unit, "Service.ExecStart"));
+        assertEquals("", all(unit, "Service.ExecStop"), "stopping the unit must not take vGPUs from running guests");
+        List<String> after = List.of(all(unit, "Unit.After").split("\\s+"));
+        assertTrue(after.containsAll(List.of("systemd-modules-load.service", "nvidia-persistenced.service",
+                "mdevgpu-apply.service")), after.toString());
+        List<String> before = List.of(all(unit, "Unit.Before").split("\\s+"));
+        assertTrue(before.containsAll(List.of("libvirtd.service", "virtqemud.service", "nova-compute.service",
+                "openstack-nova-compute.service", "cloudstack-agent.service")), before.toString());
+        assertTrue(all(unit, "Service.ExecStartPre").contains("/dev/nvidiactl"), "waits for the driver");
+        assertEquals(VfDefinitionStore.DEFAULT_ROOT, all(unit, "Unit.ConditionDirectoryNotEmpty"), "where the definitions are");
+        assertEquals("multi-user.target", all(unit, "Install.WantedBy"));
     }
 }

@@ -140,7 +140,12 @@ public final class Faults {
         }
     }
 
+    /** An armed stop: runs once, at the next call on its seam whose text starts with its prefix. */
+    private record Stop(Seam seam, String prefix, Runnable action) {
+    }
+
     private final List<Rule> rules = new ArrayList<>();
+    private final List<Stop> stops = new ArrayList<>();
     private final ArrayDeque<Call> log = new ArrayDeque<>();
     private final ArrayDeque<Call> injected = new ArrayDeque<>();
     private final long[] perSeam = new long[Seam.values().length];
@@ -222,9 +227,22 @@ public final class Faults {
         }
     }
 
-    /** Drops every armed rule that has not fired yet. */
+    /**
+     * Runs {@code action} at the next call on {@code seam} whose text starts with {@code prefix}, before that call is
+     * counted or takes effect: a second JVM stops there (prints where it is and sleeps) and is killed, so that a test
+     * kills a process between two chosen calls, where a real host may be killed too.
+     */
+    public synchronized Faults stopAt(Seam seam, String prefix, Runnable action) {
+        stops.add(new Stop(Objects.requireNonNull(seam, "seam"), Objects.requireNonNull(prefix, "prefix"),
+                Objects.requireNonNull(action, "action")));
+        textRules++;
+        return this;
+    }
+
+    /** Drops every armed rule and stop that has not fired yet. */
     public synchronized void disarm() {
         rules.clear();
+        stops.clear();
         textRules = 0;
     }
 
@@ -312,9 +330,28 @@ public final class Faults {
 
     /**
      * Counts one call of kind {@code call} and says whether it fails: null for no. {@code text} describes the call,
-     * or is null when {@link #wantsText()} said no.
+     * or is null when {@link #wantsText()} said no. An armed stop that matches runs first, outside this object's lock.
      */
-    synchronized Failure enter(SimCall call, String text) {
+    Failure enter(SimCall call, String text) {
+        Runnable stop = takeStop(call.seam(), text);
+        if (stop != null) stop.run();
+        return count(call, text);
+    }
+
+    private synchronized Runnable takeStop(Seam seam, String text) {
+        if (text == null) return null;
+        for (int i = 0; i < stops.size(); i++) {
+            Stop s = stops.get(i);
+            if (s.seam() == seam && text.startsWith(s.prefix())) {
+                stops.remove(i);
+                textRules--;
+                return s.action();
+            }
+        }
+        return null;
+    }
+
+    private synchronized Failure count(SimCall call, String text) {
         long number = ++calls;
         perSeam[call.seam().ordinal()]++;
         perCall.get(call)[0]++;
@@ -360,7 +397,7 @@ public final class Faults {
     @Override
     public synchronized String toString() {
         return "Faults[" + calls + " calls (mdev " + perSeam[0] + ", vfio " + perSeam[1] + ", nvidia " + perSeam[2] + "), "
-                + rules.size() + " armed, " + injected.size() + " injected, recording "
+                + (rules.size() + stops.size()) + " armed, " + injected.size() + " injected, recording "
                 + (capacity == 0 ? "off" : "the last " + capacity) + "]";
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -104,6 +105,7 @@ class SimKernelStore {
         if (!isShared()) return;
         lastSeen = null;
         refresh();
+        removeStaleTemporaries();
     }
 
     /** Takes the host's lock and brings this process's state up to date. Call under the simulated kernel's monitor. */
@@ -219,12 +221,27 @@ class SimKernelStore {
                 repair.accept(last);
             }
             files.removeFile(pendingFile);
+            removeStaleTemporaries();
             lastSeen = text;
             return;
         }
         if (text == null || text.equals(lastSeen)) return;
         restore.accept(SimKernelState.parse(text, stateFile));
         lastSeen = text;
+    }
+
+    /**
+     * The temporary files a writer of the state or of the pending mark leaves when killed before its rename
+     * ({@code .kernel.pending.new}): this process holds the lock every writer holds, so theirs are dead. In a section.
+     */
+    private void removeStaleTemporaries() {
+        for (Path file : List.of(stateFile, pendingFile)) {
+            Path temporary = SysfsTreeWriter.temporaryOf(file);
+            if (Files.exists(temporary)) {
+                LOG.warn("removing {}, left by a process that died writing it", temporary);
+                files.removeFile(temporary);
+            }
+        }
     }
 
     private void save() {

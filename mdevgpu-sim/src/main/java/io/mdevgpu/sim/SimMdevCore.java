@@ -213,6 +213,24 @@ final class SimMdevCore implements AttributeWriter {
         }
     }
 
+    /** The {@code create} file of each type shown on a registered parent, where a write creates an instance. */
+    List<Path> createFiles() {
+        synchronized (lock) {
+            List<Path> out = new ArrayList<>();
+            for (Parent p : parents.values()) {
+                if (p.registered) for (String typeId : p.shown) out.add(layout.mdevCreate(p.name, typeId));
+            }
+            return out;
+        }
+    }
+
+    /** The {@code remove} file of each instance still listed, where a write removes it. */
+    List<Path> removeFiles() {
+        synchronized (lock) {
+            return instances.keySet().stream().filter(u -> !removing.contains(u)).map(layout::mdevRemove).toList();
+        }
+    }
+
     // ---- the writes ----
 
     @Override

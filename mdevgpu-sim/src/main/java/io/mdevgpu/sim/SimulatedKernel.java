@@ -130,7 +130,12 @@ public final class SimulatedKernel implements KernelPorts {
                     vfio.store(store);
                     vfio.openElsewhere(mdev::isOpenElsewhere);
                     mdev.store(store);
-                    if (reopened) store.reload(); // the driver's tables and the mdev core's instances, as left
+                    if (reopened) {
+                        store.reload(); // the driver's tables and the mdev core's instances, as left
+                        // what mdevctl and others wrote in the tree meanwhile, which the kernel would have acted on
+                        new LeftWrites(writer).watch("a type's create", mdev::createFiles, mdev)
+                                .watch("an instance's remove", mdev::removeFiles, mdev).apply();
+                    }
                 } finally {
                     store.exit();
                 }

@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -13,6 +14,8 @@ import java.util.stream.Stream;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
+import io.mdevgpu.kernel.nvvf.CreatableTypesFile;
+import io.mdevgpu.kernel.nvvf.NvidiaVfPort.CreatableType;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciResource;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
@@ -191,6 +194,24 @@ public final class SysfsTreeWriter {
     }
 
     /**
+     * Writes the {@code nvidia/} directory of the VF at {@code vf} (its PCI function written before):
+     * {@code creatable_vgpu_types} as the driver prints it and {@code current_vgpu_type}.
+     *
+     * @return the {@code nvidia/} directory
+     */
+    public Path nvidiaVf(PciAddress vf, int currentType, List<CreatableType> creatable) {
+        Path dir = layout.pciDeviceDirectory(vf);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("write the PCI function " + vf + " before its nvidia/ directory");
+        }
+        Path nvidia = dir.resolve("nvidia");
+        mkdirs(nvidia);
+        write(nvidia.resolve("creatable_vgpu_types"), CreatableTypesFile.format(creatable));
+        attribute(nvidia, "current_vgpu_type", Integer.toString(currentType));
+        return nvidia;
+    }
+
+    /**
      * Writes a plain file of the tree outside sysfs, such as {@code proc/driver/nvidia/version}, or an empty one
      * standing in for a device node ({@code dev/nvidiactl}, {@code dev/vfio/12}), with its directories.
      */
@@ -258,12 +279,17 @@ public final class SysfsTreeWriter {
         }
     }
 
+    /** The temporary file {@code file} is written to and renamed from; a writer killed between leaves it. */
+    public static Path temporaryOf(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".new");
+    }
+
     /**
      * Replaces the file in one step (a temporary file renamed over it), so that a concurrent reader sees the old text
      * or the new one, never a half-written file: as a read of a sysfs attribute is.
      */
     private static void write(Path file, String text) {
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
+        Path temporary = temporaryOf(file);
         try {
             Files.writeString(temporary, text);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

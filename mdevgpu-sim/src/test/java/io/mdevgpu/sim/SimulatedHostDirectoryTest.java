@@ -35,6 +35,7 @@ import io.mdevgpu.kernel.mdev.MdevBus;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
+import io.mdevgpu.kernel.testing.Mdevctl;
 import io.mdevgpu.kernel.vfio.Vfio;
 import io.mdevgpu.kernel.vfio.VfioDevice;
 
@@ -217,6 +218,72 @@ class SimulatedHostDirectoryTest {
                     .resolve("devices")));
             assertFalse(Files.exists(state.resolveSibling(SimKernelStore.PENDING_FILE)), "the mark is gone");
             bus.create(A100_0, EIGHTH, torn); // and the UUID is free
+        }
+    }
+
+    /**
+     * A process killed while it wrote the pending mark or the state leaves the writer's temporary file
+     * ({@code .kernel.pending.new}, {@code .kernel.state.new}); the next open, repairing or not, removes it (issue 12,
+     * item 20): writes happen under the host's lock, so its writer is dead.
+     */
+    @Test
+    void aTemporaryFileOfTheStoreLeftByAKilledWriterIsRemovedByTheNextOpen(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("host");
+        Path store = root.resolve(SimKernelStore.DIRECTORY);
+        try (SimulatedKernel first = open(root)) {
+            register(first, A100_0, ampere());
+        }
+        for (boolean repairing : List.of(false, true)) {
+            Path pendingNew = store.resolve("." + SimKernelStore.PENDING_FILE + ".new");
+            Path stateNew = store.resolve("." + SimKernelStore.STATE_FILE + ".new");
+            Files.writeString(pendingNew, "a process changes the tree; if it died, the next pro");
+            Files.writeString(stateNew, "torn");
+            if (repairing) Files.writeString(store.resolve(SimKernelStore.PENDING_FILE), "");
+            try (SimulatedKernel next = open(root)) {
+                assertEquals(8, available(next, EIGHTH), "the host is as it was");
+                assertFalse(Files.exists(pendingNew), "repairing " + repairing);
+                assertFalse(Files.exists(stateNew), "repairing " + repairing);
+                assertFalse(Files.exists(store.resolve(SimKernelStore.PENDING_FILE)));
+            }
+        }
+    }
+
+    /**
+     * Debian's mdevctl starts and stops an instance by writing the tree's plain {@code create} and {@code remove}
+     * files, which no simulated kernel answers at that moment; the next open of the host acts on them as the kernel
+     * would have at once (issue 12, item 19), and a write the kernel would have refused is refused there, leaving the
+     * host as it was.
+     */
+    @Test
+    void writesMdevctlLeavesInTheTreeTakeEffectAtTheNextOpen(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("host");
+        UUID started = UUID.fromString("6b3a1e40-8c1d-4b7e-9a4f-0d2c3b4a5e61");
+        Path create;
+        try (SimulatedKernel first = open(root)) {
+            register(first, A100_0, ampere());
+            create = first.layout().mdevCreate(A100_0.toString(), EIGHTH);
+        }
+        for (String d : List.of("etc/mdevctl.d/scripts.d/callouts", "etc/mdevctl.d/scripts.d/notifiers")) {
+            Files.createDirectories(root.resolve(d));
+        }
+        Mdevctl.run(root, "start", "--uuid", started.toString(), "--parent", A100_0.toString(), "--type", EIGHTH);
+        try (SimulatedKernel next = open(root)) {
+            assertEquals(List.of(started), next.instances().stream().map(MdevInstanceInfo::uuid).toList());
+            assertEquals(7, available(next, EIGHTH));
+            assertEquals("", Files.readString(create), "the create file reads as it did");
+        }
+        assertTrue(Mdevctl.run(root, "list").contains(started + " " + A100_0 + " " + EIGHTH), "mdevctl sees it");
+
+        Mdevctl.run(root, "stop", "--uuid", started.toString());
+        try (SimulatedKernel next = open(root)) {
+            assertEquals(List.of(), next.instances());
+            assertEquals(8, available(next, EIGHTH));
+        }
+
+        Files.writeString(create, "not a uuid"); // EINVAL from the kernel: refused, the host unchanged
+        try (SimulatedKernel next = open(root)) {
+            assertEquals(List.of(), next.instances());
+            assertEquals("", Files.readString(create));
         }
     }
 

@@ -84,16 +84,16 @@ public final class StrictToml {
      */
     public static TomlTable parse(String text, Path source, Kind kind) {
         if (text.length() > MAX_BYTES) throw tooLarge(source, "more than " + MAX_BYTES, kind);
-        return parse(encode(text, source), source, kind);
+        return parse(encode(text, source, kind), source, kind);
     }
 
     /** Bytes as if read from {@code source} (may be null): the size limit, no byte-order mark, strict UTF-8, TOML. */
     public static TomlTable parse(byte[] bytes, Path source, Kind kind) {
         if (bytes.length > MAX_BYTES) throw tooLarge(source, Integer.toString(bytes.length), kind);
-        SourceText text = new SourceText(decode(bytes, source));
+        SourceText text = new SourceText(decode(bytes, source, kind));
         ObjectNode root = readTree(text, source, kind);
         TomlLocator.Result located = TomlLocator.scan(text.text());
-        if (located.problem() != null) throw problem(located.problem(), text, source);
+        if (located.problem() != null) throw problem(located.problem(), text, source, kind);
         return TomlTable.root(root, new TomlTable.Document(source, text, located.spans(), kind));
     }
 
@@ -126,48 +126,66 @@ public final class StrictToml {
     }
 
     private static ConfigException fileError(Path file, String problem, Throwable cause, Kind kind) {
-        return new ConfigException(file, KeyPath.ROOT, 0, 0, "the " + kind.noun() + " file " + problem, cause);
+        return new ConfigException(kind.noun(), file, KeyPath.ROOT, 0, 0, "the " + kind.noun() + " file " + problem, cause);
     }
 
     private static ConfigException tooLarge(Path source, String bytes, Kind kind) {
-        return new ConfigException(source, KeyPath.ROOT, 0, 0, "the " + kind.noun() + " is " + bytes
-                + " bytes; at most " + MAX_BYTES + " bytes (1 MiB) are allowed");
+        return new ConfigException(kind.noun(), source, KeyPath.ROOT, 0, 0, "the " + kind.noun() + " is " + bytes
+                + " bytes; at most " + MAX_BYTES + " bytes (1 MiB) are allowed", null);
     }
 
-    private static String decode(byte[] bytes, Path source) {
+    private static String decode(byte[] bytes, Path source, Kind kind) {
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
-            throw new ConfigException(source, KeyPath.ROOT, 1, 1, "the file starts with a UTF-8 byte-order mark "
-                    + "(EF BB BF); TOML files must not have one: save the file as UTF-8 without BOM");
+            throw new ConfigException(kind.noun(), source, KeyPath.ROOT, 1, 1, "the file starts with a UTF-8 byte-order mark "
+                    + "(EF BB BF); TOML files must not have one: save the file as UTF-8 without BOM", null);
         }
         if (bytes.length >= 2 && ((bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF
                 || (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE)) {
-            throw new ConfigException(source, KeyPath.ROOT, 1, 1, "the file starts with a UTF-16 byte-order mark; "
-                    + "TOML files are UTF-8: save the file as UTF-8 without BOM");
+            throw new ConfigException(kind.noun(), source, KeyPath.ROOT, 1, 1, "the file starts with a UTF-16 byte-order mark; "
+                    + "TOML files are UTF-8: save the file as UTF-8 without BOM", null);
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) result = decoder.flush(out);
-        if (result.isError()) {
-            int at = in.position();
-            out.flip();
-            String before = out.toString();
+        NotUtf8 bad = NotUtf8.find(bytes);
+        if (bad != null) {
+            String before = new String(bytes, 0, bad.offset(), StandardCharsets.UTF_8);
             ConfigLocation where = new SourceText(before).locate(before.length());
-            StringBuilder seq = new StringBuilder();
-            for (int i = 0; i < result.length() && at + i < bytes.length; i++) {
-                seq.append(i == 0 ? "" : " ").append(String.format("%02X", bytes[at + i] & 0xFF));
-            }
-            throw new ConfigException(source, KeyPath.ROOT, where.line(), where.column(), "invalid UTF-8: the bytes "
-                    + seq + " at byte offset " + at + " are not a UTF-8 character; the file must be UTF-8 text");
+            throw new ConfigException(kind.noun(), source, KeyPath.ROOT, where.line(), where.column(), "invalid UTF-8: " + bad
+                    + "; the file must be UTF-8 text", null);
         }
-        out.flip();
-        return out.toString();
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static byte[] encode(String text, Path source) {
+    /**
+     * The first bytes of a text that are not a UTF-8 character: their offset and the bytes, in hex.
+     *
+     * @param offset where they start, from 0
+     * @param bytes  {@code "FF"}, {@code "C3 28"}
+     */
+    public record NotUtf8(int offset, String bytes) {
+        /** The first malformed sequence in {@code text}; null when it is all UTF-8 (strict: no surrogates). */
+        public static NotUtf8 find(byte[] text) {
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            ByteBuffer in = ByteBuffer.wrap(text);
+            CharBuffer out = CharBuffer.allocate(text.length);
+            CoderResult result = decoder.decode(in, out, true);
+            if (!result.isError()) result = decoder.flush(out);
+            if (!result.isError()) return null;
+            int at = in.position();
+            StringBuilder seq = new StringBuilder();
+            for (int i = 0; i < result.length() && at + i < text.length; i++) {
+                seq.append(i == 0 ? "" : " ").append(String.format("%02X", text[at + i] & 0xFF));
+            }
+            return new NotUtf8(at, seq.toString());
+        }
+
+        @Override
+        public String toString() {
+            return "the bytes " + bytes + " at byte offset " + offset + " are not a UTF-8 character";
+        }
+    }
+
+    private static byte[] encode(String text, Path source, Kind kind) {
         CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -185,7 +203,7 @@ public final class StrictToml {
                 at += Character.isHighSurrogate(text.charAt(at)) ? 2 : 1;
             }
             ConfigLocation where = new SourceText(text).locate(at);
-            throw new ConfigException(source, KeyPath.ROOT, where.line(), where.column(),
+            throw new ConfigException(kind.noun(), source, KeyPath.ROOT, where.line(), where.column(),
                     "the text contains an unpaired UTF-16 surrogate, which cannot be written as UTF-8", e);
         }
     }
@@ -216,14 +234,14 @@ public final class StrictToml {
         // the locator's finding is as early or on the same line, and it says more than "Unknown token"
         if (p != null && (offset < 0 || p.offset() <= offset
                 || text.locate(p.offset()).line() == text.locate(offset).line())) {
-            return problem(p, text, source);
+            return problem(p, text, source, kind);
         }
         if (offset < 0) {
-            return new ConfigException(source, KeyPath.ROOT, 0, 0, "the TOML cannot be read: "
+            return new ConfigException(kind.noun(), source, KeyPath.ROOT, 0, 0, "the TOML cannot be read: "
                     + TomlTable.printable(message), e);
         }
         ConfigLocation where = text.locate(offset);
-        return new ConfigException(source, lastKeyBefore(located, offset), where.line(), where.column(),
+        return new ConfigException(kind.noun(), source, lastKeyBefore(located, offset), where.line(), where.column(),
                 "TOML syntax error: " + TomlTable.printable(message)
                         + " (the file must be TOML 1.0, see " + kind.guide() + ")", e);
     }
@@ -242,8 +260,8 @@ public final class StrictToml {
         return best;
     }
 
-    private static ConfigException problem(TomlLocator.Problem p, SourceText text, Path source) {
+    private static ConfigException problem(TomlLocator.Problem p, SourceText text, Path source, Kind kind) {
         ConfigLocation where = text.locate(p.offset());
-        return new ConfigException(source, p.keyPath(), where.line(), where.column(), p.message());
+        return new ConfigException(kind.noun(), source, p.keyPath(), where.line(), where.column(), p.message(), null);
     }
 }

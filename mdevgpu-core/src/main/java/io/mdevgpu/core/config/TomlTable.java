@@ -268,7 +268,8 @@ public final class TomlTable {
     }
 
     private ConfigException fail(String keyPath, ConfigLocation at, String problem) {
-        return new ConfigException(doc.source(), keyPath, at.line(), at.column(), printable(problem));
+        return new ConfigException(doc.kind().noun(), doc.source(), keyPath, at.line(), at.column(), printable(problem),
+                null);
     }
 
     /** {@code gpu.type} for {@code gpu[0].type}: the name a TOML header uses. */

@@ -45,9 +45,10 @@ import java.util.Set;
  * <li>check that every GPU is a vGPU host (virtualization mode HOST) before anything is sent that would change one:
  * otherwise {@link NotVgpuHostException}, naming the mode;
  * <li>read each GPU's present type table (GET_SUPPORTED_VGPU_TYPES and GET_VGPU_TYPE_INFO; on 510, which cannot read
- * types back, from the mdev bus) for the journal; a GPU that holds the planned types already is left as it is (so an
- * apply run again spares the guests of its instances), and one whose table would change while it has instances, which
- * may have been created after the plan, is refused before anything is sent to any GPU;
+ * types back, from the mdev bus) for the journal; a GPU that holds the planned types already, in the driver's table and
+ * on the bus, is left as it is (so an apply run again spares the guests of its instances), and one whose table would
+ * change while it has instances, which may have been created after the plan, is refused before anything is sent to
+ * any GPU;
  * <li>per GPU: journal "restore the earlier table", register the types (discarding the earlier ones unless
  * {@code keep}) and publish them, then read the mdev bus back: every planned type must be there with its name,
  * NVIDIA's description and its instances available;
@@ -150,7 +151,7 @@ final class Applier {
                     done("GPU " + a + " has " + names(types) + " already, as planned: nothing sent to it");
                     LOG.debug("apply: GPU {} has its planned types already, left as it is", a);
                     step = "read back the types of GPU " + a + " from the mdev bus";
-                    published.addAll(readBack(part));
+                    published.addAll(readBack(part, "nothing was sent to it"));
                     continue;
                 }
                 step = "register " + types.size() + " vGPU type(s) on GPU " + a;
@@ -159,7 +160,7 @@ final class Applier {
                 done("registered " + names(types) + " on GPU " + a + (plan.keep() ? "" : ", its earlier types discarded"));
                 LOG.info("apply: GPU {} ({}) now has types {}", a, part.gpu().model(), names(types));
                 step = "read back the types of GPU " + a + " from the mdev bus";
-                published.addAll(readBack(part));
+                published.addAll(readBack(part, "its earlier types are being restored"));
                 done("read back " + types.size() + " type(s) of GPU " + a + " from the mdev bus");
             }
             step = "close the NVIDIA driver";
@@ -191,8 +192,10 @@ final class Applier {
 
     /**
      * Whether the GPU holds the planned types already (unless {@code keep}, and no other): then nothing is sent to it.
-     * Judged on the driver's own table, which holds what the bus does not show (class, reservation, BAR1, ids); never
-     * on a release that cannot read types back (510): it registers again, as it did before.
+     * Judged on the driver's own table, which holds what the bus does not show (class, reservation, BAR1, ids), and on
+     * the bus, which must show them too: a process killed between the driver taking the table and publishing it
+     * leaves them unpublished, and they are registered (so published) again. Never on a release that cannot read
+     * types back (510): it registers again, as it did before.
      */
     private boolean hasAlready(RmClient client, RmGpu gpu, Planner.GpuPart part, List<MdevType> table) {
         Optional<VgpuTypeCodec> codec = client.abi().vgpuTypeReader();
@@ -202,7 +205,8 @@ final class Applier {
             // the identity the driver reports, which registering fills in (RmGpu.registerTypes)
             if (!held.contains(codec.get().asHeld(t, gpu.pciId()).orElseThrow())) return false;
         }
-        return plan.keep() || table.size() == part.types().size();
+        if (!plan.keep() && table.size() != part.types().size()) return false;
+        return plan.keep() ? busShowsAmong(part.gpu(), part.types()) : busShows(part.gpu(), part.types());
     }
 
     /**
@@ -258,8 +262,11 @@ final class Applier {
         }
     }
 
-    /** Every planned type on the bus, with its name, NVIDIA's description and its instances available. */
-    private List<SupportedType> readBack(Planner.GpuPart part) {
+    /**
+     * Every planned type on the bus, with its name, NVIDIA's description and its instances available; {@code after}
+     * says what happens to the GPU when they are not (restored only if this apply changed it).
+     */
+    private List<SupportedType> readBack(Planner.GpuPart part, String after) {
         PciAddress a = part.gpu().address();
         List<MdevTypeInfo> shown = part.gpu().typeInfos();
         boolean hasInstances = shown.stream().anyMatch(t -> !t.devices().isEmpty());
@@ -292,7 +299,7 @@ final class Applier {
         }
         if (!wrong.isEmpty()) {
             throw new HostStateException("read back", "GPU " + a, "the mdev bus does not show what was registered: "
-                    + String.join("; ", wrong), "see the kernel log; the earlier types are being restored", null);
+                    + String.join("; ", wrong), "see the kernel log; " + after, null);
         }
         return out;
     }
@@ -374,8 +381,13 @@ final class Applier {
 
     /** Whether the mdev bus shows exactly {@code types} on {@code gpu} (ids and names), as before the change. */
     private static boolean busShows(EngineParentDevice gpu, List<MdevType> types) {
+        return gpu.typeInfos().size() == types.size() && busShowsAmong(gpu, types);
+    }
+
+    /** Whether the mdev bus shows each of {@code types} on {@code gpu} (id and name), maybe among others. */
+    private static boolean busShowsAmong(EngineParentDevice gpu, List<MdevType> types) {
         List<MdevTypeInfo> shown = gpu.typeInfos();
-        return shown.size() == types.size() && types.stream().allMatch(t -> shown.stream()
+        return types.stream().allMatch(t -> shown.stream()
                 .anyMatch(s -> s.id().equals(t.sysfsName()) && s.name().orElse("").equals(t.name())));
     }
 

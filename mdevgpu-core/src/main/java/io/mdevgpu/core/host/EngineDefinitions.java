@@ -9,6 +9,7 @@ import io.mdevgpu.core.interop.MdevctlStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,6 +45,11 @@ public final class EngineDefinitions implements Definitions {
     }
 
     @Override
+    public Optional<Definition> get(UUID uuid, PciAddress parent) {
+        return store.get(uuid, parent);
+    }
+
+    @Override
     public Definition define(UUID uuid, PciAddress parent, String typeId, boolean autoStart) {
         return store.put(new Definition(uuid, parent, typeId, autoStart, List.of()), false);
     }
@@ -54,9 +60,23 @@ public final class EngineDefinitions implements Definitions {
     }
 
     @Override
+    public void undefine(UUID uuid, PciAddress parent) {
+        store.remove(uuid, parent);
+    }
+
+    @Override
     public MdevInstance start(UUID uuid) {
-        Definition d = get(uuid).orElseThrow(() -> KernelException.of("start mdev", uuid.toString(), Errno.ENOENT,
-                "no definition of this UUID under " + store.root() + "; define it first"));
+        return start(uuid, get(uuid), store.root());
+    }
+
+    @Override
+    public MdevInstance start(UUID uuid, PciAddress parent) {
+        return start(uuid, get(uuid, parent), store.root().resolve(parent.toString()));
+    }
+
+    private MdevInstance start(UUID uuid, Optional<Definition> found, Path where) {
+        Definition d = found.orElseThrow(() -> KernelException.of("start mdev", uuid.toString(), Errno.ENOENT,
+                "no definition of this UUID under " + where + "; define it first"));
         if (!d.attrs().isEmpty()) {
             LOG.warn("mdev {} defines attributes {}; mdevgpu does not write mdev attributes (NVIDIA's types have none)",
                     uuid, d.attrs());

@@ -12,8 +12,9 @@ import java.util.UUID;
 /**
  * libvirt's XML for what mdevgpu makes, as strings: the node device of a GPU with its mdev types
  * ({@code virsh nodedev-dumpxml pci_0000_65_00_0}), the node device of an mdev instance
- * ({@code mdev_<uuid>_<parent>}, as libvirt 7.3 and later name one), and the {@code <hostdev>} that gives an
- * instance to a domain. The layouts follow libvirt's node device and domain formats (formatnode, formatdomain);
+ * ({@code mdev_<uuid>_<parent>}, as libvirt 7.3 and later name one), the {@code <hostdev>} that gives an
+ * instance to a domain, and the {@code <hostdev>} of a vGPU on an SR-IOV virtual function. The layouts follow
+ * libvirt's node device and domain formats (formatnode, formatdomain);
  * text is escaped for XML.
  */
 public final class LibvirtXml {
@@ -63,8 +64,7 @@ public final class LibvirtXml {
             x.append("    </capability>\n");
         }
         iommuGroup.ifPresent(g -> x.append("    <iommuGroup number='").append(g).append("'>\n")
-                .append(String.format("      <address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>\n",
-                        address.domain(), address.bus(), address.slot(), address.function()))
+                .append("      ").append(address(address)).append('\n')
                 .append("    </iommuGroup>\n"));
         return x.append("  </capability>\n</device>\n").toString();
     }
@@ -93,6 +93,25 @@ public final class LibvirtXml {
                 + "    <address uuid='" + uuid + "'/>\n"
                 + "  </source>\n"
                 + "</hostdev>\n";
+    }
+
+    /**
+     * The {@code <hostdev>} that assigns the SR-IOV virtual function {@code vf} (a vGPU of NVIDIA's vendor-specific
+     * VFIO) to a domain: a PCI device, unmanaged, because the VF stays bound to the nvidia driver, whose own VFIO
+     * device the guest uses (libvirt re-binding it to vfio-pci would fail: the driver refuses with EINVAL).
+     */
+    public static String pciHostdev(PciAddress vf) {
+        return "<hostdev mode='subsystem' type='pci' managed='no'>\n"
+                + "  <source>\n"
+                + "    " + address(vf) + "\n"
+                + "  </source>\n"
+                + "</hostdev>\n";
+    }
+
+    /** libvirt's PCI {@code <address>}: {@code <address domain='0x0000' bus='0x41' slot='0x00' function='0x4'/>}. */
+    static String address(PciAddress a) {
+        return String.format("<address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>",
+                a.domain(), a.bus(), a.slot(), a.function());
     }
 
     /** Text and attribute values escaped for XML: {@code & < > ' "}. */

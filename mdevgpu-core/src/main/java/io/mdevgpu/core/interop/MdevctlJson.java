@@ -107,7 +107,7 @@ public final class MdevctlJson {
         }
     }
 
-    private static HostStateException malformed(String where, String problem) {
+    static HostStateException malformed(String where, String problem) {
         return new HostStateException("read mdev definition", where, problem,
                 "fix or remove the file; mdevctl writes {\"mdev_type\": ..., \"start\": \"auto\"|\"manual\", \"attrs\": []}", null);
     }

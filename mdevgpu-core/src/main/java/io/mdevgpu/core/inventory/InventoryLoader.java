@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -70,7 +69,7 @@ public final class InventoryLoader {
             "vendor", "device", "subsystem_vendor", "subsystem_device", "class", "revision", "name", "framebuffer",
             "bar1", "bar0_64bit");
 
-    private static final StrictToml.Kind KIND = new StrictToml.Kind("host inventory", "samples/hosts/README.md",
+    private static final StrictToml.Kind KIND = new StrictToml.Kind("inventory", "samples/hosts/README.md",
             Map.of(), "");
     private static final IntRange ID = new IntRange(0, 0xFFFF, true, "a PCI id");
     private static final IntRange CLASS = new IntRange(0, 0xFF_FFFF, true, "the 24-bit class code: 0x030200 3D controller, 0x030000 VGA");
@@ -104,9 +103,9 @@ public final class InventoryLoader {
         if (BUILT_IN.contains(nameOrPath)) return builtIn(nameOrPath);
         Path file = Path.of(nameOrPath);
         if (!Files.exists(file) && NAME.matcher(nameOrPath).matches()) {
-            throw new ConfigException(file, "", 0, 0, "there is no built-in host inventory \"" + nameOrPath
+            throw new ConfigException(KIND.noun(), file, "", 0, 0, "there is no built-in host inventory \"" + nameOrPath
                     + "\" and no such file; built-in: " + String.join(", ", BUILT_IN)
-                    + "; or give the path of an inventory TOML file (see samples/hosts/)");
+                    + "; or give the path of an inventory TOML file (see samples/hosts/)", null);
         }
         return load(file);
     }
@@ -186,7 +185,7 @@ public final class InventoryLoader {
     private static Optional<VirtualizationMode> mode(TomlTable t) {
         Optional<String> text = t.string("virtualization_mode");
         if (text.isEmpty()) return Optional.empty();
-        VirtualizationMode mode = MODES.get(text.get().toLowerCase(Locale.ROOT));
+        VirtualizationMode mode = MODES.get(text.get()); // as strict as a configuration: no other case, no spaces
         if (mode == null) {
             throw t.error("virtualization_mode", "\"" + text.get() + "\" is not a virtualization mode; allowed: host "
                     + "(a vGPU host), none (bare metal), passthrough, vgpu-guest, vsga");
@@ -198,7 +197,12 @@ public final class InventoryLoader {
         g.checkKeys(GPU_KEYS);
         g.require("address", "the GPU's PCI address, e.g. address = \"0000:65:00.0\"");
         g.require("model", "a catalogue model: " + String.join(", ", GpuCatalogue.all().stream().map(GpuModel::id).toList()));
-        PciAddress address = g.guard("address", () -> PciAddress.parse(g.string("address").orElseThrow()));
+        String addressText = g.string("address").orElseThrow();
+        if (!addressText.equals(addressText.strip())) {
+            throw g.error("address", "\"" + addressText + "\" has white space around the address; write it alone, "
+                    + "e.g. address = \"0000:65:00.0\"");
+        }
+        PciAddress address = g.guard("address", () -> PciAddress.parse(addressText));
         if (address.function() != 0) {
             throw g.error("address", address + " is not function 0; a GPU is function 0 of its slot (the others are its "
                     + "audio or USB functions, which the NVIDIA driver does not drive)");
@@ -213,7 +217,15 @@ public final class InventoryLoader {
         int classCode = (int) g.integer("class", CLASS).orElse(base.classCode());
         int revision = (int) g.integer("revision", REVISION).orElse(base.revision());
         String productName = g.string("name").orElse(base.name());
+        if (productName.isBlank()) {
+            throw g.error("name", "the GPU's product name is empty; give the name lspci shows, e.g. name = \""
+                    + base.name() + "\", or leave the key out for the model's");
+        }
         Size framebuffer = g.size("framebuffer").orElse(base.framebuffer());
+        if (framebuffer.bytes() <= 0) {
+            throw g.error("framebuffer", "\"" + g.string("framebuffer").orElseThrow() + "\" is no framebuffer: a "
+                    + "positive whole number of MiB, e.g. framebuffer = \"" + base.framebuffer() + "\"");
+        }
         Size bar1 = g.size("bar1").orElse(base.bar1());
         boolean bar0Is64Bit = g.bool("bar0_64bit").orElse(false);
         GpuModel model = g.guard(g.has("bar1") ? "bar1" : g.has("framebuffer") ? "framebuffer" : "", () -> new GpuModel(

@@ -219,7 +219,7 @@ class InventoryLoaderTest {
     @Test
     void aMissingFileAndADirectoryAreRefusedAsInventoryFiles(@TempDir Path dir) {
         ConfigException missing = assertThrows(ConfigException.class, () -> InventoryLoader.load(dir.resolve("none.toml")));
-        assertTrue(missing.getMessage().contains("the host inventory file does not exist"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("the inventory file does not exist"), missing.getMessage());
         ConfigException directory = assertThrows(ConfigException.class, () -> InventoryLoader.resolve(dir.toString()));
         assertTrue(directory.getMessage().contains("is a directory"), directory.getMessage());
     }

@@ -118,6 +118,28 @@ public record SysfsLayout(Path sys, Path dev) {
         return mdevDevice(uuid).resolve("vfio-dev");
     }
 
+    // ---- NVIDIA vendor-specific VFIO: a virtual function's nvidia/ directory ----
+
+    /** {@code /sys/bus/pci/devices/<VF>/nvidia}: present on a VF of a GPU in vendor-VFIO vGPU mode. */
+    public Path nvidiaVf(PciAddress vf) {
+        return pciDevice(vf).resolve("nvidia");
+    }
+
+    /** {@code <VF>/nvidia/creatable_vgpu_types}: the {@code ID : NAME} lines of the types the VF can still take. */
+    public Path nvidiaVfCreatableTypes(PciAddress vf) {
+        return nvidiaVf(vf).resolve("creatable_vgpu_types");
+    }
+
+    /** {@code <VF>/nvidia/current_vgpu_type}: the VF's type id ({@code 0}: none); write an id to create, 0 to delete. */
+    public Path nvidiaVfCurrentType(PciAddress vf) {
+        return nvidiaVf(vf).resolve("current_vgpu_type");
+    }
+
+    /** {@code /sys/bus/pci/devices/<VF>/vfio-dev}: the PCI function's own VFIO device node's name ({@code vfio3}). */
+    public Path pciVfioDev(PciAddress address) {
+        return pciDevice(address).resolve("vfio-dev");
+    }
+
     // ---- /dev ----
 
     /** {@code /dev/vfio/vfio}, the VFIO container node. */

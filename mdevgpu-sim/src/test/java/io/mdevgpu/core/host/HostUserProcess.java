@@ -8,6 +8,8 @@ import io.mdevgpu.HostSpec;
 import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.PciAddress;
+import io.mdevgpu.sim.Faults;
+import io.mdevgpu.sim.SimulatedKernel;
 import io.mdevgpu.kernel.sysfs.HostLock;
 
 /**
@@ -22,6 +24,8 @@ import io.mdevgpu.kernel.sysfs.HostLock;
  * and keeps it until killed.
  * <li>{@code churn ROOT CONFIG}: prints {@code ready}, then applies (keeping types), creates, opens, defines, undefines and removes in a
  * loop until it is killed.
+ * <li>{@code apply-stop ROOT CONFIG CALL}: applies CONFIG until the simulated driver's call CALL (e.g.
+ * {@code CONTROL VGPU_CONFIG_MDEV_REGISTER}), where it prints {@code stopped at CALL} and waits to be killed.
  * </ul>
  */
 public final class HostUserProcess {
@@ -101,6 +105,19 @@ public final class HostUserProcess {
                             tidy(host, u);
                         }
                     }
+                }
+                case "apply-stop" -> {
+                    ((SimulatedKernel) ((EngineHost) host).kernel()).faults().stopAt(Faults.Seam.NVIDIA, args[3], () -> {
+                        System.out.println("stopped at " + args[3]);
+                        System.out.flush();
+                        try {
+                            Thread.sleep(Long.MAX_VALUE);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    host.plan(config).apply();
+                    System.out.println("applied: never stopped at " + args[3]);
                 }
                 default -> throw new IllegalArgumentException(args[0]);
             }

@@ -128,6 +128,47 @@ class TwoProcessesTest {
         }
     }
 
+    /**
+     * Killed after the driver took the new table (SET_INFO) and before the types were published on the mdev bus: the
+     * driver holds 529-532 while the bus still shows 1-3. The next apply of the same file publishes them (issue 12,
+     * item 13), since "already there" means the driver's table and the bus.
+     */
+    @Test
+    void aProcessKilledBetweenRegisteringAndPublishingLeavesAHostTheNextApplyPublishes(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("host");
+        Path generic = CONFIG.resolveSibling("open-vgeneric.toml");
+        try (MdevHost host = open(root)) {
+            host.plan(generic).apply();
+            assertEquals("nvidia-1", host.gpu(HostUserProcess.A100.toString()).types().getFirst().id());
+        }
+        String call = "CONTROL VGPU_CONFIG_MDEV_REGISTER";
+        Process p = java("apply-stop", root.toString(), CONFIG.toString(), call).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+            assertEquals("stopped at " + call, firstLine(out, "stopped at "), "it reached the register call");
+            p.destroyForcibly(); // SIGKILL: between SET_INFO and the register call
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        try (MdevHost host = open(root)) {
+            SimulatedKernel kernel = (SimulatedKernel) ((EngineHost) host).kernel();
+            assertEquals(List.of("nvidia-1", "nvidia-2", "nvidia-3"), host.gpu(HostUserProcess.A100.toString()).types()
+                    .stream().map(SupportedType::id).toList(), "the bus still shows the earlier types");
+            var result = host.plan(CONFIG).apply();
+            assertEquals(List.of(), result.unchanged(), "the types were not published, so not already there");
+            for (String gpu : List.of("0000:17:00.0", "0000:65:00.0")) {
+                assertEquals(List.of("nvidia-529", "nvidia-530", "nvidia-531", "nvidia-532"),
+                        host.gpu(gpu).types().stream().map(SupportedType::id).toList(), gpu);
+            }
+            assertThrows(io.mdevgpu.MdevException.class, () -> host.gpu(HostUserProcess.A100.toString()).create("nvidia-1"),
+                    "the stale type is gone");
+            assertConsistent(host);
+            assertTrue(kernel.leaks().isClean());
+            assertEquals(2, host.plan(CONFIG).apply().unchanged().size(), "then it is there already");
+        }
+    }
+
     @ParameterizedTest(name = "the other process holds {0}")
     @ValueSource(strings = {"its device", "only its group"})
     void aDeviceOpenInAnotherProcessIsBusyHereUntilThatProcessEnds(String what, @TempDir Path dir) throws Exception {

@@ -3,8 +3,6 @@ package io.mdevgpu.core.interop;
 import io.mdevgpu.AlreadyExistsException;
 import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.HostStateException;
-import io.mdevgpu.Errno;
-import io.mdevgpu.KernelException;
 import io.mdevgpu.NoSuchDeviceException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.kernel.testing.FakeHost;
@@ -20,14 +18,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -91,58 +87,20 @@ class MdevctlStoreTest {
         assertTrue(e.getMessage().contains(B.toString()), e.getMessage());
     }
 
-    /** Every file under the root but the lock file, with its content. */
-    Map<String, String> files() throws IOException {
-        Map<String, String> out = new TreeMap<>();
+    /** Faults in each file-system call of a change; after each, another definition can be written. */
+    StoreFaultSweep<MdevctlStore> faults() {
         Path r = root.resolve("etc/mdevctl.d");
-        if (!Files.exists(r)) return out;
-        try (Stream<Path> walk = Files.walk(r)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                if (!p.getFileName().toString().equals(MdevctlStore.LOCK_FILE)) out.put(r.relativize(p).toString(), Files.readString(p));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Runs {@code change} once to count its file-system calls, then fails each in turn, with each errno it can really
-     * meet, on a fresh copy of the start; the number of faults injected.
-     */
-    int sweep(Consumer<MdevctlStore> setUp, Consumer<MdevctlStore> change) throws IOException {
-        deleteTree(root.resolve("etc"));
-        FailingFileOps counting = new FailingFileOps();
-        setUp.accept(store());
-        MdevctlStore countingStore = new MdevctlStore(root.resolve("etc/mdevctl.d"), counting);
-        change.accept(countingStore);
-        int calls = counting.calls.size();
-        assertTrue(calls >= 4, "calls: " + counting.calls);
-        int injected = 0;
-        for (int n = 1; n <= calls; n++) {
-            for (Errno errno : FailingFileOps.errnos(counting.calls.get(n - 1))) {
-                String what = "call " + n + " (" + counting.calls.get(n - 1) + ") failing with " + errno;
-                deleteTree(root.resolve("etc"));
-                setUp.accept(store());
-                Map<String, String> before = files();
-                FailingFileOps failing = new FailingFileOps().failAt(n, errno);
-                MdevctlStore s = new MdevctlStore(root.resolve("etc/mdevctl.d"), failing);
-                KernelException e = assertThrows(KernelException.class, () -> change.accept(s), what + " " + counting.calls);
-                assertTrue(e.getMessage().contains("mdev definition"), e.getMessage());
-                assertEquals(errno, e.errno(), what + ": the error names the errno: " + e.getMessage());
-                assertEquals(before, files(), "after " + what);
-                // the next writer works, so no lock or temporary file is in its way
-                store().put(new Definition(UUID.randomUUID(), P, "nvidia-1", false, List.of()), false);
-                injected++;
-            }
-        }
-        return injected;
+        return new StoreFaultSweep<>(root.resolve("etc"), r, ops -> new MdevctlStore(r, ops), "mdev definition",
+                s -> s.put(new Definition(UUID.randomUUID(), P, "nvidia-1", false, List.of()), false));
     }
 
     @Test
     void aFailureAtAnyFileSystemCallOfDefineLeavesEveryFileAsItWas() throws IOException {
-        int calls = sweep(s -> { }, s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false));
-        calls += sweep(s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false),
+        StoreFaultSweep<MdevctlStore> faults = faults();
+        int calls = faults.sweep(s -> { }, s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false));
+        calls += faults.sweep(s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false),
                 s -> s.put(new Definition(A, P, "nvidia-532", false, List.of()), true));
-        calls += sweep(s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false), s -> s.remove(A));
+        calls += faults.sweep(s -> s.put(new Definition(A, P, "nvidia-531", true, List.of()), false), s -> s.remove(A));
         assertTrue(calls >= 60, "faults injected: " + calls);
         System.out.println("define/undefine fault sweep: " + calls + " faults injected into the file-system calls of define, "
                 + "replace and undefine");
@@ -233,12 +191,5 @@ class MdevctlStoreTest {
         String out = Mdevctl.run(root, "list", "--defined");
         assertTrue(out.contains(A + " 0000:00:06.0 nvidia-529 auto"), out);
         assertTrue(out.contains(B + " 0000:00:06.0 nvidia-530 manual"), out);
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }
