@@ -1,6 +1,7 @@
 package io.mdevgpu;
 
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,8 +13,23 @@ import java.util.Optional;
  * @param devRoot            {@code /dev}
  * @param mdevctlRoot        {@code /etc/mdevctl.d}
  * @param procRoot           {@code /proc}
+ * @param temporaryTree      the temporary directory an open simulated host's tree is in (deleted when the host
+ *                           closes or, never closed, once it is unreachable); empty for a real host, a simulated host
+ *                           kept in a directory ({@link #simulationRoot()} says where) and a spec not opened yet
  */
-public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path devRoot, Path mdevctlRoot, Path procRoot) {
+public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path devRoot, Path mdevctlRoot, Path procRoot,
+                       Optional<Path> temporaryTree) {
+    public HostSpec {
+        Objects.requireNonNull(temporaryTree, "temporaryTree");
+        if (temporaryTree.isPresent() && simulatedInventory.isEmpty()) {
+            throw new ValidationException("host", temporaryTree.get().toString(), "a temporary tree only for a simulated host");
+        }
+    }
+
+    /** A host with no temporary tree (every host before it is opened). */
+    public HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path devRoot, Path mdevctlRoot, Path procRoot) {
+        this(simulatedInventory, sysfsRoot, devRoot, mdevctlRoot, procRoot, Optional.empty());
+    }
 
     /** The forms {@link #parse} takes, in words. */
     public static final String FORMS = "real, real:DIR, sim, sim:NAME, sim:FILE, or a simulated host kept in a directory: "
@@ -52,7 +68,24 @@ public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path
                 at.procRoot());
     }
 
-    /** Where a simulated host's tree goes: the common parent of its roots; empty for the default (a temporary one). */
+    /**
+     * This simulated host, opened with its tree in the temporary directory {@code tree}: what
+     * {@link MdevHost#spec()} of such a host says ({@link #simulatedTree()}).
+     */
+    public HostSpec withTemporaryTree(Path tree) {
+        return new HostSpec(simulatedInventory, sysfsRoot, devRoot, mdevctlRoot, procRoot, Optional.of(tree));
+    }
+
+    /**
+     * Where an open simulated host's tree is ({@code sys}, {@code dev}, {@code proc}, {@code etc/mdevctl.d} below
+     * it): the directory it is kept in, or the temporary one it was opened in; empty for a real host, and for a
+     * simulated host not kept in a directory and not opened.
+     */
+    public Optional<Path> simulatedTree() {
+        return simulationRoot().or(() -> temporaryTree);
+    }
+
+    /** Where a simulated host kept in a directory has its tree: the common parent of its roots; empty for the default (a temporary one). */
     public Optional<Path> simulationRoot() {
         if (!isSimulated() || sysfsRoot.equals(Path.of("/sys"))) return Optional.empty();
         return Optional.ofNullable(sysfsRoot.getParent());

@@ -30,7 +30,6 @@ import io.mdevgpu.kernel.mdev.MdevTypeInfo;
 import io.mdevgpu.kernel.mdev.NvidiaTypeDescription;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.sim.Faults.Failure;
-import io.mdevgpu.sim.Faults.Seam;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
@@ -236,7 +235,7 @@ final class SimMdevCore implements AttributeWriter {
 
     @Override
     public void write(Path attribute, String text, String operation) {
-        Failure f = faults.enter(Seam.MDEV, faults.wantsText() ? operation + " " + attribute : null);
+        Failure f = faults.enter(MdevCall.ofAttribute(attribute), faults.wantsText() ? operation + " " + attribute : null);
         if (f != null) throw KernelException.of(operation, attribute.toString(), Errno.of(f.errnoOrEio()), null);
         synchronized (lock) {
             int errno;

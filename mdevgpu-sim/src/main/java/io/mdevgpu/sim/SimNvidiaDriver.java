@@ -71,7 +71,7 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * before the check, and the statuses of a refused mode and a full table, are this simulation's choice and
  * <strong>unverified against a real driver</strong>.
  *
- * <p>Every call passes the {@link Faults} first (seam {@link Seam#NVIDIA}); its text is {@code "OPEN <path>"},
+ * <p>Every call passes the {@link Faults} first as an {@link RmCall} (a control as its {@link RmControl}); its text is {@code "OPEN <path>"},
  * {@code "CLOSE <path>"}, {@code "READ <path>"}, {@code "VERSION <cmd>"}, {@code "CARD_INFO"},
  * {@code "ALLOC <class> 0x<handle>"}, {@code "CONTROL <command>"}, {@code "FREE 0x<handle>"} or
  * {@code "IOCTL 0x<nr>"}. Thread-safe under the simulated kernel's lock.
@@ -408,7 +408,7 @@ public final class SimNvidiaDriver implements RmTransport {
         }
     }
 
-    /** Every control command received (whatever became of it), in order; recorded even while {@link Faults} do not record. */
+    /** The control commands received (whatever became of them), in order: the last ones; recorded even while {@link Faults} do not record. */
     public List<Integer> controls() {
         synchronized (lock) {
             List<Integer> out = new ArrayList<>(controlCount);
@@ -479,7 +479,7 @@ public final class SimNvidiaDriver implements RmTransport {
 
     @Override
     public int open(String path) {
-        Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? "OPEN " + path : null);
+        Failure f = faults.enter(RmCall.OPEN, faults.wantsText() ? "OPEN " + path : null);
         if (f != null) return -f.errnoOrEio();
         synchronized (lock) {
             boolean known = path.equals(ctlPath) || gpus.stream().anyMatch(g -> !missingNodes.contains(g.minor())
@@ -497,7 +497,7 @@ public final class SimNvidiaDriver implements RmTransport {
         synchronized (lock) {
             path = fds.get(fd);
         }
-        Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? "CLOSE " + (path == null ? "fd " + fd : path) : null);
+        Failure f = faults.enter(RmCall.CLOSE, faults.wantsText() ? "CLOSE " + (path == null ? "fd " + fd : path) : null);
         synchronized (lock) {
             if (!fds.containsKey(fd)) return -EBADF;
             release(fd); // Linux releases the fd even when close reports an error
@@ -514,7 +514,7 @@ public final class SimNvidiaDriver implements RmTransport {
 
     @Override
     public Optional<String> readText(String path) {
-        Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? "READ " + path : null);
+        Failure f = faults.enter(RmCall.READ, faults.wantsText() ? "READ " + path : null);
         synchronized (lock) {
             if (f != null && (Errno.EACCES.equals(f.errno()) || Errno.EPERM.equals(f.errno()))) {
                 throw RmTransport.readRefused(path, f.errno(), null);
@@ -537,8 +537,11 @@ public final class SimNvidiaDriver implements RmTransport {
                 case NvEscape.NV_ESC_RM_FREE -> size == structs.freeSize;
                 default -> false;
             };
-            if (nr == NvEscape.NV_ESC_RM_CONTROL && sized) record((int) structs.controlCmd.get(arg, 0));
-            Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? describe(nr, sized, arg) : null);
+            boolean control = nr == NvEscape.NV_ESC_RM_CONTROL && sized;
+            int cmd = control ? (int) structs.controlCmd.get(arg, 0) : 0;
+            if (control) record(cmd);
+            Failure f = faults.enter(control ? RmControl.of(cmd) : RmCall.ofEscape(nr, sized),
+                    faults.wantsText() ? describe(nr, sized, arg) : null);
             if (!ctlPath.equals(fds.get(fd))) return fds.containsKey(fd) ? -EINVAL : -EBADF;
             if (!sized) return -EINVAL;
             if (f != null && (!f.isStatus() || !carriesStatus(nr))) return -f.errnoOrEio();
@@ -574,8 +577,13 @@ public final class SimNvidiaDriver implements RmTransport {
         return nr == NvEscape.NV_ESC_RM_ALLOC || nr == NvEscape.NV_ESC_RM_CONTROL || nr == NvEscape.NV_ESC_RM_FREE;
     }
 
+    /** Keeps the last controls: a long-lived host drops the older half when {@link Faults#DEFAULT_RECORDING} are held. */
     private void record(int cmd) {
-        if (controlCount == controls.length) controls = java.util.Arrays.copyOf(controls, controlCount * 2);
+        if (controlCount == Faults.DEFAULT_RECORDING) {
+            System.arraycopy(controls, controlCount / 2, controls, 0, controlCount - controlCount / 2);
+            controlCount -= controlCount / 2;
+        }
+        if (controlCount == controls.length) controls = java.util.Arrays.copyOf(controls, Math.min(controlCount * 2, Faults.DEFAULT_RECORDING));
         controls[controlCount++] = cmd;
     }
 

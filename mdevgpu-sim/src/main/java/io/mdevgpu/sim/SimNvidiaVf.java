@@ -29,44 +29,44 @@ final class SimNvidiaVf implements NvidiaVfPort {
 
     @Override
     public boolean isVgpuCapable(PciAddress vf) {
-        sriov.fault("look for nvidia/ of", layout.pciDevice(vf));
+        sriov.fault(SriovCall.NVIDIA_DIRECTORY, "look for nvidia/ of", layout.pciDevice(vf));
         return sriov.locked(() -> files.isVgpuCapable(vf));
     }
 
     @Override
     public List<CreatableType> creatableTypes(PciAddress vf) {
-        sriov.fault("read", layout.nvidiaVfCreatableTypes(vf));
+        sriov.fault(SriovCall.CREATABLE_TYPES, "read", layout.nvidiaVfCreatableTypes(vf));
         return sriov.locked(() -> files.creatableTypes(vf));
     }
 
     @Override
     public int currentType(PciAddress vf) {
-        sriov.fault("read", layout.nvidiaVfCurrentType(vf));
+        sriov.fault(SriovCall.CURRENT_TYPE, "read", layout.nvidiaVfCurrentType(vf));
         return sriov.locked(() -> files.currentType(vf));
     }
 
     @Override
     public void setType(PciAddress vf, int typeId) {
-        sriov.fault("write " + typeId + " to", layout.nvidiaVfCurrentType(vf));
+        sriov.fault(SriovCall.SET_TYPE, "write " + typeId + " to", layout.nvidiaVfCurrentType(vf));
         files.setType(vf, typeId);
     }
 
     @Override
     public void clearType(PciAddress vf) {
-        sriov.fault("write 0 to", layout.nvidiaVfCurrentType(vf));
+        sriov.fault(SriovCall.CLEAR_TYPE, "write 0 to", layout.nvidiaVfCurrentType(vf));
         files.clearType(vf);
     }
 
     @Override
     public Optional<Boolean> heterogeneousMode(PciAddress pf) {
-        sriov.fault("read the heterogeneous vGPU mode of", layout.pciDevice(pf));
+        sriov.fault(SriovCall.HETEROGENEOUS_MODE, "read the heterogeneous vGPU mode of", layout.pciDevice(pf));
         return sriov.locked(() -> sriov.heterogeneous(pf));
     }
 
     @Override
     public void setHeterogeneousMode(PciAddress pf, boolean on) {
         Path target = layout.pciDevice(pf);
-        sriov.fault("set the heterogeneous vGPU mode of", target);
+        sriov.fault(SriovCall.SET_HETEROGENEOUS_MODE, "set the heterogeneous vGPU mode of", target);
         int errno = sriov.locked(() -> sriov.setHeterogeneous(pf, on));
         if (errno != 0) {
             throw KernelException.of("set heterogeneous vGPU mode " + (on ? "on" : "off"), pf.toString(), Errno.of(errno),

@@ -162,7 +162,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
 
     @Override
     public Optional<SriovState> state(PciAddress pf) {
-        fault("read sriov_numvfs", layout.pciDevice(pf).resolve("sriov_numvfs"));
+        fault(SriovCall.STATE, "read sriov_numvfs", layout.pciDevice(pf).resolve("sriov_numvfs"));
         return locked(() -> {
             Pf p = pfs.get(pf);
             if (p == null) {
@@ -188,7 +188,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
 
     private void numVfs(PciAddress pf, int count, String operation) {
         Path file = layout.pciDevice(pf).resolve("sriov_numvfs");
-        fault("write " + count + " to", file);
+        fault(SriovCall.SET_NUMVFS, "write " + count + " to", file);
         int errno = locked(() -> {
             Pf p = pfs.get(pf);
             if (p == null) return Errno.ENOENT.number();
@@ -199,7 +199,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
 
     @Override
     public List<PciAddress> virtualFunctions(PciAddress pf) {
-        fault("read virtfn links of", layout.pciDevice(pf));
+        fault(SriovCall.VIRTFNS, "read virtfn links of", layout.pciDevice(pf));
         return locked(() -> {
             Pf p = pfs.get(pf);
             List<PciAddress> out = new ArrayList<>();
@@ -210,7 +210,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
 
     @Override
     public Optional<PciAddress> physicalFunction(PciAddress vf) {
-        fault("read physfn of", layout.pciDevice(vf));
+        fault(SriovCall.PHYSFN, "read physfn of", layout.pciDevice(vf));
         return locked(() -> find(vf).map(v -> v.pf.address()));
     }
 
@@ -443,8 +443,8 @@ final class SimSriov implements SriovPort, AttributeWriter {
 
     // ---- calls ----
 
-    void fault(String operation, Path target) {
-        Failure f = faults.enter(Seam.SRIOV, faults.wantsText() ? operation + " " + target : null);
+    void fault(SriovCall call, String operation, Path target) {
+        Failure f = faults.enter(call, faults.wantsText() ? operation + " " + target : null);
         if (f != null) throw KernelException.of(operation, target.toString(), Errno.of(f.errnoOrEio()), null);
     }
 

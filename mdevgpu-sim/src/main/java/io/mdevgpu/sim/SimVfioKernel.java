@@ -34,7 +34,6 @@ import io.mdevgpu.kernel.abi.vfio.vfio_region_info_cap_sparse_mmap;
 import io.mdevgpu.kernel.abi.vfio.vfio_region_info_cap_type;
 import io.mdevgpu.kernel.abi.vfio.vfio_region_sparse_mmap_area;
 import io.mdevgpu.sim.Faults.Failure;
-import io.mdevgpu.sim.Faults.Seam;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
 import io.mdevgpu.kernel.vfio.IommuGroupMember;
@@ -69,7 +68,7 @@ import io.mdevgpu.kernel.vfio.VfioRegionInfo;
  * served by the emulator instead. Access outside every region is EINVAL, a mapping of a region without
  * {@code MMAP}, outside its sparse areas or off a page boundary is EINVAL, as the kernel answers.
  *
- * <p>Every call passes the {@link Faults} first (seam {@link Seam#VFIO}); its text is {@code "open <path>"},
+ * <p>Every call passes the {@link Faults} first as a {@link VfioCall}; its text is {@code "open <path>"},
  * {@code "close <target>"}, {@code "ioctl <target> <VFIO_NAME>[ <value>]"}, {@code "pread <target>"},
  * {@code "pwrite <target>"}, {@code "mmap <target> 0x<offset>"} or {@code "munmap 0x<length>"}, where a target is a
  * node's path or {@code "device <name>"}. Region access, {@code SET_IRQS} and {@code RESET} allocate nothing while
@@ -563,7 +562,7 @@ public final class SimVfioKernel implements VfioKernel {
     @Override
     public int open(ErrnoCapture e, String node) {
         String path = path(node);
-        Failure f = faults.enter(Seam.VFIO, faults.wantsText() ? "open " + path : null);
+        Failure f = faults.enter(VfioCall.OPEN, faults.wantsText() ? "open " + path : null);
         if (f != null) return -f.errnoOrEio();
         synchronized (lock) {
             if (closed) return -Errno.ENODEV.number();
@@ -607,7 +606,7 @@ public final class SimVfioKernel implements VfioKernel {
         synchronized (lock) {
             known = node(fd);
         }
-        Failure f = faults.enter(Seam.VFIO, faults.wantsText() ? "close " + (known == null ? "fd " + fd : known.target) : null);
+        Failure f = faults.enter(VfioCall.CLOSE, faults.wantsText() ? "close " + (known == null ? "fd " + fd : known.target) : null);
         synchronized (lock) {
             Node n = fds.remove(fd);
             if (n == null) return -Errno.EBADF.number();
@@ -637,7 +636,7 @@ public final class SimVfioKernel implements VfioKernel {
         synchronized (lock) {
             Node n = node(fd);
             if (n == null) return -Errno.EBADF.number();
-            Failure f = faults.enter(Seam.VFIO, faults.wantsText() ? "ioctl " + n.target + " " + VfioIoctls.name(request) : null);
+            Failure f = faults.enter(VfioCall.ofIoctl(request), faults.wantsText() ? "ioctl " + n.target + " " + VfioIoctls.name(request) : null);
             if (f != null) return -f.errnoOrEio();
             return switch (n.kind) {
                 case CONTAINER -> container(fd, (int) request, arg, 0);
@@ -652,7 +651,7 @@ public final class SimVfioKernel implements VfioKernel {
         synchronized (lock) {
             Node n = node(fd);
             if (n == null) return -Errno.EBADF.number();
-            Failure f = faults.enter(Seam.VFIO,
+            Failure f = faults.enter(VfioCall.ofIoctl(request),
                     faults.wantsText() ? "ioctl " + n.target + " " + VfioIoctls.name(request) + " " + value : null);
             if (f != null) return -f.errnoOrEio();
             return switch (n.kind) {
@@ -809,7 +808,10 @@ public final class SimVfioKernel implements VfioKernel {
         MemorySegment set = arg.byteSize() >= argsz ? arg : Syscalls.resize(arg, argsz, "ioctl"); // no allocation when it fits
         int flags = vfio_irq_set.flags(set), index = vfio_irq_set.index(set);
         int start = vfio_irq_set.start(set), count = vfio_irq_set.count(set);
-        if (faults.isRecording()) irqSets.add(describe(set, argsz));
+        if (faults.isRecording()) {
+            if (irqSets.size() == Faults.DEFAULT_RECORDING) irqSets.removeFirst(); // a long-lived host keeps the last ones
+            irqSets.add(describe(set, argsz));
+        }
         if (!d.infoAsked || index < 0 || index >= d.irqs.size()) return -Errno.EINVAL.number();
         int data = flags & VFIO_IRQ_SET_DATA_TYPE_MASK, action = flags & VFIO_IRQ_SET_ACTION_TYPE_MASK;
         if (Integer.bitCount(data) != 1 || Integer.bitCount(action) != 1
@@ -902,7 +904,7 @@ public final class SimVfioKernel implements VfioKernel {
         synchronized (lock) {
             Node n = node(fd);
             if (n == null || n.kind != Kind.DEVICE) return -Errno.EBADF.number();
-            Failure f = faults.enter(Seam.VFIO, faults.wantsText() ? (write ? "pwrite " : "pread ") + n.target : null);
+            Failure f = faults.enter(write ? VfioCall.WRITE : VfioCall.READ, faults.wantsText() ? (write ? "pwrite " : "pread ") + n.target : null);
             if (f != null) return -f.errnoOrEio();
             Device d = n.device;
             if (d.backing == null) {
@@ -944,7 +946,7 @@ public final class SimVfioKernel implements VfioKernel {
     public long mmap(ErrnoCapture e, int fd, long length, int prot, long offset) {
         synchronized (lock) {
             Node n = node(fd);
-            Failure f = faults.enter(Seam.VFIO, faults.wantsText()
+            Failure f = faults.enter(VfioCall.MMAP, faults.wantsText()
                     ? "mmap " + (n == null ? "fd " + fd : n.target) + " 0x" + Long.toHexString(offset) : null);
             if (f != null) return -f.errnoOrEio();
             if (n == null || n.kind != Kind.DEVICE) return -Errno.EBADF.number();
@@ -971,7 +973,7 @@ public final class SimVfioKernel implements VfioKernel {
     @Override
     public int munmap(ErrnoCapture e, long address, long length) {
         synchronized (lock) {
-            Failure f = faults.enter(Seam.VFIO, faults.wantsText() ? "munmap 0x" + Long.toHexString(length) : null);
+            Failure f = faults.enter(VfioCall.MUNMAP, faults.wantsText() ? "munmap 0x" + Long.toHexString(length) : null);
             if (f != null) return -f.errnoOrEio(); // the mapping stays, as after a failed munmap
             if (Syscalls.munmap(e, address, length) < 0) return -e.errno();
             mappings.remove(address);

@@ -31,14 +31,22 @@ public final class SimulatedHostProvider implements SimulatedHostFactory {
                 inventory, faults);
     }
 
+    /** The simulated host of the inventory {@code nameOrFile} (a built-in name or a TOML file), as {@link #simulated(HostInventory, Faults, Optional)}. */
+    static EngineHost simulated(String nameOrFile, Faults faults, Optional<Path> root) {
+        HostSpec spec = root.map(r -> HostSpec.simulatedAt(nameOrFile, r)).orElseGet(() -> HostSpec.simulated(nameOrFile));
+        return simulated(spec, InventoryLoader.resolve(nameOrFile), faults);
+    }
+
     /**
      * The simulated host {@code spec} names (its {@link EngineHost#spec()} is that spec, which says whether it is kept
-     * in a directory; its own tree's roots are {@link EngineHost#kernel()}'s).
+     * in a directory, with the temporary directory its tree is in when not; its own tree's roots are
+     * {@link EngineHost#kernel()}'s).
      */
     private static EngineHost simulated(HostSpec spec, HostInventory inventory, Faults faults) {
         SimulatedKernel kernel = new SimulatedKernel(spec(inventory, spec.simulationRoot()), GuestConfigs.INSTANCE, faults);
         try {
-            return EngineHost.over(spec, kernel, Optional.of(inventory));
+            HostSpec opened = spec.simulationRoot().isPresent() ? spec : spec.withTemporaryTree(kernel.root());
+            return EngineHost.over(opened, kernel, Optional.of(inventory));
         } catch (RuntimeException e) {
             kernel.close();
             throw e;

@@ -1,6 +1,7 @@
 package io.mdevgpu.sim;
 
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * <p>One lock serialises the three seams, so concurrent creates and removes behave as the kernel's do (of two
  * creates of one UUID, exactly one wins); a remove of an instance whose device is open waits, without the lock, until
  * the device closes, as the kernel blocks it. {@link Faults} count and fail their calls. {@link #close()} closes what
- * callers left open, releases the instances' memory and deletes a temporary tree.
+ * callers left open, releases the instances' memory and deletes a temporary tree; a kernel never closed has its temporary
+ * tree deleted once it is unreachable (a {@link Cleaner}).
  *
  * <p>A host whose spec names a root is kept there: the first kernel made on an empty directory builds the tree, and
  * every later one, in this process or another, opens the same host again ({@link SimKernelStore}): the driver's type
@@ -67,6 +69,7 @@ import org.slf4j.LoggerFactory;
 public final class SimulatedKernel implements KernelPorts {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedKernel.class);
     private static final String NVIDIA = "nvidia";
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final SimulatedHostSpec spec;
     private final Faults faults;
@@ -81,6 +84,8 @@ public final class SimulatedKernel implements KernelPorts {
     private final SimMdevCore mdev;
     private final SimSriov sriov;
     private final SimKernelStore store;
+    /** Deletes a temporary tree on close, or once this kernel is unreachable if it is never closed. */
+    private final Cleaner.Cleanable treeRemover;
     private boolean closed;
 
     /** The host {@code spec} describes, building guests' config spaces with {@code configs}, failing nothing. */
@@ -128,10 +133,13 @@ public final class SimulatedKernel implements KernelPorts {
                         store.beginTreeChange();
                         materialise();
                     }
-                    store.bind(this::capture, this::restore, state -> {
-                        mdev.repair(state);
-                        sriov.repair(state.sriov());
-                    });
+                    // a temporary host's store is the shared NONE, which must not hold (and keep reachable) this kernel
+                    if (!temporary) {
+                        store.bind(this::capture, this::restore, state -> {
+                            mdev.repair(state);
+                            sriov.repair(state.sriov());
+                        });
+                    }
                     nvidia.store(store);
                     vfio.store(store);
                     vfio.openElsewhere(mdev::isOpenElsewhere);
@@ -151,6 +159,7 @@ public final class SimulatedKernel implements KernelPorts {
             if (temporary) deleteTree(root);
             throw e;
         }
+        this.treeRemover = temporary ? CLEANER.register(this, new TreeRemover(root)) : null;
         LOG.info("simulated host at {}{}: NVIDIA driver {}, {} GPU(s)", root, reopened ? " (opened again)" : "",
                 spec.driverVersion(), spec.gpus().size());
     }
@@ -373,7 +382,7 @@ public final class SimulatedKernel implements KernelPorts {
                 LOG.warn("could not write the simulated host's state at {} on close: {}", root, e.getMessage());
             }
         }
-        if (temporary) deleteTree(root);
+        if (treeRemover != null) treeRemover.clean();
         LOG.info("simulated host at {} closed", root);
     }
 
@@ -413,6 +422,17 @@ public final class SimulatedKernel implements KernelPorts {
             return Files.createTempDirectory("mdevgpu-sim-");
         } catch (IOException e) {
             throw SysfsReader.failure("create", Path.of(System.getProperty("java.io.tmpdir"), "mdevgpu-sim-*"), e);
+        }
+    }
+
+    /**
+     * Deletes the temporary tree of a kernel that closed or became unreachable unclosed (holding nothing of the kernel,
+     * which must become unreachable for it to run).
+     */
+    private record TreeRemover(Path root) implements Runnable {
+        @Override
+        public void run() {
+            deleteTree(root);
         }
     }
 

@@ -11,6 +11,8 @@ import io.mdevgpu.core.inventory.InventoryLoader;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.mdev.OpenDeviceRegistry;
 import io.mdevgpu.sim.Faults;
+import io.mdevgpu.sim.RmControl;
+import io.mdevgpu.sim.RmStatus;
 import io.mdevgpu.kernel.testing.RealFailures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,7 +66,7 @@ class ApplyFaultSweepTest {
                 if (gpu.equals(A100_1)) sim(host).mdev(OpenDeviceRegistry.NONE).create(A100_1.toString(), "nvidia-532", auto);
             });
             Plan plan = host.plan(sample("open-vampere"));
-            faults.fail(Faults.Seam.NVIDIA, "CONTROL VGPU_CONFIG_SET_INFO", 5, 1, Faults.Failure.status(NvStatus.NV_ERR_NO_MEMORY));
+            faults.failNth(RmControl.VGPU_CONFIG_SET_INFO, 5, Faults.Failure.status(RmStatus.NV_ERR_NO_MEMORY));
             HostStateException e = assertThrows(HostStateException.class, plan::apply); // the 5th: 65:00.0's first type
             assertTrue(e.getMessage().contains("could not restore: GPU 0000:17:00.0 (its earlier types none: instance(s) of "
                     + "its new types were created meanwhile, e.g. by mdevctl's auto-start: " + auto + " nvidia-532; it keeps "
