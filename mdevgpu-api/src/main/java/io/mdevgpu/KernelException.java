@@ -19,12 +19,16 @@ public sealed class KernelException extends MdevException
     /** The errno, or null where the kernel said no without one (an instance this process holds open, say). */
     public Errno errno() { return errno; }
 
-    /** The typed exception for {@code errno}. {@code fix} may be null. */
+    /**
+     * The typed exception for {@code errno}; {@code fix} may be null, and so may {@code errno} where the kernel
+     * said no without one (then the plain {@code KernelException}).
+     */
     public static KernelException of(String operation, String target, Errno errno, String fix) {
         return of(operation, target, errno, fix, null);
     }
 
     public static KernelException of(String operation, String target, Errno errno, String fix, Throwable cause) {
+        if (errno == null) return new KernelException(operation, target, null, fix, cause);
         return switch (errno.number()) {
             case 17 -> new AlreadyExistsException(operation, target, errno, fix, cause);
             case 28, 87 -> new CapacityException(operation, target, errno, fix, cause);

@@ -52,7 +52,11 @@ public interface MdevHost extends AutoCloseable {
     /** What this host is: real or simulated, its roots, the driver release. */
     HostSpec spec();
 
-    /** The NVIDIA driver as the host reports it, when one is loaded. */
+    /**
+     * The NVIDIA driver as the host reports it, when one is loaded.
+     *
+     * @throws PermissionDeniedException the driver's version file is there but this process may not read it
+     */
     Optional<DriverInfo> driver();
 
     /** Every GPU (display-class PCI device), in address order. */

@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * A VFIO device region (a BAR, the config space, ROM...). Reads and writes go through {@code pread}/
  * {@code pwrite} at the region's offset; {@link #map()} gives direct access where the region allows mmap.
+ * An access outside the region throws {@link ValidationException} naming the region, offset, length and the
+ * region's size; nothing reaches the kernel.
  */
 public interface Region {
     int index();
@@ -30,7 +32,11 @@ public interface Region {
     /** Writes {@code width} bytes at {@code offset}. */
     void write(long offset, int width, long value);
 
-    /** Copies region bytes into {@code dst} (pread). */
+    /**
+     * Copies region bytes into {@code dst} (pread, or from the mapping while one is live). {@code dst} may be a
+     * native or a heap segment ({@code MemorySegment.ofArray}); a heap one is filled through the device's
+     * preallocated bounce buffer, a page at a time, where the region is not mapped.
+     */
     void read(long offset, MemorySegment dst);
 
     /** Maps the region (whole size) shared; the mapping is AutoCloseable and unmapped on close. */

@@ -120,4 +120,12 @@ class ValuesTest {
         assertEquals("open /dev/vfio/12: EBUSY (Device or resource busy). close the other user", k.getMessage());
         assertEquals("errno 4242 (Unknown error 4242)", Errno.of(4242).toString());
     }
+
+    @Test
+    void aRefusalWithoutAnErrnoIsThePlainKernelException() {
+        KernelException k = KernelException.of("remove mdev", "uuid", null, "close it first");
+        assertEquals(KernelException.class, k.getClass());
+        assertNull(k.errno());
+        assertEquals("remove mdev uuid. close it first", k.getMessage());
+    }
 }

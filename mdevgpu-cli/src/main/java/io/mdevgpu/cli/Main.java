@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import io.mdevgpu.ConfigException;
 import io.mdevgpu.HostSpec;
+import io.mdevgpu.HostStateException;
 import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.PciAddress;
@@ -18,11 +19,20 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * {@code mdevgpu}: the operator's command. Exit codes: 0 ok, 1 failed (host unchanged), 2 bad input,
- * 3 plan does not fit. Tables and JSON go to stdout; logs and errors to stderr. {@code --host} and {@code --json}
+ * 3 plan does not fit, 4 apply failed and its undo failed (host changed, not restored), 5 the host changed since
+ * the plan (an instance created meanwhile; nothing changed). Tables and JSON go to stdout; logs and errors to stderr. {@code --host} and {@code --json}
  * are accepted before or after any verb.
  */
 @Command(name = "mdevgpu", mixinStandardHelpOptions = true, version = "mdevgpu 0.1.0",
         description = "Carve GPUs into user-defined VFIO-mdev types and manage their instances.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:ok",
+                "1:failed; the host is left as it was",
+                "2:bad input (file, key path, line and column named)",
+                "3:the plan does not fit (which type, by how much)",
+                "4:apply failed and its undo failed: the host changed, not restored (the message lists what is left)",
+                "5:the host changed since the plan (an instance created meanwhile): nothing changed; plan again"},
         subcommands = {
                 ApplyCommand.class,
                 PlanCommand.class,
@@ -40,7 +50,7 @@ import picocli.CommandLine.ScopeType;
                 DriverCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    public static final int OK = 0, FAILED = 1, BAD_INPUT = 2, DOES_NOT_FIT = 3;
+    public static final int OK = 0, FAILED = 1, BAD_INPUT = 2, DOES_NOT_FIT = 3, NOT_RESTORED = 4, CHANGED_SINCE_PLAN = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -104,7 +114,9 @@ public final class Main implements Runnable {
         return switch (e) {
             case ConfigException c -> BAD_INPUT;
             case ValidationException v -> BAD_INPUT;
+            case PlanException p when p.hostChangedSincePlan() -> CHANGED_SINCE_PLAN;
             case PlanException p -> DOES_NOT_FIT;
+            case HostStateException h when h.hostChanged() -> NOT_RESTORED;
             default -> FAILED;
         };
     }

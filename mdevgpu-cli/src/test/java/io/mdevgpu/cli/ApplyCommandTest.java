@@ -165,6 +165,33 @@ class ApplyCommandTest {
     }
 
     @Test
+    void anApplyWhoseUndoFailedExits4AndTheHostChangedSinceThePlanExits5() {
+        when(plan.apply()).thenThrow(new HostStateException("apply (register types)", "configuration " + CONFIG,
+                "NV_ERR_NO_MEMORY; and undoing what was done could not restore: GPU 0000:00:06.0", "reload the driver",
+                null, true));
+        CliRun notRestored = CliRun.on(mock.host, "apply", "-c", CONFIG.toString());
+        assertEquals(Main.NOT_RESTORED, notRestored.exitCode(), notRestored.all());
+        assertEquals(4, Main.NOT_RESTORED);
+        reset(plan);
+        when(plan.fits()).thenReturn(true);
+        when(plan.apply()).thenThrow(new PlanException("configuration " + CONFIG, List.of("GPU 0000:00:06.0 has 1 mdev "
+                + "instance(s)"), true));
+        CliRun changed = CliRun.on(mock.host, "apply", "-c", CONFIG.toString());
+        assertEquals(Main.CHANGED_SINCE_PLAN, changed.exitCode(), changed.all());
+        assertEquals(5, Main.CHANGED_SINCE_PLAN);
+        assertTrue(changed.err().contains("the host changed since the plan"), changed.err());
+    }
+
+    @Test
+    void theHelpListsEveryExitCode() {
+        CliRun help = CliRun.on(mock.host, "--help");
+        for (String line : List.of("0 ", "1 ", "2 ", "3 ", "4 ", "5 ")) {
+            assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(line)), line + "in:\n" + help.out());
+        }
+        assertTrue(help.out().contains("not restored") && help.out().contains("changed since the plan"), help.out());
+    }
+
+    @Test
     void planOnTheHostTakesKeepButNotDriverLimits() {
         assertEquals(Main.OK, CliRun.on(mock.host, "plan", "-c", CONFIG.toString(), "--keep").exitCode());
         verify(mock.host).plan(CONFIG, true);

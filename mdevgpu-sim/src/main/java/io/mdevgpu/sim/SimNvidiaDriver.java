@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.mdevgpu.Errno;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
@@ -522,6 +523,9 @@ public final class SimNvidiaDriver implements RmTransport {
     public Optional<String> readText(String path) {
         Failure f = faults.enter(Seam.NVIDIA, faults.wantsText() ? "READ " + path : null);
         synchronized (lock) {
+            if (f != null && (Errno.EACCES.equals(f.errno()) || Errno.EPERM.equals(f.errno()))) {
+                throw RmTransport.readRefused(path, f.errno(), null);
+            }
             if (f != null) return Optional.empty();
             return Optional.ofNullable(path.equals(procVersionPath) ? procText : files.get(path));
         }

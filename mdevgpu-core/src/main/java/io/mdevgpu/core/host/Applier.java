@@ -55,8 +55,8 @@ import java.util.Set;
  * </ol>
  * A failure in any step (the closing one included: a change must end with nothing held) undoes the journal with a
  * fresh RM client, in reverse: each GPU touched gets its earlier table back (registered again with discard, or
- * emptied), so the driver's tables equal what they were. What the undo cannot restore is listed in a
- * {@link HostStateException}, whose cause is the failure.
+ * emptied), read back to check that the driver's tables equal what they were. What the undo cannot restore is listed
+ * in a {@link HostStateException}, whose cause is the failure.
  */
 final class Applier {
     /** The apply lock's name in the host's {@code /run/lock}. */
@@ -215,7 +215,7 @@ final class Applier {
         List<MdevInstance> instances = part.gpu().instances();
         if (instances.isEmpty()) return;
         throw new PlanException(plan.target(), List.of(Planner.typesUnderInstances(part.gpu().address(), instances)
-                + "; seen when applying, after the plan: nothing was changed"));
+                + "; seen under the apply lock"), true);
     }
 
     /**
@@ -335,6 +335,7 @@ final class Applier {
                     // an empty table is published only if the types it replaced were: publishing makes a parent
                     if (t.previous().isEmpty()) g.discardTypes(!busAsBefore);
                     else g.registerTypes(t.previous(), true);
+                    requireRestored(client, g, gpu, t.previous());
                     LOG.info("apply undone on GPU {}: its earlier types are back: {}", t.gpu(),
                             t.previous().isEmpty() ? "none" : names(t.previous()));
                 } catch (RuntimeException e) {
@@ -352,6 +353,18 @@ final class Applier {
             }
         }
         return left.isEmpty() ? failure : incomplete(failure, left);
+    }
+
+    /**
+     * Reads the table back after an undo (the driver's own; on 510 the bus's): what the driver answered is not taken
+     * for done. A table other than {@code expected} is a {@link HostStateException} naming the GPU, both tables.
+     */
+    private void requireRestored(RmClient client, RmGpu g, EngineParentDevice gpu, List<MdevType> expected) {
+        List<MdevType> found = snapshot(client, g, gpu);
+        if (found.size() == expected.size() && new HashSet<>(found).equals(new HashSet<>(expected))) return;
+        throw new HostStateException("read back the restored types of", "GPU " + gpu.address(), "the driver answered "
+                + "the restore but holds another table: expected " + (expected.isEmpty() ? "none" : names(expected))
+                + ", found " + (found.isEmpty() ? "none" : names(found)), null, null);
     }
 
     /**
@@ -388,6 +401,6 @@ final class Applier {
         return new HostStateException(CHANGE + " (" + step + ")", plan.target(), failure.getMessage()
                 + "; and undoing what was done could not restore: " + String.join("; ", left),
                 "apply the earlier configuration again (after removing any instance named above), or reload the NVIDIA "
-                        + "driver", failure);
+                        + "driver", failure, true);
     }
 }

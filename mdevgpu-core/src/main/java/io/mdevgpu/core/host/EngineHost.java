@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +43,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EngineHost implements MdevHost {
     private static final Logger LOG = LoggerFactory.getLogger(EngineHost.class);
-    private static final ConcurrentHashMap<java.nio.file.Path, Vfio> REAL_VFIO = new ConcurrentHashMap<>();
+    /** The Vfio of each real sysfs root that open hosts share, with how many hosts use it; guarded by itself. */
+    private static final Map<Path, SharedVfio> REAL_VFIO = new HashMap<>();
+
+    private record SharedVfio(Vfio vfio, int hosts) {
+    }
 
     private final HostSpec spec;
     private final KernelPorts ports;
@@ -52,14 +58,17 @@ public final class EngineHost implements MdevHost {
     private final MdevBus bus;
     private final EngineDefinitions definitions;
     private final Set<EngineVfioDevice> open = ConcurrentHashMap.newKeySet();
+    /** The key of the shared Vfio this host holds in {@link #REAL_VFIO} (a real host), released on close; or null. */
+    private final Path sharedVfioRoot;
     private volatile boolean closed;
 
-    private EngineHost(HostSpec spec, KernelPorts ports, boolean ownsPorts, GpuFacts facts, Vfio vfio) {
+    private EngineHost(HostSpec spec, KernelPorts ports, boolean ownsPorts, GpuFacts facts, Vfio vfio, Path sharedVfioRoot) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.ports = Objects.requireNonNull(ports, "ports");
         this.ownsPorts = ownsPorts;
         this.facts = facts;
         this.vfio = vfio;
+        this.sharedVfioRoot = sharedVfioRoot;
         this.bus = ports.mdev(vfio);
         this.definitions = new EngineDefinitions(this, new MdevctlStore(ports.mdevctlRoot()));
     }
@@ -72,10 +81,32 @@ public final class EngineHost implements MdevHost {
     public static EngineHost over(HostSpec spec, KernelPorts ports, Optional<HostInventory> inventory) {
         GpuFacts facts = inventory.map(GpuFacts::of)
                 .orElseGet(() -> GpuFacts.ofDriver(ports.nvidia(), ports.nvidiaVersionFile()));
-        // two MdevHosts of one real machine must see each other's open devices: one Vfio per sysfs root
-        Vfio vfio = inventory.isPresent() ? new Vfio(ports.vfio())
-                : REAL_VFIO.computeIfAbsent(spec.sysfsRoot().toAbsolutePath().normalize(), root -> new Vfio(ports.vfio()));
-        return new EngineHost(spec, ports, true, facts, vfio);
+        if (inventory.isPresent()) return new EngineHost(spec, ports, true, facts, new Vfio(ports.vfio()), null);
+        // two MdevHosts of one real machine must see each other's open devices: one Vfio per sysfs root, kept while
+        // a host of that root is open (a daemon opening and closing hosts does not accumulate them)
+        Path root = spec.sysfsRoot().toAbsolutePath().normalize();
+        synchronized (REAL_VFIO) {
+            SharedVfio shared = REAL_VFIO.get(root);
+            Vfio vfio = shared == null ? new Vfio(ports.vfio()) : shared.vfio();
+            REAL_VFIO.put(root, new SharedVfio(vfio, shared == null ? 1 : shared.hosts() + 1));
+            return new EngineHost(spec, ports, true, facts, vfio, root);
+        }
+    }
+
+    /** How many sysfs roots have a Vfio shared by open hosts (for tests: none once every host is closed). */
+    static int sharedVfioRoots() {
+        synchronized (REAL_VFIO) {
+            return REAL_VFIO.size();
+        }
+    }
+
+    private static void releaseSharedVfio(Path root) {
+        synchronized (REAL_VFIO) {
+            SharedVfio shared = REAL_VFIO.get(root);
+            if (shared == null) return;
+            if (shared.hosts() == 1) REAL_VFIO.remove(root);
+            else REAL_VFIO.put(root, new SharedVfio(shared.vfio(), shared.hosts() - 1));
+        }
     }
 
     /** The kernel ports beneath: a {@code SimulatedKernel} for a simulated host (its faults, type tables, leaks). */
@@ -93,7 +124,11 @@ public final class EngineHost implements MdevHost {
         return release().map(r -> new DriverInfo("nvidia", r.version(), r.abi().family(), r.abi().limits()));
     }
 
-    /** The running driver's release from its version file; empty when no NVIDIA driver is loaded. */
+    /**
+     * The running driver's release from its version file; empty when no NVIDIA driver is loaded.
+     *
+     * @throws io.mdevgpu.PermissionDeniedException the version file is there but this process may not read it
+     */
     Optional<NvrmRelease> release() {
         Optional<String> text = ports.nvidia().readText(ports.nvidiaVersionFile());
         if (text.isEmpty()) return Optional.empty();
@@ -144,7 +179,7 @@ public final class EngineHost implements MdevHost {
         return plan(keepExistingTypes ? config.withKeep(true) : config);
     }
 
-    /** Plans a configuration already loaded (or made in code); pure. */
+    /** Plans a configuration already loaded (or made in code); reads the host (see Plan), changes nothing. */
     public Plan plan(MdevConfig config) {
         return Planner.plan(this, config);
     }
@@ -194,6 +229,7 @@ public final class EngineHost implements MdevHost {
                 failures.add(e);
             }
         }
+        if (sharedVfioRoot != null) releaseSharedVfio(sharedVfioRoot);
         if (ownsPorts) {
             try {
                 ports.close();

@@ -1,5 +1,6 @@
 package io.mdevgpu.core.host;
 
+import io.mdevgpu.PermissionDeniedException;
 import io.mdevgpu.Size;
 import io.mdevgpu.core.inventory.HostInventory;
 import io.mdevgpu.core.inventory.InventoryGpu;
@@ -45,7 +46,13 @@ interface GpuFacts {
             public String model(PciDevice gpu) {
                 Path information = Path.of(versionFile).resolveSibling("gpus").resolve(gpu.address().toString())
                         .resolve("information");
-                return nvidia.readText(information.toString()).flatMap(GpuFacts::modelLine)
+                Optional<String> text;
+                try {
+                    text = nvidia.readText(information.toString());
+                } catch (PermissionDeniedException e) {
+                    text = Optional.empty(); // a name is not worth failing a listing for: the catalogue's then
+                }
+                return text.flatMap(GpuFacts::modelLine)
                         .or(() -> catalogue(gpu).map(GpuModel::name)).orElseGet(() -> generic(gpu));
             }
 

@@ -6,6 +6,7 @@ import io.mdevgpu.MdevInstance;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
+import io.mdevgpu.PermissionDeniedException;
 import io.mdevgpu.Plan.GpuPlan;
 import io.mdevgpu.Plan.TypePlan;
 import io.mdevgpu.UnsupportedDriverException;
@@ -56,7 +57,13 @@ final class Planner {
     /** What the running driver allows, and what is wrong with it for registering types. */
     record Driver(Optional<NvrmRelease> release, DriverLimits limits, List<String> problems) {
         static Driver of(EngineHost host) {
-            Optional<NvrmRelease> release = host.release();
+            Optional<NvrmRelease> release;
+            try {
+                release = host.release();
+            } catch (PermissionDeniedException e) {
+                return new Driver(Optional.empty(), DriverLimits.NEWEST, List.of(e.getMessage()
+                        + "; until then types are checked against the newest driver's limits"));
+            }
             if (release.isEmpty()) {
                 return new Driver(release, DriverLimits.NEWEST, List.of("no NVIDIA driver is loaded ("
                         + host.kernel().nvidiaVersionFile() + " cannot be read): types are checked against the newest "

@@ -3,24 +3,28 @@ package io.mdevgpu.kernel.nvrm;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import io.mdevgpu.Errno;
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
 
 /**
  * The real NVIDIA driver: device nodes through {@link Syscalls} (which makes the downcalls), files through
- * {@code java.nio}. One errno capture per transport, so an ioctl allocates nothing; use a transport from one thread
- * at a time. Without native access every call fails with the flag to add.
+ * {@code java.nio}. Thread-safe: each thread captures errno into its own segment, allocated on its first call, so
+ * that concurrent RM clients of one host never read each other's errno and an ioctl allocates nothing. Without
+ * native access every call fails with the flag to add.
  */
 public final class LinuxRmTransport implements RmTransport {
-    private final ErrnoCapture errno = new ErrnoCapture(Arena.ofAuto());
+    private final ThreadLocal<ErrnoCapture> captures = ThreadLocal.withInitial(() -> new ErrnoCapture(Arena.ofAuto()));
 
     @Override
     public int open(String path) {
         Syscalls.requireNativeAccess("open " + path);
+        ErrnoCapture errno = captures.get();
         try (Arena call = Arena.ofConfined()) {
             int fd = Syscalls.open(errno, call.allocateFrom(path), Syscalls.O_RDWR | Syscalls.O_CLOEXEC, 0);
             return fd >= 0 ? fd : -errno.errno();
@@ -29,11 +33,13 @@ public final class LinuxRmTransport implements RmTransport {
 
     @Override
     public int close(int fd) {
+        ErrnoCapture errno = captures.get();
         return Syscalls.close(errno, fd) == 0 ? 0 : -errno.errno();
     }
 
     @Override
     public int ioctl(int fd, int request, MemorySegment arg) {
+        ErrnoCapture errno = captures.get();
         int r = Syscalls.ioctl(errno, fd, request & 0xFFFF_FFFFL, arg);
         return r >= 0 ? r : -errno.errno();
     }
@@ -42,6 +48,8 @@ public final class LinuxRmTransport implements RmTransport {
     public Optional<String> readText(String path) {
         try {
             return Optional.of(Files.readString(Path.of(path)));
+        } catch (AccessDeniedException e) {
+            throw RmTransport.readRefused(path, Errno.EACCES, e);
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }

@@ -74,8 +74,9 @@ public final class RmClient implements AutoCloseable {
     private final Map<String, MemorySegment> buffers = new HashMap<>();
     private final MemorySegment nvos21, nvos54, nvos00, cards;
     private final int[] ids = new int[NvEscape.MAX_CARDS];
-    /** How many attempts the last call that ended on a retry status made (for its error message). */
-    private int retriesExhausted;
+    /** How many attempts the last call that ended on a retry status made, and whether an interrupt ended it. */
+    private int retryAttempts;
+    private boolean retryInterrupted;
 
     /** Paths, retry policy and sleeping, for tests and unusual hosts; {@link #DEFAULT} for a real one. */
     record Settings(String devDirectory, String procVersionPath, int attempts, Duration firstBackoff, Duration maxBackoff,
@@ -515,7 +516,7 @@ public final class RmClient implements AutoCloseable {
                 LOG.trace("{} {} on {}: {}", NvEscape.name(escape), subject(escape, what), target, NvStatus.describe(status));
             }
             if (!NvStatus.isRetry(status) || attempt >= settings.attempts()) {
-                if (NvStatus.isRetry(status)) retriesExhausted = attempt;
+                if (NvStatus.isRetry(status)) endRetries(attempt, false);
                 return status;
             }
             LOG.debug("{} {} on {}: {}, attempt {} of {}", NvEscape.name(escape), subject(escape, what), target,
@@ -524,10 +525,16 @@ public final class RmClient implements AutoCloseable {
                 settings.sleeper().sleep(Duration.ofNanos(delay));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                endRetries(attempt, true);
                 return status;
             }
             delay = Math.min(delay * 2, settings.maxBackoff().toNanos());
         }
+    }
+
+    private void endRetries(int attempts, boolean interrupted) {
+        retryAttempts = attempts;
+        retryInterrupted = interrupted;
     }
 
     private String subject(int escape, int what) {
@@ -575,7 +582,10 @@ public final class RmClient implements AutoCloseable {
         }
         String fix = statusFix(status, operation);
         if (NvStatus.isRetry(status)) {
-            fix = "the driver stayed busy through " + retriesExhausted + " attempts; try again later";
+            String attempts = retryAttempts + (retryAttempts == 1 ? " attempt" : " attempts");
+            fix = retryInterrupted ? "the driver was busy and the retries were interrupted after " + attempts
+                    + " (the thread's interrupt is kept); try again"
+                    : "the driver stayed busy through " + attempts + "; try again later";
         }
         throw new DriverException(operation, target, status, NvStatus.name(status), fix);
     }

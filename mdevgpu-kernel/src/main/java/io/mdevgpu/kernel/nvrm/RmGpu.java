@@ -270,12 +270,13 @@ public final class RmGpu implements AutoCloseable {
      * Empties the GPU's type table and, when {@code publish}, publishes the empty table: one {@code SET_INFO} with
      * {@code discardVgpuTypes} and the invalid type 0, which a driver that discards before checking answers
      * {@code NV_ERR_INVALID_ARGUMENT} after emptying the table (the simulated driver does; <strong>unverified on a real
-     * driver</strong>), then {@code MDEV_REGISTER} / {@code UPDATE_PGPU_INFO}. What rolling back to a GPU that had no
+     * driver</strong>, so the table is read back), then {@code MDEV_REGISTER} / {@code UPDATE_PGPU_INFO}. What rolling back to a GPU that had no
      * types does, since {@link #registerTypes} needs at least one type; it publishes only when the types it discards
      * had been published. The GPU must be a vGPU host; until that is known nothing is sent.
      *
      * @throws NotVgpuHostException the GPU's virtualization mode is not HOST
      * @throws DriverException      the driver answered the discard with anything but OK or INVALID_ARGUMENT
+     * @throws HostStateException   the release reads types back and the table is not empty after the discard
      */
     public void discardTypes(boolean publish) {
         requireOpen();
@@ -288,11 +289,28 @@ public final class RmGpu implements AutoCloseable {
                 client.check(status, NvEscape.NV_ESC_RM_CONTROL, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO,
                         target() + " (discard every type)");
             }
+            requireEmptied(codec, status);
             if (publish) {
                 client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, target());
             }
             LOG.info("discarded every vGPU type of {}{}", target(), publish ? " and published the empty table" : "");
         });
+    }
+
+    /**
+     * The discard's answer is not taken for done: where the release reads types back, the table must be empty, or a
+     * driver that checks the invalid type before it discards (and answers {@code NV_ERR_INVALID_ARGUMENT} all the
+     * same) would pass for one that discarded.
+     */
+    private void requireEmptied(VgpuTypeCodec codec, int status) {
+        if (codec.supportedTypesLayout().isEmpty()) return;
+        List<Integer> left = supportedTypes();
+        if (left.isEmpty()) return;
+        throw new HostStateException("discard every vGPU type of", target(), "the driver answered "
+                + NvStatus.describe(status) + " but still holds types: expected none, found " + String.join(", ",
+                left.stream().map(n -> "nvidia-" + Integer.toUnsignedString(n)).toList()),
+                "this driver refuses the discard before it empties the table; nothing was published: reload the NVIDIA "
+                        + "driver to empty it", null);
     }
 
     /**

@@ -30,10 +30,11 @@ import io.mdevgpu.kernel.sys.ErrnoCapture;
  */
 public final class VfioDevice extends FdOwner {
     private static final Logger LOG = LoggerFactory.getLogger(VfioDevice.class);
+    private static final long BOUNCE_BYTES = 4096;
 
     private final VfioGroup group;
     private final String name;
-    /** pread/pwrite bounce buffer for 1-8 byte accesses. */
+    /** pread/pwrite bounce buffer: 1-8 byte accesses, and heap segments' transfers a page at a time. */
     final MemorySegment scratch;
     private final MemorySegment regionInfo;
     private final MemorySegment irqInfo;
@@ -48,7 +49,7 @@ public final class VfioDevice extends FdOwner {
         this.group = group;
         this.name = name;
         this.info = info;
-        this.scratch = arena.allocate(Long.BYTES, Long.BYTES);
+        this.scratch = arena.allocate(BOUNCE_BYTES, Long.BYTES);
         this.regionInfo = arena.allocate(vfio_region_info.sizeof(), InfoReply.ALIGNMENT);
         this.irqInfo = vfio_irq_info.allocate(arena);
         this.regions = new VfioRegion[info.numRegions()];

@@ -12,7 +12,6 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
@@ -25,6 +24,8 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * regions without mmap support, such as mtty's). Values are in the CPU's byte order (little-endian, as PCI).
  *
  * <p>A view, not an owner: its mappings belong to it and are closed with the device. Accesses allocate nothing.
+ * An access outside the region throws {@link ValidationException} naming the region, the device, the offset, the
+ * length and the region's size, before anything reaches the kernel.
  *
  * <p>A close of the device (or of a mapping) from another thread is safe: an access on the fd holds the device's
  * gate, so the close waits for it; an access of a mapping either completes or meets the closed arena. Either way
@@ -49,9 +50,9 @@ public final class VfioRegion {
     /** Accesses are checked against this; the kernel's sample drivers report config space as 0xff bytes. */
     private final long limit;
     /**
-     * Copy-on-write, so accesses iterate without allocating. Read plainly on the hot path (a volatile read would
-     * keep the JIT from hoisting it out of a caller's loop); written with {@link #MAPPINGS} volatile, and read so
-     * after an access met a closed mapping, so that the retry sees the array without it.
+     * Copy-on-write, so accesses iterate without allocating. Written with {@link #MAPPINGS} release (volatile) and
+     * read with acquire ({@link #live()}), so that a reader sees a published array's elements, and a retry after an
+     * access met a closed mapping sees the array without it (the close writes it before closing the arena).
      */
     private VfioMapping[] mappings = NONE;
 
@@ -167,8 +168,11 @@ public final class VfioRegion {
     }
 
     /**
-     * Fills {@code dst} from the region at {@code offset}. A {@code dst} whose own arena is closed throws the JDK's
-     * {@code IllegalStateException}: that segment is the caller's.
+     * Fills {@code dst} from the region at {@code offset}. {@code dst} may be a heap segment: without a mapping it is
+     * filled through the device's bounce buffer, a page at a time. A {@code dst} whose own arena is closed throws the
+     * JDK's {@code IllegalStateException}: that segment is the caller's.
+     *
+     * @throws ValidationException the range is not within the region
      */
     public void read(long offset, MemorySegment dst) {
         VfioMapping m = mapping(offset, dst.byteSize());
@@ -189,7 +193,10 @@ public final class VfioRegion {
         }
     }
 
-    /** Writes all of {@code src} to the region at {@code offset}; a closed {@code src} as {@link #read(long, MemorySegment)}. */
+    /**
+     * Writes all of {@code src} to the region at {@code offset}; a heap or closed {@code src} as
+     * {@link #read(long, MemorySegment)}.
+     */
     public void write(long offset, MemorySegment src) {
         VfioMapping m = mapping(offset, src.byteSize());
         if (m != null) {
@@ -222,8 +229,11 @@ public final class VfioRegion {
     private void unmappedUnder(VfioMapping m, String operation, IllegalStateException e) {
         if (m.isOpen()) throw e;
         if (!device.isOpen()) throw device.closed(operation + " " + regionName(), e);
-        // the close wrote the array without m before it closed m's arena: from here on the retry reads that array
-        var unused = (VfioMapping[]) MAPPINGS.getVolatile(this);
+    }
+
+    /** The live mappings, read with acquire semantics: an array and its elements as they were published. */
+    private VfioMapping[] live() {
+        return (VfioMapping[]) MAPPINGS.getAcquire(this);
     }
 
     /** {@code region BAR1}, {@code region 9}. */
@@ -278,7 +288,7 @@ public final class VfioRegion {
                                 ? "the driver refuses to map this range; read and write it through the region instead" : null);
             }
             VfioMapping mapping = new VfioMapping(this, offset, length, address);
-            VfioMapping[] live = mappings;
+            VfioMapping[] live = live();
             VfioMapping[] grown = Arrays.copyOf(live, live.length + 1);
             grown[live.length] = mapping;
             MAPPINGS.setVolatile(this, grown);
@@ -306,11 +316,11 @@ public final class VfioRegion {
 
     /** The live mappings, oldest first. */
     public List<VfioMapping> mappings() {
-        return List.of(mappings);
+        return List.of(live());
     }
 
     void unmapped(VfioMapping mapping) {
-        VfioMapping[] live = mappings;
+        VfioMapping[] live = live();
         int at = -1;
         for (int i = 0; i < live.length; i++) if (live[i] == mapping) at = i;
         if (at < 0) return;
@@ -327,7 +337,7 @@ public final class VfioRegion {
     /** In the device's close. */
     void unmapAll() {
         Closer closer = new Closer();
-        for (VfioMapping m : mappings.clone()) closer.run(m::closeWithDevice);
+        for (VfioMapping m : live().clone()) closer.run(m::closeWithDevice);
         closer.finish();
     }
 
@@ -342,8 +352,8 @@ public final class VfioRegion {
      * mapping's arena guards its own accesses, and a closed device has none left (its accesses go to the fd's gate).
      */
     private VfioMapping mapping(long offset, long length) {
-        Objects.checkFromIndexSize(offset, length, limit);
-        VfioMapping[] live = mappings;
+        if (offset < 0 || offset > limit - length) throw outOfRange(offset, length);
+        VfioMapping[] live = live();
         for (int i = 0; i < live.length; i++) {
             if (live[i].covers(offset, length)) return live[i];
         }
@@ -363,8 +373,15 @@ public final class VfioRegion {
         if (n != length) throw transferFailure("pwrite", offset, length, n);
     }
 
-    /** Bulk pread/pwrite, continuing after partial transfers. */
+    /**
+     * Bulk pread/pwrite, continuing after partial transfers. The kernel takes native memory only: a heap segment goes
+     * through the device's bounce buffer.
+     */
     private void transfer(long offset, MemorySegment buffer, boolean write) {
+        if (!buffer.isNative()) {
+            bounce(offset, buffer, write);
+            return;
+        }
         KernelFd fd = device.fd;
         long done = 0;
         long total = buffer.byteSize();
@@ -377,10 +394,36 @@ public final class VfioRegion {
         }
     }
 
+    private void bounce(long offset, MemorySegment heap, boolean write) {
+        KernelFd fd = device.fd;
+        MemorySegment bounce = device.scratch;
+        long done = 0;
+        long total = heap.byteSize();
+        while (done < total) {
+            long chunk = Math.min(bounce.byteSize(), total - done);
+            if (write) MemorySegment.copy(heap, done, bounce, 0, chunk);
+            long n = write ? fd.kernel.pwrite(fd.errno, fd.fd, bounce, chunk, info.offset() + offset + done)
+                    : fd.kernel.pread(fd.errno, fd.fd, bounce, chunk, info.offset() + offset + done);
+            if (n <= 0) throw transferFailure(write ? "pwrite" : "pread", offset + done, total - done, n);
+            if (!write) MemorySegment.copy(bounce, 0, heap, done, n);
+            done += n;
+        }
+    }
+
     private KernelException transferFailure(String operation, long offset, long length, long result) {
         String at = what() + " at 0x" + Long.toHexString(offset) + " (" + length + " bytes)";
         if (result < 0) return KernelException.of(operation, at, Errno.of((int) -result), null);
         return KernelException.of(operation, at, Errno.EIO, "the driver transferred " + result + " of " + length + " bytes");
+    }
+
+    private ValidationException outOfRange(long offset, long length) {
+        return new ValidationException("access of " + regionName() + " of " + device.fd.target,
+                hex(offset) + " + " + length + (length == 1 ? " byte" : " bytes"),
+                "a range within the region's " + hex(limit) + " bytes");
+    }
+
+    private static String hex(long value) {
+        return value < 0 ? "-0x" + Long.toHexString(-value) : "0x" + Long.toHexString(value);
     }
 
     private String what() {
@@ -389,7 +432,7 @@ public final class VfioRegion {
 
     @Override
     public String toString() {
-        VfioMapping[] live = mappings;
+        VfioMapping[] live = live();
         return info + (live.length == 0 ? "" : ", mapped " + Arrays.toString(live));
     }
 }

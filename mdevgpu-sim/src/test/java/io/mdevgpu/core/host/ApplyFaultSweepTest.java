@@ -78,6 +78,30 @@ class ApplyFaultSweepTest {
         }
     }
 
+    /**
+     * The undo reads the restored table back: a restore the driver answered with success but did not make (here a
+     * warning status and no change) is named, with what was expected and what the driver holds.
+     */
+    @Test
+    void anUndoTheDriverDidNotMakeIsReportedWithExpectedAndFound() {
+        Faults faults = new Faults();
+        try (EngineHost host = prepared("open-vgeneric", faults)) {
+            List<MdevType> earlier = tables(host).get(A100_1);
+            Plan plan = host.plan(sample("open-vampere"));
+            faults.fail(Faults.Seam.NVIDIA, "CONTROL VGPU_CONFIG_SET_INFO", 5, 1, Faults.Failure.status(NvStatus.NV_ERR_NO_MEMORY));
+            // the 6th: the undo's first SET_INFO on 17:00.0 (discard, and its first earlier type)
+            faults.fail(Faults.Seam.NVIDIA, "CONTROL VGPU_CONFIG_SET_INFO", 6, 1, Faults.Failure.status(NvStatus.NV_WARN_NOTHING_TO_DO));
+            HostStateException e = assertThrows(HostStateException.class, plan::apply);
+            assertTrue(e.hostChanged(), "the host was changed and not restored");
+            List<MdevType> found = tables(host).get(A100_1);
+            assertNotEquals(earlier, found, "the restore did not happen");
+            String names = String.join(", ", earlier.stream().map(MdevType::sysfsName).toList());
+            String held = String.join(", ", found.stream().map(MdevType::sysfsName).toList());
+            assertTrue(e.getMessage().contains("could not restore: GPU 0000:17:00.0") && e.getMessage().contains(
+                    "expected " + names + ", found " + held), e.getMessage());
+        }
+    }
+
     /** A host after {@code before}: "none", a profile applied, or one with "+instance" (an instance on 65:00.0). */
     EngineHost prepared(String before, Faults faults) {
         EngineHost host = open(InventoryLoader.builtIn("default"), faults);

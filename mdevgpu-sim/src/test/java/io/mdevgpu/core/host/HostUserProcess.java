@@ -20,8 +20,11 @@ import io.mdevgpu.kernel.sysfs.HostLock;
  * open until killed.
  * <li>{@code hold-group ROOT UUID}: opens only the VFIO group of instance UUID, prints {@code holding group N of UUID},
  * and keeps it until killed.
- * <li>{@code churn ROOT CONFIG}: prints {@code ready}, then applies (keeping types), creates, opens, defines, undefines and removes in a
- * loop until it is killed.
+ * <li>{@code churn ROOT CONFIG [HANG_AFTER]}: prints {@code ready}, then applies (keeping types), creates, opens,
+ * defines, undefines and removes in a loop until it is killed, printing {@code step N applied} (created, opened,
+ * defined, undefined, removed) as each step finishes and {@code step N done} after each whole round, for the parent to
+ * wait on; with HANG_AFTER, it stops reporting and blocks after that many rounds (a hung process, for the test that
+ * the parent's wait catches one).
  * </ul>
  */
 public final class HostUserProcess {
@@ -83,19 +86,28 @@ public final class HostUserProcess {
                     System.out.println("created " + created + " defined " + defined);
                 }
                 case "churn" -> {
+                    long hangAfter = args.length > 3 ? Long.parseLong(args[3]) : Long.MAX_VALUE;
                     System.out.println("ready");
                     System.out.flush();
                     for (long n = 0; ; n++) {
+                        if (n == hangAfter) Thread.sleep(Long.MAX_VALUE);
                         UUID u = uuid((int) (n % 4));
                         try {
                             host.plan(config, true).apply(); // keeping the types: the other churner's instances use them
+                            finished(n, "applied");
                             var vgpu = host.gpu(A100.toString()).create(TYPE, u);
+                            finished(n, "created");
                             try (var device = vgpu.open()) {
                                 device.config().read(0, 4);
                             }
+                            finished(n, "opened");
                             host.definitions().define(u, A100, TYPE, true);
+                            finished(n, "defined");
                             host.definitions().undefine(u);
+                            finished(n, "undefined");
                             vgpu.remove();
+                            finished(n, "removed");
+                            finished(n, "done");
                         } catch (MdevException e) {
                             System.out.println("churn: " + e.getMessage()); // the other churner's, or one killed before
                             tidy(host, u);
@@ -122,6 +134,12 @@ public final class HostUserProcess {
         } catch (MdevException takenFirst) {
             System.out.println("churn: " + takenFirst.getMessage());
         }
+    }
+
+    /** Reports a finished step on stdout, at once: the parent waits for these lines. */
+    private static void finished(long round, String step) {
+        System.out.println("step " + round + " " + step);
+        System.out.flush();
     }
 
     static UUID uuid(int i) {

@@ -172,7 +172,10 @@ class PlanTest {
             PlanException e = assertThrows(PlanException.class, replace::apply);
             assertEquals(List.of("GPU 0000:17:00.0 has 1 mdev instance(s) (" + instance.uuid() + " nvidia-531): replacing its "
                     + "types would take them from under a guest; remove them first, or keep the GPU's types (keep = true); "
-                    + "seen when applying, after the plan: nothing was changed"), e.reasons());
+                    + "seen under the apply lock"), e.reasons());
+            assertTrue(e.hostChangedSincePlan(), "not a plan that does not fit");
+            assertTrue(e.getMessage().endsWith("the host changed since the plan: nothing was changed; make the plan again"),
+                    e.getMessage());
             assertEquals(tablesBefore, tables(host), "no GPU was changed, not even the one without instances");
             same.apply(); // the same types: nothing to send, the instance stays
             assertEquals(tablesBefore, tables(host));

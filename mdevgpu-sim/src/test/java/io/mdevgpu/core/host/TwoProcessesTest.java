@@ -2,10 +2,9 @@ package io.mdevgpu.core.host;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -84,24 +84,37 @@ class TwoProcessesTest {
         }
     }
 
+    /** How long a churner may take to report its next step: far beyond a step's time, short of a hang. */
+    private static final Duration REPORT = Duration.ofSeconds(60);
+    /** Where a is killed in each round: right after it reports this step, so in the middle of the next one. */
+    private static final List<String> KILL_AFTER = List.of("applied", "created", "defined");
+
+    private static Predicate<String> step(String name) {
+        return l -> l.startsWith("step ") && l.endsWith(" " + name);
+    }
+
     @Test
     void processesKilledInTheMiddleOfTheirChangesLeaveNoLockAndAHostThatWorks(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("host");
-        for (int round = 0; round < 3; round++) {
-            Process a = java("churn", root.toString(), CONFIG.toString()).start();
-            Process b = java("churn", root.toString(), CONFIG.toString()).start();
-            BufferedReader aOut = new BufferedReader(new InputStreamReader(a.getInputStream()));
-            BufferedReader bOut = new BufferedReader(new InputStreamReader(b.getInputStream()));
-            assertEquals("ready", firstLine(aOut), "a started");
-            assertEquals("ready", firstLine(bOut), "b started");
-            Thread.sleep(400 + 500L * round); // both churning: applies, creates, opens, defines, removes
-            a.destroyForcibly(); // SIGKILL: wherever it was
-            assertTrue(a.waitFor(30, TimeUnit.SECONDS));
-            Thread.sleep(300); // b goes on without a, through whatever a left
-            assertTrue(b.isAlive(), "b was not stopped by what a left: " + drain(bOut));
-            b.destroyForcibly();
-            assertTrue(b.waitFor(30, TimeUnit.SECONDS));
-            drain(aOut);
+        for (int round = 0; round < KILL_AFTER.size(); round++) {
+            ChildReports a = new ChildReports(java("churn", root.toString(), CONFIG.toString()).start(), "churner a");
+            ChildReports b = new ChildReports(java("churn", root.toString(), CONFIG.toString()).start(), "churner b");
+            try {
+                a.await("ready"::equals, REPORT, "ready");
+                b.await("ready"::equals, REPORT, "ready");
+                b.await(l -> l.startsWith("step "), REPORT, "a first step"); // both churning
+                for (int i = 0; i <= round; i++) a.await(step(KILL_AFTER.get(round)), REPORT, "step " + KILL_AFTER.get(round));
+                a.process().destroyForcibly(); // SIGKILL: in the step after the one it reported
+                assertTrue(a.process().waitFor(30, TimeUnit.SECONDS));
+                // b goes on without a, through whatever a left: two whole rounds of its own, each step reported
+                b.skipReported();
+                b.await(step("done"), REPORT, "a whole round after a was killed");
+                b.await(step("done"), REPORT, "a second whole round after a was killed");
+            } finally {
+                a.process().destroyForcibly();
+                b.process().destroyForcibly();
+            }
+            assertTrue(b.process().waitFor(30, TimeUnit.SECONDS));
 
             try (MdevHost host = open(root)) {
                 assertConsistent(host);
@@ -128,6 +141,22 @@ class TwoProcessesTest {
         }
     }
 
+    /** The waits above fail on a process that is alive but reports nothing more, where isAlive() would pass. */
+    @Test
+    void aChurnerThatHangsFailsTheWaitForItsNextReport(@TempDir Path dir) throws Exception {
+        ChildReports hung = new ChildReports(java("churn", dir.resolve("host").toString(), CONFIG.toString(), "1").start(),
+                "churner hanging after a round");
+        try {
+            hung.await(step("done"), REPORT, "its one round");
+            AssertionError e = assertThrows(AssertionError.class,
+                    () -> hung.await(step("done"), Duration.ofSeconds(5), "a second round"));
+            assertTrue(hung.process().isAlive(), "alive all the same: what the old check took for progress");
+            assertTrue(e.getMessage().contains("alive: hung or deadlocked"), e.getMessage());
+        } finally {
+            hung.process().destroyForcibly();
+        }
+    }
+
     @ParameterizedTest(name = "the other process holds {0}")
     @ValueSource(strings = {"its device", "only its group"})
     void aDeviceOpenInAnotherProcessIsBusyHereUntilThatProcessEnds(String what, @TempDir Path dir) throws Exception {
@@ -138,9 +167,10 @@ class TwoProcessesTest {
             boolean holdsDevice = what.equals("its device");
             Process holder = java(holdsDevice ? "open" : "hold-group", root.toString(), vgpu.uuid().toString()).start();
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
+                String prefix = holdsDevice ? "open " : "holding ";
+                String held = new ChildReports(holder, "holder").await(l -> l.startsWith(prefix), REPORT, "what it holds");
                 assertEquals(holdsDevice ? "open " + vgpu.uuid() + " vendor 0x10de" : "holding group " + vgpu.iommuGroup() + " of "
-                        + vgpu.uuid(), firstLine(out, holdsDevice ? "open " : "holding "));
+                        + vgpu.uuid(), held);
                 // the kernel opens a VFIO group once on the whole host: the holder keeps it open with its device
                 DeviceBusyException busy = assertThrows(DeviceBusyException.class, vgpu::open);
                 assertEquals(Errno.EBUSY, busy.errno());
@@ -172,37 +202,9 @@ class TwoProcessesTest {
         return Integer.parseInt(u.toString().substring(24));
     }
 
-    private static String firstLine(BufferedReader r) throws Exception {
-        return firstLine(r, "ready");
-    }
-
-    /** The first line that starts with {@code prefix} (the JVM's log lines come before it). */
-    private static String firstLine(BufferedReader r, String prefix) throws Exception {
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                String l;
-                while ((l = r.readLine()) != null) if (l.startsWith(prefix)) return l;
-                return null;
-            } catch (java.io.IOException e) {
-                return e.toString();
-            }
-        });
-        return line.get(60, TimeUnit.SECONDS);
-    }
-
     private static String read(Process p) {
         try {
             return new String(p.getInputStream().readAllBytes());
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
-    }
-
-    private static String drain(BufferedReader r) {
-        try {
-            StringBuilder b = new StringBuilder();
-            while (r.ready()) b.append(r.readLine()).append('\n');
-            return b.toString();
         } catch (java.io.IOException e) {
             return e.toString();
         }

@@ -283,6 +283,41 @@ class RmClientTest {
     }
 
     @Test
+    void anInterruptedRetryNamesItsOwnAttemptsAndTheInterrupt() {
+        SimNvidiaDriver driver = fail(driver("580.65.06", HOST), "CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_TIMEOUT_RETRY, 100);
+        boolean[] interrupt = {false};
+        try (RmClient rm = RmClient.newBuilder(driver).retries(3, Duration.ofMillis(10), Duration.ofMillis(15))
+                .sleeper(d -> {
+                    if (interrupt[0]) throw new InterruptedException();
+                }).open(); RmGpu gpu = rm.openGpu(GPU)) {
+            DriverException exhausted = assertThrows(DriverException.class, () -> gpu.registerTypes(TYPES, true));
+            assertTrue(exhausted.getMessage().contains("through 3 attempts"), exhausted.getMessage());
+            interrupt[0] = true;
+            DriverException interrupted = assertThrows(DriverException.class, () -> gpu.registerTypes(TYPES, true));
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+            assertFalse(interrupted.getMessage().contains("3 attempts"), interrupted.getMessage());
+            assertTrue(interrupted.getMessage().contains("interrupted after 1 attempt"), interrupted.getMessage());
+        }
+    }
+
+    /** A driver that checks the discard's type before it empties the table: its INVALID_ARGUMENT is no success. */
+    @Test
+    void aDiscardTheDriverRefusedBeforeEmptyingTheTableIsAnError() {
+        SimNvidiaDriver driver = driver("580.65.06", HOST);
+        try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {
+            gpu.registerTypes(TYPES, true);
+            fail(driver, "CONTROL VGPU_CONFIG_SET_INFO", NvStatus.NV_ERR_INVALID_ARGUMENT, 1);
+            HostStateException e = assertThrows(HostStateException.class, () -> gpu.discardTypes(true));
+            assertTrue(e.getMessage().contains("GPU " + A100) && e.getMessage().contains("NV_ERR_INVALID_ARGUMENT")
+                    && e.getMessage().contains("expected none, found nvidia-531, nvidia-532"), e.getMessage());
+            assertEquals(TYPES, driver.typeTable(GPU), "nothing was discarded");
+            assertEquals(1, driver.publishCount(GPU), "and nothing published");
+            gpu.discardTypes(true);
+            assertEquals(List.of(), driver.typeTable(GPU), "the driver's own discard-then-refuse is a success");
+        }
+    }
+
+    @Test
     void aWarningIsASuccess() {
         SimNvidiaDriver driver = fail(driver("570.86.15", HOST), "CONTROL VGPU_CONFIG_MDEV_REGISTER", NvStatus.NV_WARN_NOTHING_TO_DO, 1);
         try (RmClient rm = open(driver); RmGpu gpu = rm.openGpu(GPU)) {

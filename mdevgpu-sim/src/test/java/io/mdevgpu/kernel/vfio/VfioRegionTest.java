@@ -47,6 +47,7 @@ class VfioRegionTest {
                 .region(0, RW | VFIO_REGION_INFO_FLAG_MMAP, 4 << 20, 0)       // a framebuffer BAR
                 .region(1, RW, 8, 0x400000)                                   // mtty-like, no mmap
                 .region(2, RW | VFIO_REGION_INFO_FLAG_MMAP, 0x10000, 0x410000) // sparse: MSI-X table hole
+                .region(3, RW, 3 * 4096 + 5, 0x430000)                        // no mmap, larger than a bounce
                 .region(7, RW, 0xff, 0x420000)                                // config, size 0xff as the samples say
                 .irq(VFIO_IRQ_INFO_EVENTFD, 1);
         fake.region(2).sparse(List.of(new VfioRegionInfo.Area(0, 0x4000), new VfioRegionInfo.Area(0x8000, 0x8000)));
@@ -87,17 +88,46 @@ class VfioRegionTest {
     }
 
     @Test
-    void accessesOutsideTheRegionAreRefusedBeforeTheKernel() {
+    void accessesOutsideTheRegionAreRefusedBeforeTheKernelWithATypedError() {
         VfioRegion r = device.region(1);
-        assertThrows(IndexOutOfBoundsException.class, () -> r.read32(6));
-        assertThrows(IndexOutOfBoundsException.class, () -> r.write8(8, (byte) 0));
-        assertThrows(IndexOutOfBoundsException.class, () -> r.read8(-1));
+        assertOutOfRange(() -> r.read32(6), "BAR1", "0x6", "4 bytes", "0x8");
+        assertOutOfRange(() -> r.write8(8, (byte) 0), "BAR1", "0x8", "1 byte", "0x8");
+        assertOutOfRange(() -> r.read8(-1), "BAR1", "-0x1", "1 byte", "0x8");
+        try (Arena a = Arena.ofConfined()) {
+            assertOutOfRange(() -> r.read(4, a.allocate(16)), "BAR1", "0x4", "16 bytes", "0x8");
+            assertOutOfRange(() -> r.write(0, a.allocate(9)), "BAR1", "0x0", "9 bytes", "0x8");
+        }
         // config space: reported as 0xff bytes, read as the 256 it is
         VfioRegion cfg = device.config();
         assertEquals(0xff, cfg.size());
         cfg.write32(0xfc, 0x12345678);
         assertEquals(0x12345678, cfg.read32(0xfc));
-        assertThrows(IndexOutOfBoundsException.class, () -> cfg.read32(0xfd));
+        assertOutOfRange(() -> cfg.read32(0xfd), "CONFIG", "0xfd", "4 bytes", "0x100");
+    }
+
+    private void assertOutOfRange(org.junit.jupiter.api.function.Executable access, String region, String offset,
+                                  String length, String size) {
+        ValidationException e = assertThrows(ValidationException.class, access);
+        for (String part : List.of("region " + region, offset, length, size, UUID)) {
+            assertTrue(e.getMessage().contains(part), part + " in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void heapSegmentsGoThroughTheDevicesBounceBufferOnRegionsWithoutMmap() {
+        VfioRegion r = device.region(3);
+        assertFalse(r.info().mappable());
+        byte[] written = new byte[(int) r.size() - 1];
+        for (int i = 0; i < written.length; i++) written[i] = (byte) (i * 31 + 7);
+        r.write(1, MemorySegment.ofArray(written));
+        byte[] read = new byte[written.length];
+        r.read(1, MemorySegment.ofArray(read));
+        assertArrayEquals(written, read);
+        assertEquals(written[4096] & 0xFF, r.read8(4097) & 0xFF, "a heap write reaches the region");
+        int[] ints = new int[2];
+        device.region(1).write64(0, 0x1122334455667788L);
+        device.region(1).read(0, MemorySegment.ofArray(ints));
+        assertArrayEquals(new int[] {0x55667788, 0x11223344}, ints);
     }
 
     @Test
