@@ -1,5 +1,6 @@
 package io.mdevgpu;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -60,6 +61,24 @@ public interface Region {
         return new RegionBytes(offset, read);
     }
 
-    /** Maps the region (whole size) shared; the mapping is AutoCloseable and unmapped on close. */
+    /**
+     * Maps the region (whole size) for use from any thread; the mapping is AutoCloseable, unmapped on its close or
+     * the device's, and while it lives this region's own reads and writes go to it. Its close is a handshake with
+     * every thread of the JVM (a shared arena's), so it suits mappings that live long; for many short ones, see
+     * {@link #map(Arena)}.
+     */
     MappedRegion map();
+
+    /**
+     * Maps the region (whole size) for as long as {@code arena} lives: closing the arena unmaps it. The caller
+     * chooses the arena's kind: {@link Arena#ofConfined()} for one thread, whose close costs little more than the
+     * {@code munmap} (the choice for mappings made and dropped often), {@link Arena#ofShared()} to hand the segment
+     * to other threads. The mapping is the caller's alone: this region's reads and writes do not go to it, and the
+     * device's close leaves it valid (the kernel keeps the device's file while a mapping of it lives) until the arena
+     * closes.
+     *
+     * @throws ValidationException when the region cannot be mapped whole (no mmap support, or sparse areas)
+     * @throws KernelException     of the kernel's errno when {@code mmap} fails
+     */
+    MemorySegment map(Arena arena);
 }

@@ -45,6 +45,7 @@ public class IoctlBench extends NativeBench {
 
     private Arena arena;
     private ErrnoCapture errno;
+    private MemorySegment capture;
     private int readFd = -1, writeFd = -1;
     MemorySegment count, regionInfo; // package-private: the test reads what each row left in them
     private Pointer countJna, regionInfoJna;
@@ -53,6 +54,7 @@ public class IoctlBench extends NativeBench {
     public void open() {
         arena = Arena.ofShared();
         errno = new ErrnoCapture(arena);
+        capture = arena.allocate(java.lang.foreign.Linker.Option.captureStateLayout());
         MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
         if (Syscalls.pipe2(errno, fds, Syscalls.O_CLOEXEC) < 0) {
             throw Syscalls.failure("pipe2", "benchmark pipe", errno.toErrno());
@@ -85,6 +87,17 @@ public class IoctlBench extends NativeBench {
         long sum = 0;
         for (int i = 0; i < LOOP; i++) {
             sum += Syscalls.ioctl(errno, readFd, FIONREAD, count);
+        }
+        return sum;
+    }
+
+    /** The same loop through a {@code critical(false)} downcall ({@link CriticalIoctl}): the transition's share. */
+    @Benchmark
+    @OperationsPerInvocation(LOOP)
+    public long fionreadLoop_critical() {
+        long sum = 0;
+        for (int i = 0; i < LOOP; i++) {
+            sum += CriticalIoctl.ioctl(capture, readFd, FIONREAD, count);
         }
         return sum;
     }

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * function doing {@code mmap} + {@code munmap} of the same device fd ({@code _c}). No page is touched, so this is
  * the cost of setting up and tearing down the mapping. {@code _sharedArena} opens and closes an empty shared
  * {@link Arena}, nothing else: the share of the library's row that its mapping's arena costs (closing a shared arena
- * is a handshake with every thread of the JVM).
+ * is a handshake with every thread of the JVM). {@code _confinedArena} maps into a confined arena of the caller's
+ * ({@link VfioRegion#map(long, long, Arena)}), the way issue 15 asks to bring map + unmap near C.
  */
 public class RegionMapBench extends NativeBench {
     private MemfdVfio vfio;
@@ -40,6 +41,14 @@ public class RegionMapBench extends NativeBench {
         VfioMapping mapping = region.map();
         mapping.close();
         return mapping.address();
+    }
+
+    /** The same mapping in the caller's confined arena ({@link VfioRegion#map(long, long, Arena)}): no handshake. */
+    @Benchmark
+    public long mapUnmap_confinedArena() {
+        try (Arena arena = Arena.ofConfined()) {
+            return region.map(0, region.size(), arena).address();
+        }
     }
 
     @Benchmark

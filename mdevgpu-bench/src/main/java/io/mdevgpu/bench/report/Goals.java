@@ -78,7 +78,8 @@ public final class Goals {
     public static List<Verdict> judge(List<Row> rows) {
         Goals g = new Goals(rows);
         return List.of(g.ioctlVsC(), g.ioctlAllocation(), g.ioctlVsJna(), g.copyVsMemcpy(), g.readLoopVsC(),
-                g.regionAllocation(), g.vfioHandleAllocation(), g.configSpace(), g.plan(), g.rmAllocation());
+                g.regionAllocation(), g.vfioHandleAllocation(), g.configSpace(), g.plan(), g.rmAllocation(),
+                g.mapInCallersArenaVsC(), g.criticalIoctlVsC());
     }
 
     /** Collects one goal's figures case by case: met only if every case is. */
@@ -103,6 +104,43 @@ public final class Goals {
             return new Verdict(goal, target, String.join("; ", measured), status,
                     why.isEmpty() ? "" : String.join(". ", why) + ".");
         }
+    }
+
+    /** Issue 15, goal 2: a mapping in the caller's confined arena against C's mmap + munmap. */
+    private Verdict mapInCallersArenaVsC() {
+        String goal = "map + unmap into the caller's confined arena (Region.map(Arena)) vs C's mmap + munmap",
+                target = "<= 1.5x";
+        Optional<Row> arena = row(MAP, "mapUnmap", "confinedArena"), c = row(MAP, "mapUnmap", Row.C),
+                shared = row(MAP, "mapUnmap", Row.LIBRARY);
+        if (arena.isEmpty() || c.isEmpty() || shared.isEmpty()) {
+            return missing(goal, target, MAP + ".mapUnmap_{confinedArena,c,mdevgpu}");
+        }
+        double ratio = arena.get().nsPerOp() / c.get().nsPerOp();
+        Tally tally = new Tally();
+        tally.add(ratio <= 1.5, ratio(ratio) + " (" + ns(arena.get()) + " vs " + ns(c.get()) + "; the shared default "
+                + ns(shared.get()) + ")", ratio <= 1.5 ? "" : "what the confined arena adds over C: "
+                + ns(arena.get().nsPerOp() - c.get().nsPerOp()) + " per map + unmap");
+        return tally.verdict(goal, target);
+    }
+
+    /**
+     * Issue 15, goal 3: what the linker's critical option would save on an ioctl, measured; the library does not adopt
+     * it (docs/benchmarks.md, "Critical downcalls"), so this row informs and is judged against C like the library's.
+     */
+    private Verdict criticalIoctlVsC() {
+        String goal = "FIONREAD through a critical(false) downcall vs the C loop (evaluation of Linker.Option.critical)",
+                target = "<= 1.05x per call";
+        Optional<Row> critical = row(IOCTL, "fionreadLoop", "critical"), c = row(IOCTL, "fionreadLoop", Row.C),
+                lib = row(IOCTL, "fionreadLoop", Row.LIBRARY);
+        if (critical.isEmpty() || c.isEmpty() || lib.isEmpty()) {
+            return missing(goal, target, IOCTL + ".fionreadLoop_{critical,c,mdevgpu}");
+        }
+        double ratio = critical.get().nsPerOp() / c.get().nsPerOp();
+        Tally tally = new Tally();
+        tally.add(ratio <= 1.05, ratio(ratio) + " (" + ns(critical.get()) + " vs " + ns(c.get()) + "; the library's "
+                + ns(lib.get()) + ")", "the transition the option skips costs "
+                + ns(lib.get().nsPerOp() - critical.get().nsPerOp()) + " per call here");
+        return tally.verdict(goal, target);
     }
 
     private Verdict ioctlVsC() {

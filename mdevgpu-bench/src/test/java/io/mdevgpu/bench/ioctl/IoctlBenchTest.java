@@ -32,6 +32,7 @@ class IoctlBenchTest {
         assertEquals(0, bench.fionreadLoop_mdevgpu());
         assertEquals(0, bench.fionreadLoop_c());
         assertEquals(0, bench.fionreadLoop_jna());
+        assertEquals(0, bench.fionreadLoop_critical());
     }
 
     @Test

@@ -50,6 +50,7 @@ class BenchReportTest {
             r.add(ioctl(c + "Loop_c", 100));
             r.add(ioctl(c + "Loop_jna", 160));
             r.add(ioctl(c + "Loop_mdevgpu", 104));
+            if (c.equals("fionread")) r.add(ioctl(c + "Loop_critical", 101));
         }
         Map<String, String> big = Map.of("bytes", "67108864"), small = Map.of("bytes", "4096");
         r.add(result("region.RegionCopyBench.copyOut_c", big, 10_000_000, "100000", 0.002, 5000));
@@ -64,6 +65,7 @@ class BenchReportTest {
         r.add(result("region.RegionReadBench.readLoop_read64", big, 8_800_000, "1000", 0.001, 4100));
         r.add(result("region.RegionMapBench.mapUnmap_c", Map.of(), 5000, "\"NaN\"", 0.0, 1.0));
         r.add(result("region.RegionMapBench.mapUnmap_mdevgpu", Map.of(), 5100, "\"NaN\"", 0.0, 1.0));
+        r.add(result("region.RegionMapBench.mapUnmap_confinedArena", Map.of(), 6000, "\"NaN\"", 0.0, 1.0));
         r.add(result("region.VfioDeviceBench.pread64_c", Map.of(), 600, "10", 0.0, 0.1));
         r.add(result("region.VfioDeviceBench.pread64_mdevgpu", Map.of(), 610, "10", 0.0, 0.1));
         r.add(result("region.VfioDeviceBench.ioctlReset_mdevgpu", Map.of(), 12, "1", 0.0, 0.01));
@@ -151,6 +153,10 @@ class BenchReportTest {
         assertTrue(verdict(verdicts, "a plan for 8 GPUs").measured().startsWith("6.60 us"),
                 verdict(verdicts, "a plan for 8 GPUs").measured());
         assertEquals(Status.MET, verdict(verdicts, "RM control").status());
+        assertEquals(Status.MET, verdict(verdicts, "map + unmap into the caller's confined arena").status());
+        assertEquals("1.20x (6,000 ns vs 5,000 ns; the shared default 5,100 ns)",
+                verdict(verdicts, "map + unmap into the caller's confined arena").measured());
+        assertEquals(Status.MET, verdict(verdicts, "FIONREAD through a critical(false) downcall").status());
         assertTrue(verdicts.stream().noneMatch(v -> v.status() == Status.NOT_MEASURED), verdicts.toString());
         // the read64 variant is reported beside the judged segment loop, as a ratio to the same C row
         String read = verdict(verdicts, "8-byte read loop").why();

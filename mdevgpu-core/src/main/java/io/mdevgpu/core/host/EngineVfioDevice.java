@@ -12,6 +12,7 @@ import io.mdevgpu.kernel.vfio.VfioMapping;
 import io.mdevgpu.kernel.vfio.VfioRegion;
 import io.mdevgpu.kernel.vfio.VfioRegionInfo;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,6 +160,11 @@ final class EngineVfioDevice implements VfioDevice {
         @Override
         public MappedRegion map() {
             return new EngineMappedRegion(region.map(), this);
+        }
+
+        @Override
+        public MemorySegment map(Arena arena) {
+            return region.map(0, region.info().size(), arena);
         }
 
         @Override

@@ -19,12 +19,11 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * native access every call fails with the flag to add.
  */
 public final class LinuxRmTransport implements RmTransport {
-    private final ThreadLocal<ErrnoCapture> captures = ThreadLocal.withInitial(() -> new ErrnoCapture(Arena.ofAuto()));
 
     @Override
     public int open(String path) {
         Syscalls.requireNativeAccess("open " + path);
-        ErrnoCapture errno = captures.get();
+        ErrnoCapture errno = ErrnoCapture.ofThread();
         try (Arena call = Arena.ofConfined()) {
             int fd = Syscalls.open(errno, call.allocateFrom(path), Syscalls.O_RDWR | Syscalls.O_CLOEXEC, 0);
             return fd >= 0 ? fd : -errno.errno();
@@ -33,13 +32,13 @@ public final class LinuxRmTransport implements RmTransport {
 
     @Override
     public int close(int fd) {
-        ErrnoCapture errno = captures.get();
+        ErrnoCapture errno = ErrnoCapture.ofThread();
         return Syscalls.close(errno, fd) == 0 ? 0 : -errno.errno();
     }
 
     @Override
     public int ioctl(int fd, int request, MemorySegment arg) {
-        ErrnoCapture errno = captures.get();
+        ErrnoCapture errno = ErrnoCapture.ofThread();
         int r = Syscalls.ioctl(errno, fd, request & 0xFFFF_FFFFL, arg);
         return r >= 0 ? r : -errno.errno();
     }

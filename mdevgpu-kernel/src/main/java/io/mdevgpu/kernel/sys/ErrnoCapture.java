@@ -17,10 +17,20 @@ public final class ErrnoCapture {
     private static final VarHandle ERRNO =
             LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
+    private static final ThreadLocal<ErrnoCapture> OF_THREAD = ThreadLocal.withInitial(() -> new ErrnoCapture(Arena.ofAuto()));
+
     final MemorySegment segment;
 
     public ErrnoCapture(Arena arena) {
         this.segment = arena.allocate(LAYOUT);
+    }
+
+    /**
+     * The calling thread's own capture, for callers that no single handle owns: several threads calling through one
+     * transport, or an arena's cleanup, which runs after its own arena's memory is gone. Made once per thread.
+     */
+    public static ErrnoCapture ofThread() {
+        return OF_THREAD.get();
     }
 
     /** The errno the last failed call through this capture left. */

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,7 +17,10 @@ import java.util.List;
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One region of a {@link VfioDevice}: read and written at region offsets, through a live {@link VfioMapping}
@@ -33,6 +37,7 @@ import io.mdevgpu.kernel.sys.Syscalls;
  * operation ({@code read region BAR1}) and the device, never an {@code IllegalStateException}.
  */
 public final class VfioRegion {
+    private static final Logger LOG = LoggerFactory.getLogger(VfioRegion.class);
     private static final VfioMapping[] NONE = {};
     private static final String READ = "read", WRITE = "write";
     private static final VarHandle MAPPINGS;
@@ -272,22 +277,10 @@ public final class VfioRegion {
      * mapping, until it is closed.
      */
     public VfioMapping map(long offset, long length) {
-        requireMappable();
-        if (length <= 0 || !withinOneArea(offset, length)) {
-            throw new ValidationException("mapping of " + what(), "0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
-                    "a non-empty range within one mmap area " + info.mmapAreas());
-        }
-        int prot = (info.readable() ? Syscalls.PROT_READ : 0) | (info.writable() ? Syscalls.PROT_WRITE : 0);
+        checkMappable(offset, length);
         enter("map");
         try {
-            KernelFd fd = device.fd;
-            long address = fd.kernel.mmap(fd.errno, fd.fd, length, prot, info.offset() + offset);
-            if (address < 0) {
-                throw KernelException.of("mmap", what() + " at 0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
-                        Errno.of((int) -address), address == -Errno.EINVAL.number()
-                                ? "the driver refuses to map this range; read and write it through the region instead" : null);
-            }
-            VfioMapping mapping = new VfioMapping(this, offset, length, address);
+            VfioMapping mapping = new VfioMapping(this, offset, length, mmap(offset, length));
             VfioMapping[] live = live();
             VfioMapping[] grown = Arrays.copyOf(live, live.length + 1);
             grown[live.length] = mapping;
@@ -296,6 +289,52 @@ public final class VfioRegion {
         } finally {
             device.exit();
         }
+    }
+
+    /**
+     * Maps {@code length} bytes at region offset {@code offset} for as long as {@code arena} lives: closing the arena
+     * unmaps them. The caller's arena decides who may access the segment and what closing costs: a confined arena
+     * (one thread) closes without the JVM-wide handshake a shared one needs, which is most of what
+     * {@link #map(long, long)} costs. Such a mapping is the caller's alone: this region's reads and writes do not go
+     * through it, and the device's close leaves it mapped (the kernel keeps the device's file while a mapping of it
+     * lives), so the memory stays valid until the arena closes.
+     */
+    public MemorySegment map(long offset, long length, Arena arena) {
+        checkMappable(offset, length);
+        enter("map");
+        try {
+            long address = mmap(offset, length);
+            KernelFd fd = device.fd;
+            VfioKernel kernel = fd.kernel;
+            return Syscalls.segmentOf(address, length, arena, unused -> {
+                // the closing thread's capture: the device's may be closed by then, and the arena's own memory is
+                int r = kernel.munmap(ErrnoCapture.ofThread(), address, length);
+                if (r < 0) LOG.warn("munmap of {} at 0x{} failed: {}", what(), Long.toHexString(address), Errno.of(-r));
+            });
+        } finally {
+            device.exit();
+        }
+    }
+
+    private void checkMappable(long offset, long length) {
+        requireMappable();
+        if (length <= 0 || !withinOneArea(offset, length)) {
+            throw new ValidationException("mapping of " + what(), "0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
+                    "a non-empty range within one mmap area " + info.mmapAreas());
+        }
+    }
+
+    /** The mmap of a checked range, inside the device's gate; its address. */
+    private long mmap(long offset, long length) {
+        int prot = (info.readable() ? Syscalls.PROT_READ : 0) | (info.writable() ? Syscalls.PROT_WRITE : 0);
+        KernelFd fd = device.fd;
+        long address = fd.kernel.mmap(fd.errno, fd.fd, length, prot, info.offset() + offset);
+        if (address < 0) {
+            throw KernelException.of("mmap", what() + " at 0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
+                    Errno.of((int) -address), address == -Errno.EINVAL.number()
+                            ? "the driver refuses to map this range; read and write it through the region instead" : null);
+        }
+        return address;
     }
 
     /** Whether the range lies within one mmap area; no stream or lambda: mapping is a measured path. */

@@ -162,6 +162,46 @@ class VfioRegionTest {
     }
 
     @Test
+    void aMappingInTheCallersArenaLivesAsLongAsTheArena() throws IOException {
+        VfioRegion bar0 = device.region(0);
+        String memfd = "mdevgpu-sim-vfio-" + UUID;
+        MemorySegment segment;
+        try (Arena arena = Arena.ofConfined()) {
+            segment = bar0.map(0, bar0.info().size(), arena);
+            assertEquals(4 << 20, segment.byteSize());
+            assertEquals(1, mapsOf(memfd).size(), "one mapping of the device's memfd");
+            segment.set(JAVA_INT, 0x3000, 0x5EED);
+            assertEquals(0x5EED, bar0.read32(0x3000), "the same memory, read through pread");
+            assertEquals(List.of(), bar0.mappings(), "the caller's alone: region accesses do not go to it");
+        }
+        assertFalse(segment.scope().isAlive());
+        assertEquals(List.of(), mapsOf(memfd), "munmap'ed when the arena closed");
+        assertEquals(0x5EED, bar0.read32(0x3000));
+    }
+
+    @Test
+    void aBadRangeInTheCallersArenaMapsNothing() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            assertThrows(ValidationException.class, () -> device.region(2).map(0, 0x10000, arena), "across a sparse hole");
+            assertThrows(ValidationException.class, () -> device.region(1).map(0, 8, arena), "no mmap");
+            assertEquals(List.of(), mapsOf("mdevgpu-sim-vfio-" + UUID));
+        }
+    }
+
+    @Test
+    void theDevicesCloseLeavesACallersMappingUntilItsArenaCloses() throws IOException {
+        String memfd = "mdevgpu-sim-vfio-" + UUID;
+        Arena arena = Arena.ofConfined();
+        MemorySegment segment = device.region(0).map(0, 0x1000, arena);
+        segment.set(JAVA_LONG, 0, 42);
+        device.close();
+        assertEquals(42, segment.get(JAVA_LONG, 0), "the kernel keeps the file while it is mapped");
+        assertEquals(1, mapsOf(memfd).size());
+        arena.close();
+        assertEquals(List.of(), mapsOf(memfd));
+    }
+
+    @Test
     void closingOneOfSeveralMappingsLeavesTheOthersInOrder() {
         VfioRegion bar0 = device.region(0);
         VfioMapping a = bar0.map(0, 0x1000), b = bar0.map(0x1000, 0x1000), c = bar0.map(0x2000, 0x1000);
