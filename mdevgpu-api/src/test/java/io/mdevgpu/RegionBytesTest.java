@@ -64,5 +64,6 @@ class RegionBytesTest {
         @Override public void write(long offset, int width, long value) { throw new AssertionError(); }
         @Override public void read(long offset, MemorySegment dst) { throw new AssertionError(); }
         @Override public MappedRegion map() { throw new AssertionError(); }
+        @Override public java.lang.foreign.MemorySegment map(java.lang.foreign.Arena arena) { throw new AssertionError(); }
     }
 }
