@@ -16,13 +16,27 @@ cli=$root/mdevgpu-cli/target
 
 rm -rf "$dest/jre" "$dest/lib"
 mkdir -p "$dest/lib"
-# java.xml for jackson-databind (--json); the rest of the CLI needs java.base alone
-"$java_home/bin/jlink" --add-modules java.base,java.logging,java.xml --strip-debug --no-man-pages \
+# java.xml for jackson-databind (--json); the rest of the CLI needs java.base alone. With BENCH=1 the bundle also
+# carries the JMH set (device-run.sh jmh): its classes and jars, and the modules JMH and the benchmarks read.
+modules=java.base,java.logging,java.xml
+[ "${BENCH:-0}" = 1 ] && modules=$modules,java.management,jdk.management,jdk.unsupported
+"$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages \
   --no-header-files --compress zip-9 --output "$dest/jre"
+rm -rf "$dest/bench"
+if [ "${BENCH:-0}" = 1 ]; then
+  bench=$root/mdevgpu-bench/target
+  [ -d "$bench/lib" ] || { echo "$0: build the benchmarks first: ./mvnw -B -q -pl mdevgpu-bench -am package -DskipTests" >&2; exit 1; }
+  mkdir -p "$dest/bench"
+  cp -r "$bench/classes" "$bench/lib" "$dest/bench/"
+fi
 cp "$cli/mdevgpu-cli.jar" "$cli"/lib/*.jar "$dest/lib/"
 cp "$root/mdevgpu-cli/src/test/c/rm_control_loop.c" "$here/device-run.sh" "$dest/"
 gcc -O2 -std=c11 -Wall -Wextra -Werror -static -o "$dest/rm_control_loop.static" "$dest/rm_control_loop.c"
 cp "$root/fixtures/h100-sxm5-80g/config" "$dest/fixture-h100-config"
 cp "$root/samples/config/open-vampere.toml" "$dest/"
 chmod +x "$dest/device-run.sh"
+# the bench needs no jar the CLI's lib/ has already (the run's class path names both): 64 MiB travel in all
+if [ -d "$dest/bench/lib" ]; then
+  for j in "$dest"/lib/*.jar; do rm -f "$dest/bench/lib/$(basename "$j")"; done
+fi
 du -sh "$dest"
