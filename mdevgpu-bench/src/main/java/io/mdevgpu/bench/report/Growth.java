@@ -3,7 +3,6 @@ package io.mdevgpu.bench.report;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Issue 15's "how cost grows": the cost per unit of size (per GPU of an apply, per instance listed) at a benchmark's
@@ -44,7 +43,7 @@ final class Growth {
             double ratio = perUnit(large, s) / perUnit(small, s);
             boolean met = ratio <= TOLERANCE;
             List<String> figures = new ArrayList<>();
-            for (Row r : sized) figures.add(size(r, s) + ": " + us(perUnit(r, s)));
+            for (Row r : sized) figures.add(size(r, s) + ": " + Format.time(perUnit(r, s)));
             String name = s.kase() + " per " + s.unit();
             tally.add(met, name + " " + String.join(", ", figures) + " (" + Goals.ratio(ratio) + ")", met ? ""
                     : name + " at " + size(large, s) + " is " + Goals.ratio(ratio) + " of that at " + size(small, s)
@@ -69,9 +68,5 @@ final class Growth {
         double lowest = (large.nsPerOp() - large.error()) / ls / ((small.nsPerOp() + small.error()) / ss);
         double highest = (large.nsPerOp() + large.error()) / ls / (Math.max(0, small.nsPerOp() - small.error()) / ss);
         return lowest <= TOLERANCE && TOLERANCE <= highest;
-    }
-
-    private static String us(double ns) {
-        return String.format(Locale.ROOT, "%.2f us", ns / 1000);
     }
 }

@@ -290,6 +290,8 @@ class BenchReportTest {
         // apply: (40 + 60 * 16) / 16 = 62.5 us per GPU against 100 us at 1 GPU
         assertEquals("apply per GPU 1: 100.00 us, 4: 70.00 us, 16: 62.50 us (0.63x); list per instance 10: 5.40 us, "
                 + "100: 1.80 us, 1000: 1.44 us (0.27x)", linear.measured());
+        assertEquals("156.30 ms", Format.time(156_295_032));
+        assertEquals("850.0 ns", Format.time(850));
 
         List<String> run = new ArrayList<>(goodRun());
         run.removeIf(r -> r.contains("ScaleBench"));
