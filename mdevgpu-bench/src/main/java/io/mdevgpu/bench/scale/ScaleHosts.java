@@ -43,12 +43,17 @@ final class ScaleHosts {
         }
     }
 
-    /** A simulated host of {@code gpus} GPUs, its inventory written into {@code dir}. */
+    /** A simulated host of {@code gpus} GPUs, its inventory written into {@code dir}; {@code dir} is deleted if it fails. */
     static MdevHost open(Path dir, int gpus) {
-        if (gpus < 1 || gpus > MAX_GPUS) {
-            throw new IllegalArgumentException("gpus: 1.." + MAX_GPUS + " (the NVIDIA driver's limit), got " + gpus);
+        try {
+            if (gpus < 1 || gpus > MAX_GPUS) {
+                throw new IllegalArgumentException("gpus: 1.." + MAX_GPUS + " (the NVIDIA driver's limit), got " + gpus);
+            }
+            return MdevHost.simulated(write(dir.resolve("inventory-" + gpus + ".toml"), inventory(gpus)).toString());
+        } catch (RuntimeException e) {
+            deleteTree(dir);
+            throw e;
         }
-        return MdevHost.simulated(write(dir.resolve("inventory-" + gpus + ".toml"), inventory(gpus)).toString());
     }
 
     /** The inventory TOML of {@code gpus} GPUs, one per bus from 01 on (each its own IOMMU group, the bus number). */
