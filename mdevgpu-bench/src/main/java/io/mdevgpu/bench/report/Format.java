@@ -16,6 +16,15 @@ final class Format {
         return String.format(Locale.ROOT, "%,.0f", v);
     }
 
+    /** A duration in the unit that keeps it short: 850.0 ns, 12.50 us, 156.30 ms. */
+    static String time(double ns) {
+        if (Double.isNaN(ns)) return "-";
+        double a = Math.abs(ns);
+        if (a >= 1e6) return String.format(Locale.ROOT, "%.2f ms", ns / 1e6);
+        if (a >= 1e3) return String.format(Locale.ROOT, "%.2f us", ns / 1e3);
+        return number(ns) + " ns";
+    }
+
     /** Allocation per operation: 0.003, 16.0, 1,024. */
     static String bytes(double v) {
         if (Double.isNaN(v)) return "-";

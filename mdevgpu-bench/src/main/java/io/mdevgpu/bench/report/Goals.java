@@ -11,8 +11,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The goals of issue 6 (and issue 3's allocation smoke), judged against one run. A goal whose rows are missing from
- * the run (a filtered run) is "not measured", never met.
+ * The goals of issue 6 (and issue 3's allocation smoke; issue 15's growth in {@link Growth}), judged against one
+ * run. A goal whose rows are missing from the run (a filtered run) is "not measured", never met.
  */
 public final class Goals {
     /** Below one byte per operation nothing is allocated per operation: the smallest object is 16 bytes. */
@@ -72,6 +72,11 @@ public final class Goals {
         t.put(RM, "RM control marshalling, per release family");
         t.put(CONFIG, "Config-space emulation");
         t.put(PLAN, "Planning");
+        t.put(Growth.APPLY, "How cost grows: apply per host size");
+        t.put(Growth.LIST, "How cost grows: list per instance count");
+        t.put(Growth.HOST_PLAN, "How cost grows: plan of a configuration on a 32-GPU host");
+        t.put(Growth.PLAN, "How cost grows: the planner alone, 64 GPUs x 48 types");
+        t.put(Growth.CREATE, "How cost grows: create of the 48th instance on a GPU");
         return Collections.unmodifiableMap(t);
     }
 
@@ -79,11 +84,11 @@ public final class Goals {
         Goals g = new Goals(rows);
         return List.of(g.ioctlVsC(), g.ioctlAllocation(), g.ioctlVsJna(), g.copyVsMemcpy(), g.readLoopVsC(),
                 g.regionAllocation(), g.vfioHandleAllocation(), g.configSpace(), g.plan(), g.rmAllocation(),
-                g.mapInCallersArenaVsC(), g.criticalIoctlVsC());
+                g.mapInCallersArenaVsC(), g.criticalIoctlVsC(), Growth.judge(rows));
     }
 
     /** Collects one goal's figures case by case: met only if every case is. */
-    private static final class Tally {
+    static final class Tally {
         final List<String> measured = new ArrayList<>(), why = new ArrayList<>();
         boolean met = true, missesWithinNoise = true;
 

@@ -78,7 +78,25 @@ class BenchReportTest {
         r.add(result("pci.ConfigSpaceBench.read32_mdevgpu", Map.of(), 1.5, "0.1", 0.0, 0.0));
         r.add(result("pci.ConfigSpaceBench.write32_mdevgpu", Map.of(), 4.0, "0.1", 0.0, 0.0));
         r.add(result("pci.ConfigSpaceBench.barSizing_mdevgpu", Map.of(), 5.0, "0.1", 0.0, 0.0));
+        r.addAll(growth(1));
         r.add(plan(6600));
+        return r;
+    }
+
+    /**
+     * The growth rows: apply on 1, 4 and 16 GPUs, list of 10, 100 and 1,000 instances, with a fixed cost of 40 us
+     * and a cost per unit of 60 us (apply) and 1.4 us (list), times the size to the power {@code exponent}.
+     */
+    private static List<String> growth(double exponent) {
+        List<String> r = new ArrayList<>();
+        for (int gpus : new int[] {1, 4, 16}) {
+            r.add(result("scale.ApplyScaleBench.apply_mdevgpu", Map.of("gpus", "" + gpus), 40_000 + 60_000 * Math.pow(gpus,
+                    exponent), "1000", 50_000, 50_000));
+        }
+        for (int instances : new int[] {10, 100, 1000}) {
+            r.add(result("scale.ListScaleBench.list_mdevgpu", Map.of("instances", "" + instances),
+                    40_000 + 1_400 * Math.pow(instances, exponent), "100", 1000, 1000));
+        }
         return r;
     }
 
@@ -269,6 +287,46 @@ class BenchReportTest {
         assertEquals(1e9, JmhRun.nanos("1 s"));
         assertEquals(5e8, JmhRun.nanos("500 ms"));
         assertTrue(Double.isNaN(JmhRun.nanos("soon")));
+    }
+
+    @Test
+    void linearGrowthMeetsTheGoalAndQuadraticGrowthDoesNot() {
+        Verdict linear = verdict(Goals.judge(parse(goodRun()).rows()), "cost grows linearly");
+        assertEquals(Status.MET, linear.status());
+        // apply: (40 + 60 * 16) / 16 = 62.5 us per GPU against 100 us at 1 GPU
+        assertEquals("apply per GPU 1: 100.00 us, 4: 70.00 us, 16: 62.50 us (0.63x); list per instance 10: 5.40 us, "
+                + "100: 1.80 us, 1000: 1.44 us (0.27x)", linear.measured());
+        assertEquals("156.30 ms", Format.time(156_295_032));
+        assertEquals("850.0 ns", Format.time(850));
+
+        List<String> run = new ArrayList<>(goodRun());
+        run.removeIf(r -> r.contains("ScaleBench"));
+        run.addAll(growth(2));
+        Verdict quadratic = verdict(Goals.judge(parse(run).rows()), "cost grows linearly");
+        assertEquals(Status.NOT_MET, quadratic.status());
+        // (40 + 60 * 256) / 16 = 962.5 us per GPU against 100 us: 9.63x
+        assertTrue(quadratic.why().contains("apply per GPU at 16 is 9.63x of that at 1: the cost grows faster than the "
+                + "gpus"), quadratic.why());
+        assertTrue(quadratic.why().contains("list per instance at 1000 is"), quadratic.why());
+
+        // just above the tolerance, within the error bars: not met, within noise
+        run.removeIf(r -> r.contains("ScaleBench"));
+        run.addAll(growth(1));
+        run.replaceAll(r -> r.contains("apply_mdevgpu") && r.contains("\"16\"") ? result("scale.ApplyScaleBench.apply_mdevgpu",
+                Map.of("gpus", "16"), 16 * 155_000, "100000", 0, 0) : r);
+        Verdict noisy = verdict(Goals.judge(parse(run).rows()), "cost grows linearly");
+        assertEquals(Status.NOT_MET_WITHIN_NOISE, noisy.status(), noisy::toString);
+    }
+
+    @Test
+    void growthWithOneSizeOrNoneIsNotMeasured() {
+        List<String> run = new ArrayList<>(goodRun());
+        run.removeIf(r -> r.contains("ListScaleBench") && !r.contains("\"10\""));
+        Verdict one = verdict(Goals.judge(parse(run).rows()), "cost grows linearly");
+        assertEquals(Status.NOT_MEASURED, one.status());
+        assertTrue(one.why().contains("ListScaleBench.list_mdevgpu at two instances sizes"), one.why());
+        run.removeIf(r -> r.contains("ScaleBench"));
+        assertEquals(Status.NOT_MEASURED, verdict(Goals.judge(parse(run).rows()), "cost grows linearly").status());
     }
 
     @Test
