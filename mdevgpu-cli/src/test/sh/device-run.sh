@@ -8,7 +8,9 @@
 #   register-check.json         `mdevgpu driver --register-check --json` (with its trace beside it)
 # Modes: probe (read-only: handshake, GPUs, sysfs, both benches, twice), register-check (the registration path,
 # which must stop before sending anything on a GPU that is not a vGPU host), all (both, register-check last),
-# bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json), workflow
+# sriov (sriov.txt: what `gpus -v` says of the GPU's vGPU backend, beside the PCI function's SR-IOV files and its
+# extended capabilities as sysfs shows them; issue 14), jmh (jmh.txt and jmh.json: the JMH set on this machine,
+# from the bench bundle), bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json), workflow
 # (workflow.txt: gpus, plan, apply with the RM calls traced, types, list, as an operator runs them).
 # Never resets the GPU, never changes its settings; nothing here registers a vGPU type.
 set -u
@@ -16,7 +18,9 @@ mode=${1:-probe}
 b=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-/tmp/mdevgpu-device}
 mkdir -p "$out"
-gpu=${GPU:-0000:00:06.0}
+# the lent GPU's address changes from one machine to the next: the driver's own list names it
+gpu=${GPU:-$(ls /proc/driver/nvidia/gpus 2>/dev/null | head -n 1)}
+[ -n "$gpu" ] || { echo "device-run.sh: no GPU in /proc/driver/nvidia/gpus (is the driver loaded?)" >&2; exit 1; }
 calls=${CALLS:-200000}
 session=$out/session.txt
 
@@ -149,12 +153,43 @@ bench() {
   done
 }
 
+sriov() {
+  # read-only: is there an SR-IOV capability the kernel exposes, and what does mdevgpu make of the GPU?
+  echo "== SR-IOV and the vGPU backend of $gpu"
+  step date -u '+%Y-%m-%d %H:%M:%S UTC'
+  step uname -srm
+  step cat /proc/driver/nvidia/version
+  step nvidia-smi --query-gpu=name,pci.bus_id,driver_version,virtualization_mode --format=csv
+  step sh -c "ls /sys/bus/pci/devices/$gpu/ | grep -E '^sriov|^virtfn|^physfn|^nvidia$' || echo 'no sriov_*, virtfn*, physfn or nvidia/ in sysfs'"
+  step sh -c "command -v lspci >/dev/null && lspci -nn -vvv -s ${gpu#0000:} | grep -E 'Capabilities|SR-IOV|Kernel driver' || echo 'no lspci'"
+  # the extended capability headers at the offsets the issue names (0x100, 0x134, 0x248, 0x250): zero when hidden
+  step sh -c "for o in 256 308 584 592; do printf '0x%03x: ' \$o; od -An -tx4 -j \$o -N4 /sys/bus/pci/devices/$gpu/config; done"
+  step mdevgpu gpus
+  step mdevgpu gpus -v
+  step mdevgpu --json gpus
+  step mdevgpu list
+  step holders
+}
+
+jmh() {
+  # the JMH set, as mdevgpu-bench/run.sh runs it, on the carried runtime: forks inherit native access from NativeBench
+  echo "== JMH on $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo)"
+  step date -u '+%Y-%m-%d %H:%M:%S UTC'
+  # shellcheck disable=SC2086
+  "$b/jre/bin/java" -cp "$b/bench/classes:$b/bench/lib/*:$b/lib/*" \
+    org.openjdk.jmh.Main -jvm "$b/jre/bin/java" ${MDEVGPU_BENCH_JMH:--f 1 -wi 2 -w 1s -i 3 -r 1s} -prof gc \
+    -rf json -rff "$out/jmh.json" ${JMH_FILTER:-} 2>&1
+  printf '[exit %d]\n' $?
+}
+
 case $mode in
+  sriov) session=$out/sriov.txt; sriov > "$session" 2>&1 ;;
+  jmh) session=$out/jmh.txt; jmh > "$session" 2>&1 ;;
   probe) probe > "$session" 2>&1 ;;
   register-check) register_check > "$session" 2>&1 ;;
   all) { probe; register_check; } > "$session" 2>&1 ;;
   workflow) session=$out/workflow.txt; workflow > "$session" 2>&1 ;;
   bench) bench > "$out/bench.txt" 2>&1; session=$out/bench.txt ;;
-  *) echo "usage: $0 probe|register-check|all|bench|workflow" >&2; exit 2 ;;
+  *) echo "usage: $0 probe|register-check|all|bench|workflow|sriov|jmh" >&2; exit 2 ;;
 esac
 cat "$session"
