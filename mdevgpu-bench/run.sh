@@ -47,6 +47,11 @@ if awk -v a="${load_before%% *}" -v b="${load_after%% *}" -v n="$cpus" 'BEGIN { 
     load="a noisy run: the load average exceeded the $cpus CPUs, so other work shared the cores and the error bars are wide; $load"
 fi
 note=${MDEVGPU_BENCH_NOTE:+$MDEVGPU_BENCH_NOTE; }$load
-"$java" -cp "$cp" io.mdevgpu.bench.report.BenchReport "$out/results.json" "$doc" \
+# the CLI's start-up against mdevctl (issue 15, goal 1), in the report when it can run here (root, mdevctl installed)
+startup=()
+if [[ $# -eq 0 && $(id -u) = 0 ]] && command -v mdevctl >/dev/null; then
+    mdevgpu-bench/startup.sh | tee "$out/startup.txt" && startup=(--startup "$out/startup.txt")
+fi
+"$java" -cp "$cp" io.mdevgpu.bench.report.BenchReport "$out/results.json" "$doc" "${startup[@]}" \
     --command "mdevgpu-bench/run.sh${*:+ $*} (JMH: ${jmh[*]})" --note "$note"
 echo "report: $doc (JSON: $out/results.json)"

@@ -37,10 +37,12 @@ public final class BenchReport {
     static void run(String[] args) {
         List<String> positional = new ArrayList<>();
         String command = "", note = "";
+        Path startup = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--command" -> command = value(args, ++i, "--command");
                 case "--note" -> note = value(args, ++i, "--note");
+                case "--startup" -> startup = Path.of(value(args, ++i, "--startup"));
                 default -> {
                     if (args[i].startsWith("--")) throw usage("unknown option " + args[i]);
                     positional.add(args[i]);
@@ -49,7 +51,7 @@ public final class BenchReport {
         }
         if (positional.size() != 2) throw usage("expected RESULTS.json and OUT.md, got " + positional);
         JmhRun run = JmhRun.read(Path.of(positional.get(0)));
-        String doc = render(run, RunInfo.ofThisMachine(command, note), template());
+        String doc = render(run, RunInfo.ofThisMachine(command, note), template(), startup(startup));
         Path out = Path.of(positional.get(1));
         try {
             Files.writeString(out, doc);
@@ -58,15 +60,32 @@ public final class BenchReport {
         }
     }
 
+    /** What {@code mdevgpu-bench/startup.sh} printed, as a block, or why there is none. */
+    static String startup(Path printed) {
+        if (printed == null || !Files.isRegularFile(printed)) {
+            return "Not measured in this run (run.sh measures it when `mdevctl` is installed and it runs as root).";
+        }
+        try {
+            return "```\n$ mdevgpu-bench/startup.sh\n" + Files.readString(printed).strip() + "\n```";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + printed + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The whole document: the template with {@code {{RUN}}}, {@code {{RESULTS}}} and {@code {{GOALS}}} filled. */
     public static String render(JmhRun run, RunInfo info, String template) {
+        return render(run, info, template, startup(null));
+    }
+
+    /** As {@link #render(JmhRun, RunInfo, String)}, with the start-up section ({@code {{STARTUP}}}) given. */
+    static String render(JmhRun run, RunInfo info, String template, String startup) {
         for (String slot : List.of("{{RUN}}", "{{RESULTS}}", "{{GOALS}}")) {
             if (!template.contains(slot)) {
                 throw new IllegalArgumentException("the report template has no " + slot + " slot: restore it in "
                         + TEMPLATE);
             }
         }
-        return template.replace("{{RUN}}", runSection(run, info))
+        return template.replace("{{STARTUP}}", startup).replace("{{RUN}}", runSection(run, info))
                 .replace("{{RESULTS}}", resultsSection(run.rows()))
                 .replace("{{GOALS}}", goalsSection(Goals.judge(run.rows())));
     }

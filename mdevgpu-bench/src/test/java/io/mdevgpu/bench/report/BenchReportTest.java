@@ -400,4 +400,13 @@ class BenchReportTest {
         assertTrue(doc.contains("**Conditions:** quiet"), doc);
         assertTrue(doc.contains("### VFIO region: 8-byte read loop (`RegionReadBench`)"), doc);
     }
+
+    @Test
+    void theStartUpSectionIsWhatStartupShPrintedOrSaysItWasNotMeasured(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        assertTrue(BenchReport.startup(null).startsWith("Not measured in this run"));
+        assertTrue(BenchReport.startup(dir.resolve("absent.txt")).startsWith("Not measured in this run"));
+        java.nio.file.Path printed = java.nio.file.Files.writeString(dir.resolve("startup.txt"), "repo: mdevgpu list  90 ms  1.5\n");
+        assertEquals("```\n$ mdevgpu-bench/startup.sh\nrepo: mdevgpu list  90 ms  1.5\n```", BenchReport.startup(printed));
+    }
 }
