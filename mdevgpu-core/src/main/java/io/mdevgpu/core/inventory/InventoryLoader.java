@@ -157,11 +157,16 @@ public final class InventoryLoader {
         driver.checkKeys(DRIVER_KEYS);
         driver.require("version", "the driver release, e.g. version = \"550.54.14\"");
         NvrmRelease release = driver.guard("version", () -> NvrmRelease.parse(driver.string("version").orElseThrow()));
+        NvrmAbi abi;
         try {
-            NvrmAbi.forRelease(release);
+            abi = NvrmAbi.forRelease(release);
         } catch (UnsupportedDriverException e) {
             throw driver.error("version", "driver release " + release + " has no layout family in this library; "
                     + "known: " + String.join(", ", e.knownReleases()));
+        }
+        if (abi.vgpuTypes().isEmpty()) {
+            throw driver.error("version", "driver release " + release + " has no vGPU type layout (its headers define "
+                    + "none), so a simulated host cannot register types with it; give another release, e.g. 550.54.14");
         }
         VirtualizationMode hostMode = mode(driver).orElse(VirtualizationMode.HOST);
         List<TomlTable> gpuTables = top.tables("gpu", "gpu", "each GPU is a [[gpu]] table with an address and a model");

@@ -51,6 +51,13 @@ class InventoryStrictnessTest {
         assertTrue(syntax.getMessage().startsWith("inventory "), syntax.getMessage());
     }
 
+    @Test
+    void aReleaseWithoutVgpuTypeLayoutIsBadInputAtItsVersion() {
+        ConfigException e = refused(inventory("515.43.04", ""));
+        assertEquals("driver.version", e.keyPath(), e.getMessage());
+        assertTrue(e.getMessage().contains("515.43.04") && e.getMessage().contains("vGPU type"), e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0000:65:00.0 ", " 0000:65:00.0", "0000:65:00.0\\t"})
     void anAddressWithSpacesIsRefused(String address) {
