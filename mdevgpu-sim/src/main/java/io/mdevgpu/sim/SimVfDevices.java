@@ -25,11 +25,15 @@ final class SimVfDevices {
                 .resources(UNASSIGNED).build();
     }
 
-    /** A type-0 header of 64 bytes: ids, revision, class. */
+    /**
+     * A VF's type-0 header of 64 bytes: vendor and device read {@code 0xffff}, as the SR-IOV specification has it
+     * and the real kernel showed (harness K23: the ids are in sysfs, filled from the PF's capability); revision,
+     * class and subsystem as usual.
+     */
     private static byte[] header(PciId id, int revision, int classCode) {
         byte[] c = new byte[64];
-        put16(c, 0x00, id.vendor());
-        put16(c, 0x02, id.device());
+        put16(c, 0x00, 0xffff);
+        put16(c, 0x02, 0xffff);
         c[0x08] = (byte) revision;
         c[0x09] = (byte) classCode;
         c[0x0a] = (byte) (classCode >>> 8);

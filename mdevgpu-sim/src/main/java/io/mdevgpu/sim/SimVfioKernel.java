@@ -25,6 +25,8 @@ import io.mdevgpu.Errno;
 import io.mdevgpu.kernel.abi.vfio.VfioIoctls;
 import io.mdevgpu.kernel.abi.vfio.vfio_device_info;
 import io.mdevgpu.kernel.abi.vfio.vfio_group_status;
+import io.mdevgpu.kernel.abi.vfio.vfio_iommu_type1_dma_map;
+import io.mdevgpu.kernel.abi.vfio.vfio_iommu_type1_dma_unmap;
 import io.mdevgpu.kernel.abi.vfio.vfio_info_cap_header;
 import io.mdevgpu.kernel.abi.vfio.vfio_iommu_type1_info;
 import io.mdevgpu.kernel.abi.vfio.vfio_irq_info;
@@ -354,6 +356,8 @@ public final class SimVfioKernel implements VfioKernel {
     private final Node[] byFd = new Node[1 << 16];
     private final Map<Integer, Integer> groupContainer = new HashMap<>();
     private final Map<Integer, Boolean> iommuSet = new HashMap<>();
+    /** Each container's type1 DMA mappings, from its SET_IOMMU until its last group leaves. */
+    private final Map<Integer, SimDmaMappings> dma = new HashMap<>();
     private final Map<Long, Long> mappings = new HashMap<>();
     private final Arena arena = Arena.ofShared();
     private final ErrnoCapture errno = new ErrnoCapture(arena);
@@ -547,6 +551,7 @@ public final class SimVfioKernel implements VfioKernel {
             }
             groupContainer.clear();
             iommuSet.clear();
+            dma.clear();
             for (Group g : groups.values()) {
                 for (Device d : g.devices.values()) {
                     d.disableInterrupts();
@@ -616,7 +621,10 @@ public final class SimVfioKernel implements VfioKernel {
                     unset(fd);
                     store.saveNow(); // free again for other processes
                 }
-                case CONTAINER -> iommuSet.remove(fd);
+                case CONTAINER -> {
+                    iommuSet.remove(fd);
+                    dma.remove(fd);
+                }
                 case DEVICE -> {
                     if (--n.device.openFds == 0) { // the release disables every interrupt and drops the memory
                         n.device.disableInterrupts();
@@ -673,6 +681,7 @@ public final class SimVfioKernel implements VfioKernel {
         if (request == VFIO_SET_IOMMU) {
             if (!hasGroup || iommuSet.containsKey(fd) || value != VFIO_TYPE1v2_IOMMU || !type1v2) return -Errno.EINVAL.number();
             iommuSet.put(fd, true);
+            dma.put(fd, new SimDmaMappings());
             return 0;
         }
         if (!iommuSet.containsKey(fd)) return -Errno.EINVAL.number();
@@ -681,15 +690,25 @@ public final class SimVfioKernel implements VfioKernel {
             vfio_iommu_type1_info.iova_pgsizes(arg, 0x40201000L);
             return 0;
         }
-        if (request == VFIO_IOMMU_MAP_DMA) return 0;
-        if (request == VFIO_IOMMU_UNMAP_DMA) return 0; // the size stays: all of it was unmapped
+        if (request == VFIO_IOMMU_MAP_DMA) {
+            return dma.get(fd).map(vfio_iommu_type1_dma_map.iova(arg), vfio_iommu_type1_dma_map.size(arg));
+        }
+        if (request == VFIO_IOMMU_UNMAP_DMA) {
+            long unmapped = dma.get(fd).unmap(vfio_iommu_type1_dma_unmap.iova(arg), vfio_iommu_type1_dma_unmap.size(arg));
+            if (unmapped < 0) return (int) unmapped;
+            vfio_iommu_type1_dma_unmap.size(arg, unmapped); // the kernel reports what it unmapped
+            return 0;
+        }
         return -Errno.ENOTTY.number();
     }
 
     private int unset(int groupFd) {
         Integer container = groupContainer.remove(groupFd);
         if (container == null) return -Errno.EINVAL.number();
-        if (!groupContainer.containsValue(container)) iommuSet.remove(container); // the last group takes the IOMMU
+        if (!groupContainer.containsValue(container)) { // the last group takes the IOMMU and its DMA mappings
+            iommuSet.remove(container);
+            dma.remove(container);
+        }
         return 0;
     }
 

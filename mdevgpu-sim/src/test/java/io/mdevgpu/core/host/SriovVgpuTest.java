@@ -71,6 +71,19 @@ class SriovVgpuTest {
         }
     }
 
+    /** Harness K23: a VF's config space reads 0xffff as vendor and device; sysfs has its ids, and discovery reads those. */
+    @Test
+    void aVfsConfigSpaceReadsAllOnesAsItsIdsWhileSysfsNamesThem() throws java.io.IOException {
+        try (EngineHost host = applied()) {
+            byte[] config = java.nio.file.Files.readAllBytes(host.kernel().layout().pciDevice(FIRST_VF).resolve("config"));
+            for (int i = 0; i < 4; i++) assertEquals((byte) 0xff, config[i], "config byte " + i);
+            io.mdevgpu.kernel.pci.PciDevice vf = host.kernel().pci().device(FIRST_VF);
+            assertEquals(0x10de, vf.id().vendor());
+            assertEquals(0x2330, vf.id().device(), "the capability's VF device id, from sysfs");
+            assertEquals(host.kernel().pci().device(H100).classCode(), vf.classCode(), "the class is in config space as usual");
+        }
+    }
+
     @Test
     void applyEnablesTheVfsWhichAreNoGpusAndOfferTheRegisteredTypes() {
         try (EngineHost host = open("sriov")) {

@@ -11,6 +11,7 @@ import java.util.List;
 import io.mdevgpu.AlreadyExistsException;
 import io.mdevgpu.CapacityException;
 import io.mdevgpu.Errno;
+import io.mdevgpu.KernelException;
 import io.mdevgpu.UnsupportedOperationKernelException;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.sim.Faults;
@@ -119,6 +120,24 @@ class VfioDmaResetBusMasterTest {
         faults.failNext(Seam.VFIO, "ioctl /fake/dev/vfio/vfio VFIO_IOMMU_MAP_DMA", Failure.errno(Errno.ENOSPC));
         assertThrows(CapacityException.class, () -> container.mapDma(page, 0x200000));
         assertEquals(List.of(held), container.dmaMappings());
+    }
+
+    /** The simulated type1 answers as the real one did in the harness (K22), with no fault injected. */
+    @Test
+    void theSimulatedType1RefusesOverlapsAndCutsAndCountsWhatItUnmaps() {
+        container.openGroup(1);
+        MemorySegment pages = arena.allocate(3 * 4096, 4096);
+        VfioDmaMapping held = container.mapDma(pages.asSlice(0, 8192), 0x100000);
+        AlreadyExistsException overlap = assertThrows(AlreadyExistsException.class,
+                () -> container.mapDma(pages.asSlice(8192, 4096), 0x101000));
+        assertTrue(overlap.getMessage().contains("overlaps a mapping"), overlap.getMessage());
+        VfioDmaMapping next = container.mapDma(pages.asSlice(8192, 4096), 0x102000); // right after it: no overlap
+        KernelException cut = assertThrows(KernelException.class, () -> container.unmapDma(0x101000, 4096));
+        assertEquals(Errno.EINVAL, cut.errno(), "type1 v2 unmaps whole mappings only");
+        assertEquals(List.of(held, next), container.dmaMappings(), "a refused unmap leaves both");
+        assertEquals(3 * 4096, container.unmapDma(0x100000, 0x100000), "the kernel reports the bytes it unmapped");
+        assertFalse(held.isOpen() || next.isOpen());
+        container.mapDma(pages.asSlice(0, 4096), 0x100000); // the same IOVA maps again
     }
 
     @Test
