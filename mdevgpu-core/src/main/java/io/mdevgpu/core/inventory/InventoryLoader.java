@@ -174,6 +174,11 @@ public final class InventoryLoader {
         Map<PciAddress, String> seen = new HashMap<>();
         Map<Integer, String> groups = new HashMap<>();
         for (TomlTable g : gpuTables) {
+            if (gpus.size() == abi.maxProbedGpus()) {
+                throw g.error("address", "the driver of release " + release + " runs at most " + abi.maxProbedGpus()
+                        + " GPUs (its probed-GPU list holds no more), and this is GPU " + (gpus.size() + 1)
+                        + "; describe at most " + abi.maxProbedGpus() + " per host");
+            }
             InventoryGpu gpu = gpu(g, hostMode);
             String earlier = seen.putIfAbsent(gpu.device().address(), g.path());
             if (earlier != null) {

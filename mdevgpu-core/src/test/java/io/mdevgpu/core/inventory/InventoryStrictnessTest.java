@@ -52,6 +52,19 @@ class InventoryStrictnessTest {
     }
 
     @Test
+    void moreGpusThanTheDriverCanListAreBadInputAtTheFirstOneTooMany() {
+        StringBuilder more = new StringBuilder();
+        for (int bus = 1; bus <= 32; bus++) { // with the A100 at 65:00.0, 33 GPUs
+            more.append("[[gpu]]\naddress = \"0000:%02x:00.0\"\nmodel = \"t4\"\n".formatted(bus));
+        }
+        ConfigException e = refused(inventory("550.54.14", "\n" + more));
+        assertEquals("gpu[32].address", e.keyPath(), e.getMessage());
+        assertTrue(e.getMessage().contains("at most 32 GPUs"), e.getMessage());
+        assertEquals(32, InventoryLoader.parse(inventory("550.54.14", "\n" + more.substring(0,
+                more.lastIndexOf("[[gpu]]"))), SOURCE).gpus().size(), "32 are fine");
+    }
+
+    @Test
     void aReleaseWithoutVgpuTypeLayoutIsBadInputAtItsVersion() {
         ConfigException e = refused(inventory("515.43.04", ""));
         assertEquals("driver.version", e.keyPath(), e.getMessage());

@@ -295,6 +295,11 @@ public enum NvrmAbi {
         return n;
     }
 
+    /** How many GPUs a {@code GET_PROBED_IDS} reply can list: the most GPUs one driver of this release runs. */
+    public int maxProbedGpus() {
+        return (int) layouts().probedGpuIds.count();
+    }
+
     /** Writes a {@code GET_PROBED_IDS} reply as a driver does (for tests): the ids, then invalid ids; flags zero. */
     public void encodeProbedIds(MemorySegment params, int[] ids, int count, int[] excluded, int excludedCount) {
         Slot probedGpuIds = layouts().probedGpuIds, probedExcludedIds = layouts().probedExcludedIds;
