@@ -15,6 +15,7 @@
 #define STRUCT(T, header) printf("%s (%s): size=%zu align=%zu\n", #T, header, sizeof(T), _Alignof(T))
 #define FIELD(T, f, label, type) \
     printf("   %-28s %-22s off=%5zu size=%5zu\n", label, type, offsetof(T, f), sizeof(((T *) 0)->f))
+#define CONTROL(C) printf("%s = 0x%x\n", #C, (unsigned) (C))
 
 int main(void) {
     STRUCT(nv_pci_info_t, "nv-ioctl.h");
@@ -47,6 +48,25 @@ int main(void) {
 #else
     printf("NVA081_CTRL_VGPU_CONFIG_GET_VGPU_TYPE_INFO_PARAMS: ABSENT\n");
     printf("NVA081_CTRL_VGPU_CONFIG_GET_VGPU_TYPES_PARAMS: ABSENT\n");
+#endif
+
+    /* The vGPU heterogeneous mode (nvidia-smi vgpu -shm), on the device object: from 550, gpuInstanceId from 575. */
+#ifdef HAVE_HETEROGENEOUS
+    CONTROL(NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE);
+    CONTROL(NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE);
+    STRUCT(NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS, "ctrl/ctrl0080/ctrl0080gpu.h");
+    FIELD(NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS, bHeterogeneousMode, "bHeterogeneousMode", "NvBool");
+#ifdef HAVE_HETEROGENEOUS_GPU_INSTANCE
+    FIELD(NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS, gpuInstanceId, "gpuInstanceId", "NvU32");
+#endif
+    STRUCT(NV0080_CTRL_GPU_SET_VGPU_HETEROGENEOUS_MODE_PARAMS, "ctrl/ctrl0080/ctrl0080gpu.h");
+    FIELD(NV0080_CTRL_GPU_SET_VGPU_HETEROGENEOUS_MODE_PARAMS, bHeterogeneousMode, "bHeterogeneousMode", "NvBool");
+#ifdef HAVE_HETEROGENEOUS_GPU_INSTANCE
+    FIELD(NV0080_CTRL_GPU_SET_VGPU_HETEROGENEOUS_MODE_PARAMS, gpuInstanceId, "gpuInstanceId", "NvU32");
+#endif
+#else
+    printf("NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS: ABSENT\n");
+    printf("NV0080_CTRL_GPU_SET_VGPU_HETEROGENEOUS_MODE_PARAMS: ABSENT\n");
 #endif
     return 0;
 }

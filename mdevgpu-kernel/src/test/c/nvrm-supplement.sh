@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates abi/nvidia-rm/supplement/<release>.txt: the compiler's layout of
 # the RM structs that the golden tables abi/nvidia-rm/<release>.txt do not list (nv_pci_info_t, the virtualization-mode
-# params, GET_VGPU_TYPE_INFO and the GET_SUPPORTED_VGPU_TYPES params), for every release that has a golden table.
+# params, GET_VGPU_TYPE_INFO, the GET_SUPPORTED_VGPU_TYPES params, the vGPU heterogeneous-mode params and the ids of
+# their controls), for every release that has a golden table.
 #   usage: nvrm-supplement.sh /path/to/a/clone/of/NVIDIA/open-gpu-kernel-modules
 set -euo pipefail
 repo=${1:?usage: $0 OPEN_GPU_KERNEL_MODULES_CLONE}
@@ -25,6 +26,12 @@ for file in "$golden"/*.txt; do
   fi
   sed -n '/typedef struct NV0080_CTRL_GPU_GET_VIRTUALIZATION_MODE_PARAMS/,/}/p' "$inc/ctrl/ctrl0080/ctrl0080gpu.h" \
     | grep -q isGridBuild && flags+=(-DHAVE_GRID_BUILD)
+  gpu_h=$inc/ctrl/ctrl0080/ctrl0080gpu.h
+  if grep -q 'typedef struct NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS' "$gpu_h"; then
+    flags+=(-DHAVE_HETEROGENEOUS)
+    sed -n '/typedef struct NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS/,/}/p' "$gpu_h" \
+      | grep -q gpuInstanceId && flags+=(-DHAVE_HETEROGENEOUS_GPU_INSTANCE)
+  fi
   gcc -std=c11 "${flags[@]}" -I"$src/kernel-open/common/inc" -I"$inc" -o "$work/probe-$tag" "$here/nvrm-supplement.c"
   "$work/probe-$tag" > "$out/$tag.txt"
   echo "$tag: ${flags[*]}"

@@ -92,7 +92,7 @@ public final class RmGpu implements AutoCloseable {
     }
 
     /** How errors name this GPU; fixed once its address is known, so that calls do not build it. */
-    private String target() {
+    String target() {
         if (target == null || address != null && !targetHasAddress) {
             target = RmClient.gpuTarget(address, gpuId);
             targetHasAddress = address != null;
@@ -235,6 +235,34 @@ public final class RmGpu implements AutoCloseable {
         MemorySegment p = params(NvrmAbi.VIRTUALIZATION_MODE);
         client.control(hDevice, NvControl.NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE, p, target());
         return client.abi().virtualizationMode(p);
+    }
+
+    /**
+     * The GPU's vGPU heterogeneous mode ({@code GET_VGPU_HETEROGENEOUS_MODE} on the device object): whether it takes
+     * vGPUs of several sizes. The driver answers it for any GPU (off where it is no vGPU host).
+     *
+     * @throws KernelException EOPNOTSUPP where the release has no such control (before 550), naming the release
+     * @throws io.mdevgpu.DriverException the driver's failing status, with its causes
+     */
+    public boolean heterogeneousMode() {
+        requireOpen();
+        return HeterogeneousModeControl.read(client, this);
+    }
+
+    /**
+     * Sets the GPU's vGPU heterogeneous mode ({@code SET_VGPU_HETEROGENEOUS_MODE}), as {@code nvidia-smi vgpu -shm}:
+     * on a vGPU host, after its VFs are enabled and before its first vGPU; read back after. Enabling the VFs again
+     * resets it.
+     *
+     * @throws KernelException      EOPNOTSUPP where the release has no such control (before 550); nothing is sent
+     * @throws NotVgpuHostException the GPU's virtualization mode is not HOST; nothing is sent
+     * @throws io.mdevgpu.DriverException NV_ERR_IN_USE while a vGPU exists, NV_ERR_NOT_SUPPORTED where the GPU has no
+     *                                    such mode
+     * @throws HostStateException   the driver reads another mode back
+     */
+    public void setHeterogeneousMode(boolean on) {
+        requireOpen();
+        HeterogeneousModeControl.set(client, this, on);
     }
 
     /**

@@ -16,6 +16,8 @@ final class FamilyLayouts {
     final AllocParameters alloc;
     final Optional<VgpuTypeCodec> vgpuTypes; // empty for 515, whose headers have no vGPU config layout
     final Slot probedGpuIds, probedExcludedIds, virtualizationMode, isGridBuild;
+    /** The GET/SET heterogeneous-mode params' fields (laid out alike); {@link Slot#ABSENT} before 550. */
+    final Slot heterogeneousMode, heterogeneousGpuInstance;
 
     FamilyLayouts(String family, DriverLimits limits, Table table) {
         this.structs = table.layouts();
@@ -27,6 +29,13 @@ final class FamilyLayouts {
         this.probedExcludedIds = Slot.of(probed, "excludedGpuIds");
         this.virtualizationMode = Slot.of(mode, "virtualizationMode");
         this.isGridBuild = Slot.optional(mode, "isGridBuild");
+        GroupLayout getMode = structs.get(NvrmAbi.GET_HETEROGENEOUS_MODE), setMode = structs.get(NvrmAbi.SET_HETEROGENEOUS_MODE);
+        if ((getMode == null) != (setMode == null) || getMode != null && !getMode.equals(setMode.withName(getMode.name().orElseThrow()))) {
+            throw new IllegalStateException("the NVIDIA RM layout table of " + table.release() + " lays out the GET and SET "
+                    + "heterogeneous-mode params differently; one codec serves both");
+        }
+        this.heterogeneousMode = getMode == null ? Slot.ABSENT : Slot.of(getMode, "bHeterogeneousMode");
+        this.heterogeneousGpuInstance = getMode == null ? Slot.ABSENT : Slot.optional(getMode, "gpuInstanceId");
     }
 
     private GroupLayout struct(String name, Table table) {

@@ -14,6 +14,10 @@ public final class NvControl {
     public static final int NV0000_CTRL_CMD_GPU_DETACH_IDS = 0x216;
     public static final int NV0000_CTRL_CMD_GPU_GET_PCI_INFO = 0x21B;
     public static final int NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE = 0x800289;
+    /** Sets the vGPU heterogeneous mode ({@code nvidia-smi vgpu -shm}) on the device object; from 550. */
+    public static final int NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE = 0x800297;
+    /** Reads the vGPU heterogeneous mode on the device object; from 550. */
+    public static final int NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE = 0x800298;
     public static final int NV2080_CTRL_CMD_BUS_GET_PCI_INFO = 0x20801801;
     public static final int NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO = 0xA0810101;
     public static final int NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO = 0xA0810103;
@@ -44,6 +48,8 @@ public final class NvControl {
             case NV0000_CTRL_CMD_GPU_DETACH_IDS -> "GPU_DETACH_IDS";
             case NV0000_CTRL_CMD_GPU_GET_PCI_INFO -> "GPU_GET_PCI_INFO";
             case NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE -> "GPU_GET_VIRTUALIZATION_MODE";
+            case NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE -> "GPU_SET_VGPU_HETEROGENEOUS_MODE";
+            case NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE -> "GPU_GET_VGPU_HETEROGENEOUS_MODE";
             case NV2080_CTRL_CMD_BUS_GET_PCI_INFO -> "BUS_GET_PCI_INFO";
             case NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO -> "VGPU_CONFIG_SET_INFO";
             case NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO -> "VGPU_CONFIG_GET_VGPU_TYPE_INFO";

@@ -67,6 +67,8 @@ public enum NvrmAbi {
     public static final String SUBDEVICE_ALLOC = "NV2080_ALLOC_PARAMETERS";
     public static final String BUS_PCI_INFO = "NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS";
     public static final String VIRTUALIZATION_MODE = "NV0080_CTRL_GPU_GET_VIRTUALIZATION_MODE_PARAMS";
+    public static final String GET_HETEROGENEOUS_MODE = "NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS";
+    public static final String SET_HETEROGENEOUS_MODE = "NV0080_CTRL_GPU_SET_VGPU_HETEROGENEOUS_MODE_PARAMS";
     public static final String VGPU_INFO = "NVA081_CTRL_VGPU_INFO";
     public static final String VGPU_CONFIG_INFO = "NVA081_CTRL_VGPU_CONFIG_INFO_PARAMS";
     public static final String VGPU_TYPE_INFO = "NVA081_CTRL_VGPU_CONFIG_GET_VGPU_TYPE_INFO_PARAMS";
@@ -84,6 +86,8 @@ public enum NvrmAbi {
             Map.entry(NvControl.NV0000_CTRL_CMD_GPU_DETACH_IDS, DETACH_IDS),
             Map.entry(NvControl.NV0000_CTRL_CMD_GPU_GET_PCI_INFO, PCI_INFO),
             Map.entry(NvControl.NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE, VIRTUALIZATION_MODE),
+            Map.entry(NvControl.NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE, GET_HETEROGENEOUS_MODE),
+            Map.entry(NvControl.NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE, SET_HETEROGENEOUS_MODE),
             Map.entry(NvControl.NV2080_CTRL_CMD_BUS_GET_PCI_INFO, BUS_PCI_INFO),
             Map.entry(NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, VGPU_CONFIG_INFO),
             Map.entry(NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO, VGPU_TYPE_INFO),
@@ -323,6 +327,34 @@ public enum NvrmAbi {
         params.fill((byte) 0);
         layouts().virtualizationMode.put(params, 0, mode);
         layouts().isGridBuild.put(params, 0, gridBuild ? 1 : 0);
+    }
+
+    /**
+     * Whether this family's headers have the vGPU heterogeneous-mode controls ({@code GET/SET_VGPU_HETEROGENEOUS_MODE}
+     * on the device object): from 550; a 1-byte {@code NvBool}, with {@code gpuInstanceId} at 4 from 575.
+     */
+    public boolean hasHeterogeneousMode() {
+        return layouts().heterogeneousMode.present();
+    }
+
+    /** {@code bHeterogeneousMode} of a {@code GET/SET_VGPU_HETEROGENEOUS_MODE} params struct. */
+    public boolean heterogeneousMode(MemorySegment params) {
+        return layouts().heterogeneousMode.get(params, 0) != 0;
+    }
+
+    /** The {@code gpuInstanceId} of those params (575 on; 0 where the family has none). */
+    public int heterogeneousGpuInstance(MemorySegment params) {
+        return (int) layouts().heterogeneousGpuInstance.get(params, 0);
+    }
+
+    /**
+     * Writes {@code GET/SET_VGPU_HETEROGENEOUS_MODE} params: the mode, and GPU instance 0 (the whole GPU, no MIG) where
+     * the family has the field.
+     */
+    public void encodeHeterogeneousMode(MemorySegment params, boolean on) {
+        params.fill((byte) 0);
+        layouts().heterogeneousMode.put(params, 0, on ? 1 : 0);
+        layouts().heterogeneousGpuInstance.put(params, 0, 0);
     }
 
     @Override

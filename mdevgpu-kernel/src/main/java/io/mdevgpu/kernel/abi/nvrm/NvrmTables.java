@@ -40,6 +40,7 @@ public final class NvrmTables {
     private static final Pattern STRUCT = Pattern.compile("(\\S+) \\((.+)\\): size=(\\d+) align=(\\d+)");
     private static final Pattern FIELD = Pattern.compile("\\s+(\\S+)\\s+(\\S+)\\s+off=\\s*(\\d+)\\s+size=\\s*(\\d+)");
     private static final Pattern ABSENT = Pattern.compile("(\\S+): ABSENT");
+    private static final Pattern CONTROL = Pattern.compile("(\\S+) = 0x([0-9a-fA-F]{1,8})");
     /** Where the build puts the tables in this jar, beside this class (a name that is no package: never encapsulated). */
     private static final String BUNDLED = "nvidia-rm/";
     private static final NvrmTables BUNDLED_TABLES = new NvrmTables(null);
@@ -133,14 +134,21 @@ public final class NvrmTables {
     }
 
     /**
-     * A release's structs by name, in table order, and the names its table declares absent.
+     * A release's structs by name, in table order, the names its table declares absent, and the control command
+     * numbers its header defines (by macro name).
      *
      * @param release the release the table was printed from, {@code 595.45.04}
      */
-    public record Table(String release, Map<String, Struct> structs, Set<String> absent) {
+    public record Table(String release, Map<String, Struct> structs, Set<String> absent, Map<String, Integer> controls) {
         public Table {
             structs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(structs));
             absent = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(absent));
+            controls = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(controls));
+        }
+
+        /** A table without control numbers. */
+        public Table(String release, Map<String, Struct> structs, Set<String> absent) {
+            this(release, structs, absent, Map.of());
         }
 
         /**
@@ -204,7 +212,7 @@ public final class NvrmTables {
             Table own = parse(release, text("predecessor/" + release + ".txt"));
             Map<String, Struct> structs = new LinkedHashMap<>(base.structs());
             structs.putAll(own.structs());
-            return new Table(release, structs, Set.of());
+            return new Table(release, structs, Set.of(), base.controls());
         }
         Table main = parse(release, text(release + ".txt"));
         Table extra = parse(release, text("supplement/" + release + ".txt"));
@@ -212,7 +220,9 @@ public final class NvrmTables {
         structs.putAll(extra.structs());
         Set<String> absent = new LinkedHashSet<>(main.absent());
         absent.addAll(extra.absent());
-        return new Table(release, structs, absent);
+        Map<String, Integer> controls = new LinkedHashMap<>(main.controls());
+        controls.putAll(extra.controls());
+        return new Table(release, structs, absent, controls);
     }
 
     /**
@@ -223,12 +233,13 @@ public final class NvrmTables {
     public static Table parse(String release, String text) {
         Map<String, Struct> structs = new LinkedHashMap<>();
         Set<String> absent = new LinkedHashSet<>();
+        Map<String, Integer> controls = new LinkedHashMap<>();
         String name = null, header = null;
         long size = 0, alignment = 0;
         List<Field> fields = new ArrayList<>();
         for (String line : (text + "\nEND: ABSENT").split("\n")) {
             if (line.isBlank()) continue;
-            Matcher s = STRUCT.matcher(line), f = FIELD.matcher(line), a = ABSENT.matcher(line);
+            Matcher s = STRUCT.matcher(line), f = FIELD.matcher(line), a = ABSENT.matcher(line), c = CONTROL.matcher(line);
             if (f.matches()) {
                 if (name == null) throw new IllegalArgumentException(release + ": a field before any struct: " + line);
                 String declaration = f.group(1);
@@ -249,11 +260,13 @@ public final class NvrmTables {
                 alignment = Long.parseLong(s.group(4));
             } else if (a.matches()) {
                 if (!a.group(1).equals("END")) absent.add(a.group(1));
+            } else if (c.matches()) {
+                controls.put(c.group(1), Integer.parseUnsignedInt(c.group(2), 16));
             } else {
                 throw new IllegalArgumentException(release + ": unreadable NVIDIA RM layout table line: " + line);
             }
         }
-        return new Table(release, structs, absent);
+        return new Table(release, structs, absent, controls);
     }
 
     private String text(String file) {

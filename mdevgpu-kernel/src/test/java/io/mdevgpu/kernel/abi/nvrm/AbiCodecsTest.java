@@ -103,6 +103,41 @@ class AbiCodecsTest {
         assertEquals(NvrmRelease.parse(version).major() >= 555 ? 8 : 4, golden.size());
     }
 
+    @ParameterizedTest
+    @MethodSource("releases")
+    void heterogeneousModeIsAbsentBefore550OneByteTo570AndCarriesAGpuInstanceFrom575(String version) {
+        Table table = GoldenTables.load(version);
+        Struct get = table.structs().get("NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS");
+        Struct set = table.structs().get("NV0080_CTRL_GPU_SET_VGPU_HETEROGENEOUS_MODE_PARAMS");
+        NvrmAbi abi = NvrmRelease.parse(version).abi();
+        int major = NvrmRelease.parse(version).major();
+        assertEquals(major >= 550, abi.hasHeterogeneousMode(), version);
+        assertEquals(major >= 550, get != null, version);
+        assertEquals(get, set == null ? null : new Struct(get.name(), set.header(), set.size(), set.alignment(), set.fields()),
+                version + ": GET and SET are laid out alike");
+        if (get == null) {
+            assertTrue(version.equals(GoldenTables.PREDECESSOR_RELEASE)
+                    || table.absent().contains("NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS"), version + " says it has none");
+            return;
+        }
+        assertEquals(major >= 575 ? 8 : 1, get.size(), version);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = arena.allocate(abi.struct(NvrmAbi.SET_HETEROGENEOUS_MODE));
+            p.fill((byte) 0x5A);
+            abi.encodeHeterogeneousMode(p, true);
+            assertEquals(1, p.get(ValueLayout.JAVA_BYTE, get.field("bHeterogeneousMode").orElseThrow().offset()));
+            assertTrue(abi.heterogeneousMode(p));
+            get.field("gpuInstanceId").ifPresent(f -> assertEquals(0, p.get(ValueLayout.JAVA_INT, f.offset())));
+            for (long i = 1; i < p.byteSize(); i++) assertEquals(0, p.get(ValueLayout.JAVA_BYTE, i), "byte " + i);
+            abi.encodeHeterogeneousMode(p, false);
+            assertFalse(abi.heterogeneousMode(p));
+            get.field("gpuInstanceId").ifPresent(f -> {
+                p.set(ValueLayout.JAVA_INT, f.offset(), 7);
+                assertEquals(7, abi.heterogeneousGpuInstance(p));
+            });
+        }
+    }
+
     @Test
     void virtualizationModesPrintForOperators() {
         assertEquals("HOST (vGPU host)", VirtualizationMode.describe(3));

@@ -119,6 +119,9 @@ class NvrmGoldenLayoutTest {
         assertEquals(0xA0810109, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER);
         assertEquals(0xA0810109, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_UPDATE_PGPU_INFO);
         assertEquals(0x800289, NvControl.NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE);
+        assertEquals(0x800297, NvControl.NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE);
+        assertEquals(0x800298, NvControl.NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE);
+        assertEquals("GPU_GET_VGPU_HETEROGENEOUS_MODE", NvControl.name(0x800298));
         assertEquals(0x0, NvClass.NV01_ROOT);
         assertEquals(0x41, NvClass.NV01_ROOT_CLIENT);
         assertEquals(0x80, NvClass.NV01_DEVICE_0);
@@ -128,12 +131,31 @@ class NvrmGoldenLayoutTest {
         assertEquals("cmd 0x12345", NvControl.name(0x12345));
     }
 
+    /** The numbers the compiler printed from each release's header (the supplement's control lines) are ours. */
+    @ParameterizedTest
+    @MethodSource("releases")
+    void heterogeneousControlIdsAreTheHeadersNumbersWhereTheReleaseHasThem(String version) {
+        Table golden = GoldenTables.load(version);
+        Map<String, Integer> expected = Map.of(
+                "NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE", NvControl.NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE,
+                "NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE", NvControl.NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE);
+        boolean has = golden.structs().containsKey("NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS");
+        assertEquals(NvrmRelease.parse(version).major() >= 550, has, version);
+        if (has) {
+            assertEquals(expected, golden.controls(), version);
+        } else {
+            assertTrue(golden.controls().isEmpty(), version + " defines no heterogeneous-mode control");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("releases")
     void eachControlTakesTheGoldenParamsSize(String version) {
         Table golden = GoldenTables.load(version);
         NvrmAbi abi = NvrmAbi.forRelease(NvrmRelease.parse(version));
         Map<Integer, String> params = Map.of(0x202, "NV0000_CTRL_GPU_GET_ID_INFO_PARAMS",
+                0x800297, "NV0080_CTRL_GPU_SET_VGPU_HETEROGENEOUS_MODE_PARAMS",
+                0x800298, "NV0080_CTRL_GPU_GET_VGPU_HETEROGENEOUS_MODE_PARAMS",
                 0x214, "NV0000_CTRL_GPU_GET_PROBED_IDS_PARAMS", 0x215, "NV0000_CTRL_GPU_ATTACH_IDS_PARAMS",
                 0x216, "NV0000_CTRL_GPU_DETACH_IDS_PARAMS", 0x21B, "NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS",
                 0x20801801, "NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS",
