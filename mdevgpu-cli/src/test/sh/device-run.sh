@@ -9,8 +9,9 @@
 # Modes: probe (read-only: handshake, GPUs, sysfs, both benches, twice), register-check (the registration path,
 # which must stop before sending anything on a GPU that is not a vGPU host), all (both, register-check last),
 # sriov (sriov.txt: what `gpus -v` says of the GPU's vGPU backend, beside the PCI function's SR-IOV files and its
-# extended capabilities as sysfs shows them; issue 14), jmh (jmh.txt and jmh.json: the JMH set on this machine,
-# from the bench bundle), bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json), workflow
+# extended capabilities as sysfs shows them, and the vGPU heterogeneous mode read through the library's RM client:
+# GET_VGPU_HETEROGENEOUS_MODE only, never a SET, its NV status traced in trace-sriov.log; issue 14),
+# jmh (jmh.txt and jmh.json: the JMH set on this machine, from the bench bundle), bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json), workflow
 # (workflow.txt: gpus, plan, apply with the RM calls traced, types, list, as an operator runs them).
 # Never resets the GPU, never changes its settings; nothing here registers a vGPU type.
 set -u
@@ -153,6 +154,20 @@ bench() {
   done
 }
 
+heterogeneous_mode() {
+  # nvidia-smi's view, then the library's RM GET_VGPU_HETEROGENEOUS_MODE with its NV status; a read only, never a SET
+  step sh -c "nvidia-smi -q | grep -i -E 'virtualization mode|heterogeneous' || echo 'nvidia-smi shows no heterogeneous mode'"
+  step mdevgpu driver
+  printf '\n$ mdevgpu driver --json | heterogeneous mode\n'
+  mdevgpu driver --json 2>&1 | grep -A4 '"vgpu_heterogeneous_mode"'
+  EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace"
+  mdevgpu driver > /dev/null 2> "$out/trace-sriov.log"
+  EXTRA=""
+  echo "(the heterogeneous-mode calls traced: $(grep -c 'HETEROGENEOUS' "$out/trace-sriov.log"), none of them a SET: \
+$(grep -c 'SET_VGPU_HETEROGENEOUS' "$out/trace-sriov.log") SET)"
+  grep 'HETEROGENEOUS' "$out/trace-sriov.log"
+}
+
 sriov() {
   # read-only: is there an SR-IOV capability the kernel exposes, and what does mdevgpu make of the GPU?
   echo "== SR-IOV and the vGPU backend of $gpu"
@@ -168,6 +183,7 @@ sriov() {
   step mdevgpu gpus -v
   step mdevgpu --json gpus
   step mdevgpu list
+  heterogeneous_mode
   step holders
 }
 

@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.mdevgpu.Display;
+import io.mdevgpu.DriverException;
 import io.mdevgpu.HostStateException;
+import io.mdevgpu.KernelException;
 import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.MdevTypeBuilder;
@@ -40,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code mdevgpu driver}: talks to the NVIDIA driver through its RM API, read-only, and checks what it says against
  * sysfs. The version handshake and the layouts chosen; each probed GPU attached, its device and subdevice objects
- * allocated, its ids, device node and virtualization mode read, everything freed again; each answer set beside what
+ * allocated, its ids, device node, virtualization mode and vGPU heterogeneous mode read (a GET: never set here),
+ * everything freed again; each answer set beside what
  * sysfs and {@code /proc/driver/nvidia} say. {@code --register-check} goes down the path that registers vGPU types
  * with a small type, which must stop before sending anything where the GPU is not a vGPU host. {@code --bench N}
  * times RM control round trips. Exit 1 when a check disagrees or the register check was refused.
@@ -218,6 +221,7 @@ final class DriverCommand implements Callable<Integer> {
             row(text, "objects", NvClass.name(NvClass.NV01_DEVICE_0) + " " + hex(hDevice) + ", "
                     + NvClass.name(NvClass.NV20_SUBDEVICE_0) + " " + hex(hSubdevice));
             row(text, "GPU_GET_VIRTUALIZATION_MODE", VirtualizationMode.describe(mode) + " [" + mode + "]");
+            heterogeneousMode(gpu, g, text);
             if (registerCheck) {
                 g.put("register_check", registerCheck(gpu, mode, text, refused));
             }
@@ -225,6 +229,25 @@ final class DriverCommand implements Callable<Integer> {
         row(text, "freed", "subdevice, device, /dev/nvidia" + minor + " closed, GPU detached");
         g.put("freed", true);
         crossCheck(address, card, busId, revision, minor, g, checks, text);
+    }
+
+    /** Reads the vGPU heterogeneous mode (GET only: this verb never sets it); the answer, or the typed refusal. */
+    private static void heterogeneousMode(RmGpu gpu, Map<String, Object> g, List<String> text) {
+        Map<String, Object> answer;
+        String row;
+        try {
+            boolean on = gpu.heterogeneousMode();
+            answer = ordered("status", "NV_OK", "on", on);
+            row = (on ? "on" : "off") + " [NV_OK]";
+        } catch (DriverException e) {
+            answer = ordered("status", e.statusName(), "message", e.getMessage());
+            row = e.statusName() + ": " + e.getMessage();
+        } catch (KernelException e) { // EOPNOTSUPP: the release has no such control
+            answer = ordered("status", e.errno().name(), "message", e.getMessage());
+            row = "not in this release: " + e.getMessage();
+        }
+        g.put("vgpu_heterogeneous_mode", answer);
+        row(text, "GPU_GET_VGPU_HETEROGENEOUS_MODE", row);
     }
 
     /** The registration path with one small type: it must refuse before sending anything unless the GPU is a host. */

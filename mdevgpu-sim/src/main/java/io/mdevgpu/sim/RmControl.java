@@ -15,6 +15,10 @@ public enum RmControl implements SimCall {
     GPU_DETACH_IDS(NvControl.NV0000_CTRL_CMD_GPU_DETACH_IDS),
     GPU_GET_PCI_INFO(NvControl.NV0000_CTRL_CMD_GPU_GET_PCI_INFO),
     GPU_GET_VIRTUALIZATION_MODE(NvControl.NV0080_CTRL_CMD_GPU_GET_VIRTUALIZATION_MODE),
+    /** Reads the vGPU heterogeneous mode (550 on). */
+    GPU_GET_VGPU_HETEROGENEOUS_MODE(NvControl.NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE),
+    /** Sets it, as {@code nvidia-smi vgpu -shm} (550 on). */
+    GPU_SET_VGPU_HETEROGENEOUS_MODE(NvControl.NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE),
     BUS_GET_PCI_INFO(NvControl.NV2080_CTRL_CMD_BUS_GET_PCI_INFO),
     /** Registers a GPU's vGPU types with the driver: what {@code Plan.apply} sends for each type. */
     VGPU_CONFIG_SET_INFO(NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO),

@@ -191,6 +191,7 @@ public final class SimNvidiaDriver implements RmTransport {
     private int[] controls = new int[64];
     private int controlCount;
     private Publisher publisher;
+    private DriverHeterogeneousMode heterogeneousMode;
     private SimKernelStore store = SimKernelStore.NONE;
     private String procText;
     private String claimedVersion;
@@ -214,6 +215,7 @@ public final class SimNvidiaDriver implements RmTransport {
         this.abi = NvrmAbi.forRelease(release, "simulated NVIDIA driver");
         this.structs = new DriverStructs(abi);
         this.vgpuTypes = DriverVgpuTypes.of(structs.table, abi.limits());
+        this.heterogeneousMode = new DriverHeterogeneousMode(structs.table, null);
         this.devDirectory = Objects.requireNonNull(devDirectory, "devDirectory");
         this.ctlPath = devDirectory + "/nvidiactl";
         this.procVersionPath = Objects.requireNonNull(procVersionPath, "procVersionPath");
@@ -301,6 +303,14 @@ public final class SimNvidiaDriver implements RmTransport {
     public SimNvidiaDriver publisher(Publisher publisher) {
         synchronized (lock) {
             this.publisher = publisher;
+            return this;
+        }
+    }
+
+    /** The SR-IOV GPUs whose heterogeneous vGPU mode the RM controls read and set. */
+    SimNvidiaDriver sriov(SimSriov sriov) {
+        synchronized (lock) {
+            this.heterogeneousMode = new DriverHeterogeneousMode(structs.table, sriov);
             return this;
         }
     }
@@ -785,6 +795,8 @@ public final class SimNvidiaDriver implements RmTransport {
                 s.gridBuild.ifPresent(grid -> grid.put(p, 0, 1));
                 yield NvStatus.NV_OK;
             }
+            case NvControl.NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE -> heterogeneousMode.get(target.gpu(), p);
+            case NvControl.NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE -> heterogeneousMode.set(target.gpu(), p);
             case NvControl.NV2080_CTRL_CMD_BUS_GET_PCI_INFO -> {
                 PciId id = target.gpu().id();
                 s.busDeviceId.put(p, 0, id.device() << 16 | id.vendor());

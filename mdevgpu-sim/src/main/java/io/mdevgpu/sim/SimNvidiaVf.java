@@ -1,11 +1,7 @@
 package io.mdevgpu.sim;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
-import io.mdevgpu.Errno;
-import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.kernel.nvvf.LinuxNvidiaVf;
 import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
@@ -14,7 +10,8 @@ import io.mdevgpu.kernel.sysfs.SysfsLayout;
 /**
  * The simulated VFs' {@code nvidia/} files as a port: read and written by the real one ({@link LinuxNvidiaVf}) on the
  * simulated tree, whose writes {@link SimSriov} answers as the driver does; each call counted and failable at the
- * {@link Faults.Seam#SRIOV} seam before it does anything; the heterogeneous mode as the driver keeps it.
+ * {@link Faults.Seam#SRIOV} seam before it does anything. The heterogeneous mode is the driver's RM control
+ * ({@link DriverHeterogeneousMode}), not a file here.
  */
 final class SimNvidiaVf implements NvidiaVfPort {
     private final SimSriov sriov;
@@ -55,23 +52,6 @@ final class SimNvidiaVf implements NvidiaVfPort {
     public void clearType(PciAddress vf) {
         sriov.fault(SriovCall.CLEAR_TYPE, "write 0 to", layout.nvidiaVfCurrentType(vf));
         files.clearType(vf);
-    }
-
-    @Override
-    public Optional<Boolean> heterogeneousMode(PciAddress pf) {
-        sriov.fault(SriovCall.HETEROGENEOUS_MODE, "read the heterogeneous vGPU mode of", layout.pciDevice(pf));
-        return sriov.locked(() -> sriov.heterogeneous(pf));
-    }
-
-    @Override
-    public void setHeterogeneousMode(PciAddress pf, boolean on) {
-        Path target = layout.pciDevice(pf);
-        sriov.fault(SriovCall.SET_HETEROGENEOUS_MODE, "set the heterogeneous vGPU mode of", target);
-        int errno = sriov.locked(() -> sriov.setHeterogeneous(pf, on));
-        if (errno != 0) {
-            throw KernelException.of("set heterogeneous vGPU mode " + (on ? "on" : "off"), pf.toString(), Errno.of(errno),
-                    errno == Errno.EBUSY.number() ? "remove the GPU's vGPUs first" : null);
-        }
     }
 
     @Override

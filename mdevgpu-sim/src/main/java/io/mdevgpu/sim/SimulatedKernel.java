@@ -115,6 +115,7 @@ public final class SimulatedKernel implements KernelPorts {
                     NvrmAbi.forRelease(spec.release()).limits(), spec.gpus());
             this.sriov = new SimSriov(lock, faults, layout, writer, vfio, configs, NvrmAbi.forRelease(spec.release()).limits(),
                     spec.release().major() >= SimSriov.FIRST_VENDOR_VFIO_MAJOR, spec.gpus(), nvidia::typeTables);
+            nvidia.sriov(sriov); // the heterogeneous vGPU mode is an RM control over the SR-IOV GPU's state
             // an SR-IOV GPU in vendor-VFIO mode has no mdev bus: its VFs offer what the driver registers
             nvidia.publisher((gpu, types) -> {
                 if (sriov.isVendorVfio(gpu.address())) sriov.typesChanged(gpu.address());
@@ -319,6 +320,13 @@ public final class SimulatedKernel implements KernelPorts {
         }
     }
 
+    /**
+     * The heterogeneous vGPU mode the simulated driver holds for SR-IOV GPU {@code pf} (empty for a GPU not in
+     * vendor-VFIO mode), read without an RM call: for tests, uncounted by {@link Faults}.
+     */
+    public Optional<Boolean> heterogeneousMode(PciAddress pf) {
+        return sriov.locked(() -> sriov.heterogeneous(pf));
+    }
 
     /** The types each registered parent last published to the mdev bus, by address. */
     public Map<PciAddress, List<MdevType>> publishedTypes() {

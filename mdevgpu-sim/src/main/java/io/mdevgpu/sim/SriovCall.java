@@ -23,11 +23,7 @@ public enum SriovCall implements SimCall {
     /** {@code echo ID > nvidia/current_vgpu_type}: creating the VF's vGPU. */
     SET_TYPE,
     /** {@code echo 0 > nvidia/current_vgpu_type}: deleting it. */
-    CLEAR_TYPE,
-    /** Reading the GPU's heterogeneous vGPU mode. */
-    HETEROGENEOUS_MODE,
-    /** Setting it. */
-    SET_HETEROGENEOUS_MODE;
+    CLEAR_TYPE;
 
     @Override
     public Faults.Seam seam() {

@@ -61,6 +61,7 @@ public final class EngineHost implements MdevHost {
     private final VfBackends vfBackends = new VfBackends(this);
     private final VfLifecycle vfLifecycle = new VfLifecycle(this);
     private final SriovControl sriovControl = new SriovControl(this);
+    private final HeterogeneousModes heterogeneousModes = new HeterogeneousModes(this);
     private final Set<EngineVfioDevice> open = ConcurrentHashMap.newKeySet();
     /** The key of the shared Vfio this host holds in {@link #REAL_VFIO} (a real host), released on close; or null. */
     private final Path sharedVfioRoot;
@@ -234,6 +235,10 @@ public final class EngineHost implements MdevHost {
 
     SriovControl sriovControl() {
         return sriovControl;
+    }
+
+    HeterogeneousModes heterogeneousModes() {
+        return heterogeneousModes;
     }
 
     /** The API's device over {@code kernelDevice}, counted open by this host until it is closed. */

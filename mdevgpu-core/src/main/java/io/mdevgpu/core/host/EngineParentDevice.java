@@ -74,7 +74,7 @@ final class EngineParentDevice implements ParentDevice {
      */
     @Override
     public List<SupportedType> types() {
-        Optional<VgpuBackend.SriovVfio> sriov = host.vfBackends().sriovOf(this);
+        Optional<VgpuBackend.SriovVfio> sriov = host.vfBackends().sriovOf(this, false);
         if (sriov.isEmpty()) return typeInfos().stream().map(EngineParentDevice::supported).toList();
         Map<Integer, String> names = new LinkedHashMap<>();
         Map<Integer, Integer> freeVfs = new LinkedHashMap<>();
@@ -122,7 +122,7 @@ final class EngineParentDevice implements ParentDevice {
     @Override
     public MdevInstance create(String typeId, UUID uuid) {
         host.requireOpen();
-        Optional<VgpuBackend.SriovVfio> sriov = host.vfBackends().sriovOf(this);
+        Optional<VgpuBackend.SriovVfio> sriov = host.vfBackends().sriovOf(this, false);
         if (sriov.isPresent()) return host.vfLifecycle().create(this, sriov.get(), typeId, uuid, Optional.empty());
         return createMdev(MdevType.typeId(typeId), uuid);
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Enables and disables an SR-IOV GPU's virtual functions and sets the driver's heterogeneous mode, as
- * {@code sriov-manage -e} and {@code nvidia-smi vgpu -shm} do. Each change is idempotent (what is so already is left
+ * {@code sriov-manage -e} and {@code nvidia-smi vgpu -shm} do (the mode through RM: {@link HeterogeneousModes}). Each change is idempotent (what is so already is left
  * alone), refused while a VF holds a vGPU, read back, and undone when a later step of it fails: a count changed from
  * one non-zero value to another disables first (the kernel takes no other way), and if enabling then fails the
  * earlier count is enabled again.
@@ -82,21 +82,15 @@ final class SriovControl {
             throw KernelException.of(operation, "GPU " + gpu, Errno.EINVAL,
                     "enable the VFs first: the mode is set after the VFs are enabled and before the first vGPU");
         }
-        if (host.kernel().nvidiaVf().heterogeneousMode(gpu).equals(Optional.of(on))) return false;
+        if (host.heterogeneousModes().read(gpu).equals(Optional.of(on))) return false;
         refuseIfAssigned(gpu, operation);
-        host.kernel().nvidiaVf().setHeterogeneousMode(gpu, on);
-        Optional<Boolean> now = host.kernel().nvidiaVf().heterogeneousMode(gpu);
-        if (now.isPresent() && now.get() != on) {
-            throw new HostStateException(operation, "GPU " + gpu, "the driver reports the mode " + (now.get() ? "on" : "off")
-                    + " after setting it", "see the kernel log (dmesg)", null);
-        }
-        LOG.info("GPU {}: heterogeneous vGPU mode {}", gpu, on ? "on" : "off");
+        host.heterogeneousModes().set(gpu, on); // read back and logged by the RM client
         return true;
     }
 
     private void refuseIfAssigned(PciAddress gpu, String operation) {
         SriovState state = state(gpu, operation);
-        List<VirtualFunction> assigned = host.vfBackends().sriovBackend(state).vfs().stream()
+        List<VirtualFunction> assigned = host.vfBackends().virtualFunctions(state).stream()
                 .filter(v -> !v.isFree()).toList();
         if (!assigned.isEmpty()) {
             throw new DeviceInUseException(operation, "GPU " + gpu, assigned.size() + " VF(s) hold a vGPU ("

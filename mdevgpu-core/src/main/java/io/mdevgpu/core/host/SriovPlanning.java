@@ -32,7 +32,7 @@ record SriovPlanning(int enabled, int totalVfs, int target, Optional<Boolean> he
             + "what the VFs offer after apply, and create checks a VF's list before it writes";
 
     static Optional<SriovPlanning> of(EngineHost host, EngineParentDevice gpu, SriovSettings settings) {
-        Optional<VgpuBackend.SriovVfio> backend = host.vfBackends().sriovOf(gpu);
+        Optional<VgpuBackend.SriovVfio> backend = host.vfBackends().sriovOf(gpu, true);
         if (backend.isEmpty()) return Optional.empty();
         VgpuBackend.SriovVfio b = backend.get();
         return Optional.of(new SriovPlanning(b.enabled(), b.totalVfs(), settings.target(b.totalVfs(), b.enabled()),

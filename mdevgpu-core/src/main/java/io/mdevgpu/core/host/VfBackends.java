@@ -57,16 +57,17 @@ final class VfBackends {
     }
 
     VgpuBackend backend(EngineParentDevice gpu) {
-        return backend(gpu, false);
+        return backend(gpu, false, true);
     }
 
     /**
      * The backend of {@code gpu}. A GPU with enabled VFs that have the driver's {@code nvidia/} directory is an SR-IOV
      * GPU without asking the driver (only a vGPU host driver makes those directories); otherwise the driver is asked
      * for its virtualization mode, and when it cannot be asked, {@code strict} passes the failure on (a change is to
-     * be made) where a look only says so.
+     * be made) where a look only says so. {@code withMode}: read the heterogeneous mode of an SR-IOV GPU too (an RM
+     * call: only for what shows or plans it).
      */
-    VgpuBackend backend(EngineParentDevice gpu, boolean strict) {
+    VgpuBackend backend(EngineParentDevice gpu, boolean strict, boolean withMode) {
         PciAddress a = gpu.address();
         if (gpu.id().vendor() != PciId.NVIDIA) return new VgpuBackend.None("not an NVIDIA GPU (vendor "
                 + String.format("%04x", gpu.id().vendor()) + ")");
@@ -77,7 +78,7 @@ final class VfBackends {
         Optional<SriovState> sriov = sriov().state(a).filter(s -> s.totalVfs() > 0);
         if (sriov.isPresent() && sriov.get().numVfs() > 0) {
             List<PciAddress> vfs = sriov().virtualFunctions(a);
-            if (!vfs.isEmpty() && nvidiaVf().isVgpuCapable(vfs.getFirst())) return sriovBackend(sriov.get());
+            if (!vfs.isEmpty() && nvidiaVf().isVgpuCapable(vfs.getFirst())) return sriovBackend(sriov.get(), withMode);
         }
         Optional<NvrmRelease> release = host.release();
         if (release.isEmpty()) return new VgpuBackend.None("no NVIDIA driver is loaded ("
@@ -94,13 +95,22 @@ final class VfBackends {
                 return new VgpuBackend.None("its " + sriov.get().numVfs() + " enabled VFs have no nvidia/ directory: the "
                         + "driver does not run vendor-VFIO vGPUs on them (disable and enable them again)");
             }
-            return sriovBackend(sriov.get());
+            return sriovBackend(sriov.get(), withMode);
         }
         return new VgpuBackend.Mdev();
     }
 
-    /** The backend of an SR-IOV GPU known to be one (no mode query): its VFs as they are now. */
-    VgpuBackend.SriovVfio sriovBackend(SriovState state) {
+    /**
+     * The backend of an SR-IOV GPU known to be one (no virtualization-mode query): its VFs as they are now and the
+     * driver's heterogeneous mode where {@code withMode} (empty otherwise).
+     */
+    VgpuBackend.SriovVfio sriovBackend(SriovState state, boolean withMode) {
+        return new VgpuBackend.SriovVfio(state.totalVfs(), virtualFunctions(state),
+                withMode ? host.heterogeneousModes().read(state.pf()) : Optional.empty());
+    }
+
+    /** The VFs of an SR-IOV GPU as they are now: the type each holds and its owner. */
+    List<VirtualFunction> virtualFunctions(SriovState state) {
         List<VirtualFunction> vfs = new ArrayList<>();
         List<PciAddress> addresses = sriov().virtualFunctions(state.pf());
         for (int i = 0; i < addresses.size(); i++) {
@@ -109,16 +119,16 @@ final class VfBackends {
             // a record beside type 0 is a claim that died before its write (a claim in flight holds the VF's lock)
             vfs.add(new VirtualFunction(vf, i, type, type == 0 ? Optional.empty() : host.vfOwners().owner(vf), iommuGroup(vf)));
         }
-        return new VgpuBackend.SriovVfio(state.totalVfs(), vfs, nvidiaVf().heterogeneousMode(state.pf()));
+        return vfs;
     }
 
     /**
      * The SR-IOV backend of {@code gpu}, or empty when it has another; a GPU without an SR-IOV capability costs one
-     * look at its {@code sriov_totalvfs} and nothing else.
+     * look at its {@code sriov_totalvfs} and nothing else. The heterogeneous mode is read only {@code withMode}.
      */
-    Optional<VgpuBackend.SriovVfio> sriovOf(EngineParentDevice gpu) {
+    Optional<VgpuBackend.SriovVfio> sriovOf(EngineParentDevice gpu, boolean withMode) {
         if (sriov().state(gpu.address()).filter(s -> s.totalVfs() > 0).isEmpty()) return Optional.empty();
-        return backend(gpu, true) instanceof VgpuBackend.SriovVfio s ? Optional.of(s) : Optional.empty();
+        return backend(gpu, true, withMode) instanceof VgpuBackend.SriovVfio s ? Optional.of(s) : Optional.empty();
     }
 
     int iommuGroup(PciAddress vf) {
@@ -152,7 +162,7 @@ final class VfBackends {
         for (EngineParentDevice gpu : gpus) {
             // a GPU without enabled VFs has no vGPU on them, whatever its driver says
             if (sriov().state(gpu.address()).filter(s -> s.numVfs() > 0).isEmpty()) continue;
-            sriovOf(gpu).ifPresent(s -> {
+            sriovOf(gpu, false).ifPresent(s -> {
                 for (VirtualFunction vf : s.vfs()) {
                     if (vf.typeId() != 0) out.add(vgpu(gpu.address(), vf));
                 }

@@ -1,7 +1,6 @@
 package io.mdevgpu.kernel.nvvf;
 
 import java.util.List;
-import java.util.Optional;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
@@ -11,7 +10,8 @@ import io.mdevgpu.PciAddress;
  * The port for NVIDIA's vendor-specific VFIO vGPUs (driver R550+ on Linux 6.8+ with SR-IOV GPUs): the files in a
  * virtual function's {@code /sys/bus/pci/devices/<VF>/nvidia/} directory. A vGPU there is the VF itself, with a
  * type written to {@code current_vgpu_type}. The real implementation reads and writes those files (one
- * {@code write(2)} each); the simulated kernel answers with the same errnos.
+ * {@code write(2)} each); the simulated kernel answers with the same errnos. The GPU's heterogeneous vGPU mode is no
+ * file here: it is an RM control ({@code io.mdevgpu.kernel.nvrm.RmGpu#heterogeneousMode()}).
  */
 public interface NvidiaVfPort {
     /** A host without vendor-VFIO vGPUs: no VF has an {@code nvidia/} directory. */
@@ -58,27 +58,6 @@ public interface NvidiaVfPort {
      * @throws KernelException of the driver's errno, naming the VF
      */
     void clearType(PciAddress vf);
-
-    /**
-     * The driver's heterogeneous mode of the GPU {@code pf} (vGPUs of several sizes on one GPU), or empty where the
-     * driver offers none that this port can read. Not a sysfs file: NVIDIA sets it with {@code nvidia-smi vgpu -shm};
-     * the real port reads it only where the driver publishes it.
-     */
-    default Optional<Boolean> heterogeneousMode(PciAddress pf) {
-        return Optional.empty();
-    }
-
-    /**
-     * Sets the heterogeneous mode of {@code pf}: after its VFs are enabled and before the first vGPU is created;
-     * enabling the VFs again resets it.
-     *
-     * @throws KernelException EOPNOTSUPP where the port cannot set it (use {@code nvidia-smi vgpu -shm 1}), EBUSY while
-     *                         a VF holds a vGPU
-     */
-    default void setHeterogeneousMode(PciAddress pf, boolean on) {
-        throw KernelException.of("set heterogeneous vGPU mode", pf.toString(), Errno.EOPNOTSUPP,
-                "set it with nvidia-smi vgpu -i <GPU> -shm " + (on ? 1 : 0) + " after enabling the VFs");
-    }
 
     /** One line of {@code creatable_vgpu_types}: {@code 1414 : NVIDIA H200X-1-18C}. */
     record CreatableType(int id, String name) {

@@ -77,7 +77,7 @@ class SriovFaultSweepTest {
                 throw new UncheckedIOException(e);
             }
         }
-        out.put("heterogeneous", String.valueOf(host.kernel().nvidiaVf().heterogeneousMode(io.mdevgpu.PciAddress.parse("0000:17:00.0"))));
+        out.put("heterogeneous", String.valueOf(sim(host).heterogeneousMode(io.mdevgpu.PciAddress.parse("0000:17:00.0"))));
         return out;
     }
 
@@ -107,7 +107,7 @@ class SriovFaultSweepTest {
     void everyPortCallOfEnablingVfsAndSettingTheModeFailsCleanly() {
         sweep("enable VFs and set heterogeneous mode", SriovFaultSweepTest::vfControl, host -> {
             ParentDevice gpu = host.gpu("17:00.0");
-            if (host.kernel().nvidiaVf().heterogeneousMode(gpu.address()).orElse(false)) gpu.heterogeneousMode(false);
+            if (sim(host).heterogeneousMode(gpu.address()).orElse(false)) gpu.heterogeneousMode(false);
             gpu.enableVirtualFunctions(2);
         });
     }

@@ -88,6 +88,11 @@ public final class RealFailures {
             return List.of(status(NV_ERR_NO_MEMORY), status(NV_ERR_INSUFFICIENT_RESOURCES), status(NV_ERR_INVALID_STATE),
                     status(NV_ERR_GPU_IS_LOST), Failure.errno(Errno.EFAULT));
         }
+        if (t.startsWith("CONTROL GPU_SET_VGPU_HETEROGENEOUS_MODE")) { // device_ctrl.c's own answers, then any control's
+            return List.of(status(NV_ERR_IN_USE), status(NV_ERR_NOT_SUPPORTED), status(NV_ERR_OBJECT_NOT_FOUND),
+                    status(NV_ERR_INVALID_ARGUMENT), status(NV_ERR_GPU_IS_LOST), status(NV_ERR_BUSY_RETRY),
+                    Failure.errno(Errno.EFAULT));
+        }
         if (t.startsWith("CONTROL ")) {
             return List.of(status(NV_ERR_INVALID_ARGUMENT), status(NV_ERR_NOT_SUPPORTED), status(NV_ERR_INVALID_STATE),
                     status(NV_ERR_INSUFFICIENT_PERMISSIONS), status(NV_ERR_GPU_IS_LOST), status(NV_ERR_BUSY_RETRY),
