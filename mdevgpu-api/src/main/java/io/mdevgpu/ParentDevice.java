@@ -110,10 +110,14 @@ public interface ParentDevice {
 
     /**
      * Sets the driver's heterogeneous mode (vGPUs of several sizes on one GPU): after the VFs are enabled, before the
-     * first vGPU; enabling the VFs again resets it. Idempotent.
+     * first vGPU; enabling the VFs again resets it. Idempotent. Sent as {@code nvidia-smi vgpu -shm} sends it: the RM
+     * control {@code GPU_SET_VGPU_HETEROGENEOUS_MODE}, read back after.
      *
-     * @throws UnsupportedOperationKernelException where the driver has no such mode, or the GPU is no SR-IOV GPU
+     * @throws UnsupportedOperationKernelException the driver is older than R550 (no such control), or the GPU is no
+     *                                             SR-IOV GPU
      * @throws DeviceInUseException                when a VF holds a vGPU
+     * @throws DriverException                     the driver's refusal, with its NV status (e.g. NV_ERR_NOT_SUPPORTED
+     *                                             where the GPU has no heterogeneous sizes)
      */
     void heterogeneousMode(boolean on);
 }
