@@ -157,9 +157,9 @@ public record HostSpec(Optional<String> simulatedInventory, Path sysfsRoot, Path
     }
 
     /**
-     * {@return this host as {@code --host} names it} {@link #parse} reads it back: {@code real}, {@code real:DIR},
-     * {@code sim}, {@code sim:NAME}, {@code sim@DIR}, {@code sim:NAME@DIR}. A real host whose roots are not one
-     * tree's has no such name: its {@code real:} form names the parent of its sysfs root.
+     * {@return this host as {@code --host} names it} It is one of {@code real}, {@code real:DIR}, {@code sim},
+     * {@code sim:NAME}, {@code sim@DIR} and {@code sim:NAME@DIR}, which {@link #parse} reads back. A real host whose
+     * roots are not one tree's has no such name: its {@code real:} form names the parent of its sysfs root.
      */
     public String argument() {
         Optional<Path> root = simulationRoot();

@@ -89,8 +89,8 @@ public interface MdevHost extends AutoCloseable {
     /**
      * The NVIDIA driver as the host reports it, when one is loaded.
      *
-     * @return the driver's version, ABI family and limits, read from {@code /proc/driver/nvidia/version}; empty when
-     *         no NVIDIA driver is loaded, or its version file names no version
+     * @return the driver's version, ABI family and limits, read from {@code driver/nvidia/version} under the spec's
+     *         proc root ({@code /proc}); empty when no NVIDIA driver is loaded, or its version file names no version
      * @throws PermissionDeniedException the driver's version file is there but this process may not read it
      */
     Optional<DriverInfo> driver();
