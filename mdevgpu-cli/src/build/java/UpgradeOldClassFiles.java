@@ -104,6 +104,8 @@ public final class UpgradeOldClassFiles {
                         out.closeEntry();
                     }
                 }
+                // A temporary file is made 0600: the jar keeps its own permissions, so an installed copy stays readable.
+                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(jar));
                 Files.move(temp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(temp);

@@ -17,6 +17,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ class UpgradeOldClassFilesTest {
     @Test
     void rewritesEveryOldClassAsAVerifiedJava8ClassWithTheSameCode(@TempDir Path dir) throws Exception {
         Path jar = Files.copy(picocli, dir.resolve(picocli.getFileName()));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
         Map<String, byte[]> before = entries(jar);
         long old = before.entrySet().stream().filter(e -> isClass(e.getKey()) && major(e.getValue()) < 50).count();
         assertTrue(old > 100, "the picocli jar from Maven Central is compiled for Java 5: " + old + " old classes");
@@ -55,6 +57,8 @@ class UpgradeOldClassFilesTest {
         assertTrue(output.contains(picocli.getFileName() + ": " + old + " class files"), output);
 
         Map<String, byte[]> after = entries(jar);
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(jar)),
+                "the jar keeps its permissions (an installed copy stays readable)");
         assertEquals(List.copyOf(before.keySet()), List.copyOf(after.keySet()), "the same entries, in the same order");
         ClassFile classFile = ClassFile.of();
         for (var e : before.entrySet()) {
