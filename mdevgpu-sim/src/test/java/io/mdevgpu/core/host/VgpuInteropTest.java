@@ -24,19 +24,22 @@ import org.w3c.dom.Element;
  * naming the device) and QEMU's arguments in the documented forms, the mdev's sysfs path under the host's root.
  */
 class VgpuInteropTest {
-    private static final Path OPEN_VAMPERE = Path.of(System.getProperty("mdevgpu.repo", ".."), "samples/config/open-vampere.toml");
+    private static final Path OPEN_VAMPERE =
+            Path.of(System.getProperty("mdevgpu.repo", ".."), "samples/config/open-vampere.toml");
 
     /** The root element of {@code xml}, parsed by the JDK's parser with DTDs refused; fails the test when malformed. */
     static Element parse(String xml) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))
+                .getDocumentElement();
     }
 
     @Test
     @WithSimulatedHost("default")
-    void anMdevInstanceGoesToQemuByItsSysfsDirectoryUnderTheHostsRoot(MdevHost host, SimulatedHost sim) throws Exception {
+    void anMdevInstanceGoesToQemuByItsSysfsDirectoryUnderTheHostsRoot(MdevHost host, SimulatedHost sim)
+            throws Exception {
         host.plan(OPEN_VAMPERE).apply();
         Vgpu vgpu = host.gpu("0000:65:00.0").create("nvidia-532");
         Path device = sim.root().resolve("sys/bus/mdev/devices").resolve(vgpu.uuid().toString()).toAbsolutePath();
@@ -54,7 +57,8 @@ class VgpuInteropTest {
         assertEquals("hostdev", hostdev.getTagName());
         assertEquals("mdev", hostdev.getAttribute("type"));
         assertEquals("vfio-pci", hostdev.getAttribute("model"));
-        assertEquals(vgpu.uuid().toString(), ((Element) hostdev.getElementsByTagName("address").item(0)).getAttribute("uuid"));
+        Element address = (Element) hostdev.getElementsByTagName("address").item(0);
+        assertEquals(vgpu.uuid().toString(), address.getAttribute("uuid"));
 
         Element node = parse(vgpu.nodeDeviceXml());
         assertEquals("device", node.getTagName());
@@ -72,20 +76,21 @@ class VgpuInteropTest {
         assertNotEquals(vgpu.parent(), vf);
 
         assertEquals(List.of("-uuid", vgpu.uuid().toString(), "-device", "vfio-pci,host=" + vf), vgpu.qemuArgs());
-        assertEquals("532", Files.readString(sim.root().resolve("sys/bus/pci/devices/" + vf + "/nvidia/current_vgpu_type")).strip(),
-                "host= names the VF that holds the type");
+        Path currentType = sim.root().resolve("sys/bus/pci/devices/" + vf + "/nvidia/current_vgpu_type");
+        assertEquals("532", Files.readString(currentType).strip(), "host= names the VF that holds the type");
 
         Element hostdev = parse(vgpu.hostdevXml());
         assertEquals("pci", hostdev.getAttribute("type"));
         assertEquals("no", hostdev.getAttribute("managed"));
         Element address = (Element) hostdev.getElementsByTagName("address").item(0);
-        assertEquals(vf, PciAddress.parse(String.format("%04x:%02x:%02x.%x", Integer.decode(address.getAttribute("domain")),
-                Integer.decode(address.getAttribute("bus")), Integer.decode(address.getAttribute("slot")),
-                Integer.decode(address.getAttribute("function")))));
+        assertEquals(vf, PciAddress.parse(String.format("%04x:%02x:%02x.%x",
+                Integer.decode(address.getAttribute("domain")), Integer.decode(address.getAttribute("bus")),
+                Integer.decode(address.getAttribute("slot")), Integer.decode(address.getAttribute("function")))));
 
         Element node = parse(vgpu.nodeDeviceXml());
         String pciName = String.format("pci_%04x_%02x_%02x_%x", vf.domain(), vf.bus(), vf.slot(), vf.function());
-        assertEquals(pciName, node.getElementsByTagName("name").item(0).getTextContent(), "the VF's node device, not the GPU's");
+        assertEquals(pciName, node.getElementsByTagName("name").item(0).getTextContent(),
+                "the VF's node device, not the GPU's");
         vgpu.remove();
     }
 }
