@@ -114,4 +114,12 @@ class HostdevCommandTest {
         assertTrue(both.err().contains("mutually exclusive"), both.err());
         assertEquals(Main.BAD_INPUT, CliRun.of(host, "hostdev", "not-a-uuid").exitCode());
     }
+
+    @Test
+    void anUnknownUuidOnAnSriovHostIsNoActiveVgpuNotAnMdevInstance(@TempDir Path dir) {
+        String host = applied(dir, ":sriov");
+        CliRun unknown = CliRun.of(host, "remove", U.toString());
+        assertEquals(Main.BAD_INPUT, unknown.exitCode(), unknown.all());
+        assertTrue(unknown.err().contains("no active vGPU (mdev instance or VF vGPU) has this UUID"), unknown.err());
+    }
 }
