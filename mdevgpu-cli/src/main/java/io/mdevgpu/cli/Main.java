@@ -46,6 +46,7 @@ import picocli.CommandLine.ScopeType;
                 DefinitionVerbs.Start.class,
                 DefinitionVerbs.Stop.class,
                 InspectCommand.class,
+                HostdevCommand.class,
                 AbiCommand.class,
                 DriverCommand.class,
                 CommandLine.HelpCommand.class})
