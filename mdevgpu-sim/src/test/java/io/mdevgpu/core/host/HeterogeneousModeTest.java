@@ -8,6 +8,9 @@ import io.mdevgpu.kernel.abi.nvrm.NvControl;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.nvrm.RmClient;
 import io.mdevgpu.kernel.nvrm.RmGpu;
+import io.mdevgpu.core.inventory.InventoryLoader;
+import io.mdevgpu.sim.Faults;
+import io.mdevgpu.sim.RmControl;
 import io.mdevgpu.sim.SimNvidiaDriver;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +84,23 @@ class HeterogeneousModeTest {
             }
             assertEquals(Optional.of(false), sim(host).heterogeneousMode(H100));
             vgpu.remove();
+        }
+    }
+
+    /** The driver's refusal of the SET (a GPU without heterogeneous sizes) is typed, names the causes, changes nothing. */
+    @Test
+    void aRefusedSetIsTheDriversStatusWithItsCausesAndChangesNothing() {
+        Faults faults = new Faults();
+        try (EngineHost host = open(InventoryLoader.builtIn("sriov"), faults)) {
+            host.plan(sample("open-vampere")).apply();
+            ParentDevice gpu = host.gpu("17:00.0");
+            faults.failNext(RmControl.GPU_SET_VGPU_HETEROGENEOUS_MODE, Faults.Failure.status(NvStatus.NV_ERR_NOT_SUPPORTED));
+            DriverException e = assertThrows(DriverException.class, () -> gpu.heterogeneousMode(true));
+            assertEquals(NvStatus.NV_ERR_NOT_SUPPORTED, e.status());
+            assertTrue(e.getMessage().contains("GPU_SET_VGPU_HETEROGENEOUS_MODE") && e.getMessage().contains("0000:17:00.0")
+                    && e.getMessage().contains("heterogeneous time-sliced"), e.getMessage());
+            assertEquals(Optional.of(false), sim(host).heterogeneousMode(H100));
+            assertEquals(1, faults.injected().size());
         }
     }
 

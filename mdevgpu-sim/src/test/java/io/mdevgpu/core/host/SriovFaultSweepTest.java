@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Fails every port call of the SR-IOV paths in turn (create on a VF, open, close, remove; enabling another VF count;
- * setting heterogeneous mode), with each errno that call can really return ({@link RealFailures}), and checks that
+ * setting heterogeneous mode, whose RM controls GET/SET_VGPU_HETEROGENEOUS_MODE fail with the driver's own statuses),
+ * with each errno or NV status that call can really return ({@link RealFailures}), and checks that
  * the error is typed and names its operation, and that, once a caller has cleaned up, the host is as it was: the VFs,
  * the type each holds, the owner records and the heterogeneous mode. One H100 with two VFs keeps the sweep short.
  */
