@@ -14,6 +14,9 @@ import io.mdevgpu.sim.RmControl;
 import io.mdevgpu.sim.SimNvidiaDriver;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 import static io.mdevgpu.core.host.SimHosts.*;
@@ -56,6 +59,29 @@ class HeterogeneousModeTest {
             small.remove();
             large.remove();
             assertTrue(sim(host).leaks().isClean(), sim(host).leaks().toString());
+        }
+    }
+
+    /** {@code [gpu.sriov] heterogeneous = true}: apply enables the VFs, then sets the mode through RM, as planned. */
+    @Test
+    void applyFromTheConfigurationSetsTheModeAfterEnablingTheVfs(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        String sample = Files.readString(sample("open-vampere"));
+        Path config = dir.resolve("hetero.toml");
+        Files.writeString(config, sample.replaceFirst("(?m)^\\[\\[gpu]]$",
+                "[[gpu]]\n[gpu.sriov]\nvirtual_functions = 4\nheterogeneous = true\n"));
+        try (EngineHost host = open("sriov")) {
+            var plan = host.plan(config);
+            assertTrue(plan.toString().contains("set heterogeneous vGPU mode on"), plan.toString());
+            plan.apply();
+            ParentDevice gpu = host.gpu("17:00.0");
+            assertEquals(4, sriov(gpu).enabled());
+            assertEquals(Optional.of(true), sim(host).heterogeneousMode(H100));
+            assertEquals(2, driver(host).received(NvControl.NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE),
+                    "one SET per GPU");
+            MdevInstance small = gpu.create("532");
+            MdevInstance large = gpu.create("529");
+            small.remove();
+            large.remove();
         }
     }
 
