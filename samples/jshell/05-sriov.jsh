@@ -33,6 +33,15 @@ try (var dev = vgpu.open()) {
 vgpu.remove();
 System.out.println("removed; VFs free: " + ((VgpuBackend.SriovVfio) gpu.backend()).free());
 
+// Several sizes on one GPU need the driver's heterogeneous mode (nvidia-smi vgpu -shm): set after the VFs are enabled
+// and before the first vGPU, through the driver's RM control, and read back.
+gpu.heterogeneousMode(true);
+var small = gpu.create("532");
+var whole = gpu.create("529");
+System.out.println("mixed sizes: " + small.typeId() + " and " + whole.typeId() + "; " + gpu.backend());
+small.remove();
+whole.remove();
+
 // VFs can be disabled while none holds a vGPU (and enabled again: that resets heterogeneous mode).
 gpu.disableVirtualFunctions();
 System.out.println("after disable: " + gpu.backend());

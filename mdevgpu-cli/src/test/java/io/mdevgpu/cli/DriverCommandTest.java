@@ -154,8 +154,8 @@ class DriverCommandTest {
         assertEquals("NV_OK", mode.get("status").asString(), String.valueOf(mode));
         assertFalse(mode.get("on").asBoolean());
 
-        SimNvidiaDriver old = new SimNvidiaDriver("535.43.02").gpu(new SimNvidiaDriver.Gpu(0x600,
-                PciAddress.parse(FakeHost.H100), PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0xA1, 0, 0, VirtualizationMode.NMOS.code()));
+        SimNvidiaDriver old = new SimNvidiaDriver("535.43.02").gpu(new SimNvidiaDriver.Gpu(0x600, PciAddress.parse(FakeHost.H100),
+                PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0xA1, 0, 0, VirtualizationMode.NMOS.code()));
         CliRun before550 = run(old);
         assertTrue(before550.out().contains("not in this release") && before550.out().contains("R550"), before550.out());
         assertEquals(0, old.received(0x800298), "nothing sent before 550");

@@ -58,6 +58,8 @@ class JShellSamplesTest {
                         "opened 0000:17:00.4: guest sees 10de:20b0",
                         "remove while open: refused",
                         "removed; VFs free: 32",
+                        "mixed sizes: nvidia-532 and nvidia-529; SR-IOV vendor VFIO: 32 of 32 VFs enabled, 30 free, "
+                                + "2 assigned, heterogeneous",
                         "after disable: SR-IOV vendor VFIO: 0 of 32 VFs enabled")));
     }
 

@@ -17,10 +17,10 @@ import java.util.Optional;
 
 /**
  * Enables and disables an SR-IOV GPU's virtual functions and sets the driver's heterogeneous mode, as
- * {@code sriov-manage -e} and {@code nvidia-smi vgpu -shm} do (the mode through RM: {@link HeterogeneousModes}). Each change is idempotent (what is so already is left
- * alone), refused while a VF holds a vGPU, read back, and undone when a later step of it fails: a count changed from
- * one non-zero value to another disables first (the kernel takes no other way), and if enabling then fails the
- * earlier count is enabled again.
+ * {@code sriov-manage -e} and {@code nvidia-smi vgpu -shm} do (the mode through RM: {@link HeterogeneousModes}). Each
+ * change is idempotent (what is so already is left alone), refused while a VF holds a vGPU, read back, and undone when
+ * a later step of it fails: a count changed from one non-zero value to another disables first (the kernel takes no
+ * other way), and if enabling then fails the earlier count is enabled again.
  */
 final class SriovControl {
     private static final Logger LOG = LoggerFactory.getLogger(SriovControl.class);

@@ -29,8 +29,11 @@ final class FamilyLayouts {
         this.probedExcludedIds = Slot.of(probed, "excludedGpuIds");
         this.virtualizationMode = Slot.of(mode, "virtualizationMode");
         this.isGridBuild = Slot.optional(mode, "isGridBuild");
-        GroupLayout getMode = structs.get(NvrmAbi.GET_HETEROGENEOUS_MODE), setMode = structs.get(NvrmAbi.SET_HETEROGENEOUS_MODE);
-        if ((getMode == null) != (setMode == null) || getMode != null && !getMode.equals(setMode.withName(getMode.name().orElseThrow()))) {
+        GroupLayout getMode = structs.get(NvrmAbi.GET_HETEROGENEOUS_MODE);
+        GroupLayout setMode = structs.get(NvrmAbi.SET_HETEROGENEOUS_MODE);
+        boolean alike = getMode == null ? setMode == null
+                : setMode != null && getMode.equals(setMode.withName(getMode.name().orElseThrow()));
+        if (!alike) {
             throw new IllegalStateException("the NVIDIA RM layout table of " + table.release() + " lays out the GET and SET "
                     + "heterogeneous-mode params differently; one codec serves both");
         }
