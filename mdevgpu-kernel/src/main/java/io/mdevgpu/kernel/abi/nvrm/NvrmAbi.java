@@ -29,9 +29,10 @@ import io.mdevgpu.UnsupportedDriverException;
  *
  * <p>The families, from the compiler's layouts of every release's headers: 515 (no vGPU config layout in its
  * headers); 525-530 ({@code NVOS64} gains {@code flags}, the 4968-byte vGPU type); 535-545 ({@code NVOS21} gains
- * {@code paramsSize}, status moves to 28); 550 (placement ids, 5104 bytes); 555-565 (the virtualization-mode
- * params gain {@code isGridBuild}, 4 to 8 bytes); 570 (heterogeneous placements, 5240); 575
- * ({@code maxInstancePerGI}, 100 types, {@code gpuInstanceId} in the type list); 580 (64-byte names, 48 placements,
+ * {@code paramsSize}, status moves to 28); 550 (placement ids, 5104 bytes; the heterogeneous-mode controls, 1 byte);
+ * 555-565 (the virtualization-mode params gain {@code isGridBuild}, 4 to 8 bytes); 570 (heterogeneous placements,
+ * 5240); 575 ({@code maxInstancePerGI}, 100 types, {@code gpuInstanceId} in the type list and the heterogeneous-mode
+ * params, 8 bytes); 580 (64-byte names, 48 placements,
  * 128 types, probed ids 384 bytes, 5432); 590 ({@code vgpuSsvid}, 5440); 595 ({@code nominalFbRegionSize}); and
  * 510, the predecessor's reverse-engineered layout (4544-byte SET_INFO params; 515's for the rest).
  */
