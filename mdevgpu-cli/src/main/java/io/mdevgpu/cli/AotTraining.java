@@ -28,7 +28,7 @@ public final class AotTraining {
                     {"--help"},
                     {host, "apply", "-c", sample(args, "samples/config/open-vampere.toml")},
                     {host, "gpus"}, {host, "gpus", "-v"}, {host, "types"}, {host, "list"}, {host, "list", "-d"},
-                    {host, "--json", "list"}, {host, "--json", "gpus"}, {host, "plan", "-c", sample(args, "samples/config/open-vampere.toml")},
+                    {host, "--json", "list"}, {host, "--json", "gpus"}, {host, "start", "--all"}, {host, "inventory"}, {host, "plan", "-c", sample(args, "samples/config/open-vampere.toml")},
             };
             for (String[] verb : verbs) {
                 if (verb[verb.length - 1] == null) continue; // no samples beside this install: train the rest
