@@ -2,6 +2,8 @@ package io.mdevgpu.core.host;
 
 import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.Definitions.StartResult;
+import io.mdevgpu.Errno;
+import io.mdevgpu.KernelException;
 import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevInstance;
 import io.mdevgpu.PciAddress;
@@ -64,6 +66,12 @@ final class StartAll {
 
     /** Enables the GPU's VFs when none are, and sets heterogeneous mode where its definitions need it and it can be. */
     private void prepare(PciAddress gpu, List<Definition> defs) {
+        EngineParentDevice parent = (EngineParentDevice) host.gpu(gpu.toString());
+        if (host.vfBackends().sriovOf(parent).isEmpty()) {
+            throw KernelException.of("enable SR-IOV VFs for the defined vGPUs", "GPU " + gpu, Errno.ENODEV, "the GPU "
+                    + "has no SR-IOV vGPU backend (" + parent.backend() + "): nothing was changed; load the vGPU host "
+                    + "driver (R550 or newer), or undefine its VF vGPUs");
+        }
         SriovState state = host.sriovControl().state(gpu, "enable SR-IOV VFs for the defined vGPUs");
         if (state.numVfs() == 0) host.sriovControl().enable(gpu, state.totalVfs());
         List<String> types = defs.stream().map(Definition::typeId).distinct().toList();

@@ -271,6 +271,34 @@ class VfDefinitionsTest {
     }
 
     @Test
+    void startAllFailsTheDefinitionsOfAGpuThatIsGoneOrNoSriovHostAndChangesNothingThere() throws Exception {
+        try (EngineHost host = booted(new Faults())) {
+            host.definitions().define(A, H100, "532", true);
+            String text = Files.readString(vfFile(host, A));
+            // by hand: the same definition under a GPU that is not there, and under the mdev A100
+            for (String gpu : List.of("0000:99:00.0", A100.toString())) {
+                UUID u = gpu.equals(A100.toString()) ? C : B;
+                Path file = host.kernel().vfDefinitionsRoot().resolve(gpu).resolve(u + ".json");
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, text.replace(A.toString(), u.toString()).replace(H100.toString(), gpu));
+            }
+            Map<String, String> a100 = SimHosts.tables(host).get(A100).stream().collect(
+                    java.util.stream.Collectors.toMap(t -> t.sysfsName(), t -> t.name()));
+            List<StartResult> results = host.definitions().startAll();
+            assertEquals(List.of(A, C, B), results.stream().map(StartResult::uuid).toList(), results.toString());
+            assertEquals(StartResult.State.STARTED, results.get(0).state(), results.toString());
+            NoSuchDeviceException noSriov = assertInstanceOf(NoSuchDeviceException.class, results.get(1).error().orElseThrow());
+            assertTrue(noSriov.getMessage().contains("0000:65:00.0") && noSriov.getMessage().contains("mdev parent"),
+                    noSriov.getMessage());
+            NoSuchDeviceException gone = assertInstanceOf(NoSuchDeviceException.class, results.get(2).error().orElseThrow());
+            assertTrue(gone.getMessage().contains("0000:99:00.0"), gone.getMessage());
+            assertEquals(List.of(A), host.instances().stream().map(MdevInstance::uuid).toList());
+            assertEquals(a100, SimHosts.tables(host).get(A100).stream().collect(
+                    java.util.stream.Collectors.toMap(t -> t.sysfsName(), t -> t.name())), "the A100 as it was");
+        }
+    }
+
+    @Test
     void withoutHeterogeneousModeTheSizeThatCannotFitFailsNamed() {
         try (EngineHost host = booted(new Faults())) {
             ParentDevice gpu = host.gpu(H100.toString());
