@@ -18,6 +18,8 @@ System.out.println("types: " + gpu.types());
 Vgpu vgpu = gpu.create("532");
 System.out.println("created " + vgpu.uuid() + " " + vgpu.typeId() + " on VF " + vgpu.virtualFunction().orElseThrow());
 System.out.println(vgpu.hostdevXml());
+// For QEMU without libvirt: one element per argument, ready for ProcessBuilder.
+System.out.println("qemu " + String.join(" ", vgpu.qemuArgs()));
 
 try (var dev = vgpu.open()) {
     System.out.printf("opened %s: guest sees %04x:%04x%n", dev.name(), dev.config().read(0, 2), dev.config().read(2, 2));

@@ -13,6 +13,11 @@ import java.util.List;
  */
 public record ApplyResult(List<Plan.GpuPlan> applied, List<PciAddress> unchanged, List<SupportedType> publishedTypes,
                           List<String> steps) {
+    /**
+     * Copies the lists.
+     *
+     * @throws NullPointerException when a list or an element is null
+     */
     public ApplyResult {
         applied = List.copyOf(applied);
         unchanged = List.copyOf(unchanged);
@@ -20,7 +25,12 @@ public record ApplyResult(List<Plan.GpuPlan> applied, List<PciAddress> unchanged
         steps = List.copyOf(steps);
     }
 
-    /** Whether {@code gpu} held its planned types already, so that nothing was sent to it. */
+    /**
+     * Whether {@code gpu} held its planned types already, so that nothing was sent to it.
+     *
+     * @param gpu the GPU's address
+     * @return true when it is one of {@link #unchanged()}; false for a GPU that was changed or not planned
+     */
     public boolean unchanged(PciAddress gpu) {
         return unchanged.contains(gpu);
     }

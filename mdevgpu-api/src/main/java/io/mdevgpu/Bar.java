@@ -19,6 +19,13 @@ public record Bar(int index, long start, Size size, boolean is64Bit, boolean pre
     /** The most BARs a type-0 header has. */
     private static final int REGISTERS = 6;
 
+    /**
+     * Checks the BAR is one the PCI specification allows.
+     *
+     * @throws ValidationException when the index is out of range (or a 64-bit BAR has no next register), the size
+     *                             is null or not a power of two, or the kinds contradict each other (an I/O BAR
+     *                             that is prefetchable, 64-bit or below-1M; a 64-bit below-1M BAR)
+     */
     public Bar {
         if (index < 0 || index + (is64Bit ? 2 : 1) > REGISTERS) {
             throw new ValidationException("BAR index", Integer.toString(index),
@@ -39,20 +46,32 @@ public record Bar(int index, long start, Size size, boolean is64Bit, boolean pre
         }
     }
 
-    /** A BAR that is not of the below-1M type (every BAR of a PCI Express device). */
+    /**
+     * A BAR that is not of the below-1M type (every BAR of a PCI Express device).
+     *
+     * @param index        0..5, the register it starts at (0..4 for a 64-bit BAR)
+     * @param start        bus address (0 when not assigned)
+     * @param size         window size, a power of two; {@link Size#ZERO} when unknown
+     * @param is64Bit      a 64-bit memory BAR
+     * @param prefetchable prefetchable memory
+     * @param io           an I/O port BAR
+     * @throws ValidationException as the canonical constructor
+     */
     public Bar(int index, long start, Size size, boolean is64Bit, boolean prefetchable, boolean io) {
         this(index, start, size, is64Bit, prefetchable, io, false);
     }
 
+    /** {@return whether it decodes memory (32-bit, below-1M or 64-bit) rather than I/O ports} */
     public boolean isMemory() {
         return !io;
     }
 
-    /** How many of the six BAR registers it occupies: 2 for a 64-bit BAR, else 1. */
+    /** {@return how many of the six BAR registers it occupies: 2 for a 64-bit BAR, else 1} */
     public int registers() {
         return is64Bit ? 2 : 1;
     }
 
+    /** {@return whether the size is known: false for {@link Size#ZERO}, as a BAR read from a raw config dump has} */
     public boolean sizeKnown() {
         return !size.isZero();
     }

@@ -12,14 +12,15 @@ import java.lang.foreign.MemorySegment;
  */
 public interface MappedRegion extends AutoCloseable {
     /**
-     * The mapped memory, zero-copy. An access through it after (or racing) the close of this mapping or of its
-     * device throws the JDK's {@code IllegalStateException} ("Already closed"): the shared arena guarantees that no
-     * access reaches unmapped memory (no crash), but it is not a library exception. Where a close may come from
-     * another thread and the typed {@link KernelException} ({@link Errno#EBADF}) is wanted, access through
-     * {@link Region#read}/{@link Region#write}, which go to this mapping as fast.
+     * {@return the mapped memory, zero-copy, the region's size long} An access through it after (or racing) the
+     * close of this mapping or of its device throws the JDK's {@code IllegalStateException} ("Already closed"): the
+     * shared arena guarantees that no access reaches unmapped memory (no crash), but it is not a library exception.
+     * Where a close may come from another thread and the typed {@link KernelException} ({@link Errno#EBADF}) is
+     * wanted, access through {@link Region#read}/{@link Region#write}, which go to this mapping as fast.
      */
     MemorySegment segment();
 
+    /** {@return the region this maps, whole} */
     Region region();
 
     @Override

@@ -14,18 +14,27 @@ import java.util.List;
  * <p>Immutable and thread-safe: any thread may read it or apply it; applies on one host run one at a time.
  */
 public interface Plan {
-    /** Whether every type of every GPU fits. */
+    /**
+     * {@return whether the plan can be applied: every type of every GPU fits, and neither the driver nor the GPUs'
+     * state stands in the way ({@link #problems()} is empty)}
+     */
     boolean fits();
 
-    /** Why it does not fit, in words with the numbers; empty when it fits. */
+    /**
+     * {@return why it cannot be applied, in words with the numbers; empty when it fits} Types that do not fit, no or
+     * an unsupported driver, a GPU that is not NVIDIA's, instances on a GPU whose types would change.
+     */
     List<String> problems();
 
-    /** One entry per GPU the plan touches. */
+    /**
+     * {@return one entry per GPU the plan touches} They come in the configuration's entry order, each entry's GPUs in
+     * address order.
+     */
     List<GpuPlan> gpus();
 
     /**
-     * What the plan leaves alone and why, in words (a GPU that an entry without a filter skips because its types do
-     * not fit it, a display device that is not NVIDIA's); empty when there is nothing to say.
+     * {@return what the plan leaves alone and why, in words; empty when there is nothing to say} For example a GPU
+     * that an entry without a filter skips because its types do not fit it, a display device that is not NVIDIA's.
      */
     List<String> notes();
 
@@ -56,7 +65,16 @@ public interface Plan {
      */
     ApplyResult apply();
 
-    /** The plan for one GPU. */
+    /**
+     * The plan for one GPU.
+     *
+     * @param address the GPU's PCI address
+     * @param model   the GPU's model name, as {@link ParentDevice#model()} gives it
+     * @param types   one entry per planned type
+     * @param changes what applying does to the GPU, a line each: {@code add}, {@code replace ... by} or
+     *                {@code keep ..., unchanged} for each planned type; {@code discard} (or, with the configuration's
+     *                {@code keep}, {@code keep}) for each other type the GPU has; on an SR-IOV GPU the VF steps
+     */
     record GpuPlan(PciAddress address, String model, List<TypePlan> types, List<String> changes) {
         /** The GPU, then a line for each type and each change, indented. */
         @Override
@@ -68,7 +86,19 @@ public interface Plan {
         }
     }
 
-    /** One type on one GPU: the instances that fit and why not more. */
+    /**
+     * One type on one GPU: the instances that fit and why not more.
+     *
+     * @param type             the planned type
+     * @param guestId          the PCI identity a guest of this type sees on this GPU: the type's
+     *                         {@link MdevType#guestPciId()}, with the GPU's subsystem ids where it names none; the
+     *                         GPU's own identity where the type has none
+     * @param instancesThatFit how many instances fit on this GPU at once, 0 to the type's {@code maxInstances}
+     * @param limitedBy        what bounds that number, in words: {@code max_instances} (all the type advertises fit),
+     *                         {@code the driver's instances per GPU}, {@code framebuffer}, {@code BAR1 aperture},
+     *                         {@code rejected by the driver}, or {@code unknown framebuffer} (the GPU's framebuffer is
+     *                         not known, so nothing is placed)
+     */
     record TypePlan(MdevType type, PciId guestId, int instancesThatFit, String limitedBy) {
         /** e.g. {@code nvidia-529 "Open vAmpere"  1 instance (max_instances), guest 10de:20b0 [10de:1479]}. */
         @Override

@@ -8,14 +8,28 @@ import java.util.List;
  * meanwhile, seen under the apply lock): nothing was changed, and a new plan says what fits now.
  */
 public final class PlanException extends MdevException {
+    /** Why the types do not fit; see {@link #reasons()}. */
     private final List<String> reasons;
+    /** Whether the host changed since the plan; see {@link #hostChangedSincePlan()}. */
     private final boolean hostChangedSincePlan;
 
+    /**
+     * The desired types do not fit.
+     *
+     * @param target  what was planned, e.g. {@code "GPU 0000:65:00.0 (H100 PCIe)"}
+     * @param reasons why it does not fit, one sentence each with the numbers; copied
+     */
     public PlanException(String target, List<String> reasons) {
         this(target, reasons, false);
     }
 
-    /** As above; {@code hostChangedSincePlan}: the plan fitted, the host changed since (nothing was changed). */
+    /**
+     * The desired types do not fit, or the plan fitted and the host changed since.
+     *
+     * @param target               what was planned
+     * @param reasons              why it does not fit (now), one sentence each; copied
+     * @param hostChangedSincePlan true when the plan fitted and the host changed since (nothing was changed)
+     */
     public PlanException(String target, List<String> reasons, boolean hostChangedSincePlan) {
         super("plan", target, String.join("; ", reasons), hostChangedSincePlan
                 ? "the host changed since the plan: nothing was changed; make the plan again" : null, null);
@@ -23,8 +37,9 @@ public final class PlanException extends MdevException {
         this.hostChangedSincePlan = hostChangedSincePlan;
     }
 
+    /** {@return why the types do not fit, one sentence each with the numbers; unmodifiable} */
     public List<String> reasons() { return reasons; }
 
-    /** Whether the plan fitted when it was made and the host changed since: plan again, nothing was changed. */
+    /** {@return whether the plan fitted when it was made and the host changed since: plan again; nothing changed} */
     public boolean hostChangedSincePlan() { return hostChangedSincePlan; }
 }

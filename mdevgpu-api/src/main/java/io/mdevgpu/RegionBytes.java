@@ -16,8 +16,12 @@ public final class RegionBytes {
     private final byte[] bytes;
 
     /**
-     * @param offset where in the region the first byte was read
+     * Bytes read at an offset.
+     *
+     * @param offset where in the region the first byte was read, 0 or more
      * @param bytes  the bytes, copied
+     * @throws ValidationException  when {@code offset} is negative
+     * @throws NullPointerException when {@code bytes} is null
      */
     public RegionBytes(long offset, byte[] bytes) {
         if (offset < 0) throw new ValidationException("region offset", Long.toString(offset), "0 or more");
@@ -25,25 +29,28 @@ public final class RegionBytes {
         this.bytes = bytes.clone();
     }
 
-    /** @return where in the region the first byte was read */
+    /** {@return where in the region the first byte was read, in bytes from the region's start} */
     public long offset() {
         return offset;
     }
 
-    /** @return how many bytes were read */
+    /** {@return how many bytes were read} */
     public int length() {
         return bytes.length;
     }
 
     /**
-     * @param index 0 for the byte at {@link #offset()}
-     * @return that byte, unsigned
+     * One byte of them.
+     *
+     * @param index 0 for the byte at {@link #offset()}, up to {@link #length()} - 1
+     * @return that byte, unsigned (0..255)
+     * @throws IndexOutOfBoundsException when {@code index} is outside 0..{@link #length()} - 1
      */
     public int get(int index) {
         return Byte.toUnsignedInt(bytes[index]);
     }
 
-    /** @return a copy of the bytes */
+    /** {@return a copy of the bytes, the first one read at {@link #offset()}} */
     public byte[] toArray() {
         return bytes.clone();
     }

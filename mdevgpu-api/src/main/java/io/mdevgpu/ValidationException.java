@@ -2,12 +2,16 @@ package io.mdevgpu;
 
 /** A value given to the API is out of its allowed range or form; nothing was changed. */
 public final class ValidationException extends MdevException {
+    /** The property or parameter; see {@link #property()}. */
     private final String property;
+    /** The offending value as given; see {@link #value()}. */
     private final String value;
 
     /**
+     * A value out of its allowed range or form.
+     *
      * @param property the property or parameter, e.g. {@code "framebuffer"}
-     * @param value    the offending value as given
+     * @param value    the offending value as given, or null where none was
      * @param allowed  what is allowed, in words
      */
     public ValidationException(String property, String value, String allowed) {
@@ -16,6 +20,9 @@ public final class ValidationException extends MdevException {
         this.value = value;
     }
 
+    /** {@return the property or parameter that was given a bad value, e.g. {@code "framebuffer"}} */
     public String property() { return property; }
+
+    /** {@return the offending value as given (its text); null where none was} */
     public String value() { return value; }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public sealed interface VgpuBackend {
 
-    /** The backend's name as the CLI and JSON show it: {@code mdev}, {@code sriov}, {@code none}. */
+    /** {@return the backend's name as the CLI and JSON show it: {@code mdev}, {@code sriov} or {@code none}} */
     String kind();
 
     /** The GPU is (or becomes, once types are registered) a parent on the kernel's mdev bus. */
@@ -37,6 +37,11 @@ public sealed interface VgpuBackend {
      * @param heterogeneous the driver's heterogeneous mode (several sizes on one GPU), empty where it cannot be read
      */
     record SriovVfio(int totalVfs, List<VirtualFunction> vfs, Optional<Boolean> heterogeneous) implements VgpuBackend {
+        /**
+         * Copies {@code vfs}.
+         *
+         * @throws NullPointerException when {@code vfs}, one of them, or {@code heterogeneous} is null
+         */
         public SriovVfio {
             vfs = List.copyOf(vfs);
             Objects.requireNonNull(heterogeneous, "heterogeneous");
@@ -47,17 +52,17 @@ public sealed interface VgpuBackend {
             return "sriov";
         }
 
-        /** How many VFs are enabled ({@code sriov_numvfs}). */
+        /** {@return how many VFs are enabled ({@code sriov_numvfs}), 0..{@link #totalVfs()}} */
         public int enabled() {
             return vfs.size();
         }
 
-        /** How many enabled VFs hold a vGPU. */
+        /** {@return how many enabled VFs hold a vGPU (a {@code current_vgpu_type} other than 0)} */
         public int assigned() {
             return (int) vfs.stream().filter(v -> !v.isFree()).count();
         }
 
-        /** How many enabled VFs are free for a vGPU. */
+        /** {@return how many enabled VFs are free for a vGPU} */
         public int free() {
             return enabled() - assigned();
         }
@@ -73,9 +78,14 @@ public sealed interface VgpuBackend {
     /**
      * No vGPUs on this GPU: pass-through, bare metal, another vendor, or no NVIDIA driver.
      *
-     * @param reason why, in words, e.g. {@code the driver runs it in pass-through mode (NMOS)}
+     * @param reason why, in words, e.g. {@code the driver runs it in NMOS (pass-through guest): nothing to manage}
      */
     record None(String reason) implements VgpuBackend {
+        /**
+         * Checks the reason is there.
+         *
+         * @throws NullPointerException when {@code reason} is null
+         */
         public None {
             Objects.requireNonNull(reason, "reason");
         }

@@ -24,11 +24,17 @@ public final class AotTraining {
         try {
             PrintWriter discard = new PrintWriter(Writer.nullWriter());
             int failed = 0;
+            String config = sample(args, "samples/config/open-vampere.toml");
+            // a vGPU to hand to a VM needs the sample's types: without the sample, its verbs are left out with apply
+            String vgpu = config == null ? null : "00000000-0000-4000-8000-000000000a07";
             String[][] verbs = {
                     {"--help"},
-                    {host, "apply", "-c", sample(args, "samples/config/open-vampere.toml")},
+                    {host, "apply", "-c", config},
                     {host, "gpus"}, {host, "gpus", "-v"}, {host, "types"}, {host, "list"}, {host, "list", "-d"},
-                    {host, "--json", "list"}, {host, "--json", "gpus"}, {host, "start", "--all"}, {host, "inventory"}, {host, "plan", "-c", sample(args, "samples/config/open-vampere.toml")},
+                    {host, "--json", "list"}, {host, "--json", "gpus"}, {host, "plan", "-c", config},
+                    {host, "create", "nvidia-531", "--uuid", vgpu},
+                    {host, "hostdev", vgpu}, {host, "hostdev", "--qemu", vgpu}, {host, "remove", vgpu},
+                    {host, "start", "--all"}, {host, "inventory"},
             };
             for (String[] verb : verbs) {
                 if (verb[verb.length - 1] == null) continue; // no samples beside this install: train the rest

@@ -18,10 +18,11 @@ final class Lookup {
     private Lookup() {
     }
 
-    /** The active instance {@code uuid}. */
+    /** The active vGPU {@code uuid}: an mdev instance, or a VF's vGPU on an SR-IOV GPU. */
     static MdevInstance instance(MdevHost host, UUID uuid) {
-        return host.instance(uuid).orElseThrow(() -> new ValidationException("mdev instance", uuid.toString(),
-                "no active mdev instance has this UUID on the " + host.spec() + "; `mdevgpu list` shows them"));
+        return host.instance(uuid).orElseThrow(() -> new ValidationException("vGPU", uuid.toString(),
+                "no active vGPU (mdev instance or VF vGPU) has this UUID on the " + host.spec()
+                        + "; `mdevgpu list` shows them"));
     }
 
     /** The persistent definition {@code uuid}, under {@code parent} when that is given (not null). */

@@ -48,6 +48,7 @@ import picocli.CommandLine.ScopeType;
                 DefinitionVerbs.Stop.class,
                 InventoryCommand.class,
                 InspectCommand.class,
+                HostdevCommand.class,
                 AbiCommand.class,
                 DriverCommand.class,
                 CommandLine.HelpCommand.class})

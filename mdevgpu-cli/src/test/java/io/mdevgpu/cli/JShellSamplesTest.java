@@ -54,6 +54,7 @@ class JShellSamplesTest {
                         "backend after apply: SR-IOV vendor VFIO: 32 of 32 VFs enabled, 32 free, 0 assigned",
                         "nvidia-532 on VF 0000:17:00.4",
                         "<hostdev mode='subsystem' type='pci' managed='no'>",
+                        " -device vfio-pci,host=0000:17:00.4",
                         "opened 0000:17:00.4: guest sees 10de:20b0",
                         "remove while open: refused",
                         "removed; VFs free: 32",

@@ -112,7 +112,7 @@ class MainTest {
         CliRun run = CliRun.on(new MockHost().host, "--help");
         assertEquals(Main.OK, run.exitCode());
         for (String verb : List.of("apply", "plan", "gpus", "types", "list", "create", "remove", "define", "undefine",
-                "start", "stop", "inspect", "abi")) {
+                "start", "stop", "inspect", "hostdev", "abi")) {
             assertTrue(run.out().contains("  " + verb + " "), verb + " in\n" + run.out());
         }
     }

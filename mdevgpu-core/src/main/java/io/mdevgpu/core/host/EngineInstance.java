@@ -5,8 +5,10 @@ import io.mdevgpu.MdevInstance;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.VfioDevice;
 import io.mdevgpu.core.interop.LibvirtXml;
+import io.mdevgpu.core.interop.QemuArgs;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
 
@@ -33,6 +35,15 @@ final class EngineInstance implements MdevInstance {
     @Override
     public String hostdevXml() {
         return LibvirtXml.hostdev(uuid());
+    }
+
+    /**
+     * {@code -device vfio-pci,sysfsdev=<sysfs root>/bus/mdev/devices/<uuid>}: the instance under this host's root,
+     * the real path on a real host (see {@link io.mdevgpu.Vgpu#qemuArgs()}).
+     */
+    @Override
+    public List<String> qemuArgs() {
+        return QemuArgs.mdevVgpu(host.kernel().layout().mdevDevice(uuid()));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.mdevgpu.MdevInstance;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.VfioDevice;
 import io.mdevgpu.core.interop.LibvirtXml;
+import io.mdevgpu.core.interop.QemuArgs;
 import io.mdevgpu.kernel.pci.PciDevice;
 
 import java.util.List;
@@ -53,6 +54,12 @@ final class EngineVfVgpu implements MdevInstance {
     @Override
     public String hostdevXml() {
         return LibvirtXml.pciHostdev(vf);
+    }
+
+    /** {@code -uuid <uuid> -device vfio-pci,host=<VF>}. */
+    @Override
+    public List<String> qemuArgs() {
+        return QemuArgs.vfVgpu(uuid, vf);
     }
 
     /**
