@@ -229,6 +229,36 @@ class VfDefinitionsTest {
         }
     }
 
+    /** An mdev and a VF define of one UUID at once: one wins, the other is EEXIST, and neither waits on the other forever. */
+    @Test
+    void racingDefinesOfOneUuidInBothStoresLeaveItInOne() throws Exception {
+        try (EngineHost host = booted(new Faults())) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int i = 0; i < 10; i++) {
+                    UUID u = UUID.randomUUID();
+                    var latch = new java.util.concurrent.CountDownLatch(1);
+                    var mdev = pool.submit(() -> { latch.await(); return host.definitions().define(u, A100, "nvidia-531", true); });
+                    var vf = pool.submit(() -> { latch.await(); return host.definitions().define(u, H100, "532", true); });
+                    latch.countDown();
+                    int won = 0;
+                    for (var f : List.of(mdev, vf)) {
+                        try {
+                            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                            won++;
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            assertInstanceOf(AlreadyExistsException.class, e.getCause());
+                        }
+                    }
+                    assertEquals(1, won, "round " + i);
+                    assertEquals(1, host.definitions().list().stream().filter(d -> d.uuid().equals(u)).count(), "round " + i);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void startAllEnablesTheVfsSetsHeterogeneousModeStartsEveryAutoDefinitionAndGoesOnPastAFailure() throws Exception {
         try (EngineHost host = booted(new Faults())) {
