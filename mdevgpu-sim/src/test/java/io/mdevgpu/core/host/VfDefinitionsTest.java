@@ -205,6 +205,25 @@ class VfDefinitionsTest {
         }
     }
 
+    /** The check under the VF's lock, for a name that changed after the start looked: the VF's own list decides. */
+    @Test
+    void theVfsOwnListIsCheckedUnderItsLockBeforeTheWrite() throws Exception {
+        try (EngineHost host = booted(new Faults())) {
+            EngineParentDevice gpu = (EngineParentDevice) host.gpu(H100.toString());
+            gpu.enableVirtualFunctions(8);
+            VgpuBackend.SriovVfio backend = host.vfBackends().sriovOf(gpu).orElseThrow();
+            for (Optional<PciAddress> vf : List.of(Optional.<PciAddress>empty(), Optional.of(vf(5)))) {
+                HostStateException e = assertThrows(HostStateException.class, () ->
+                        host.vfLifecycle().create(gpu, backend, "532", A, vf, Optional.of("NVIDIA H100-1-10C")));
+                assertTrue(e.getMessage().contains("lists nvidia-532 \"Open vAmpere/8\"")
+                        && e.getMessage().contains("\"NVIDIA H100-1-10C\""), e.getMessage());
+            }
+            assertEquals(List.of(), host.instances());
+            assertEquals(Optional.of(vf(4)), host.vfLifecycle().create(gpu, backend, "532", A, Optional.empty(),
+                    Optional.of("Open vAmpere/8")).virtualFunction());
+        }
+    }
+
     @Test
     void aUuidIsDefinedInOneStoreOnly() throws Exception {
         try (EngineHost host = booted(new Faults())) {
