@@ -50,6 +50,9 @@ final class AtomicFiles {
     static final Pattern UUID_NAME =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /** The roots whose lock this thread holds: a change nested in another of the same root runs under the outer lock. */
+    private static final ThreadLocal<Set<Path>> HELD = ThreadLocal.withInitial(HashSet::new);
+
     private final Path root;
     private final FileOps ops;
     private final String noun;
@@ -60,9 +63,6 @@ final class AtomicFiles {
         this.ops = Objects.requireNonNull(ops, "ops");
         this.noun = Objects.requireNonNull(noun, "noun");
     }
-
-    /** The roots whose lock this thread holds: a change nested in another of the same root runs under the outer lock. */
-    private static final ThreadLocal<Set<Path>> HELD = ThreadLocal.withInitial(HashSet::new);
 
     /**
      * Runs {@code change} under the root's lock, making the root first. Re-entrant within a thread (fcntl locks are
