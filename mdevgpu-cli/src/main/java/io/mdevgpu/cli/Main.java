@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code mdevgpu}: the operator's command. Exit codes: 0 ok, 1 failed (host unchanged), 2 bad input,
+ * {@code mdevgpu}: the operator's command. Exit codes: 0 ok, 1 failed (host unchanged; for {@code start --all}: the
+ * definitions it names could not start, the others did), 2 bad input,
  * 3 plan does not fit, 4 apply failed and its undo failed (host changed, not restored), 5 the host changed since
  * the plan (an instance created meanwhile; nothing changed). Tables and JSON go to stdout; logs and errors to stderr. {@code --host} and {@code --json}
  * are accepted before or after any verb.
@@ -28,7 +29,7 @@ import picocli.CommandLine.ScopeType;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
-                "1:failed; the host is left as it was",
+                "1:failed; the host is left as it was (start --all: the definitions named could not start, the others did)",
                 "2:bad input (file, key path, line and column named)",
                 "3:the plan does not fit (which type, by how much)",
                 "4:apply failed and its undo failed: the host changed, not restored (the message lists what is left)",
@@ -43,8 +44,9 @@ import picocli.CommandLine.ScopeType;
                 RemoveCommand.class,
                 DefineCommand.class,
                 DefinitionVerbs.Undefine.class,
-                DefinitionVerbs.Start.class,
+                StartCommand.class,
                 DefinitionVerbs.Stop.class,
+                InventoryCommand.class,
                 InspectCommand.class,
                 HostdevCommand.class,
                 AbiCommand.class,

@@ -60,6 +60,9 @@ class JShellSamplesTest {
                         "removed; VFs free: 32",
                         "mixed sizes: nvidia-532 and nvidia-529; SR-IOV vendor VFIO: 32 of 32 VFs enabled, 30 free, "
                                 + "2 assigned, heterogeneous",
+                        " 0000:17:00.0 nvidia-532 \"Open vAmpere/8\" owner=vm-7 auto",
+                        " sriov 0000:17:00.0 vf=0000:17:00.4 started",
+                        "again: ACTIVE",
                         "after disable: SR-IOV vendor VFIO: 0 of 32 VFs enabled")));
     }
 
