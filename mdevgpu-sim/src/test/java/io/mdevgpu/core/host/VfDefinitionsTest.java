@@ -209,7 +209,7 @@ class VfDefinitionsTest {
         try (EngineHost host = booted(new Faults())) {
             EngineParentDevice gpu = (EngineParentDevice) host.gpu(H100.toString());
             gpu.enableVirtualFunctions(8);
-            VgpuBackend.SriovVfio backend = host.vfBackends().sriovOf(gpu).orElseThrow();
+            VgpuBackend.SriovVfio backend = host.vfBackends().sriovOf(gpu, false).orElseThrow();
             for (Optional<PciAddress> vf : List.of(Optional.<PciAddress>empty(), Optional.of(vf(5)))) {
                 HostStateException e = assertThrows(HostStateException.class, () ->
                         host.vfLifecycle().create(gpu, backend, "532", A, vf, Optional.of("NVIDIA H100-1-10C")));
