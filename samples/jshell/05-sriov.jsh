@@ -33,6 +33,16 @@ try (var dev = vgpu.open()) {
 vgpu.remove();
 System.out.println("removed; VFs free: " + ((VgpuBackend.SriovVfio) gpu.backend()).free());
 
+// Persistent: a definition (etc/mdevgpu/vf.d/<gpu>/<uuid>.json; mdevctl manages no VFs) keeps the type's name and
+// comes back at boot: startAll() is what `mdevgpu start --all` runs, and a second run changes nothing.
+var defs = sriov.definitions();
+var def = defs.define(Definitions.Request.newBuilder(gpu.address(), "532").autoStart(true).owner("vm-7").build());
+System.out.println("defined: " + def);
+defs.startAll().forEach(r -> System.out.println("start --all: " + r));
+System.out.println("again: " + defs.startAll().getFirst().state());
+defs.stop(def.uuid());
+defs.undefine(def.uuid());
+
 // VFs can be disabled while none holds a vGPU (and enabled again: that resets heterogeneous mode).
 gpu.disableVirtualFunctions();
 System.out.println("after disable: " + gpu.backend());

@@ -34,6 +34,7 @@ public final class AotTraining {
                     {host, "--json", "list"}, {host, "--json", "gpus"}, {host, "plan", "-c", config},
                     {host, "create", "nvidia-531", "--uuid", vgpu},
                     {host, "hostdev", vgpu}, {host, "hostdev", "--qemu", vgpu}, {host, "remove", vgpu},
+                    {host, "start", "--all"}, {host, "inventory"},
             };
             for (String[] verb : verbs) {
                 if (verb[verb.length - 1] == null) continue; // no samples beside this install: train the rest

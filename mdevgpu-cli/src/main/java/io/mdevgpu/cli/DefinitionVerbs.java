@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The verbs on an existing persistent definition ({@code /etc/mdevctl.d/<parent>/<uuid>}): {@code start},
- * {@code stop}, {@code undefine}. A UUID that names no definition is bad input (exit 2); one defined under two parents
+ * The verbs on an existing persistent definition of either kind ({@code /etc/mdevctl.d/<parent>/<uuid>},
+ * {@code /etc/mdevgpu/vf.d/<gpu>/<uuid>.json}): {@code stop}, {@code undefine} ({@code start} is {@link StartCommand}). A UUID that names no definition is bad input (exit 2); one defined under two parents
  * (by hand) is refused unless {@code --parent} names one.
  */
 abstract class DefinitionVerbs extends HostCommand {
@@ -32,17 +32,8 @@ abstract class DefinitionVerbs extends HostCommand {
         return Main.OK;
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Create the instance of a persistent definition.")
-    static final class Start extends DefinitionVerbs {
-        @Override
-        void act(MdevHost host, PrintWriter out, boolean json) {
-            CreateCommand.print(out, json, parent == null ? host.definitions().start(uuid)
-                    : host.definitions().start(uuid, parent));
-        }
-    }
-
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = "Remove the instance of a persistent definition, keeping the definition.")
+            description = "Remove the vGPU of a persistent definition, keeping the definition.")
     static final class Stop extends DefinitionVerbs {
         @Override
         void act(MdevHost host, PrintWriter out, boolean json) {
@@ -52,7 +43,7 @@ abstract class DefinitionVerbs extends HostCommand {
     }
 
     @Command(name = "undefine", mixinStandardHelpOptions = true,
-            description = "Delete a persistent definition (an active instance of it keeps running: see remove).")
+            description = "Delete a persistent definition (an active vGPU of it keeps running: see remove).")
     static final class Undefine extends DefinitionVerbs {
         @Override
         void act(MdevHost host, PrintWriter out, boolean json) {

@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mdevgpu list [--defined] [--parent ADDR]}: the host's mdev instances, like {@code mdevctl list}: the active
- * ones and the persistent definitions, each once, with whether it is active, defined, and started at boot.
+ * {@code mdevgpu list [--defined] [--parent ADDR]}: the host's vGPUs, like {@code mdevctl list}: the active ones and
+ * the persistent definitions of both kinds (mdev, SR-IOV VF), each once, with whether it is active, defined, and
+ * started at boot; on a host with SR-IOV vGPUs with their kind and VF (the one that holds it, or that its definition
+ * pins).
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List vGPUs (mdev instances and SR-IOV VFs holding a type): active ones and persistent "
@@ -41,19 +43,32 @@ final class ListCommand extends HostCommand {
                     alsoDefinedOn.stream().map(PciAddress::toString).toList());
         }
 
-        /** The virtual function an active vGPU of an SR-IOV GPU is; empty for an mdev instance. */
+        /** The VF an active vGPU of an SR-IOV GPU is, else the VF its definition pins; empty for an mdev instance. */
         Optional<PciAddress> vf() {
-            return active == null ? Optional.empty() : active.virtualFunction();
+            if (active != null && active.virtualFunction().isPresent()) return active.virtualFunction();
+            return definition == null ? Optional.empty() : definition.sriov().flatMap(s -> s.virtualFunction());
+        }
+
+        /** {@code sriov} for a VF's vGPU or definition, else {@code mdev}. */
+        String kind() {
+            if (active != null) return active.virtualFunction().isPresent() ? "sriov" : "mdev";
+            return definition.kind();
         }
 
         Map<String, Object> toJson() {
-            Map<String, Object> o = Json.object("uuid", uuid.toString(), "parent", parent.toString(), "type", type,
+            Map<String, Object> o = Json.object("uuid", uuid.toString(), "kind", kind(), "parent", parent.toString(), "type", type,
                     "active", active != null, "defined", definition != null,
                     "start", definition == null ? null : definition.autoStart() ? "auto" : "manual",
                     "attrs", definition == null ? null : definition.attrs(),
                     "also_defined_on", alsoDefinedOn.stream().map(PciAddress::toString).toList(),
                     "iommu_group", active == null || active.iommuGroup() < 0 ? null : active.iommuGroup());
             vf().ifPresent(vf -> o.put("vf", vf.toString()));
+            if (definition != null) {
+                definition.sriov().ifPresent(s -> {
+                    o.put("type_name", s.typeName());
+                    o.put("owner", s.owner().orElse(null));
+                });
+            }
             return o;
         }
     }
@@ -99,14 +114,14 @@ final class ListCommand extends HostCommand {
             return Main.OK;
         }
         if (shown.isEmpty()) {
-            out.println(definedOnly ? "no mdev definitions" : "no mdev instances");
+            out.println(definedOnly ? "no definitions" : "no mdev instances");
             return Main.OK;
         }
-        // the VF column only where there are VFs: an mdev host's list looks as mdevctl's
-        boolean vfs = shown.stream().anyMatch(e -> e.vf().isPresent());
-        Table table = vfs ? new Table("UUID", "PARENT", "VF", "TYPE", "STATE") : new Table("UUID", "PARENT", "TYPE", "STATE");
+        // the KIND and VF columns only where there are SR-IOV vGPUs: an mdev host's list looks as mdevctl's
+        boolean vfs = shown.stream().anyMatch(e -> e.kind().equals("sriov"));
+        Table table = vfs ? new Table("UUID", "PARENT", "KIND", "VF", "TYPE", "STATE") : new Table("UUID", "PARENT", "TYPE", "STATE");
         for (Entry e : shown) {
-            if (vfs) table.row(e.uuid(), e.parent(), e.vf().map(Object::toString).orElse("-"), e.type(), e.state());
+            if (vfs) table.row(e.uuid(), e.parent(), e.kind(), e.vf().map(Object::toString).orElse("-"), e.type(), e.state());
             else table.row(e.uuid(), e.parent(), e.type(), e.state());
         }
         table.print(out);

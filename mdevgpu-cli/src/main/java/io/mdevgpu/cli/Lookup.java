@@ -28,7 +28,7 @@ final class Lookup {
     /** The persistent definition {@code uuid}, under {@code parent} when that is given (not null). */
     static Definition definition(MdevHost host, UUID uuid, PciAddress parent) {
         return (parent == null ? host.definitions().get(uuid) : host.definitions().get(uuid, parent))
-                .orElseThrow(() -> new ValidationException("mdev definition", uuid.toString(), "no persistent definition "
+                .orElseThrow(() -> new ValidationException("definition", uuid.toString(), "no persistent definition "
                         + "has this UUID" + (parent == null ? "" : " under " + parent) + " on the " + host.spec()
                         + "; `mdevgpu list --defined` shows them"));
     }

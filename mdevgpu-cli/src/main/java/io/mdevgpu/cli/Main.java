@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code mdevgpu}: the operator's command. Exit codes: 0 ok, 1 failed (host unchanged), 2 bad input,
+ * {@code mdevgpu}: the operator's command. Exit codes: 0 ok, 1 failed (host unchanged; for {@code start --all}: the
+ * definitions it names could not start, the others did), 2 bad input,
  * 3 plan does not fit, 4 apply failed and its undo failed (host changed, not restored), 5 the host changed since
  * the plan (an instance created meanwhile; nothing changed). Tables and JSON go to stdout; logs and errors to stderr. {@code --host} and {@code --json}
  * are accepted before or after any verb.
@@ -32,7 +33,7 @@ import picocli.CommandLine.ScopeType;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
-                "1:failed; the host is left as it was",
+                "1:failed; the host is left as it was (start --all: the definitions named could not start, the others did)",
                 "2:bad input (file, key path, line and column named)",
                 "3:the plan does not fit (which type, by how much)",
                 "4:apply failed and its undo failed: the host changed, not restored (the message lists what is left)",
@@ -60,8 +61,9 @@ public final class Main implements Runnable {
         verbs.put("remove", RemoveCommand::new);
         verbs.put("define", DefineCommand::new);
         verbs.put("undefine", DefinitionVerbs.Undefine::new);
-        verbs.put("start", DefinitionVerbs.Start::new);
+        verbs.put("start", StartCommand::new);
         verbs.put("stop", DefinitionVerbs.Stop::new);
+        verbs.put("inventory", InventoryCommand::new);
         verbs.put("inspect", InspectCommand::new);
         verbs.put("hostdev", HostdevCommand::new);
         verbs.put("abi", AbiCommand::new);

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import io.mdevgpu.CapacityException;
 import io.mdevgpu.Definitions.Definition;
+import io.mdevgpu.Definitions.Request;
 import io.mdevgpu.DeviceInUseException;
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
@@ -210,25 +211,29 @@ class InstanceVerbsTest {
 
     @Test
     void defineWritesAPersistentDefinitionAndPrintsItsUuid() {
-        when(mock.definitions.define(any(), any(), any(), anyBoolean())).thenAnswer(a ->
-                new io.mdevgpu.Definitions.Definition(a.getArgument(0), a.getArgument(1), a.getArgument(2), a.getArgument(3), List.of()));
+        when(mock.definitions.define(any(Request.class))).thenAnswer(a -> {
+            Request r = a.getArgument(0);
+            return new Definition(r.uuid(), r.parent(), r.typeId(), r.autoStart(), List.of());
+        });
         CliRun run = CliRun.on(mock.host, "define", "nvidia-531", "--uuid", A.toString(), "--auto");
         assertEquals(Main.OK, run.exitCode(), run.all());
         assertEquals(A + "\n", run.out());
-        verify(mock.definitions).define(A, MockHost.H100, "nvidia-531", true);
+        verify(mock.definitions).define(Request.newBuilder(MockHost.H100, "nvidia-531").uuid(A).autoStart(true).build());
         JsonNode json = CliRun.on(mock.host, "define", "nvidia-1", "--parent", "3b:00.0", "--uuid", B.toString(), "--json").json();
         assertEquals("manual", json.get("start").asString());
         assertEquals("0000:3b:00.0", json.get("parent").asString());
-        verify(mock.definitions).define(B, PciAddress.parse("0000:3b:00.0"), "nvidia-1", false);
+        verify(mock.definitions).define(Request.newBuilder(PciAddress.parse("0000:3b:00.0"), "nvidia-1").uuid(B).build());
     }
 
     @Test
     void defineWithoutTypePersistsAnActiveInstance() {
         mock.addInstance(A, "nvidia-531", null);
-        when(mock.definitions.define(any(), any(), any(), anyBoolean())).thenAnswer(a ->
-                new io.mdevgpu.Definitions.Definition(a.getArgument(0), a.getArgument(1), a.getArgument(2), a.getArgument(3), List.of()));
+        when(mock.definitions.define(any(Request.class))).thenAnswer(a -> {
+            Request r = a.getArgument(0);
+            return new Definition(r.uuid(), r.parent(), r.typeId(), r.autoStart(), List.of());
+        });
         assertEquals(Main.OK, CliRun.on(mock.host, "define", "--uuid", A.toString()).exitCode());
-        verify(mock.definitions).define(A, MockHost.H100, "nvidia-531", false);
+        verify(mock.definitions).define(Request.newBuilder(MockHost.H100, "nvidia-531").uuid(A).build());
         CliRun neither = CliRun.on(mock.host, "define");
         assertEquals(Main.BAD_INPUT, neither.exitCode());
         assertTrue(neither.err().contains("TYPE") && neither.err().contains("--uuid"), neither.err());

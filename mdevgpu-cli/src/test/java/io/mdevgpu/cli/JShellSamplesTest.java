@@ -58,6 +58,9 @@ class JShellSamplesTest {
                         "opened 0000:17:00.4: guest sees 10de:20b0",
                         "remove while open: refused",
                         "removed; VFs free: 32",
+                        " 0000:17:00.0 nvidia-532 \"Open vAmpere/8\" owner=vm-7 auto",
+                        " sriov 0000:17:00.0 vf=0000:17:00.4 started",
+                        "again: ACTIVE",
                         "after disable: SR-IOV vendor VFIO: 0 of 32 VFs enabled")));
     }
 

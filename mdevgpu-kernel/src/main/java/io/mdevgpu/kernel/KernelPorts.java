@@ -65,6 +65,14 @@ public interface KernelPorts extends AutoCloseable {
     /** Where persistent mdev definitions live ({@code /etc/mdevctl.d}). */
     Path mdevctlRoot();
 
+    /**
+     * Where persistent vGPUs of SR-IOV GPUs live ({@code /etc/mdevgpu/vf.d}, docs/vf-definitions.md): beside
+     * {@link #mdevctlRoot()}, so a host tree or a simulated host keeps both under its {@code etc/}.
+     */
+    default Path vfDefinitionsRoot() {
+        return mdevctlRoot().resolveSibling("mdevgpu").resolve("vf.d");
+    }
+
     /** Releases what the ports hold (a simulated kernel's memfds and temporary tree); the real one holds nothing. */
     @Override
     void close();

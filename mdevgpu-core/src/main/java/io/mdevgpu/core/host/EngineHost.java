@@ -13,6 +13,7 @@ import io.mdevgpu.ValidationException;
 import io.mdevgpu.core.config.ConfigLoader;
 import io.mdevgpu.core.config.MdevConfig;
 import io.mdevgpu.core.interop.MdevctlStore;
+import io.mdevgpu.core.interop.VfDefinitionStore;
 import io.mdevgpu.core.inventory.HostInventory;
 import io.mdevgpu.kernel.KernelPorts;
 import io.mdevgpu.kernel.vfio.Vfio;
@@ -74,7 +75,8 @@ public final class EngineHost implements MdevHost {
         this.vfio = vfio;
         this.sharedVfioRoot = sharedVfioRoot;
         this.bus = ports.mdev(vfio);
-        this.definitions = new EngineDefinitions(this, new MdevctlStore(ports.mdevctlRoot()));
+        this.definitions = new EngineDefinitions(this, new MdevctlStore(ports.mdevctlRoot()),
+                new VfDefinitionStore(ports.vfDefinitionsRoot()));
         this.vfOwners = new VfOwners(ports.layout().sys());
     }
 

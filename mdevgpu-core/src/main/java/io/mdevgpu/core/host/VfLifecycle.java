@@ -43,6 +43,16 @@ final class VfLifecycle {
      */
     EngineVfVgpu create(EngineParentDevice gpu, VgpuBackend.SriovVfio backend, String type, UUID uuid,
                         Optional<PciAddress> vf) {
+        return create(gpu, backend, type, uuid, vf, Optional.empty());
+    }
+
+    /**
+     * As {@link #create(EngineParentDevice, VgpuBackend.SriovVfio, String, UUID, Optional)}; with {@code typeName}, a
+     * VF that lists the type id under another name is refused before anything is written (a definition's type, whose
+     * id may mean another type after a driver or GPU change).
+     */
+    EngineVfVgpu create(EngineParentDevice gpu, VgpuBackend.SriovVfio backend, String type, UUID uuid,
+                        Optional<PciAddress> vf, Optional<String> typeName) {
         int number = MdevType.typeNumber(type);
         String target = "nvidia-" + number + " on GPU " + gpu.address();
         if (host.instance(uuid).isPresent()) {
@@ -55,7 +65,7 @@ final class VfLifecycle {
                             + gpu.address() + ": " + (backend.vfs().isEmpty() ? "it has none enabled (mdevgpu apply, or "
                             + "ParentDevice.enableVirtualFunctions)" : String.join(", ", backend.vfs().stream()
                             .map(v -> v.address().toString()).toList()))));
-            return claim(gpu, named.address(), number, uuid).orElseThrow();
+            return claim(gpu, named.address(), number, uuid, typeName).orElseThrow();
         }
         if (backend.vfs().isEmpty()) {
             throw KernelException.of("create vGPU", target, Errno.ENODEV, "the GPU has no VFs enabled: enable them "
@@ -66,7 +76,7 @@ final class VfLifecycle {
         for (VirtualFunction candidate : backend.vfs()) {
             if (!candidate.isFree()) continue;
             anyFree = true;
-            Optional<EngineVfVgpu> made = claimIfFree(gpu, candidate.address(), number, uuid, offered);
+            Optional<EngineVfVgpu> made = claimIfFree(gpu, candidate.address(), number, uuid, typeName, offered);
             if (made.isPresent()) return made.get();
         }
         if (!anyFree || offered.isEmpty()) {
@@ -80,7 +90,7 @@ final class VfLifecycle {
 
     /** Takes {@code vf} when it is free and offers the type; records what it offers in {@code offered} otherwise. */
     private Optional<EngineVfVgpu> claimIfFree(EngineParentDevice gpu, PciAddress vf, int number, UUID uuid,
-                                               List<String> offered) {
+                                               Optional<String> typeName, List<String> offered) {
         try (HostLock ignored = host.vfOwners().lock(vf)) {
             if (port().currentType(vf) != 0) return Optional.empty(); // taken since the backend was read
             List<CreatableType> creatable = port().creatableTypes(vf);
@@ -88,12 +98,14 @@ final class VfLifecycle {
                 creatable.forEach(t -> offered.add("nvidia-" + t.id() + " (" + t.name() + ")"));
                 return Optional.empty();
             }
+            requireName(creatable, number, typeName, vf, gpu);
             return Optional.of(write(gpu, vf, number, uuid));
         }
     }
 
     /** Takes the named {@code vf}: EBUSY when it holds a vGPU, EINVAL when it cannot take the type now. */
-    private Optional<EngineVfVgpu> claim(EngineParentDevice gpu, PciAddress vf, int number, UUID uuid) {
+    private Optional<EngineVfVgpu> claim(EngineParentDevice gpu, PciAddress vf, int number, UUID uuid,
+                                         Optional<String> typeName) {
         String target = "VF " + vf + " of GPU " + gpu.address();
         try (HostLock ignored = host.vfOwners().lock(vf)) {
             int current = port().currentType(vf);
@@ -109,7 +121,19 @@ final class VfLifecycle {
                         : "the VF can take " + String.join(", ", creatable.stream().map(t -> "nvidia-" + t.id()
                         + " (" + t.name() + ")").toList()) + " now");
             }
+            requireName(creatable, number, typeName, vf, gpu);
             return Optional.of(write(gpu, vf, number, uuid));
+        }
+    }
+
+    /** Refuses a VF that lists type {@code number} under another name than {@code expected}. */
+    private static void requireName(List<CreatableType> creatable, int number, Optional<String> expected, PciAddress vf,
+                                    EngineParentDevice gpu) {
+        if (expected.isEmpty()) return;
+        for (CreatableType t : creatable) {
+            if (t.id() == number && !t.name().equals(expected.get())) {
+                throw VfDefinitions.renamed(gpu.address(), number, expected.get(), t.name(), "VF " + vf + " lists");
+            }
         }
     }
 

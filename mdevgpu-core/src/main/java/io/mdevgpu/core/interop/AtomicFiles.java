@@ -4,6 +4,7 @@ import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.core.config.StrictToml;
 import io.mdevgpu.kernel.sysfs.HostLock;
 import io.mdevgpu.kernel.sysfs.SysfsReader;
 import org.slf4j.Logger;
@@ -20,9 +21,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -47,6 +50,9 @@ final class AtomicFiles {
     static final Pattern UUID_NAME =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
+    /** The roots whose lock this thread holds: a change nested in another of the same root runs under the outer lock. */
+    private static final ThreadLocal<Set<Path>> HELD = ThreadLocal.withInitial(HashSet::new);
+
     private final Path root;
     private final FileOps ops;
     private final String noun;
@@ -58,8 +64,12 @@ final class AtomicFiles {
         this.noun = Objects.requireNonNull(noun, "noun");
     }
 
-    /** Runs {@code change} under the root's lock, making the root first. */
+    /**
+     * Runs {@code change} under the root's lock, making the root first. Re-entrant within a thread (fcntl locks are
+     * not counted, so a nested acquisition of the same file would fail or release the outer lock early).
+     */
     <T> T locked(Supplier<T> change) {
+        if (HELD.get().contains(root)) return change.get();
         try {
             ops.createDirectories(root);
         } catch (IOException e) {
@@ -73,7 +83,10 @@ final class AtomicFiles {
             throw failure("lock", lockFile, e);
         }
         try (lock) {
+            HELD.get().add(root);
             return change.get();
+        } finally {
+            HELD.get().remove(root);
         }
     }
 
@@ -156,15 +169,28 @@ final class AtomicFiles {
         }
     }
 
-    /** At most {@code max} + 1 bytes of the file (more than {@code max}: too large), or null when it does not exist. */
-    byte[] readAtMost(Path file, int max) {
+    /**
+     * At most {@link StrictToml#MAX_BYTES} + 1 bytes of the file (more: too large, {@link #sizeProblem}), or null when
+     * it does not exist.
+     */
+    byte[] readAtMost(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(max + 1);
+            return in.readNBytes(StrictToml.MAX_BYTES + 1);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
             throw failure("read", file, e);
         }
+    }
+
+    /**
+     * What is wrong with the size of a definition file's {@code bytes}, for the store's own error; null when it is at
+     * most {@link StrictToml#MAX_BYTES}, the cap mdevgpu puts on every file it reads.
+     */
+    static String sizeProblem(byte[] bytes) {
+        if (bytes.length <= StrictToml.MAX_BYTES) return null;
+        return "it holds more than " + StrictToml.MAX_BYTES + " bytes; at most " + StrictToml.MAX_BYTES
+                + " bytes (1 MiB) are read, as for a configuration";
     }
 
     /** The entries of {@code dir} sorted by name; none when it does not exist. */

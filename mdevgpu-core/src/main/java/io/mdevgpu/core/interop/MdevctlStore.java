@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
-    /**
+/**
  * Persistent mdev definitions in mdevctl's own layout, {@code <root>/<parent>/<uuid>} (root {@code /etc/mdevctl.d}),
  * each file in {@link MdevctlJson mdevctl's JSON}. So mdevctl, libvirt's node devices and mdevgpu see the same
  * definitions.
@@ -50,6 +51,15 @@ public final class MdevctlStore {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * Runs {@code work} under this store's lock (re-entrant within a thread, so {@code work} may change this store): to
+     * keep a look at this store and a change of another together. Callers that hold both stores' locks take the mdev
+     * store's first, then the VF store's.
+     */
+    public <T> T locked(Supplier<T> work) {
+        return files.locked(work);
     }
 
     /** Where the definition of {@code uuid} on {@code parent} lives. */
@@ -164,12 +174,10 @@ public final class MdevctlStore {
 
     /** The definition in {@code file}, read as a configuration is: at most {@link StrictToml#MAX_BYTES}, strict UTF-8. */
     private Optional<Definition> read(Path file, UUID uuid, PciAddress parent) {
-        byte[] bytes = files.readAtMost(file, StrictToml.MAX_BYTES);
+        byte[] bytes = files.readAtMost(file);
         if (bytes == null) return Optional.empty(); // undefined while being listed
-        if (bytes.length > StrictToml.MAX_BYTES) {
-            throw MdevctlJson.malformed(file.toString(), "it holds more than " + StrictToml.MAX_BYTES
-                    + " bytes; at most " + StrictToml.MAX_BYTES + " bytes (1 MiB) are read, as for a configuration");
-        }
+        String tooLarge = AtomicFiles.sizeProblem(bytes);
+        if (tooLarge != null) throw MdevctlJson.malformed(file.toString(), tooLarge);
         StrictToml.NotUtf8 bad = StrictToml.NotUtf8.find(bytes);
         if (bad != null) throw MdevctlJson.malformed(file.toString(), "it is not UTF-8: " + bad);
         return Optional.of(MdevctlJson.read(new String(bytes, StandardCharsets.UTF_8), uuid, parent, file.toString()));

@@ -110,9 +110,8 @@ public final class VfDefinitionJson {
     private static final String FIX = "fix or remove the file; docs/vf-definitions.md describes the format";
 
     private static JsonNode parse(byte[] bytes, String where) {
-        if (bytes.length > StrictToml.MAX_BYTES) {
-            throw malformed(where, null, "the file is more than " + StrictToml.MAX_BYTES + " bytes (1 MiB), the most mdevgpu reads");
-        }
+        String tooLarge = AtomicFiles.sizeProblem(bytes);
+        if (tooLarge != null) throw malformed(where, null, tooLarge);
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
             throw malformed(where, null, "the file starts with a UTF-8 byte-order mark; it must not have one");
         }

@@ -3,7 +3,6 @@ package io.mdevgpu.core.interop;
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
-import io.mdevgpu.core.config.StrictToml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Persistent vGPUs on SR-IOV virtual functions, {@code <root>/<pf>/<uuid>.json} (root {@value #DEFAULT_ROOT}),
@@ -51,6 +51,15 @@ public final class VfDefinitionStore {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * Runs {@code work} under this store's lock (re-entrant within a thread, so {@code work} may change this store): to
+     * keep a look at this store and a change of another together. Callers that hold both stores' locks take the mdev
+     * store's first, then the VF store's.
+     */
+    public <T> T locked(Supplier<T> work) {
+        return files.locked(work);
     }
 
     /** Where the definition of {@code uuid} on GPU {@code pf} lives. */
@@ -152,7 +161,7 @@ public final class VfDefinitionStore {
     }
 
     private Optional<VfDefinition> read(Path file, UUID uuid, PciAddress pf) {
-        byte[] bytes = files.readAtMost(file, StrictToml.MAX_BYTES);
+        byte[] bytes = files.readAtMost(file);
         if (bytes == null) return Optional.empty(); // undefined while being listed
         return Optional.of(VfDefinitionJson.read(bytes, uuid, pf, file.toString()));
     }
