@@ -1,7 +1,11 @@
 package io.mdevgpu.cli;
 
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.mdevgpu.ConfigException;
 import io.mdevgpu.HostSpec;
@@ -33,27 +37,40 @@ import picocli.CommandLine.ScopeType;
                 "2:bad input (file, key path, line and column named)",
                 "3:the plan does not fit (which type, by how much)",
                 "4:apply failed and its undo failed: the host changed, not restored (the message lists what is left)",
-                "5:the host changed since the plan (an instance created meanwhile): nothing changed; plan again"},
-        subcommands = {
-                ApplyCommand.class,
-                PlanCommand.class,
-                GpusCommand.class,
-                TypesCommand.class,
-                ListCommand.class,
-                CreateCommand.class,
-                RemoveCommand.class,
-                DefineCommand.class,
-                DefinitionVerbs.Undefine.class,
-                StartCommand.class,
-                DefinitionVerbs.Stop.class,
-                InventoryCommand.class,
-                InspectCommand.class,
-                HostdevCommand.class,
-                AbiCommand.class,
-                DriverCommand.class,
-                CommandLine.HelpCommand.class})
+                "5:the host changed since the plan (an instance created meanwhile): nothing changed; plan again"})
+// The verbs are added by commandLine(), only the one a command line names: see VERBS.
 public final class Main implements Runnable {
     public static final int OK = 0, FAILED = 1, BAD_INPUT = 2, DOES_NOT_FIT = 3, NOT_RESTORED = 4, CHANGED_SINCE_PLAN = 5;
+
+    /**
+     * The verbs by name, in the order {@code --help} lists them. picocli builds a verb's model by reflection over its
+     * annotations when the verb is added, so a command line gets only the verb it names ({@link #verbOf}); one that
+     * names none ({@code --help}, {@code help}, a typo) gets them all. Each name is its class's {@code @Command} name
+     * ({@code MainTest} checks).
+     */
+    static final Map<String, Supplier<Object>> VERBS = verbs();
+
+    private static Map<String, Supplier<Object>> verbs() {
+        Map<String, Supplier<Object>> verbs = new LinkedHashMap<>();
+        verbs.put("apply", ApplyCommand::new);
+        verbs.put("plan", PlanCommand::new);
+        verbs.put("gpus", GpusCommand::new);
+        verbs.put("types", TypesCommand::new);
+        verbs.put("list", ListCommand::new);
+        verbs.put("create", CreateCommand::new);
+        verbs.put("remove", RemoveCommand::new);
+        verbs.put("define", DefineCommand::new);
+        verbs.put("undefine", DefinitionVerbs.Undefine::new);
+        verbs.put("start", StartCommand::new);
+        verbs.put("stop", DefinitionVerbs.Stop::new);
+        verbs.put("inventory", InventoryCommand::new);
+        verbs.put("inspect", InspectCommand::new);
+        verbs.put("hostdev", HostdevCommand::new);
+        verbs.put("abi", AbiCommand::new);
+        verbs.put("driver", DriverCommand::new);
+        verbs.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(verbs);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -86,16 +103,26 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code. */
     public static int run(String... args) {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), MdevHost::open, args)
+                .execute(args);
     }
 
-    /** The command line with its output streams and the exception-to-exit-code mapping. */
+    /** The command line with every verb, its output streams and the exception-to-exit-code mapping. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         return commandLine(out, err, MdevHost::open);
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err, Function<HostSpec, MdevHost> opener) {
+        return commandLine(out, err, opener, new String[0]);
+    }
+
+    /** The command line to execute {@code line} with: the verb they name, or every verb when they name none. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Function<HostSpec, MdevHost> opener, String[] line) {
         CommandLine cl = new CommandLine(new Main(opener));
+        String verb = verbOf(line);
+        VERBS.forEach((name, command) -> {
+            if (verb == null || verb.equals(name)) cl.addSubcommand(name, command.get());
+        });
         cl.setOut(out);
         cl.setErr(err);
         cl.registerConverter(PciAddress.class, PciAddress::parse);
@@ -111,6 +138,23 @@ public final class Main implements Runnable {
             return exitCode(e);
         });
         return cl;
+    }
+
+    /**
+     * The verb {@code args} name, or null when they name none, or {@code help} (which lists the others): the first
+     * argument that is no option, {@code --host}'s value skipped.
+     */
+    static String verbOf(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) return null;
+            if (a.equals("--host")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return VERBS.containsKey(a) && !a.equals("help") ? a : null;
+            }
+        }
+        return null;
     }
 
     static int exitCode(Throwable e) {

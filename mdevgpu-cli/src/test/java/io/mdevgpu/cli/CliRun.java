@@ -26,14 +26,15 @@ record CliRun(int exitCode, String out, String err) {
 
     static CliRun on(Function<HostSpec, MdevHost> opener, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), opener).execute(args);
+        // as Main.run builds it: only the verb the arguments name
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), opener, args).execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
 
     /** As {@link #of(String...)}, after {@code setup} has seen the command line (to put a simulated driver in). */
     static CliRun of(Consumer<CommandLine> setup, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), MdevHost::open);
+        CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), MdevHost::open, args);
         setup.accept(cl);
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());

@@ -116,4 +116,41 @@ class MainTest {
             assertTrue(run.out().contains("  " + verb + " "), verb + " in\n" + run.out());
         }
     }
+
+    @Test
+    void eachVerbIsNamedAsItsCommandSaysAndHelpListsThemAll() {
+        Main.VERBS.forEach((name, command) -> assertEquals(name,
+                command.get().getClass().getAnnotation(picocli.CommandLine.Command.class).name(), "the verb " + name));
+        var all = Main.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter())).getSubcommands().keySet();
+        assertEquals(List.copyOf(Main.VERBS.keySet()), List.copyOf(all), "--help lists every verb, in order");
+    }
+
+    @Test
+    void aCommandLineGetsOnlyTheVerbItNames() {
+        assertEquals("list", Main.verbOf(new String[]{"list"}));
+        assertEquals("list", Main.verbOf(new String[]{"--host", "sim", "--json", "list", "--defined"}));
+        assertEquals("gpus", Main.verbOf(new String[]{"--host=sim@/tmp/x", "gpus", "-v"}));
+        assertEquals("create", Main.verbOf(new String[]{"--host", "list", "create", "nvidia-532"}),
+                "--host's value is no verb, even when it reads like one");
+        assertNull(Main.verbOf(new String[]{"--help"}));
+        assertNull(Main.verbOf(new String[]{}));
+        assertNull(Main.verbOf(new String[]{"help", "list"}), "help lists the others");
+        assertNull(Main.verbOf(new String[]{"lsit"}), "a typo gets every verb, so that the usage lists them");
+        assertNull(Main.verbOf(new String[]{"--", "list"}));
+
+        var pw = new java.io.PrintWriter(java.io.Writer.nullWriter());
+        assertEquals(List.of("list"), List.copyOf(Main.commandLine(pw, pw, spec -> null,
+                new String[]{"--host", "sim", "list"}).getSubcommands().keySet()));
+        assertEquals(List.copyOf(Main.VERBS.keySet()), List.copyOf(Main.commandLine(pw, pw, spec -> null,
+                new String[]{"lsit"}).getSubcommands().keySet()));
+    }
+
+    @Test
+    void aMistypedVerbIsStillBadInputFollowedByEveryVerb() {
+        CliRun run = CliRun.of("lsit");
+        assertEquals(Main.BAD_INPUT, run.exitCode(), run.all());
+        assertTrue(run.err().contains("Unmatched argument at index 0: 'lsit'"), run.err());
+        for (String verb : Main.VERBS.keySet()) assertTrue(run.err().contains("  " + verb + " "), verb + " in " + run.err());
+    }
 }
