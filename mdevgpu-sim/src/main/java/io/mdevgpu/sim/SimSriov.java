@@ -363,7 +363,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
     /** The VF's VFIO device while it holds a type: what an mdev instance of that type has. */
     private void addDevice(Pf p, int index) {
         MdevType type = p.types.get(index);
-        SimMdevCore.vgpuDevice(vfio.group(p.group(index)).device(p.vf(index).toString()), type,
+        VgpuVfioDevice.configure(vfio.group(p.group(index)).device(p.vf(index).toString()), type,
                 configs.create(p.gpu.device(), type));
     }
 

@@ -136,13 +136,13 @@ public final class SimulatedKernel implements KernelPorts {
                     // a temporary host's store is the shared NONE, which must not hold (and keep reachable) this kernel
                     if (!temporary) {
                         store.bind(this::capture, this::restore, state -> {
-                            mdev.repair(state);
+                            mdev.shared.repair(state);
                             sriov.repair(state.sriov());
                         });
                     }
                     nvidia.store(store);
                     vfio.store(store);
-                    vfio.openElsewhere(mdev::isOpenElsewhere);
+                    vfio.openElsewhere(mdev.shared::isOpenElsewhere);
                     mdev.store(store);
                     sriov.store(store);
                     if (reopened) {
@@ -176,13 +176,13 @@ public final class SimulatedKernel implements KernelPorts {
 
     private SimKernelState capture() {
         return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.published(),
-                mdev.instanceRecords(), mdev.holders(), sriov.records());
+                mdev.shared.instanceRecords(), mdev.shared.holders(), sriov.records());
     }
 
     private void restore(SimKernelState state) {
         checkSameHost(state);
         nvidia.restoreTypeTables(state.tables());
-        mdev.restore(state);
+        mdev.shared.restore(state);
         sriov.restore(state.sriov());
     }
 
