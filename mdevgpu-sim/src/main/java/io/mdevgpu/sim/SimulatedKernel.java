@@ -137,7 +137,7 @@ public final class SimulatedKernel implements KernelPorts {
                     if (!temporary) {
                         store.bind(this::capture, this::restore, state -> {
                             mdev.shared.repair(state);
-                            sriov.repair(state.sriov());
+                            sriov.shared.repair(state.sriov());
                         });
                     }
                     nvidia.store(store);
@@ -176,14 +176,14 @@ public final class SimulatedKernel implements KernelPorts {
 
     private SimKernelState capture() {
         return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.published(),
-                mdev.shared.instanceRecords(), mdev.shared.holders(), sriov.records());
+                mdev.shared.instanceRecords(), mdev.shared.holders(), sriov.shared.records());
     }
 
     private void restore(SimKernelState state) {
         checkSameHost(state);
         nvidia.restoreTypeTables(state.tables());
         mdev.shared.restore(state);
-        sriov.restore(state.sriov());
+        sriov.shared.restore(state.sriov());
     }
 
     private void materialise() {
