@@ -56,8 +56,8 @@ import io.mdevgpu.kernel.vfio.VfioRegionInfo;
  *
  * <p>This class holds the configuration ({@link Group}, {@link Device}, {@link Region}) and the accounting; the
  * package-private classes beside it hold one concern each: {@code VfioNodeCalls} the system calls on the nodes,
- * {@code VfioFds} the fd table, {@code VfioContainers} containers, IOMMU and DMA mappings, {@code VfioDeviceInfo}
- * a device's info and region info, {@code VfioInterrupts} its interrupts, {@code VfioDeviceMemory} what backs its
+ * {@code VfioFds} the fd table, {@code VfioContainers} containers, IOMMU and DMA mappings, {@code VfioDeviceLayout}
+ * a device's info and region info, {@code VfioIrqRules} its interrupts, {@code VfioDeviceMemory} what backs its
  * regions.
  */
 public final class SimVfioKernel implements VfioKernel {
@@ -334,7 +334,7 @@ public final class SimVfioKernel implements VfioKernel {
     final VfioFds fds = new VfioFds(errno);
     final VfioContainers containers = new VfioContainers();
     final VfioDeviceMemory memory = new VfioDeviceMemory(fds, errno);
-    final VfioInterrupts interrupts;
+    final VfioIrqRules interrupts;
     private final VfioNodeCalls calls = new VfioNodeCalls(this);
     private VfioKernel groupSource;
     SimKernelStore store = SimKernelStore.NONE;
@@ -351,7 +351,7 @@ public final class SimVfioKernel implements VfioKernel {
         this.devRoot = Objects.requireNonNull(devRoot, "devRoot");
         this.faults = Objects.requireNonNull(faults, "faults");
         this.lock = Objects.requireNonNull(lock, "lock");
-        this.interrupts = new VfioInterrupts(faults, errno, arena);
+        this.interrupts = new VfioIrqRules(faults, errno, arena);
     }
 
     public Faults faults() {

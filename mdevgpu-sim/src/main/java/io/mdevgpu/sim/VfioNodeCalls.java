@@ -150,9 +150,9 @@ final class VfioNodeCalls {
     }
 
     private int device(Device d, int request, MemorySegment arg) {
-        if (request == VFIO_DEVICE_GET_INFO) return VfioDeviceInfo.info(d, arg);
-        if (request == VFIO_DEVICE_GET_REGION_INFO) return VfioDeviceInfo.regionInfo(d, arg);
-        if (request == VFIO_DEVICE_GET_IRQ_INFO) return VfioInterrupts.irqInfo(d, arg);
+        if (request == VFIO_DEVICE_GET_INFO) return VfioDeviceLayout.info(d, arg);
+        if (request == VFIO_DEVICE_GET_REGION_INFO) return VfioDeviceLayout.regionInfo(d, arg);
+        if (request == VFIO_DEVICE_GET_IRQ_INFO) return VfioIrqRules.irqInfo(d, arg);
         if (request == VFIO_DEVICE_SET_IRQS) return k.interrupts.setIrqs(d, arg);
         return -Errno.ENOTTY.number();
     }

@@ -20,8 +20,8 @@ import io.mdevgpu.sim.SimVfioKernel.Region;
  * The simulated VFIO's answers about a device's layout: {@code GET_INFO} and {@code GET_REGION_INFO}, with
  * {@code argsz} and the capability chain (sparse mmap areas, region type) answered the kernel's way.
  */
-final class VfioDeviceInfo {
-    private VfioDeviceInfo() {
+final class VfioDeviceLayout {
+    private VfioDeviceLayout() {
     }
 
     /** VFIO_DEVICE_GET_INFO: from now on the driver answers the device's IRQ requests (K11). */

@@ -23,13 +23,13 @@ import io.mdevgpu.sim.SimVfioKernel.Device;
  * kernel was seen to follow (see {@link SimVfioKernel}), the eventfd signal a fired vector sends, and the decoded
  * record of every {@code SET_IRQS} while the faults record. Guarded by the simulated kernel's lock.
  */
-final class VfioInterrupts {
+final class VfioIrqRules {
     private final Faults faults;
     private final ErrnoCapture errno;
     private final MemorySegment one;
     final List<String> irqSets = new ArrayList<>();
 
-    VfioInterrupts(Faults faults, ErrnoCapture errno, Arena arena) {
+    VfioIrqRules(Faults faults, ErrnoCapture errno, Arena arena) {
         this.faults = faults;
         this.errno = errno;
         this.one = arena.allocate(JAVA_LONG);
