@@ -19,22 +19,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the simulated mdev core shares with the other processes that open a host kept in a directory: its parents
- * and instances as the state keeps them, who holds an instance's device or group open, taking what another process
- * left, and repairing the tree after a process died changing it. Guarded by the simulated kernel's lock.
+ * and instances as the state keeps them, taking what another process left, and repairing the tree after a process
+ * died changing it (who holds a device open is the VFIO's: {@code VfioHolders}). Guarded by the simulated kernel's lock.
  */
 final class MdevSharedState {
     private static final Logger LOG = LoggerFactory.getLogger(SimMdevCore.class);
     private final SimMdevCore c;
-    /** Other processes holding an instance's device open, as the shared state last said (a host kept in a directory). */
-    private List<SimKernelState.Holder> foreignHolders = List.of();
-    /** Who this is among the simulated kernels that hold devices of a shared host open. */
-    private final long opener = new java.security.SecureRandom().nextLong();
 
     MdevSharedState(SimMdevCore core) {
         this.c = core;
     }
 
-    /** The c.instances as the shared state keeps them, in creation order. */
+    /** The instances as the shared state keeps them, in creation order. */
     List<SimKernelState.InstanceRecord> instanceRecords() {
         synchronized (c.lock) {
             List<SimKernelState.InstanceRecord> out = new ArrayList<>();
@@ -46,28 +42,13 @@ final class MdevSharedState {
         }
     }
 
-    /** Who holds an instance's device or group open: the live other processes the state named, and this one. */
-    List<SimKernelState.Holder> holders() {
-        synchronized (c.lock) {
-            List<SimKernelState.Holder> out = new ArrayList<>();
-            for (SimKernelState.Holder h : foreignHolders) if (c.instances.containsKey(h.uuid()) && h.isAlive()) out.add(h);
-            ProcessHandle self = ProcessHandle.current();
-            for (SimMdevInstance i : c.instances.values()) {
-                boolean device = c.vfio.isDeviceOpen(SysfsLayout.name(i.uuid()));
-                if (device || c.vfio.isGroupOpen(i.group())) out.add(SimKernelState.Holder.of(i.uuid(), self, opener, device));
-            }
-            return out;
-        }
-    }
-
     /**
-     * Takes the c.parents and c.instances another process left in the state: types and c.instances it published or made
+     * Takes the parents and instances another process left in the state: types and instances it published or made
      * appear here (with their VFIO devices), those it removed go. The tree is that process's: it is not written.
      * A remove that waited for a device nobody holds any more is finished, whoever began it.
      */
     void restore(SimKernelState state) {
         synchronized (c.lock) {
-            foreignHolders = state.holders().stream().filter(h -> h.opener() != opener).toList();
             for (SimMdevParent p : c.parents.values()) {
                 List<MdevType> published = state.registered().get(p.gpu.device().address());
                 p.registered = published != null;
@@ -110,7 +91,7 @@ final class MdevSharedState {
 
     /**
      * Makes the tree show {@code state} (restored before) again after a process died in the middle of changing it:
-     * the registered c.parents, each shown type with its counts, each instance listed (or, while its remove waits,
+     * the registered parents, each shown type with its counts, each instance listed (or, while its remove waits,
      * unlisted), and nothing the state does not have.
      */
     void repair(SimKernelState state) {
@@ -123,7 +104,7 @@ final class MdevSharedState {
                     continue;
                 }
                 c.writer.mdevParent(p.gpu.device().address());
-                for (String name : SysfsReader.names(device)) { // c.instances the state does not have
+                for (String name : SysfsReader.names(device)) { // instances the state does not have
                     if (!SimMdevCore.UUID_TEXT.matcher(name).matches() || c.instances.containsKey(UUID.fromString(name))) continue;
                     deleteInstanceTree(UUID.fromString(name), device.resolve(name));
                 }
@@ -166,24 +147,5 @@ final class MdevSharedState {
             c.writer.removeFile(dir.getParent().resolve("mdev_supported_types").resolve(typeId).resolve("devices").resolve(name));
         }
         c.writer.deleteMdevInstance(dir);
-    }
-
-    /**
-     * Whether a live other process holds VFIO device {@code name} (an instance's UUID) or its group open, as the shared
-     * state says.
-     */
-    boolean isOpenElsewhere(String name) {
-        synchronized (c.lock) {
-            for (UUID uuid : c.instances.keySet()) if (SysfsLayout.name(uuid).equals(name)) return heldElsewhere(uuid, false);
-            return false;
-        }
-    }
-
-    /** Whether a live other process holds instance {@code uuid}'s device open, or (unless {@code deviceOnly}) its group. */
-    boolean heldElsewhere(UUID uuid, boolean deviceOnly) {
-        for (SimKernelState.Holder h : foreignHolders) {
-            if (h.uuid().equals(uuid) && (h.device() || !deviceOnly) && h.isAlive()) return true;
-        }
-        return false;
     }
 }

@@ -332,7 +332,7 @@ final class SimMdevCore implements AttributeWriter {
     /** Whether the instance's VFIO device is open, in this process or (as the shared state says) a live other one. */
     boolean isHeld(SimMdevInstance i) {
         // a process holding only the group does not hold back a remove: the kernel waits for the device's users
-        return vfio.isDeviceOpen(SysfsLayout.name(i.uuid())) || shared.heldElsewhere(i.uuid(), true);
+        return vfio.isDeviceOpen(SysfsLayout.name(i.uuid())) || vfio.isDeviceOpenElsewhere(SysfsLayout.name(i.uuid()));
     }
 
     /**

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code current_vgpu_type}: a type id takes the VF when the VF is enabled (else ENODEV), holds none (else EBUSY)
  * and offers it in {@code creatable_vgpu_types} (else EINVAL); {@code 0} frees it, EBUSY while its VFIO device is open
- * (in this process). {@code creatable_vgpu_types} of a free VF lists the GPU's registered types (ASSUMED: whether
+ * (in this process or, on a host kept in a directory, in another live one: the shared state names who holds it). {@code creatable_vgpu_types} of a free VF lists the GPU's registered types (ASSUMED: whether
  * types registered through RM SET_INFO are offered there is not publicly known) that still fit beside its other
  * vGPUs: the type's {@code max_instances}, the release's instances per GPU, the framebuffer (with reservations) and,
  * unless heterogeneous mode is on, the size the GPU's first vGPU has. A VF holding a vGPU offers nothing. While a VF

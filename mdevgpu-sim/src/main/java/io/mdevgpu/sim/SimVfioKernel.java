@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongUnaryOperator;
-import java.util.function.Predicate;
 
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
@@ -58,7 +57,7 @@ import io.mdevgpu.kernel.vfio.VfioRegionInfo;
  * package-private classes beside it hold one concern each: {@code VfioNodeCalls} the system calls on the nodes,
  * {@code VfioFds} the fd table, {@code VfioContainers} containers, IOMMU and DMA mappings, {@code VfioDeviceLayout}
  * a device's info and region info, {@code VfioIrqRules} its interrupts, {@code VfioDeviceMemory} what backs its
- * regions.
+ * regions, {@code VfioHolders} who holds devices open across the processes of a host kept in a directory.
  */
 public final class SimVfioKernel implements VfioKernel {
     /** One region of a device: what {@code GET_REGION_INFO} reports and what backs its data. */
@@ -335,10 +334,10 @@ public final class SimVfioKernel implements VfioKernel {
     final VfioContainers containers = new VfioContainers();
     final VfioDeviceMemory memory = new VfioDeviceMemory(fds, errno);
     final VfioIrqRules interrupts;
+    final VfioHolders holders = new VfioHolders(this);
     private final VfioNodeCalls calls = new VfioNodeCalls(this);
     private VfioKernel groupSource;
     SimKernelStore store = SimKernelStore.NONE;
-    Predicate<String> openElsewhere = device -> false;
     boolean closed;
 
     /** A VFIO of its own, for the port's tests: nodes named under {@code devRoot}, its own faults and lock. */
@@ -368,10 +367,24 @@ public final class SimVfioKernel implements VfioKernel {
         }
     }
 
-    /** Says which devices another live process holds open (what the shared state names): their groups are busy. */
-    void openElsewhere(Predicate<String> held) {
+    /** Who holds a device or its group open, in this process and live others, for the shared state. */
+    List<SimKernelState.Holder> holders() {
         synchronized (lock) {
-            this.openElsewhere = Objects.requireNonNull(held, "held");
+            return holders.holders();
+        }
+    }
+
+    /** Takes the holders the shared state names (other processes' opens: their groups are busy here). */
+    void restoreHolders(List<SimKernelState.Holder> all) {
+        synchronized (lock) {
+            holders.restore(all);
+        }
+    }
+
+    /** Whether a live other process holds device {@code name} open, as the shared state last said. */
+    boolean isDeviceOpenElsewhere(String name) {
+        synchronized (lock) {
+            return holders.heldElsewhere(name, true);
         }
     }
 

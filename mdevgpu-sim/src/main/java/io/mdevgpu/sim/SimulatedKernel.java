@@ -137,7 +137,6 @@ public final class SimulatedKernel implements KernelPorts {
                     }
                     nvidia.store(store);
                     vfio.store(store);
-                    vfio.openElsewhere(mdev.shared::isOpenElsewhere);
                     mdev.store(store);
                     sriov.store(store);
                     if (reopened) {
@@ -171,12 +170,13 @@ public final class SimulatedKernel implements KernelPorts {
 
     private SimKernelState capture() {
         return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.published(),
-                mdev.shared.instanceRecords(), mdev.shared.holders(), sriov.shared.records());
+                mdev.shared.instanceRecords(), vfio.holders(), sriov.shared.records());
     }
 
     private void restore(SimKernelState state) {
         checkSameHost(state);
         nvidia.restoreTypeTables(state.tables());
+        vfio.restoreHolders(state.holders()); // first: the mdev core finishes removes nobody holds back any more
         mdev.shared.restore(state);
         sriov.shared.restore(state.sriov());
     }

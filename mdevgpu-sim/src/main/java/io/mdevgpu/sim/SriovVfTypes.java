@@ -39,7 +39,9 @@ final class SriovVfTypes {
 
     int clearType(SimSriovPf p, int index) {
         if (!p.types.containsKey(index)) return 0;
-        if (s.vfio.isDeviceOpen(p.vf(index).toString())) return Errno.EBUSY.number();
+        String device = p.vf(index).toString();
+        // the driver refuses while the VF's VFIO device is open, in this process or (a host kept in a directory) another
+        if (s.vfio.isDeviceOpen(device) || s.vfio.isDeviceOpenElsewhere(device)) return Errno.EBUSY.number();
         s.store.beginTreeChange();
         p.types.remove(index);
         s.vfio.removeGroup(p.group(index));
@@ -70,12 +72,12 @@ final class SriovVfTypes {
         return s.tables.get().getOrDefault(p.address(), List.of());
     }
 
-    /** The heterogeneous mode of {@code pf}; empty for a GPU not in vendor-VFIO mode. Under the s.lock. */
+    /** The heterogeneous mode of {@code pf}; empty for a GPU not in vendor-VFIO mode. Under the lock. */
     Optional<Boolean> heterogeneous(PciAddress pf) {
         return Optional.ofNullable(s.pfs.get(pf)).filter(p -> p.vendorVfio).map(p -> p.heterogeneous);
     }
 
-    /** Sets it: EOPNOTSUPP without vendor-VFIO, EINVAL without VFs, EBUSY while a VF holds a vGPU; 0 or the errno. Under the s.lock. */
+    /** Sets it: EOPNOTSUPP without vendor-VFIO, EINVAL without VFs, EBUSY while a VF holds a vGPU; 0 or the errno. Under the lock. */
     int setHeterogeneous(PciAddress pf, boolean on) {
         SimSriovPf p = s.pfs.get(pf);
         if (p == null || !p.vendorVfio) return Errno.EOPNOTSUPP.number();

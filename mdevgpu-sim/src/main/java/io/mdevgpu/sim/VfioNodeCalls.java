@@ -54,7 +54,7 @@ final class VfioNodeCalls {
                 for (Node n : k.fds.open.values()) if (n.kind() == Kind.GROUP && n.group() == g) return -Errno.EBUSY.number();
                 // a group is open once on the whole host: held in another live process (the group itself, or a
                 // device of it, whose holder keeps the group as the library and QEMU do), it is busy here too
-                for (String device : g.devices.keySet()) if (k.openElsewhere.test(device)) return -Errno.EBUSY.number();
+                for (String device : g.devices.keySet()) if (k.holders.heldElsewhere(device, false)) return -Errno.EBUSY.number();
                 int fd = k.fds.standIn("mdevgpu-sim-vfio-group-" + node);
                 k.fds.put(fd, new Node(Kind.GROUP, path, g, null));
                 k.store.changed(); // the group is busy for every other process from now
