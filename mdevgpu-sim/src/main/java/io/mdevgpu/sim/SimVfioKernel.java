@@ -1,24 +1,18 @@
 package io.mdevgpu.sim;
 
-import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.LongUnaryOperator;
 
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
 import io.mdevgpu.kernel.vfio.IommuGroupMember;
 import io.mdevgpu.kernel.vfio.VfioKernel;
-import io.mdevgpu.kernel.vfio.VfioRegionInfo;
 
 /**
  * VFIO with the semantics of {@code drivers/vfio} behind real fds: the simulated kernel's VFIO, and on its own a
@@ -53,273 +47,32 @@ import io.mdevgpu.kernel.vfio.VfioRegionInfo;
  * node's path or {@code "device <name>"}. Region access, {@code SET_IRQS} and {@code RESET} allocate nothing while
  * recording is off. Thread-safe under the simulated kernel's lock.
  *
- * <p>This class holds the configuration ({@link Group}, {@link Device}, {@link Region}) and the accounting; the
- * package-private classes beside it hold one concern each: {@code VfioNodeCalls} the system calls on the nodes,
+ * <p>This class holds the configuration and the accounting; {@link Group}, {@link Device} and {@link Region} keep
+ * their state and methods in package-private bases ({@code AbstractVfioGroup}, ..., as {@code StringBuilder} does),
+ * and the package-private classes beside it hold one concern each: {@code VfioNodeCalls} the system calls on the nodes,
  * {@code VfioFds} the fd table, {@code VfioContainers} containers, IOMMU and DMA mappings, {@code VfioDeviceLayout}
  * a device's info and region info, {@code VfioIrqRules} its interrupts, {@code VfioDeviceMemory} what backs its
  * regions, {@code VfioHolders} who holds devices open across the processes of a host kept in a directory.
  */
 public final class SimVfioKernel implements VfioKernel {
     /** One region of a device: what {@code GET_REGION_INFO} reports and what backs its data. */
-    public static final class Region {
-        final int index;
-        int flags;
-        final long size;
-        final long offset;
-        List<VfioRegionInfo.Area> sparse; // null: no sparse capability
-        VfioRegionInfo.Type type;
-        LongUnaryOperator argszReply;
-        final ConfigSpaceEmulator emulator;
-
+    public static final class Region extends AbstractVfioRegion {
         Region(int index, int flags, long size, long offset, ConfigSpaceEmulator emulator) {
-            this.index = index;
-            this.flags = flags;
-            this.size = size;
-            this.offset = offset;
-            this.emulator = emulator;
-        }
-
-        public int index() { return index; }
-        public int flags() { return flags; }
-        public long size() { return size; }
-        public long offset() { return offset; }
-        public Optional<ConfigSpaceEmulator> emulator() { return Optional.ofNullable(emulator); }
-
-        public Region flags(int flags) {
-            this.flags = flags;
-            return this;
-        }
-
-        /** Adds a sparse-mmap capability listing {@code areas} (the mappable parts of the region). */
-        public Region sparse(List<VfioRegionInfo.Area> areas) {
-            this.sparse = List.copyOf(areas);
-            return this;
-        }
-
-        /** Adds a region-type capability. */
-        public Region type(VfioRegionInfo.Type type) {
-            this.type = type;
-            return this;
-        }
-
-        /** Makes {@code GET_REGION_INFO} answer with {@code argsz} = f(given argsz): a misbehaving driver, for tests. */
-        public Region argszReply(LongUnaryOperator reply) {
-            this.argszReply = reply;
-            return this;
-        }
-
-        boolean contains(long at) {
-            return at >= offset && at - offset < Math.max(size, emulator != null ? emulator.size() : 0);
-        }
-
-        @Override
-        public String toString() {
-            return "region " + index + " size 0x" + Long.toHexString(size) + " at 0x" + Long.toHexString(offset)
-                    + (emulator != null ? " (emulated)" : "");
+            super(index, flags, size, offset, emulator);
         }
     }
 
     /** A VFIO device of a group: regions, interrupts, and what backs them. */
-    public static final class Device {
-        final String name;
-        int flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-        final List<Region> regions = new ArrayList<>();
-        final List<int[]> irqs = new ArrayList<>(); // {flags, count}
-        final Map<Integer, int[]> eventfds = new HashMap<>();
-        /** Indexes (bit per index) masked: by ACTION_MASK, or by an automasked signal until ACTION_UNMASK. */
-        int masked;
-        /** Whether GET_INFO was asked: the driver answers IRQ requests only then, for as long as the device exists (K11). */
-        boolean infoAsked;
-        int numRegions = -1;
-        String backing;
-        int resets;
-        int memfd = -1;
-        long memfdSize;
-        int openFds;
-        final SimVfioKernel kernel;
-
-        private Device(SimVfioKernel kernel, String name) {
-            this.kernel = kernel;
-            this.name = name;
-        }
-
-        public String name() { return name; }
-
-        public Device flags(int flags) {
-            synchronized (kernel.lock) {
-                this.flags = flags;
-                return this;
-            }
-        }
-
-        /** Adds a memory-backed region: its bytes live in the device's memfd at {@code offset}. */
-        public Device region(int index, int flags, long size, long offset) {
-            return add(new Region(index, flags, size, offset, null));
-        }
-
-        /** Adds a region served by {@code emulator} (a CONFIG region): {@code size} is the emulator's. */
-        public Device emulatedRegion(int index, int flags, long offset, ConfigSpaceEmulator emulator) {
-            return add(new Region(index, flags, emulator.size(), offset, Objects.requireNonNull(emulator, "emulator")));
-        }
-
-        Device add(Region r) {
-            synchronized (kernel.lock) {
-                regions.removeIf(x -> x.index == r.index);
-                regions.add(r);
-                kernel.memory.growMemory(this);
-                return this;
-            }
-        }
-
-        /** The region {@code index}. */
-        public Region region(int index) {
-            synchronized (kernel.lock) {
-                return regions.stream().filter(r -> r.index == index).findFirst().orElseThrow(
-                        () -> new IllegalArgumentException("device " + name + " has no region " + index));
-            }
-        }
-
-        /** Adds the next interrupt index with {@code flags} ({@code VFIO_IRQ_INFO_*}) and {@code count} vectors. */
-        public Device irq(int flags, int count) {
-            synchronized (kernel.lock) {
-                irqs.add(new int[] {flags, count});
-                return this;
-            }
-        }
-
-        /** What {@code GET_INFO} reports as {@code num_regions}; by default the highest region index + 1. */
-        public Device numRegions(int n) {
-            synchronized (kernel.lock) {
-                this.numRegions = n;
-                return this;
-            }
-        }
-
-        /**
-         * Backs the device fd with the file at {@code path} instead of memory (null: memory again): data calls then go
-         * straight to that file, to see what the real kernel answers for a fd that is no VFIO device.
-         */
-        public Device backing(String path) {
-            synchronized (kernel.lock) {
-                this.backing = path;
-                return this;
-            }
-        }
-
-        /** How many {@code VFIO_DEVICE_RESET}s it received. */
-        public int resets() {
-            synchronized (kernel.lock) {
-                return resets;
-            }
-        }
-
-        /** The eventfds bound to interrupt {@code index} by vector (0: none), or empty when none is bound. */
-        public Optional<int[]> eventfds(int index) {
-            synchronized (kernel.lock) {
-                int[] bound = eventfds.get(index);
-                return bound == null ? Optional.empty() : Optional.of(bound.clone());
-            }
-        }
-
-        /** Whether some fd of this device is open. */
-        public boolean isOpen() {
-            synchronized (kernel.lock) {
-                return openFds > 0;
-            }
-        }
-
-        /** Whether interrupt {@code index} is masked (it signals nothing until unmasked). */
-        public boolean isMasked(int index) {
-            synchronized (kernel.lock) {
-                return index >= 0 && index < Integer.SIZE && (masked & 1 << index) != 0;
-            }
-        }
-
-        /**
-         * What the hardware does: signals vector {@code vector} of interrupt {@code index}, if an eventfd is bound and
-         * the index is not masked; an automasked index then masks itself.
-         */
-        public void fire(int index, int vector) {
-            synchronized (kernel.lock) {
-                int[] bound = eventfds.get(index);
-                if (bound == null || vector < 0 || vector >= bound.length || bound[vector] <= 0) return;
-                if ((masked & 1 << index) != 0) return;
-                if ((irqs.get(index)[0] & VFIO_IRQ_INFO_AUTOMASKED) != 0) masked |= 1 << index;
-                kernel.interrupts.signal(bound[vector]);
-            }
-        }
-
-        /** The release of the last fd disables every interrupt. */
-        void disableInterrupts() {
-            eventfds.clear();
-            masked = 0;
-        }
-
-        int reportedRegions() {
-            if (numRegions >= 0) return numRegions;
-            int n = 0;
-            for (int i = 0; i < regions.size(); i++) n = Math.max(n, regions.get(i).index + 1);
-            return n;
-        }
-
-        long memorySize() {
-            long end = 0;
-            for (Region r : regions) if (r.emulator == null) end = Math.max(end, r.offset + r.size);
-            return end;
-        }
-
-        Region regionAt(long at) {
-            for (int i = 0; i < regions.size(); i++) {
-                Region r = regions.get(i);
-                if (r.contains(at)) return r;
-            }
-            return null;
-        }
-
-        @Override
-        public String toString() {
-            return "device " + name + " (" + regions.size() + " regions, " + irqs.size() + " interrupts)";
+    public static final class Device extends AbstractVfioDevice {
+        Device(SimVfioKernel kernel, String name) {
+            super(kernel, name);
         }
     }
 
     /** An IOMMU group: {@code /dev/vfio/<number>} and its devices. */
-    public static final class Group {
-        final int number;
-        boolean viable = true;
-        final Map<String, Device> devices = new LinkedHashMap<>();
-        final SimVfioKernel kernel;
-
-        private Group(SimVfioKernel kernel, int number) {
-            this.kernel = kernel;
-            this.number = number;
-        }
-
-        public int number() { return number; }
-
-        /** Whether every device of the group is bound to VFIO (a group that is not cannot be used). */
-        public Group viable(boolean viable) {
-            synchronized (kernel.lock) {
-                this.viable = viable;
-                return this;
-            }
-        }
-
-        /** The device called {@code name}, added when new. */
-        public Device device(String name) {
-            synchronized (kernel.lock) {
-                return devices.computeIfAbsent(name, n -> new Device(kernel, n));
-            }
-        }
-
-        public List<Device> devices() {
-            synchronized (kernel.lock) {
-                return List.copyOf(devices.values());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "group " + number + " " + devices.keySet();
+    public static final class Group extends AbstractVfioGroup {
+        Group(SimVfioKernel kernel, int number) {
+            super(kernel, number);
         }
     }
 
