@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import io.mdevgpu.Errno;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
@@ -22,7 +21,6 @@ import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.nvrm.RmTransport;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciResource;
-import io.mdevgpu.sim.Faults.Failure;
 import io.mdevgpu.sim.Faults.Seam;
 
 /**
@@ -68,8 +66,8 @@ import io.mdevgpu.sim.Faults.Seam;
  * {@code "ALLOC <class> 0x<handle>"}, {@code "CONTROL <command>"}, {@code "FREE 0x<handle>"} or
  * {@code "IOCTL 0x<nr>"}. Thread-safe under the simulated kernel's lock.
  *
- * <p>This class holds the configuration, the device nodes and what tests read; the package-private classes beside it
- * hold one concern each: {@code NvidiaEscapes} the escapes, {@code NvidiaRmObjects} clients and handle trees,
+ * <p>This class holds the configuration and what tests read; the package-private classes beside it hold one concern
+ * each: {@code NvidiaNodes} the device nodes and files, {@code NvidiaEscapes} the escapes, {@code NvidiaRmObjects} clients and handle trees,
  * {@code NvidiaControls} the controls, {@code NvidiaVgpuConfig} the vGPU type tables.
  */
 public final class SimNvidiaDriver implements RmTransport {
@@ -77,7 +75,6 @@ public final class SimNvidiaDriver implements RmTransport {
     public static final int FIRST_CLIENT = 0xC1D00001;
     /** {@code NV_ERR_INSERT_DUPLICATE_NAME}: a handle the client already uses. */
     static final int NV_ERR_INSERT_DUPLICATE_NAME = 0x19;
-    private static final int EBADF = 9, ENOENT = 2, EINVAL = 22;
 
     /**
      * A GPU as the driver knows it.
@@ -152,7 +149,7 @@ public final class SimNvidiaDriver implements RmTransport {
 
 
     // the state is spread over one class per concern (the package-private Nvidia* classes), guarded by this lock
-    private final Object lock;
+    final Object lock;
     final Faults faults;
     final NvrmRelease release;
     final NvrmAbi abi;
@@ -160,22 +157,19 @@ public final class SimNvidiaDriver implements RmTransport {
     final Optional<DriverVgpuTypes> vgpuTypes;
     final String ctlPath;
     final String devDirectory;
-    private final String procVersionPath;
+    final String procVersionPath;
     final List<Gpu> gpus = new ArrayList<>();
     final Map<Integer, Card> cards = new HashMap<>(); // gpu id -> what CARD_INFO adds
-    private final Map<String, String> files = new HashMap<>(); // path -> text, besides the version file
-    private final Set<Integer> missingNodes = new HashSet<>();
     final Map<Integer, String> fds = new LinkedHashMap<>();
     final Map<Integer, Set<Integer>> attachedBy = new HashMap<>(); // ctl fd -> gpu ids
     final NvidiaRmObjects objects = new NvidiaRmObjects(this);
     final NvidiaControls controls = new NvidiaControls(this);
     final NvidiaVgpuConfig vgpu = new NvidiaVgpuConfig(this);
     private final NvidiaEscapes escapes = new NvidiaEscapes(this);
+    private final NvidiaNodes nodes = new NvidiaNodes(this);
     Publisher publisher;
     SimKernelStore store = SimKernelStore.NONE;
-    private String procText;
     String claimedVersion;
-    private int nextFd = 100;
 
     /** A driver of its own, for the client's tests: nodes in {@code /dev}, its own faults and lock, nobody to publish to. */
     public SimNvidiaDriver(String version) {
@@ -200,7 +194,7 @@ public final class SimNvidiaDriver implements RmTransport {
         this.faults = Objects.requireNonNull(faults, "faults");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.claimedVersion = version;
-        this.procText = procVersionText(version);
+        nodes.procText = procVersionText(version);
     }
 
     /** What {@code /proc/driver/nvidia/version} of a vGPU host driver of {@code version} says. */
@@ -271,8 +265,8 @@ public final class SimNvidiaDriver implements RmTransport {
                 throw new ValidationException("file of the simulated NVIDIA driver", path, "another path: the version "
                         + "file's text is set with procText(...)");
             }
-            if (text == null) files.remove(path);
-            else files.put(path, text);
+            if (text == null) nodes.files.remove(path);
+            else nodes.files.put(path, text);
             return this;
         }
     }
@@ -288,7 +282,7 @@ public final class SimNvidiaDriver implements RmTransport {
     /** What the version file says; null: it cannot be read. */
     public SimNvidiaDriver procText(String text) {
         synchronized (lock) {
-            this.procText = text;
+            nodes.procText = text;
             return this;
         }
     }
@@ -304,8 +298,8 @@ public final class SimNvidiaDriver implements RmTransport {
     /** Makes {@code /dev/nvidia<minor>} missing (ENOENT on open) or present again. */
     public SimNvidiaDriver deviceNode(int minor, boolean present) {
         synchronized (lock) {
-            if (present) missingNodes.remove(minor);
-            else missingNodes.add(minor);
+            if (present) nodes.missingNodes.remove(minor);
+            else nodes.missingNodes.add(minor);
             return this;
         }
     }
@@ -441,7 +435,7 @@ public final class SimNvidiaDriver implements RmTransport {
     /** Closes every fd still open, which frees their clients and attachments, as the driver does when a process ends. */
     public void close() {
         synchronized (lock) {
-            for (int fd : List.copyOf(fds.keySet())) release(fd);
+            for (int fd : List.copyOf(fds.keySet())) nodes.release(fd);
         }
     }
 
@@ -449,49 +443,17 @@ public final class SimNvidiaDriver implements RmTransport {
 
     @Override
     public int open(String path) {
-        Failure f = faults.enter(RmCall.OPEN, faults.wantsText() ? "OPEN " + path : null);
-        if (f != null) return -f.errnoOrEio();
-        synchronized (lock) {
-            boolean known = path.equals(ctlPath) || gpus.stream().anyMatch(g -> !missingNodes.contains(g.minor())
-                    && path.equals(devDirectory + "/nvidia" + g.minor()));
-            if (!known) return -ENOENT;
-            int fd = nextFd++;
-            fds.put(fd, path);
-            return fd;
-        }
+        return nodes.open(path);
     }
 
     @Override
     public int close(int fd) {
-        String path;
-        synchronized (lock) {
-            path = fds.get(fd);
-        }
-        Failure f = faults.enter(RmCall.CLOSE, faults.wantsText() ? "CLOSE " + (path == null ? "fd " + fd : path) : null);
-        synchronized (lock) {
-            if (!fds.containsKey(fd)) return -EBADF;
-            release(fd); // Linux releases the fd even when close reports an error
-            return f == null ? 0 : -f.errnoOrEio();
-        }
-    }
-
-    /** What the driver does when an fd's last reference goes: its clients are freed, its GPUs detached. */
-    private void release(int fd) {
-        fds.remove(fd);
-        objects.clients.values().removeIf(c -> c.fd == fd);
-        attachedBy.remove(fd);
+        return nodes.close(fd);
     }
 
     @Override
     public Optional<String> readText(String path) {
-        Failure f = faults.enter(RmCall.READ, faults.wantsText() ? "READ " + path : null);
-        synchronized (lock) {
-            if (f != null && (Errno.EACCES.equals(f.errno()) || Errno.EPERM.equals(f.errno()))) {
-                throw RmTransport.readRefused(path, f.errno(), null);
-            }
-            if (f != null) return Optional.empty();
-            return Optional.ofNullable(path.equals(procVersionPath) ? procText : files.get(path));
-        }
+        return nodes.readText(path);
     }
 
     @Override
