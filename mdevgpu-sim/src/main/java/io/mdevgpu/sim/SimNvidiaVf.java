@@ -60,14 +60,14 @@ final class SimNvidiaVf implements NvidiaVfPort {
     @Override
     public Optional<Boolean> heterogeneousMode(PciAddress pf) {
         sriov.fault(SriovCall.HETEROGENEOUS_MODE, "read the heterogeneous vGPU mode of", layout.pciDevice(pf));
-        return sriov.locked(() -> sriov.heterogeneous(pf));
+        return sriov.locked(() -> sriov.vfTypes.heterogeneous(pf));
     }
 
     @Override
     public void setHeterogeneousMode(PciAddress pf, boolean on) {
         Path target = layout.pciDevice(pf);
         sriov.fault(SriovCall.SET_HETEROGENEOUS_MODE, "set the heterogeneous vGPU mode of", target);
-        int errno = sriov.locked(() -> sriov.setHeterogeneous(pf, on));
+        int errno = sriov.locked(() -> sriov.vfTypes.setHeterogeneous(pf, on));
         if (errno != 0) {
             throw KernelException.of("set heterogeneous vGPU mode " + (on ? "on" : "off"), pf.toString(), Errno.of(errno),
                     errno == Errno.EBUSY.number() ? "remove the GPU's vGPUs first" : null);
