@@ -38,7 +38,7 @@ final class DriverHeterogeneousMode {
     int get(SimNvidiaDriver.Gpu gpu, MemorySegment p) {
         if (mode.isEmpty()) return NvStatus.NV_ERR_NOT_SUPPORTED;
         if (!wholeGpu(p)) return NvStatus.NV_ERR_INVALID_ARGUMENT;
-        boolean on = sriov != null && sriov.locked(() -> sriov.heterogeneous(gpu.address())).orElse(false);
+        boolean on = sriov != null && sriov.locked(() -> sriov.vfTypes.heterogeneous(gpu.address())).orElse(false);
         mode.get().put(p, 0, on ? 1 : 0);
         return NvStatus.NV_OK;
     }
@@ -51,7 +51,7 @@ final class DriverHeterogeneousMode {
         if (sriov == null) return NvStatus.NV_ERR_NOT_SUPPORTED;
         long value = mode.get().get(p, 0);
         if (value > 1) return NvStatus.NV_ERR_INVALID_ARGUMENT; // an NvBool is 0 or 1
-        int errno = sriov.locked(() -> sriov.setHeterogeneous(gpu.address(), value == 1));
+        int errno = sriov.locked(() -> sriov.vfTypes.setHeterogeneous(gpu.address(), value == 1));
         if (errno == 0) return NvStatus.NV_OK;
         if (errno == Errno.EBUSY.number()) return NvStatus.NV_ERR_IN_USE;
         if (errno == Errno.EINVAL.number()) return NvStatus.NV_ERR_INVALID_STATE; // no VFs enabled

@@ -113,38 +113,11 @@ public final class Faults {
         }
     }
 
-    /** An armed rule: {@code at} > 0 picks a call number; else the kind, seam and text prefix (each null: any). */
-    private static final class Rule {
-        final long at;
-        final SimCall call;
-        final Seam seam;
-        final String prefix;
-        long skip;
-        long times;
-        final Failure failure;
-
-        Rule(long at, SimCall call, Seam seam, String prefix, long skip, long times, Failure failure) {
-            this.at = at;
-            this.call = call;
-            this.seam = seam;
-            this.prefix = prefix;
-            this.skip = skip;
-            this.times = times;
-            this.failure = Objects.requireNonNull(failure, "failure");
-        }
-
-        boolean matches(long number, SimCall c, String text) {
-            if (at > 0) return at == number;
-            return (call == null || call.matches(c)) && (seam == null || seam == c.seam())
-                    && (prefix == null || text != null && text.startsWith(prefix));
-        }
-    }
-
     /** An armed stop: runs once, at the next call on its seam whose text starts with its prefix. */
     private record Stop(Seam seam, String prefix, Runnable action) {
     }
 
-    private final List<Rule> rules = new ArrayList<>();
+    private final List<FaultRule> rules = new ArrayList<>();
     private final List<Stop> stops = new ArrayList<>();
     private final ArrayDeque<Call> log = new ArrayDeque<>();
     private final ArrayDeque<Call> injected = new ArrayDeque<>();
@@ -170,7 +143,7 @@ public final class Faults {
         if (number <= calls) {
             throw new ValidationException("simulated failure", "call " + number, "a call still to come: " + calls + " made so far");
         }
-        rules.add(new Rule(number, null, null, null, 0, 1, failure));
+        rules.add(new FaultRule(number, null, null, null, 0, 1, failure));
         return this;
     }
 
@@ -198,7 +171,7 @@ public final class Faults {
     /** Fails {@code times} calls of kind {@code call} in a row, starting with the {@code nth} (from 1) from now. */
     public synchronized Faults fail(SimCall call, long nth, long times, Failure failure) {
         requireAtLeastOne(nth, times);
-        rules.add(new Rule(0, Objects.requireNonNull(call, "call"), null, null, nth - 1, times, failure));
+        rules.add(new FaultRule(0, Objects.requireNonNull(call, "call"), null, null, nth - 1, times, failure));
         return this;
     }
 
@@ -217,7 +190,7 @@ public final class Faults {
     public synchronized Faults fail(Seam seam, String prefix, int nth, int times, Failure failure) {
         requireAtLeastOne(nth, times);
         String p = prefix == null || prefix.isEmpty() ? null : prefix;
-        rules.add(new Rule(0, null, seam, p, nth - 1, times, failure));
+        rules.add(new FaultRule(0, null, seam, p, nth - 1, times, failure));
         if (p != null) textRules++;
         return this;
     }
@@ -359,7 +332,7 @@ public final class Faults {
         if (call.kind() != call) perCall.get(call.kind())[0]++;
         Failure failure = null;
         for (int i = 0; i < rules.size(); i++) {
-            Rule r = rules.get(i);
+            FaultRule r = rules.get(i);
             if (!r.matches(number, call, text)) continue;
             if (r.skip > 0) {
                 r.skip--; // every matching call counts towards a rule's nth, whichever rule makes it fail

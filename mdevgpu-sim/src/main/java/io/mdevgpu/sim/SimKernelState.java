@@ -20,12 +20,13 @@ import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.PciId;
 import io.mdevgpu.Size;
+import io.mdevgpu.kernel.sysfs.SysfsLayout;
 
 /**
  * What a simulated kernel keeps in memory that outlives one process's use of it, as the text of its state file: each
  * GPU's vGPU type table (the driver's), the types each registered parent last published, the mdev instances (with
- * the type each was created as, whether a remove waits for it) and which processes hold an instance's VFIO device
- * open. RM clients and handles are not in it: the real driver frees them with the fd that made them.
+ * the type each was created as, whether a remove waits for it), which processes hold a VFIO device (an instance's
+ * or a VF's) open, and each SR-IOV GPU's VFs. RM clients and handles are not in it: the real driver frees them with the fd that made them.
  *
  * <pre>
  * mdevgpu-simulated-kernel 1
@@ -36,6 +37,7 @@ import io.mdevgpu.Size;
  * instance 6f9a...-... 0000:65:00.0 nvidia-1 group=12 removing=false number=1 ...
  * holder 6f9a...-... pid=4242 start=1732450000000 opener=-81236490127
  * holder 0c1e...-... pid=4243 start=1732450000500 opener=77120934 holds=group
+ * holder 0000:17:00.4 pid=4244 start=1732450000900 opener=5521907
  * sriov 0000:17:00.0 vfs=32 heterogeneous=false
  * vf 0000:17:00.0 index=0 number=532 name=Open+vAmpere%2F8 ...
  * </pre>
@@ -44,8 +46,9 @@ import io.mdevgpu.Size;
  * @param tables     each GPU's type table, by address, in the driver's order
  * @param registered the GPUs registered as mdev parents, each with the types it last published
  * @param instances  the instances, in creation order
- * @param holders    processes holding an instance's device open (another process's remove waits for them), or only
- *                   its VFIO group (another process's open of the group is EBUSY)
+ * @param holders    processes holding a VFIO device open, an instance's (another process's remove waits for them)
+ *                   or a VF's (another process's freeing of the VF is EBUSY), or only its VFIO group (another
+ *                   process's open of the group is EBUSY)
  * @param sriov      each SR-IOV GPU's enabled VFs, heterogeneous mode and the vGPU types its VFs hold
  */
 record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<PciAddress, List<MdevType>> registered,
@@ -58,13 +61,15 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
 
     /**
      * A simulated kernel ({@code opener}, one per {@link SimulatedKernel} object: a process may open a host twice)
-     * of a process (by pid and start time, so that a reused pid does not count) holding instance {@code uuid}'s
-     * device open ({@code device}), or only its VFIO group: either makes the group busy for every other process; only
-     * an open device holds back a remove.
+     * of a process (by pid and start time, so that a reused pid does not count) holding VFIO device {@code name} (an
+     * mdev instance's UUID, or an SR-IOV VF's PCI address) open ({@code device}), or only its VFIO group: either
+     * makes the group busy for every other process; only an open device holds back a remove of the instance or the
+     * freeing of the VF. A killed process's holders stay in the file until the next write, which drops them: they
+     * count only while their process lives.
      */
-    record Holder(UUID uuid, long pid, long startMillis, long opener, boolean device) {
-        static Holder of(UUID uuid, ProcessHandle process, long opener, boolean device) {
-            return new Holder(uuid, process.pid(), startMillis(process), opener, device);
+    record Holder(String name, long pid, long startMillis, long opener, boolean device) {
+        static Holder of(String name, ProcessHandle process, long opener, boolean device) {
+            return new Holder(name, process.pid(), startMillis(process), opener, device);
         }
 
         boolean isAlive() {
@@ -73,6 +78,12 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
 
         private static long startMillis(ProcessHandle p) {
             return p.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+        }
+
+        /** A holder line's device name: an instance's UUID or a VF's PCI address, as the simulated VFIO names them. */
+        static String deviceName(String text) {
+            if (text.length() == 36) return SysfsLayout.name(UUID.fromString(text));
+            return PciAddress.parse(text).toString();
         }
     }
 
@@ -111,7 +122,7 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
                     .append(typeText(i.type)).append('\n');
         }
         for (Holder h : holders) {
-            b.append("holder ").append(h.uuid).append(" pid=").append(h.pid).append(" start=").append(h.startMillis)
+            b.append("holder ").append(h.name).append(" pid=").append(h.pid).append(" start=").append(h.startMillis)
                     .append(" opener=").append(h.opener).append(h.device ? "" : " holds=group").append('\n');
         }
         for (SriovRecord r : sriov) {
@@ -159,7 +170,7 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
                     }
                     case "holder" -> {
                         Fields f = Fields.of(w, 2);
-                        holders.add(new Holder(UUID.fromString(w[1]), f.longInteger("pid"), f.longInteger("start"),
+                        holders.add(new Holder(Holder.deviceName(w[1]), f.longInteger("pid"), f.longInteger("start"),
                                 f.longInteger("opener"), f.holds()));
                     }
                     case "sriov" -> {

@@ -1,7 +1,5 @@
 package io.mdevgpu.sim;
 
-import static io.mdevgpu.kernel.abi.vfio.VfioConstants.*;
-
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,15 +22,12 @@ import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
-import io.mdevgpu.Size;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.kernel.mdev.MdevTypeInfo;
 import io.mdevgpu.kernel.mdev.NvidiaTypeDescription;
-import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.sim.Faults.Failure;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
-import io.mdevgpu.kernel.sysfs.SysfsReader;
 import io.mdevgpu.sim.SysfsTreeWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,54 +61,33 @@ import org.slf4j.LoggerFactory;
  * table's types ({@code name}, NVIDIA's {@code description}, {@code device_api} vfio-pci); a type no longer in the
  * table disappears, unless it still has instances: then it stays, with no instances available, until its last
  * instance is removed.
+ *
+ * <p>This class answers the writes and the driver's publishing; {@code MdevCapacity} holds the vendor driver's
+ * capacity, {@code MdevSharedState} what is shared with other processes, {@code VgpuVfioDevice} what an instance's
+ * VFIO device has.
  */
 final class SimMdevCore implements AttributeWriter {
     private static final Logger LOG = LoggerFactory.getLogger(SimMdevCore.class);
-    private static final Pattern UUID_TEXT =
+    static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    /** vfio-pci's region offsets: index << 40 (VFIO_PCI_OFFSET_SHIFT). */
-    private static final int OFFSET_SHIFT = 40;
-    static final Size BAR0 = Size.mib(16), BAR3 = Size.mib(32);
-    private static final int NUM_REGIONS = VFIO_PCI_VGA_REGION_INDEX + 1;
-    private static final int MAPPED = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP;
-
-    private static final class Parent {
-        final SimulatedGpu gpu;
-        final String name;
-        boolean registered;
-        boolean goingAway;
-        Map<String, MdevType> published = new LinkedHashMap<>();
-        final Set<String> shown = new HashSet<>();
-
-        Parent(SimulatedGpu gpu) {
-            this.gpu = gpu;
-            this.name = gpu.device().address().toString();
-        }
-    }
-
-    private record Instance(UUID uuid, Parent parent, String typeId, MdevType type, int group) {
-    }
-
-    private final Object lock;
-    private final Faults faults;
-    private final SysfsLayout layout;
-    private final SysfsTreeWriter writer;
-    private final SimVfioKernel vfio;
-    private final GuestConfigFactory configs;
-    private final DriverLimits limits;
-    private final Map<String, Parent> parents = new TreeMap<>();
-    private final Map<UUID, Instance> instances = new LinkedHashMap<>();
-    private final Set<Integer> physicalGroups = new HashSet<>();
+    final Object lock;
+    final Faults faults;
+    final SysfsLayout layout;
+    final SysfsTreeWriter writer;
+    final SimVfioKernel vfio;
+    final GuestConfigFactory configs;
+    final DriverLimits limits;
+    final Map<String, SimMdevParent> parents = new TreeMap<>();
+    final Map<UUID, SimMdevInstance> instances = new LinkedHashMap<>();
+    final Set<Integer> physicalGroups = new HashSet<>();
     /** Instances whose remove waits for their VFIO device to close (K5). */
-    private final Set<UUID> removing = new HashSet<>();
-    /** Other processes holding an instance's device open, as the shared state last said (a host kept in a directory). */
-    private List<SimKernelState.Holder> foreignHolders = List.of();
-    private SimKernelStore store = SimKernelStore.NONE;
+    final Set<UUID> removing = new HashSet<>();
+    SimKernelStore store = SimKernelStore.NONE;
     /** Told when a GPU registers as an mdev parent: the kernel's MDEV_STATE=registered uevent. */
     private Consumer<PciAddress> registeredListener = address -> { };
-    /** Who this is among the simulated kernels that hold devices of a shared host open. */
-    private final long opener = new java.security.SecureRandom().nextLong();
-    private boolean closed;
+    final MdevCapacity capacity = new MdevCapacity(this);
+    final MdevSharedState shared = new MdevSharedState(this);
+    boolean closed;
 
     SimMdevCore(Object lock, Faults faults, SysfsLayout layout, SysfsTreeWriter writer, SimVfioKernel vfio,
                 GuestConfigFactory configs, DriverLimits limits, List<SimulatedGpu> gpus) {
@@ -125,7 +99,7 @@ final class SimMdevCore implements AttributeWriter {
         this.configs = configs;
         this.limits = limits;
         for (SimulatedGpu g : gpus) {
-            parents.put(g.device().address().toString(), new Parent(g));
+            parents.put(g.device().address().toString(), new SimMdevParent(g));
             g.device().iommuGroup().ifPresent(physicalGroups::add);
         }
     }
@@ -148,7 +122,7 @@ final class SimMdevCore implements AttributeWriter {
     /** The driver publishes {@code types} for the GPU at {@code address}. */
     void publish(PciAddress address, List<MdevType> types) {
         synchronized (lock) {
-            Parent p = parents.get(address.toString());
+            SimMdevParent p = parents.get(address.toString());
             if (p == null) throw new IllegalStateException("no simulated GPU at " + address);
             store.beginTreeChange();
             boolean newlyRegistered = !p.registered;
@@ -163,22 +137,22 @@ final class SimMdevCore implements AttributeWriter {
                         Optional.of(description(t).toString()), "vfio-pci", 0, List.of()));
                 p.shown.add(t.sysfsName());
             }
-            dropStaleTypes(p);
-            refreshAvailable(p);
+            capacity.dropStaleTypes(p);
+            capacity.refreshAvailable(p);
             LOG.info("simulated driver published {} type{} on {}: {}", types.size(), types.size() == 1 ? "" : "s", p.name,
                     p.published.keySet());
             if (newlyRegistered) registeredListener.accept(address); // the uevent, once its types are there
         }
     }
 
-    private static NvidiaTypeDescription description(MdevType t) {
+    static NvidiaTypeDescription description(MdevType t) {
         return new NvidiaTypeDescription(t.display().heads(), t.display().frameRateLimit(), t.framebuffer(),
                 t.display().maxResolutionX(), t.display().maxResolutionY(), t.maxInstances());
     }
 
     void goingAway(PciAddress address, boolean goingAway) {
         synchronized (lock) {
-            Parent p = parents.get(address.toString());
+            SimMdevParent p = parents.get(address.toString());
             if (p == null) throw new IllegalArgumentException("no simulated GPU at " + address);
             p.goingAway = goingAway;
         }
@@ -187,7 +161,7 @@ final class SimMdevCore implements AttributeWriter {
     Map<PciAddress, List<MdevType>> published() {
         synchronized (lock) {
             Map<PciAddress, List<MdevType>> out = new LinkedHashMap<>();
-            for (Parent p : parents.values()) {
+            for (SimMdevParent p : parents.values()) {
                 if (p.registered) out.put(p.gpu.device().address(), List.copyOf(p.published.values()));
             }
             return out;
@@ -197,8 +171,8 @@ final class SimMdevCore implements AttributeWriter {
     List<MdevInstanceInfo> instances() {
         synchronized (lock) {
             List<MdevInstanceInfo> out = new ArrayList<>();
-            for (Instance i : instances.values()) {
-                out.add(new MdevInstanceInfo(i.uuid, i.parent.name, i.typeId, OptionalInt.of(i.group)));
+            for (SimMdevInstance i : instances.values()) {
+                out.add(new MdevInstanceInfo(i.uuid(), i.parent().name, i.typeId(), OptionalInt.of(i.group())));
             }
             out.sort((a, b) -> SysfsLayout.name(a.uuid()).compareTo(SysfsLayout.name(b.uuid())));
             return List.copyOf(out);
@@ -208,8 +182,8 @@ final class SimMdevCore implements AttributeWriter {
     /** The VFIO device of instance {@code uuid}, to raise its interrupts. */
     Optional<SimVfioKernel.Device> device(UUID uuid) {
         synchronized (lock) {
-            Instance i = instances.get(uuid);
-            return i == null ? Optional.empty() : Optional.of(vfio.group(i.group).device(SysfsLayout.name(uuid)));
+            SimMdevInstance i = instances.get(uuid);
+            return i == null ? Optional.empty() : Optional.of(vfio.group(i.group()).device(SysfsLayout.name(uuid)));
         }
     }
 
@@ -217,7 +191,7 @@ final class SimMdevCore implements AttributeWriter {
     List<Path> createFiles() {
         synchronized (lock) {
             List<Path> out = new ArrayList<>();
-            for (Parent p : parents.values()) {
+            for (SimMdevParent p : parents.values()) {
                 if (p.registered) for (String typeId : p.shown) out.add(layout.mdevCreate(p.name, typeId));
             }
             return out;
@@ -251,7 +225,7 @@ final class SimMdevCore implements AttributeWriter {
 
     /** Routes a write as the kernel would by the file written; returns 0 or the errno. */
     private int dispatch(Path file, String text) {
-        for (Parent p : parents.values()) {
+        for (SimMdevParent p : parents.values()) {
             if (!p.registered) continue;
             for (Path dir : List.of(layout.mdevParent(p.name), layout.pciDeviceDirectory(p.gpu.device().address()))) {
                 if (!file.startsWith(dir)) continue;
@@ -275,7 +249,7 @@ final class SimMdevCore implements AttributeWriter {
         return Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.exists(file) ? Errno.EACCES.number() : Errno.ENOENT.number();
     }
 
-    private int create(Parent p, String typeId, String text) {
+    private int create(SimMdevParent p, String typeId, String text) {
         if (text.length() != 36 && text.length() != 37 || !UUID_TEXT.matcher(text.substring(0, 36)).matches()) {
             return Errno.EINVAL.number();
         }
@@ -287,45 +261,26 @@ final class SimMdevCore implements AttributeWriter {
             // kept only for its instances: the vendor driver refuses it
             return Errno.EINVAL.number();
         }
-        if (available(p, typeId) < 1) return Errno.ENOSPC.number(); // the driver's capacity (K3)
-        int group = freeGroup();
-        Instance instance = new Instance(uuid, p, typeId, type, group);
+        if (capacity.available(p, typeId) < 1) return Errno.ENOSPC.number(); // the driver's capacity (K3)
+        int group = capacity.freeGroup();
+        SimMdevInstance instance = new SimMdevInstance(uuid, p, typeId, type, group);
         store.beginTreeChange();
         instances.put(uuid, instance);
         writeInstance(instance);
         addDevice(instance);
-        refreshAvailable(p);
+        capacity.refreshAvailable(p);
         LOG.info("simulated mdev core created {} of type {} on {} (IOMMU group {})", SysfsLayout.name(uuid), typeId, p.name, group);
         return 0;
     }
 
-    private void writeInstance(Instance i) {
-        writer.mdevInstance(new MdevInstanceInfo(i.uuid, i.parent.name, i.typeId, OptionalInt.of(i.group)));
-        writer.file(layout.vfioGroup(i.group), "");
+    void writeInstance(SimMdevInstance i) {
+        writer.mdevInstance(new MdevInstanceInfo(i.uuid(), i.parent().name, i.typeId(), OptionalInt.of(i.group())));
+        writer.file(layout.vfioGroup(i.group()), "");
     }
 
     /** The instance's VFIO device: its regions (BAR1 the type's), config space the guest's and two interrupts. */
-    private void addDevice(Instance i) {
-        vgpuDevice(vfio.group(i.group).device(SysfsLayout.name(i.uuid)), i.type, configs.create(i.parent.gpu.device(), i.type));
-    }
-
-    /**
-     * Gives {@code device} what a vGPU of {@code type} has: BAR0 and BAR3, the type's BAR1, each mappable, the guest's
-     * config space ({@code config}) and two interrupts (INTx, MSI), as an mdev instance's or a VF's VFIO device.
-     */
-    static void vgpuDevice(SimVfioKernel.Device device, MdevType type, ConfigSpaceEmulator config) {
-        device.region(VFIO_PCI_BAR0_REGION_INDEX, MAPPED, BAR0.bytes(), offset(VFIO_PCI_BAR0_REGION_INDEX))
-                .region(VFIO_PCI_BAR1_REGION_INDEX, MAPPED, type.bar1().bytes(), offset(VFIO_PCI_BAR1_REGION_INDEX))
-                .region(VFIO_PCI_BAR3_REGION_INDEX, MAPPED, BAR3.bytes(), offset(VFIO_PCI_BAR3_REGION_INDEX))
-                .emulatedRegion(VFIO_PCI_CONFIG_REGION_INDEX, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE,
-                        offset(VFIO_PCI_CONFIG_REGION_INDEX), config)
-                .numRegions(NUM_REGIONS)
-                .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED, 1)
-                .irq(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, 1);
-    }
-
-    private static long offset(int index) {
-        return (long) index << OFFSET_SHIFT;
+    void addDevice(SimMdevInstance i) {
+        VgpuVfioDevice.configure(vfio.group(i.group()).device(SysfsLayout.name(i.uuid())), i.type(), configs.create(i.parent().gpu.device(), i.type()));
     }
 
     /** remove_store: {@code kstrtoul(buf, 0)}, then the device. */
@@ -333,11 +288,11 @@ final class SimMdevCore implements AttributeWriter {
         OptionalInt value = unsignedNumber(text);
         if (value.isEmpty()) return Errno.EINVAL.number();
         if (value.getAsInt() == 0) return 0;
-        Instance i = null;
-        for (Instance x : instances.values()) if (SysfsLayout.name(x.uuid).equals(name)) i = x;
+        SimMdevInstance i = null;
+        for (SimMdevInstance x : instances.values()) if (SysfsLayout.name(x.uuid()).equals(name)) i = x;
         if (i == null) return Errno.ENODEV.number();
-        if (removing.contains(i.uuid)) return Errno.ENOENT.number(); // the first write took the attribute away
-        UUID uuid = i.uuid;
+        if (removing.contains(i.uuid())) return Errno.ENOENT.number(); // the first write took the attribute away
+        UUID uuid = i.uuid();
         String device = SysfsLayout.name(uuid);
         store.beginTreeChange();
         writer.unlistMdevInstance(uuid);
@@ -357,46 +312,27 @@ final class SimMdevCore implements AttributeWriter {
     }
 
     /** The end of a remove: the instance's directory, IOMMU group and capacity go. */
-    private void finishRemove(Instance i) {
-        instances.remove(i.uuid);
-        removing.remove(i.uuid);
+    void finishRemove(SimMdevInstance i) {
+        instances.remove(i.uuid());
+        removing.remove(i.uuid());
         store.changed();
-        writer.deleteMdevInstance(instanceDirectory(i.parent, i.uuid));
-        writer.removeFile(layout.vfioGroup(i.group));
-        vfio.removeGroup(i.group);
-        dropStaleTypes(i.parent);
-        refreshAvailable(i.parent);
-        LOG.info("simulated mdev core removed {} of type {} on {}", SysfsLayout.name(i.uuid), i.typeId, i.parent.name);
+        writer.deleteMdevInstance(instanceDirectory(i.parent(), i.uuid()));
+        writer.removeFile(layout.vfioGroup(i.group()));
+        vfio.removeGroup(i.group());
+        capacity.dropStaleTypes(i.parent());
+        capacity.refreshAvailable(i.parent());
+        LOG.info("simulated mdev core removed {} of type {} on {}", SysfsLayout.name(i.uuid()), i.typeId(), i.parent().name);
     }
 
     /** An instance's directory under its parent's PCI device (where SysfsTreeWriter puts it). */
-    private Path instanceDirectory(Parent p, UUID uuid) {
+    Path instanceDirectory(SimMdevParent p, UUID uuid) {
         return layout.pciDeviceDirectory(p.gpu.device().address()).resolve(SysfsLayout.name(uuid));
     }
 
-    /**
-     * Whether a live other process holds VFIO device {@code name} (an instance's UUID) or its group open, as the shared
-     * state says.
-     */
-    boolean isOpenElsewhere(String name) {
-        synchronized (lock) {
-            for (UUID uuid : instances.keySet()) if (SysfsLayout.name(uuid).equals(name)) return heldElsewhere(uuid, false);
-            return false;
-        }
-    }
-
     /** Whether the instance's VFIO device is open, in this process or (as the shared state says) a live other one. */
-    private boolean isHeld(Instance i) {
+    boolean isHeld(SimMdevInstance i) {
         // a process holding only the group does not hold back a remove: the kernel waits for the device's users
-        return vfio.isDeviceOpen(SysfsLayout.name(i.uuid)) || heldElsewhere(i.uuid, true);
-    }
-
-    /** Whether a live other process holds instance {@code uuid}'s device open, or (unless {@code deviceOnly}) its group. */
-    private boolean heldElsewhere(UUID uuid, boolean deviceOnly) {
-        for (SimKernelState.Holder h : foreignHolders) {
-            if (h.uuid().equals(uuid) && (h.device() || !deviceOnly) && h.isAlive()) return true;
-        }
-        return false;
+        return vfio.isDeviceOpen(SysfsLayout.name(i.uuid())) || vfio.isDeviceOpenElsewhere(SysfsLayout.name(i.uuid()));
     }
 
     /**
@@ -406,7 +342,7 @@ final class SimMdevCore implements AttributeWriter {
      */
     private void awaitClosed(UUID uuid) {
         boolean interrupted = false;
-        Instance i;
+        SimMdevInstance i;
         while (!closed && (i = instances.get(uuid)) != null && isHeld(i)) {
             try {
                 store.awaitOutside(lock, store.isShared() ? 20 : 0);
@@ -446,192 +382,6 @@ final class SimMdevCore implements AttributeWriter {
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
-    }
-
-    // ---- the state shared with other processes (a host kept in a directory) ----
-
-    /** The instances as the shared state keeps them, in creation order. */
-    List<SimKernelState.InstanceRecord> instanceRecords() {
-        synchronized (lock) {
-            List<SimKernelState.InstanceRecord> out = new ArrayList<>();
-            for (Instance i : instances.values()) {
-                out.add(new SimKernelState.InstanceRecord(i.uuid, i.parent.gpu.device().address(), i.typeId, i.group,
-                        removing.contains(i.uuid), i.type));
-            }
-            return out;
-        }
-    }
-
-    /** Who holds an instance's device or group open: the live other processes the state named, and this one. */
-    List<SimKernelState.Holder> holders() {
-        synchronized (lock) {
-            List<SimKernelState.Holder> out = new ArrayList<>();
-            for (SimKernelState.Holder h : foreignHolders) if (instances.containsKey(h.uuid()) && h.isAlive()) out.add(h);
-            ProcessHandle self = ProcessHandle.current();
-            for (Instance i : instances.values()) {
-                boolean device = vfio.isDeviceOpen(SysfsLayout.name(i.uuid));
-                if (device || vfio.isGroupOpen(i.group)) out.add(SimKernelState.Holder.of(i.uuid, self, opener, device));
-            }
-            return out;
-        }
-    }
-
-    /**
-     * Takes the parents and instances another process left in the state: types and instances it published or made
-     * appear here (with their VFIO devices), those it removed go. The tree is that process's: it is not written.
-     * A remove that waited for a device nobody holds any more is finished, whoever began it.
-     */
-    void restore(SimKernelState state) {
-        synchronized (lock) {
-            foreignHolders = state.holders().stream().filter(h -> h.opener() != opener).toList();
-            for (Parent p : parents.values()) {
-                List<MdevType> published = state.registered().get(p.gpu.device().address());
-                p.registered = published != null;
-                p.published = new LinkedHashMap<>();
-                if (published != null) for (MdevType t : published) p.published.put(t.sysfsName(), t);
-                p.shown.clear();
-                p.shown.addAll(p.published.keySet());
-            }
-            Map<UUID, Instance> before = new LinkedHashMap<>(instances);
-            instances.clear();
-            removing.clear();
-            for (SimKernelState.InstanceRecord r : state.instances()) {
-                Parent p = parents.get(r.parent().toString());
-                if (p == null) throw new IllegalStateException("the state names an instance on " + r.parent() + ", no GPU of this host");
-                Instance mine = before.remove(r.uuid());
-                Instance i = mine != null && mine.group == r.group() ? mine : new Instance(r.uuid(), p, r.typeId(), r.type(), r.group());
-                instances.put(i.uuid, i);
-                if (r.removing()) removing.add(i.uuid);
-                p.shown.add(i.typeId);
-                if (i != mine) {
-                    if (mine != null) vfio.removeGroup(mine.group);
-                    addDevice(i);
-                }
-            }
-            for (Instance gone : before.values()) {
-                if (vfio.isDeviceOpen(SysfsLayout.name(gone.uuid))) {
-                    LOG.warn("another process removed {} while this one holds its device open", SysfsLayout.name(gone.uuid));
-                    continue;
-                }
-                vfio.removeGroup(gone.group);
-            }
-            for (Instance i : List.copyOf(instances.values())) {
-                if (removing.contains(i.uuid) && !isHeld(i)) {
-                    store.beginTreeChange();
-                    finishRemove(i);
-                }
-            }
-        }
-    }
-
-    /**
-     * Makes the tree show {@code state} (restored before) again after a process died in the middle of changing it:
-     * the registered parents, each shown type with its counts, each instance listed (or, while its remove waits,
-     * unlisted), and nothing the state does not have.
-     */
-    void repair(SimKernelState state) {
-        synchronized (lock) {
-            for (Parent p : parents.values()) {
-                Path device = layout.pciDeviceDirectory(p.gpu.device().address());
-                if (!p.registered) {
-                    writer.removeFile(layout.mdevParent(p.name));
-                    SysfsTreeWriter.deleteTree(device.resolve("mdev_supported_types"));
-                    continue;
-                }
-                writer.mdevParent(p.gpu.device().address());
-                for (String name : SysfsReader.names(device)) { // instances the state does not have
-                    if (!UUID_TEXT.matcher(name).matches() || instances.containsKey(UUID.fromString(name))) continue;
-                    deleteInstanceTree(UUID.fromString(name), device.resolve(name));
-                }
-                for (String typeId : SysfsReader.names(device.resolve("mdev_supported_types"))) {
-                    if (!p.shown.contains(typeId)) SysfsTreeWriter.deleteTree(device.resolve("mdev_supported_types").resolve(typeId));
-                }
-                for (String typeId : p.shown) {
-                    MdevType t = p.published.get(typeId);
-                    if (t == null) t = instances.values().stream().filter(i -> i.parent == p && i.typeId.equals(typeId))
-                            .findFirst().orElseThrow().type;
-                    writer.mdevType(new MdevTypeInfo(p.name, typeId, Optional.of(t.name()), Optional.of(description(t).toString()),
-                            "vfio-pci", 0, List.of()));
-                }
-            }
-            for (Instance i : instances.values()) {
-                Path dir = instanceDirectory(i.parent, i.uuid);
-                if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) deleteInstanceTree(i.uuid, dir);
-                writeInstance(i);
-                if (removing.contains(i.uuid)) writer.unlistMdevInstance(i.uuid);
-            }
-            for (Parent p : parents.values()) if (p.registered) refreshAvailable(p);
-            LOG.info("simulated mdev core repaired its tree: {} instance(s) on {} parent(s)", instances.size(),
-                    parents.values().stream().filter(p -> p.registered).count());
-        }
-    }
-
-    /** Deletes an instance's directory, links and group node, whatever of them a died process left. */
-    private void deleteInstanceTree(UUID uuid, Path dir) {
-        String name = SysfsLayout.name(uuid);
-        writer.removeFile(layout.mdevDevice(uuid));
-        Path groupLink = dir.resolve("iommu_group");
-        if (Files.isSymbolicLink(groupLink)) {
-            try {
-                writer.removeFile(layout.vfioGroup(Integer.parseInt(Files.readSymbolicLink(groupLink).getFileName().toString())));
-            } catch (java.io.IOException | NumberFormatException e) {
-                LOG.debug("no group node to remove for {}: {}", name, e.toString());
-            }
-        }
-        for (String typeId : SysfsReader.names(dir.getParent().resolve("mdev_supported_types"))) {
-            writer.removeFile(dir.getParent().resolve("mdev_supported_types").resolve(typeId).resolve("devices").resolve(name));
-        }
-        writer.deleteMdevInstance(dir);
-    }
-
-    // ---- capacity ----
-
-    private long available(Parent p, String typeId) {
-        MdevType t = p.published.get(typeId);
-        if (t == null) return 0;
-        long left = Math.min(t.maxInstances() - ofType(p, typeId), limits.maxInstancesPerGpu() - onParent(p));
-        return Math.max(0, Math.min(left, fitByFramebuffer(p, t)));
-    }
-
-    private long fitByFramebuffer(Parent p, MdevType t) {
-        long used = 0;
-        for (Instance i : instances.values()) if (i.parent == p) used += i.type.framebufferPerInstance().bytes();
-        long free = p.gpu.framebuffer().bytes() - used;
-        return free <= 0 ? 0 : free / t.framebufferPerInstance().bytes();
-    }
-
-    private int ofType(Parent p, String typeId) {
-        int n = 0;
-        for (Instance i : instances.values()) if (i.parent == p && i.typeId.equals(typeId)) n++;
-        return n;
-    }
-
-    private int onParent(Parent p) {
-        int n = 0;
-        for (Instance i : instances.values()) if (i.parent == p) n++;
-        return n;
-    }
-
-    private void refreshAvailable(Parent p) {
-        for (String typeId : p.shown) writer.availableInstances(p.name, typeId, available(p, typeId));
-    }
-
-    private void dropStaleTypes(Parent p) {
-        for (String typeId : List.copyOf(p.shown)) {
-            if (!p.published.containsKey(typeId) && ofType(p, typeId) == 0) {
-                writer.removeMdevType(p.name, typeId);
-                p.shown.remove(typeId);
-            }
-        }
-    }
-
-    /** The lowest IOMMU group number no GPU and no instance has, as the kernel's IDA hands them out. */
-    private int freeGroup() {
-        Set<Integer> taken = new HashSet<>(physicalGroups);
-        for (Instance i : instances.values()) taken.add(i.group);
-        int n = 0;
-        while (taken.contains(n)) n++;
-        return n;
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import io.mdevgpu.DriverLimits;
@@ -16,12 +15,8 @@ import io.mdevgpu.MdevType;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.kernel.nvvf.LinuxNvidiaVf;
 import io.mdevgpu.kernel.nvvf.NvidiaVfPort;
-import io.mdevgpu.kernel.nvvf.NvidiaVfPort.CreatableType;
-import io.mdevgpu.kernel.pci.PciDevice;
-import io.mdevgpu.kernel.pci.SriovCapability;
 import io.mdevgpu.kernel.pci.SriovPort;
 import io.mdevgpu.kernel.pci.SriovState;
-import io.mdevgpu.kernel.pci.VfRouting;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
 import io.mdevgpu.sim.Faults.Failure;
@@ -42,13 +37,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code current_vgpu_type}: a type id takes the VF when the VF is enabled (else ENODEV), holds none (else EBUSY)
  * and offers it in {@code creatable_vgpu_types} (else EINVAL); {@code 0} frees it, EBUSY while its VFIO device is open
- * (in this process). {@code creatable_vgpu_types} of a free VF lists the GPU's registered types (ASSUMED: whether
+ * (in this process or, on a host kept in a directory, in another live one: the shared state names who holds it). {@code creatable_vgpu_types} of a free VF lists the GPU's registered types (ASSUMED: whether
  * types registered through RM SET_INFO are offered there is not publicly known) that still fit beside its other
  * vGPUs: the type's {@code max_instances}, the release's instances per GPU, the framebuffer (with reservations) and,
  * unless heterogeneous mode is on, the size the GPU's first vGPU has. A VF holding a vGPU offers nothing. While a VF
  * holds a type its VFIO device is there, with the regions and guest config space an mdev instance of the type has.
  *
  * <p>Every call of both ports counts and can fail at the {@link Seam#SRIOV} seam before it does anything.
+ *
+ * <p>This class answers the ports and {@code sriov_numvfs}; {@code SriovVfTypes} holds the driver's vGPU types on VFs
+ * and the heterogeneous mode, {@code SriovTree} the files and VFIO devices, {@code SriovSharedState} what is shared
+ * with other processes, {@code SimSriovPf} a GPU's SR-IOV state.
  */
 final class SimSriov implements SriovPort, AttributeWriter {
     private static final Logger LOG = LoggerFactory.getLogger(SimSriov.class);
@@ -58,46 +57,20 @@ final class SimSriov implements SriovPort, AttributeWriter {
     static final int FIRST_VENDOR_VFIO_MAJOR = 550;
     private static final String NVIDIA = "nvidia";
 
-    /** One GPU with an SR-IOV capability. */
-    private static final class Pf {
-        final SimulatedGpu gpu;
-        final SriovCapability cap;
-        final boolean vendorVfio;
-        int numVfs;
-        boolean heterogeneous;
-        /** VF index -> the type it holds. */
-        final TreeMap<Integer, MdevType> types = new TreeMap<>();
-
-        Pf(SimulatedGpu gpu, SriovCapability cap, boolean vendorVfio) {
-            this.gpu = gpu;
-            this.cap = cap;
-            this.vendorVfio = vendorVfio;
-        }
-
-        PciAddress address() {
-            return gpu.device().address();
-        }
-
-        PciAddress vf(int index) {
-            return VfRouting.address(address(), cap.offset(), cap.stride(), index);
-        }
-
-        int group(int index) {
-            return VF_GROUP_BASE + VfRouting.routingId(vf(index));
-        }
-    }
-
-    private final Object lock;
-    private final Faults faults;
-    private final SysfsLayout layout;
-    private final SysfsTreeWriter writer;
-    private final SimVfioKernel vfio;
-    private final GuestConfigFactory configs;
-    private final DriverLimits limits;
-    private final Supplier<Map<PciAddress, List<MdevType>>> tables;
-    private final Map<PciAddress, Pf> pfs = new LinkedHashMap<>();
+    final Object lock;
+    final Faults faults;
+    final SysfsLayout layout;
+    final SysfsTreeWriter writer;
+    final SimVfioKernel vfio;
+    final GuestConfigFactory configs;
+    final DriverLimits limits;
+    final Supplier<Map<PciAddress, List<MdevType>>> tables;
+    final Map<PciAddress, SimSriovPf> pfs = new LinkedHashMap<>();
     private final NvidiaVfPort nvidiaVf;
-    private SimKernelStore store = SimKernelStore.NONE;
+    final SriovVfTypes vfTypes = new SriovVfTypes(this);
+    final SriovTree tree = new SriovTree(this);
+    final SriovSharedState shared = new SriovSharedState(this);
+    SimKernelStore store = SimKernelStore.NONE;
 
     /**
      * @param vendorVfio whether the driver runs its SR-IOV vGPU hosts in vendor-specific VFIO (release 550 or newer)
@@ -115,7 +88,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
         this.limits = limits;
         this.tables = tables;
         for (SimulatedGpu g : gpus) {
-            g.sriov().ifPresent(cap -> pfs.put(g.device().address(), new Pf(g, cap, vendorVfio
+            g.sriov().ifPresent(cap -> pfs.put(g.device().address(), new SimSriovPf(g, cap, vendorVfio
                     && g.mode().code() == io.mdevgpu.kernel.abi.nvrm.VirtualizationMode.HOST.code()
                     && g.device().driver().equals(Optional.of(NVIDIA)))));
         }
@@ -129,7 +102,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
 
     /** Whether the GPU at {@code address} takes vGPUs on its VFs, not as an mdev parent. */
     boolean isVendorVfio(PciAddress address) {
-        Pf p = pfs.get(address);
+        SimSriovPf p = pfs.get(address);
         return p != null && p.vendorVfio;
     }
 
@@ -145,16 +118,16 @@ final class SimSriov implements SriovPort, AttributeWriter {
 
     /** Writes each GPU's {@code sriov_*} files (a new host: no VF enabled). */
     void materialise() {
-        for (Pf p : pfs.values()) writeCapability(p);
+        for (SimSriovPf p : pfs.values()) tree.writeCapability(p);
     }
 
     /** The driver registered types on {@code gpu}: what its free VFs offer changes. */
     void typesChanged(PciAddress gpu) {
         synchronized (lock) {
-            Pf p = pfs.get(gpu);
+            SimSriovPf p = pfs.get(gpu);
             if (p == null || p.numVfs == 0) return;
             store.beginTreeChange();
-            writeVfFiles(p);
+            tree.writeVfFiles(p);
         }
     }
 
@@ -164,7 +137,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
     public Optional<SriovState> state(PciAddress pf) {
         fault(SriovCall.STATE, "read sriov_numvfs", layout.pciDevice(pf).resolve("sriov_numvfs"));
         return locked(() -> {
-            Pf p = pfs.get(pf);
+            SimSriovPf p = pfs.get(pf);
             if (p == null) {
                 if (!java.nio.file.Files.isDirectory(layout.pciDevice(pf))) {
                     throw KernelException.of("read SR-IOV state", pf.toString(), Errno.ENODEV, "no such PCI function");
@@ -190,7 +163,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
         Path file = layout.pciDevice(pf).resolve("sriov_numvfs");
         fault(SriovCall.SET_NUMVFS, "write " + count + " to", file);
         int errno = locked(() -> {
-            Pf p = pfs.get(pf);
+            SimSriovPf p = pfs.get(pf);
             if (p == null) return Errno.ENOENT.number();
             return setNumVfs(p, count);
         });
@@ -201,7 +174,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
     public List<PciAddress> virtualFunctions(PciAddress pf) {
         fault(SriovCall.VIRTFNS, "read virtfn links of", layout.pciDevice(pf));
         return locked(() -> {
-            Pf p = pfs.get(pf);
+            SimSriovPf p = pfs.get(pf);
             List<PciAddress> out = new ArrayList<>();
             if (p != null) for (int i = 0; i < p.numVfs; i++) out.add(p.vf(i));
             return List.copyOf(out);
@@ -216,22 +189,22 @@ final class SimSriov implements SriovPort, AttributeWriter {
 
     // ---- the driver's and the kernel's answers ----
 
-    private int setNumVfs(Pf p, int count) {
+    private int setNumVfs(SimSriovPf p, int count) {
         if (count == p.numVfs) return 0;
         if (count > p.cap.totalVfs()) return Errno.ERANGE.number();
         if (p.numVfs != 0 && count != 0) return Errno.EBUSY.number();
         store.beginTreeChange();
         if (count == 0) {
             if (!p.types.isEmpty()) return Errno.EBUSY.number(); // the driver keeps VFs that hold vGPUs
-            for (int i = p.numVfs - 1; i >= 0; i--) removeVf(p, i);
+            for (int i = p.numVfs - 1; i >= 0; i--) tree.removeVf(p, i);
             p.numVfs = 0;
         } else {
             p.numVfs = count;
-            for (int i = 0; i < count; i++) writeVf(p, i);
-            if (p.vendorVfio) writeVfFiles(p);
+            for (int i = 0; i < count; i++) tree.writeVf(p, i);
+            if (p.vendorVfio) tree.writeVfFiles(p);
         }
         p.heterogeneous = false; // enabling again resets it; with no VFs there is none
-        writeCapability(p);
+        tree.writeCapability(p);
         store.changed();
         LOG.info("simulated kernel: {} VFs enabled on {}", count, p.address());
         return 0;
@@ -253,7 +226,7 @@ final class SimSriov implements SriovPort, AttributeWriter {
     }
 
     private int dispatch(Path file, String text) {
-        for (Pf p : pfs.values()) {
+        for (SimSriovPf p : pfs.values()) {
             for (int i = 0; i < p.numVfs; i++) {
                 if (!p.vendorVfio || !file.equals(layout.nvidiaVfCurrentType(p.vf(i)).normalize())) continue;
                 int id;
@@ -262,183 +235,20 @@ final class SimSriov implements SriovPort, AttributeWriter {
                 } catch (NumberFormatException e) {
                     return Errno.EINVAL.number();
                 }
-                return id == 0 ? clearType(p, i) : setType(p, i, id);
+                return id == 0 ? vfTypes.clearType(p, i) : vfTypes.setType(p, i, id);
             }
         }
         return java.nio.file.Files.exists(file) ? Errno.EACCES.number() : Errno.ENODEV.number();
     }
 
-    private int setType(Pf p, int index, int id) {
-        if (p.types.containsKey(index)) return Errno.EBUSY.number();
-        Optional<MdevType> type = table(p).stream().filter(t -> t.number() == id).findFirst();
-        if (type.isEmpty() || creatable(p, index).stream().noneMatch(t -> t.id() == id)) return Errno.EINVAL.number();
-        store.beginTreeChange();
-        p.types.put(index, type.get());
-        addDevice(p, index);
-        writeVfFiles(p);
-        store.changed();
-        LOG.info("simulated driver: VF {} of {} holds nvidia-{}", p.vf(index), p.address(), id);
-        return 0;
-    }
-
-    private int clearType(Pf p, int index) {
-        if (!p.types.containsKey(index)) return 0;
-        if (vfio.isDeviceOpen(p.vf(index).toString())) return Errno.EBUSY.number();
-        store.beginTreeChange();
-        p.types.remove(index);
-        vfio.removeGroup(p.group(index));
-        writeVfFiles(p);
-        store.changed();
-        LOG.info("simulated driver: VF {} of {} holds no vGPU", p.vf(index), p.address());
-        return 0;
-    }
-
-    /** What VF {@code index} can take now; see the class comment. */
-    private List<CreatableType> creatable(Pf p, int index) {
-        if (p.types.containsKey(index)) return List.of();
-        List<MdevType> held = List.copyOf(p.types.values());
-        long usedMib = held.stream().mapToLong(t -> t.framebufferPerInstance().toMiB()).sum();
-        List<CreatableType> out = new ArrayList<>();
-        for (MdevType t : table(p)) {
-            long sameType = held.stream().filter(h -> h.number() == t.number()).count();
-            if (sameType >= t.maxInstances() || held.size() >= limits.maxInstancesPerGpu()) continue;
-            if (usedMib + t.framebufferPerInstance().toMiB() > p.gpu.framebuffer().toMiB()) continue;
-            if (!p.heterogeneous && !held.isEmpty()
-                    && !held.getFirst().framebufferPerInstance().equals(t.framebufferPerInstance())) continue;
-            out.add(new CreatableType(t.number(), t.name()));
-        }
-        return out;
-    }
-
-    private List<MdevType> table(Pf p) {
-        return tables.get().getOrDefault(p.address(), List.of());
-    }
-
-    private record Vf(Pf pf, int index) {
+    private record Vf(SimSriovPf pf, int index) {
     }
 
     private Optional<Vf> find(PciAddress vf) {
-        for (Pf p : pfs.values()) {
+        for (SimSriovPf p : pfs.values()) {
             for (int i = 0; i < p.numVfs; i++) if (p.vf(i).equals(vf)) return Optional.of(new Vf(p, i));
         }
         return Optional.empty();
-    }
-
-    // ---- the tree and the VFIO devices ----
-
-    private void writeCapability(Pf p) {
-        Path dir = layout.pciDeviceDirectory(p.address());
-        writer.attribute(dir, "sriov_totalvfs", Integer.toString(p.cap.totalVfs()));
-        writer.attribute(dir, "sriov_numvfs", Integer.toString(p.numVfs));
-        writer.attribute(dir, "sriov_offset", Integer.toString(p.cap.offset()));
-        writer.attribute(dir, "sriov_stride", Integer.toString(p.cap.stride()));
-        writer.attribute(dir, "sriov_vf_device", String.format("%04x", p.cap.vfDevice()));
-        writer.attribute(dir, "sriov_drivers_autoprobe", "1");
-    }
-
-    /** VF {@code index} as a PCI function of its own, linked to its GPU, with its IOMMU group's node. */
-    private void writeVf(Pf p, int index) {
-        writer.virtualFunction(p.address(), index, vfDevice(p, index));
-        writer.file(layout.vfioGroup(p.group(index)), "");
-    }
-
-    private void removeVf(Pf p, int index) {
-        vfio.removeGroup(p.group(index));
-        writer.removeFile(layout.vfioGroup(p.group(index)));
-        writer.removeVirtualFunction(p.address(), index, vfDevice(p, index));
-    }
-
-    private void writeVfFiles(Pf p) {
-        if (!p.vendorVfio) return;
-        for (int i = 0; i < p.numVfs; i++) {
-            MdevType held = p.types.get(i);
-            writer.nvidiaVf(p.vf(i), held == null ? 0 : held.number(), creatable(p, i));
-        }
-    }
-
-    private static PciDevice vfDevice(Pf p, int index) {
-        return SimVfDevices.vf(p.gpu.device(), p.cap, p.vf(index), p.group(index));
-    }
-
-    /** The VF's VFIO device while it holds a type: what an mdev instance of that type has. */
-    private void addDevice(Pf p, int index) {
-        MdevType type = p.types.get(index);
-        SimMdevCore.vgpuDevice(vfio.group(p.group(index)).device(p.vf(index).toString()), type,
-                configs.create(p.gpu.device(), type));
-    }
-
-    // ---- shared state ----
-
-    /** Each GPU's VFs as the state file keeps them. */
-    List<SimKernelState.SriovRecord> records() {
-        synchronized (lock) {
-            List<SimKernelState.SriovRecord> out = new ArrayList<>();
-            for (Pf p : pfs.values()) {
-                out.add(new SimKernelState.SriovRecord(p.address(), p.numVfs, p.heterogeneous, Map.copyOf(p.types)));
-            }
-            return out;
-        }
-    }
-
-    /** Puts the VFs as another process left them (the tree has them already); the VFIO devices are this process's own. */
-    void restore(List<SimKernelState.SriovRecord> records) {
-        synchronized (lock) {
-            for (Pf p : pfs.values()) {
-                for (int i : List.copyOf(p.types.keySet())) {
-                    if (!vfio.isDeviceOpen(p.vf(i).toString())) vfio.removeGroup(p.group(i));
-                }
-                p.types.clear();
-                p.numVfs = 0;
-                p.heterogeneous = false;
-            }
-            for (SimKernelState.SriovRecord r : records) {
-                Pf p = pfs.get(r.pf());
-                if (p == null) continue;
-                p.numVfs = r.numVfs();
-                p.heterogeneous = r.heterogeneous();
-                p.types.putAll(r.types());
-                for (int i : p.types.keySet()) {
-                    if (vfio.findGroup(p.group(i)).map(g -> g.devices().isEmpty()).orElse(true)) addDevice(p, i);
-                }
-            }
-        }
-    }
-
-    /** Makes the tree match {@code records} after a process died in the middle of a change. */
-    void repair(List<SimKernelState.SriovRecord> records) {
-        synchronized (lock) {
-            restore(records);
-            for (Pf p : pfs.values()) {
-                for (int i = p.numVfs; i < p.cap.totalVfs(); i++) {
-                    if (java.nio.file.Files.exists(layout.pciDevice(p.vf(i)), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        removeVf(p, i);
-                    }
-                }
-                for (int i = 0; i < p.numVfs; i++) writeVf(p, i);
-                writeVfFiles(p);
-                writeCapability(p);
-            }
-        }
-    }
-
-    /** The heterogeneous mode of {@code pf}; empty for a GPU not in vendor-VFIO mode. Under the lock. */
-    Optional<Boolean> heterogeneous(PciAddress pf) {
-        return Optional.ofNullable(pfs.get(pf)).filter(p -> p.vendorVfio).map(p -> p.heterogeneous);
-    }
-
-    /** Sets it: EOPNOTSUPP without vendor-VFIO, EINVAL without VFs, EBUSY while a VF holds a vGPU; 0 or the errno. Under the lock. */
-    int setHeterogeneous(PciAddress pf, boolean on) {
-        Pf p = pfs.get(pf);
-        if (p == null || !p.vendorVfio) return Errno.EOPNOTSUPP.number();
-        if (p.numVfs == 0) return Errno.EINVAL.number();
-        if (!p.types.isEmpty()) return Errno.EBUSY.number();
-        if (p.heterogeneous != on) {
-            p.heterogeneous = on;
-            store.beginTreeChange();
-            writeVfFiles(p);
-            store.changed();
-        }
-        return 0;
     }
 
     // ---- calls ----

@@ -1,11 +1,7 @@
 package io.mdevgpu.sim;
 
-import java.io.IOException;
 import java.lang.ref.Cleaner;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +25,6 @@ import io.mdevgpu.kernel.pci.PciDiscovery;
 import io.mdevgpu.kernel.pci.SriovPort;
 import io.mdevgpu.kernel.sysfs.AttributeWriter;
 import io.mdevgpu.kernel.sysfs.SysfsLayout;
-import io.mdevgpu.kernel.sysfs.SysfsReader;
 import io.mdevgpu.sim.SysfsTreeWriter;
 import io.mdevgpu.kernel.vfio.LinuxVfioKernel;
 import org.slf4j.Logger;
@@ -99,12 +94,12 @@ public final class SimulatedKernel implements KernelPorts {
         this.faults = Objects.requireNonNull(faults, "faults");
         Objects.requireNonNull(configs, "configs");
         this.temporary = spec.root().isEmpty();
-        this.root = spec.root().map(r -> r.toAbsolutePath().normalize()).orElseGet(SimulatedKernel::temporaryRoot);
+        this.root = spec.root().map(r -> r.toAbsolutePath().normalize()).orElseGet(SimHostRoot::temporaryRoot);
         this.layout = SysfsLayout.under(root);
         this.writer = new SysfsTreeWriter(layout);
         boolean reopened = false;
         try {
-            if (!temporary) refuseForeign(root);
+            if (!temporary) SimHostRoot.refuseForeign(root);
             this.store = temporary ? SimKernelStore.NONE : new SimKernelStore(root);
             this.pci = new LinuxPciDiscovery(layout);
             this.vfio = new SimVfioKernel(layout.dev(), faults, lock)
@@ -129,21 +124,20 @@ public final class SimulatedKernel implements KernelPorts {
                         checkSameHost(store.read());
                         registerGpus();
                     } else {
-                        if (store.creationInterrupted()) clearInterruptedCreation();
-                        requireEmpty(root);
+                        if (store.creationInterrupted()) SimHostRoot.clearInterruptedCreation(root);
+                        SimHostRoot.requireEmpty(root);
                         store.beginTreeChange();
                         materialise();
                     }
                     // a temporary host's store is the shared NONE, which must not hold (and keep reachable) this kernel
                     if (!temporary) {
                         store.bind(this::capture, this::restore, state -> {
-                            mdev.repair(state);
-                            sriov.repair(state.sriov());
+                            mdev.shared.repair(state);
+                            sriov.shared.repair(state.sriov());
                         });
                     }
                     nvidia.store(store);
                     vfio.store(store);
-                    vfio.openElsewhere(mdev::isOpenElsewhere);
                     mdev.store(store);
                     sriov.store(store);
                     if (reopened) {
@@ -157,10 +151,10 @@ public final class SimulatedKernel implements KernelPorts {
                 }
             }
         } catch (RuntimeException e) {
-            if (temporary) deleteTree(root);
+            if (temporary) SimHostRoot.deleteTree(root);
             throw e;
         }
-        this.treeRemover = temporary ? CLEANER.register(this, new TreeRemover(root)) : null;
+        this.treeRemover = temporary ? CLEANER.register(this, new SimHostRoot.TreeRemover(root)) : null;
         LOG.info("simulated host at {}{}: NVIDIA driver {}, {} GPU(s)", root, reopened ? " (opened again)" : "",
                 spec.driverVersion(), spec.gpus().size());
     }
@@ -177,14 +171,15 @@ public final class SimulatedKernel implements KernelPorts {
 
     private SimKernelState capture() {
         return new SimKernelState(SimKernelState.hostOf(spec), nvidia.typeTables(), mdev.published(),
-                mdev.instanceRecords(), mdev.holders(), sriov.records());
+                mdev.shared.instanceRecords(), vfio.holders(), sriov.shared.records());
     }
 
     private void restore(SimKernelState state) {
         checkSameHost(state);
         nvidia.restoreTypeTables(state.tables());
-        mdev.restore(state);
-        sriov.restore(state.sriov());
+        vfio.restoreHolders(state.holders()); // first: the mdev core finishes removes nobody holds back any more
+        mdev.shared.restore(state);
+        sriov.shared.restore(state.sriov());
     }
 
     private void materialise() {
@@ -325,7 +320,7 @@ public final class SimulatedKernel implements KernelPorts {
      * vendor-VFIO mode), read without an RM call: for tests, uncounted by {@link Faults}.
      */
     public Optional<Boolean> heterogeneousMode(PciAddress pf) {
-        return sriov.locked(() -> sriov.heterogeneous(pf));
+        return sriov.locked(() -> sriov.vfTypes.heterogeneous(pf));
     }
 
     /** The types each registered parent last published to the mdev bus, by address. */
@@ -397,59 +392,5 @@ public final class SimulatedKernel implements KernelPorts {
     @Override
     public String toString() {
         return spec + " at " + root + (closed ? " (closed)" : "");
-    }
-
-    // ---- files ----
-
-    /** A process died while it made the tree: what it wrote goes (all but the state's directory) and it is made anew. */
-    private void clearInterruptedCreation() {
-        LOG.warn("the simulated host at {} was being made by a process that died; making it anew", root);
-        for (String name : SysfsReader.names(root)) {
-            if (!name.equals(SimKernelStore.ROOT_ENTRY)) SysfsTreeWriter.deleteTree(root.resolve(name));
-        }
-    }
-
-    /** Before anything is written: a root that holds something, and no simulated host, is not ours to write in. */
-    private static void refuseForeign(Path root) {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(root.resolve(SimKernelStore.DIRECTORY))) return;
-        requireEmpty(root);
-    }
-
-    /** A new host's root holds nothing but the state's directory (which the store made, to lock it). */
-    private static void requireEmpty(Path root) {
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)
-                || !List.of(SimKernelStore.ROOT_ENTRY).containsAll(SysfsReader.names(root))) {
-            throw new ValidationException("simulated host root", root.toString(),
-                    "an empty or missing directory, or one holding a simulated host: the simulated host writes its "
-                            + "own tree there");
-        }
-    }
-
-    private static Path temporaryRoot() {
-        try {
-            return Files.createTempDirectory("mdevgpu-sim-");
-        } catch (IOException e) {
-            throw SysfsReader.failure("create", Path.of(System.getProperty("java.io.tmpdir"), "mdevgpu-sim-*"), e);
-        }
-    }
-
-    /**
-     * Deletes the temporary tree of a kernel that closed or became unreachable unclosed (holding nothing of the kernel,
-     * which must become unreachable for it to run).
-     */
-    private record TreeRemover(Path root) implements Runnable {
-        @Override
-        public void run() {
-            deleteTree(root);
-        }
-    }
-
-    /** Deletes the temporary tree; a failure is logged, as close must not throw for it. */
-    private static void deleteTree(Path dir) {
-        try {
-            SysfsTreeWriter.deleteTree(dir);
-        } catch (MdevException e) {
-            LOG.warn("could not delete the simulated host's tree {}: {}", dir, e.getMessage());
-        }
     }
 }

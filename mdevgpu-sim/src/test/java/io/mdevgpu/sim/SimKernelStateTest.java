@@ -32,8 +32,9 @@ class SimKernelStateTest {
                 Map.of(A100_0, List.of(ampere().get(0), odd)),
                 List.of(new SimKernelState.InstanceRecord(a, A100_0, "nvidia-531", 12, false, ampere().get(0)),
                         new SimKernelState.InstanceRecord(b, A100_0, "nvidia-77", 3, true, odd)),
-                List.of(new SimKernelState.Holder(b, 4242, 1732450000000L, -81236490127L, true),
-                        new SimKernelState.Holder(a, 4243, 1732450000500L, 77120934L, false)),
+                List.of(new SimKernelState.Holder(b.toString(), 4242, 1732450000000L, -81236490127L, true),
+                        new SimKernelState.Holder(a.toString(), 4243, 1732450000500L, 77120934L, false),
+                        new SimKernelState.Holder("0000:ca:00.4", 4244, 1732450000900L, 5521907L, true)),
                 List.of(new SimKernelState.SriovRecord(A100_1, 4, true, Map.of(0, ampere().get(0), 3, odd))));
     }
 
@@ -51,6 +52,8 @@ class SimKernelStateTest {
         assertTrue(state.text().startsWith(SimKernelState.MAGIC + "\nhost driver 550.54.14; "), state.text());
         assertTrue(state.text().contains("opener=-81236490127\nholder 6f2a1c0e-4b1d-4e55-9a64-0d4a8e3f7b01 pid=4243 "
                 + "start=1732450000500 opener=77120934 holds=group\n"), "a device's holder line reads as before: " + state.text());
+        assertTrue(state.text().contains("\nholder 0000:ca:00.4 pid=4244 start=1732450000900 opener=5521907\n"),
+                "a VF's VFIO device is held by its address: " + state.text());
         assertTrue(state.text().contains("\nsriov " + A100_1 + " vfs=4 heterogeneous=true\nvf " + A100_1 + " index=0 number="),
                 state.text());
     }
@@ -65,6 +68,7 @@ class SimKernelStateTest {
             "missing key              | 3 | table 0000:65:00.0 number=1                                    | no name=",
             "bad uuid                 | 3 | holder not-a-uuid pid=1 start=2 opener=3                       | not-a-uuid",
             "bad number               | 3 | holder 00000000-0000-4000-8000-000000000002 pid=x start=2 opener=3 | x",
+            "bad vf holder            | 3 | holder 0000:zz:00.4 pid=1 start=2 opener=3                     | 0000:zz:00.4",
             "bad holds                | 3 | holder 00000000-0000-4000-8000-000000000002 pid=1 start=2 opener=3 holds=fd | holds=fd is not device or group",
     })
     void aStateItDidNotWriteIsRefusedNamingTheLine(String what, int line, String text, String problem) {

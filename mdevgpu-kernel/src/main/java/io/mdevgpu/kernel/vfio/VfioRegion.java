@@ -10,17 +10,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.ValidationException;
-import io.mdevgpu.kernel.sys.ErrnoCapture;
-import io.mdevgpu.kernel.sys.Syscalls;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One region of a {@link VfioDevice}: read and written at region offsets, through a live {@link VfioMapping}
@@ -37,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * operation ({@code read region BAR1}) and the device, never an {@code IllegalStateException}.
  */
 public final class VfioRegion {
-    private static final Logger LOG = LoggerFactory.getLogger(VfioRegion.class);
     private static final VfioMapping[] NONE = {};
     private static final String READ = "read", WRITE = "write";
     private static final VarHandle MAPPINGS;
@@ -60,11 +54,14 @@ public final class VfioRegion {
      * access met a closed mapping sees the array without it (the close writes it before closing the arena).
      */
     private VfioMapping[] mappings = NONE;
+    /** Makes the mappings (checks, mmap); this class keeps the live ones and the accesses. */
+    private final VfioRegionMapper mapper;
 
     VfioRegion(VfioDevice device, VfioRegionInfo info) {
         this.device = device;
         this.info = info;
         this.limit = info.index() == VFIO_PCI_CONFIG_REGION_INDEX && info.size() == 0xFF ? 0x100 : info.size();
+        this.mapper = new VfioRegionMapper(this, device, info);
     }
 
     public VfioRegionInfo info() {
@@ -221,7 +218,7 @@ public final class VfioRegion {
         }
     }
 
-    private void enter(String operation) {
+    void enter(String operation) {
         if (!device.tryEnter()) throw device.closed(operation + " " + regionName());
     }
 
@@ -254,21 +251,7 @@ public final class VfioRegion {
 
     /** Maps every area the region allows mapping: the whole region, or each sparse area. */
     public List<VfioMapping> mapAreas() {
-        requireMappable();
-        List<VfioMapping> out = new ArrayList<>();
-        try {
-            for (VfioRegionInfo.Area a : info.mmapAreas()) out.add(map(a.offset(), a.size()));
-        } catch (RuntimeException e) {
-            for (VfioMapping m : out) {
-                try {
-                    m.close();
-                } catch (RuntimeException c) {
-                    e.addSuppressed(c);
-                }
-            }
-            throw e;
-        }
-        return out;
+        return mapper.mapAreas();
     }
 
     /**
@@ -277,18 +260,7 @@ public final class VfioRegion {
      * mapping, until it is closed.
      */
     public VfioMapping map(long offset, long length) {
-        checkMappable(offset, length);
-        enter("map");
-        try {
-            VfioMapping mapping = new VfioMapping(this, offset, length, mmap(offset, length));
-            VfioMapping[] live = live();
-            VfioMapping[] grown = Arrays.copyOf(live, live.length + 1);
-            grown[live.length] = mapping;
-            MAPPINGS.setVolatile(this, grown);
-            return mapping;
-        } finally {
-            device.exit();
-        }
+        return mapper.map(offset, length);
     }
 
     /**
@@ -300,57 +272,15 @@ public final class VfioRegion {
      * lives), so the memory stays valid until the arena closes.
      */
     public MemorySegment map(long offset, long length, Arena arena) {
-        checkMappable(offset, length);
-        enter("map");
-        try {
-            long address = mmap(offset, length);
-            KernelFd fd = device.fd;
-            VfioKernel kernel = fd.kernel;
-            return Syscalls.segmentOf(address, length, arena, unused -> {
-                // the closing thread's capture: the device's may be closed by then, and the arena's own memory is
-                int r = kernel.munmap(ErrnoCapture.ofThread(), address, length);
-                if (r < 0) LOG.warn("munmap of {} at 0x{} failed: {}", what(), Long.toHexString(address), Errno.of(-r));
-            });
-        } finally {
-            device.exit();
-        }
+        return mapper.map(offset, length, arena);
     }
 
-    private void checkMappable(long offset, long length) {
-        requireMappable();
-        if (length <= 0 || !withinOneArea(offset, length)) {
-            throw new ValidationException("mapping of " + what(), "0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
-                    "a non-empty range within one mmap area " + info.mmapAreas());
-        }
-    }
-
-    /** The mmap of a checked range, inside the device's gate; its address. */
-    private long mmap(long offset, long length) {
-        int prot = (info.readable() ? Syscalls.PROT_READ : 0) | (info.writable() ? Syscalls.PROT_WRITE : 0);
-        KernelFd fd = device.fd;
-        long address = fd.kernel.mmap(fd.errno, fd.fd, length, prot, info.offset() + offset);
-        if (address < 0) {
-            throw KernelException.of("mmap", what() + " at 0x" + Long.toHexString(offset) + "+0x" + Long.toHexString(length),
-                    Errno.of((int) -address), address == -Errno.EINVAL.number()
-                            ? "the driver refuses to map this range; read and write it through the region instead" : null);
-        }
-        return address;
-    }
-
-    /** Whether the range lies within one mmap area; no stream or lambda: mapping is a measured path. */
-    private boolean withinOneArea(long offset, long length) {
-        List<VfioRegionInfo.Area> areas = info.mmapAreas();
-        for (int i = 0; i < areas.size(); i++) {
-            if (areas.get(i).contains(offset, length)) return true;
-        }
-        return false;
-    }
-
-    private void requireMappable() {
-        if (!info.mappable()) {
-            throw new ValidationException("mapping of " + what(), info.toString(),
-                    "a region with mmap support; read and write this one through the region (pread/pwrite)");
-        }
+    /** Publishes a new mapping: accesses in its range go to it from now. */
+    void published(VfioMapping mapping) {
+        VfioMapping[] live = live();
+        VfioMapping[] grown = Arrays.copyOf(live, live.length + 1);
+        grown[live.length] = mapping;
+        MAPPINGS.setVolatile(this, grown);
     }
 
     /** The live mappings, oldest first. */
@@ -465,7 +395,7 @@ public final class VfioRegion {
         return value < 0 ? "-0x" + Long.toHexString(-value) : "0x" + Long.toHexString(value);
     }
 
-    private String what() {
+    String what() {
         return info.name() + " of " + device.fd.target;
     }
 

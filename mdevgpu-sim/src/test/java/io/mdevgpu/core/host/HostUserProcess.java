@@ -18,8 +18,9 @@ import io.mdevgpu.kernel.sysfs.HostLock;
  * <li>{@code race ROOT CONFIG COUNT}: applies CONFIG, then creates and defines UUIDs 0..COUNT-1 on the first A100
  * (nvidia-532), printing {@code applied}, then {@code created N defined M} (what it won).
  * <li>{@code hold FILE}: takes the {@link HostLock} of FILE, prints {@code held FILE}, and keeps it until killed.
- * <li>{@code open ROOT UUID}: opens instance UUID's VFIO device, prints {@code open UUID vendor 0x10de}, and keeps it
- * open until killed.
+ * <li>{@code open ROOT UUID [HOST]}: opens vGPU UUID's VFIO device (an mdev instance's or a VF's; HOST names the
+ * built-in inventory, {@code default} if not given), prints {@code open UUID vendor 0x10de}, and keeps it open until
+ * killed, or until its stdin ends: then it closes the device and the host, prints {@code closed} and exits.
  * <li>{@code hold-group ROOT UUID}: opens only the VFIO group of instance UUID, prints {@code holding group N of UUID},
  * and keeps it until killed.
  * <li>{@code churn ROOT CONFIG [HANG_AFTER]}: prints {@code ready}, then applies (keeping types), creates, opens,
@@ -44,13 +45,18 @@ public final class HostUserProcess {
             }
             return;
         }
-        if (args[0].equals("open")) { // open ROOT UUID: opens the instance's VFIO device, says "open", keeps it until killed
-            try (MdevHost host = MdevHost.open(HostSpec.simulatedAt("default", Path.of(args[1])));
+        if (args[0].equals("open")) { // open ROOT UUID [HOST]: opens the vGPU's VFIO device, keeps it until killed or stdin ends
+            String inventory = args.length > 3 ? args[3] : "default";
+            try (MdevHost host = MdevHost.open(HostSpec.simulatedAt(inventory, Path.of(args[1])));
                  var device = host.instance(UUID.fromString(args[2])).orElseThrow().open()) {
                 System.out.println("open " + args[2] + " vendor 0x" + Long.toHexString(device.config().read(0, 2)));
                 System.out.flush();
-                Thread.sleep(Long.MAX_VALUE);
+                while (System.in.read() != -1) {
+                    // the parent closes its end to let this one close the device and end
+                }
             }
+            System.out.println("closed");
+            System.out.flush();
             return;
         }
         if (args[0].equals("hold-group")) { // hold-group ROOT UUID: opens only the instance's VFIO group, keeps it until killed

@@ -162,6 +162,33 @@ class SriovVgpuTest {
         }
     }
 
+    /**
+     * The driver refuses to free a VF whose VFIO device is open, whoever holds it: on a host kept in a directory the
+     * other host (another process's, here another kernel of this one) learns of the open through the shared state.
+     */
+    @Test
+    void aVfOpenThroughAnotherHostOfItsDirectoryIsNotFreedThereUntilClosed(@TempDir Path dir) throws Exception {
+        try (MdevHost a = MdevHost.open(HostSpec.simulatedAt("sriov", dir));
+             MdevHost b = MdevHost.open(HostSpec.simulatedAt("sriov", dir))) {
+            a.plan(sample("open-vampere")).apply();
+            MdevInstance vgpu = a.gpu("17:00.0").create("532");
+            MdevInstance seenByB = b.instance(vgpu.uuid()).orElseThrow();
+            try (VfioDevice held = vgpu.open()) {
+                DeviceBusyException busy = assertThrows(DeviceBusyException.class, seenByB::remove);
+                assertEquals(Errno.EBUSY, busy.errno());
+                assertTrue(busy.getMessage().contains("is open (a VM or process uses the vGPU)"), busy.getMessage());
+                assertEquals("532", Files.readString(((EngineHost) b).kernel().layout().nvidiaVfCurrentType(FIRST_VF)).strip(),
+                        "the VF keeps its vGPU");
+                assertThrows(DeviceBusyException.class, seenByB::open, "its group is open once on the whole host");
+                assertEquals(0x10de, held.config().read(0, 2), "the holder still uses it");
+            }
+            seenByB.remove();
+            assertTrue(a.instances().isEmpty());
+            assertFalse(Files.readString(dir.resolve("run/mdevgpu-sim/kernel.state")).contains("\nholder "),
+                    "the close took the holder out of the shared state");
+        }
+    }
+
     @Test
     void vfsAreEnabledIdempotentlyAndNotDisabledUnderAVgpu() {
         try (EngineHost host = applied()) {

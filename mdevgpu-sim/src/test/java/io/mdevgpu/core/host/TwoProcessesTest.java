@@ -28,6 +28,7 @@ import io.mdevgpu.HostSpec;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.MdevInstance;
 import io.mdevgpu.MdevType;
+import io.mdevgpu.PciAddress;
 import io.mdevgpu.SupportedType;
 import io.mdevgpu.kernel.mdev.MdevInstanceInfo;
 import io.mdevgpu.sim.SimulatedKernel;
@@ -223,6 +224,45 @@ class TwoProcessesTest {
                     assertEquals(0x10de, device.config().read(0, 2));
                 }
                 vgpu.remove();
+            } finally {
+                holder.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * NVIDIA's driver refuses to free a VF (current_vgpu_type 0) while its VFIO device is open, whichever process holds
+     * it: the remove here is EBUSY, typed, and changes nothing, until the holder closes the device or is killed.
+     */
+    @ParameterizedTest(name = "the holder {0}")
+    @ValueSource(strings = {"exits", "is killed"})
+    void aVfOpenInAnotherProcessIsNotFreedHereUntilThatProcessLetsItGo(String end, @TempDir Path dir) throws Exception {
+        Path root = dir.resolve("host");
+        try (MdevHost host = MdevHost.open(HostSpec.simulatedAt("sriov", root))) {
+            host.plan(CONFIG).apply();
+            MdevInstance vgpu = host.gpu("17:00.0").create("532");
+            PciAddress vf = vgpu.virtualFunction().orElseThrow();
+            Process holder = java("open", root.toString(), vgpu.uuid().toString(), "sriov").start();
+            try {
+                ChildReports reports = new ChildReports(holder, "holder");
+                assertEquals("open " + vgpu.uuid() + " vendor 0x10de", reports.await(l -> l.startsWith("open "), REPORT, "its open"));
+                DeviceBusyException busy = assertThrows(DeviceBusyException.class, vgpu::remove);
+                assertEquals(Errno.EBUSY, busy.errno());
+                assertTrue(busy.getMessage().contains(vf.toString()) && busy.getMessage().contains("is open"), busy.getMessage());
+                assertEquals("532", Files.readString(((EngineHost) host).kernel().layout().nvidiaVfCurrentType(vf)).strip(),
+                        "the VF keeps its vGPU");
+                assertTrue(host.instance(vgpu.uuid()).isPresent());
+                if (end.equals("exits")) {
+                    holder.getOutputStream().close();
+                    assertEquals("closed", reports.await(l -> l.equals("closed"), REPORT, "its close"));
+                } else {
+                    holder.destroyForcibly(); // SIGKILL: the kernel releases what the process held
+                }
+                assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+                vgpu.remove();
+                assertTrue(host.instances().isEmpty());
+                assertFalse(Files.readString(root.resolve("run/mdevgpu-sim/kernel.state")).contains("\nholder "),
+                        "no holder left in the shared state");
             } finally {
                 holder.destroyForcibly();
             }
