@@ -157,11 +157,11 @@ bench() {
 heterogeneous_mode() {
   # nvidia-smi's view, then the library's RM GET_VGPU_HETEROGENEOUS_MODE with its NV status; a read only, never a SET
   step sh -c "nvidia-smi -q | grep -i -E 'virtualization mode|heterogeneous' || echo 'nvidia-smi shows no heterogeneous mode'"
-  step mdevgpu driver
-  printf '\n$ mdevgpu driver --json | heterogeneous mode\n'
-  mdevgpu driver --json 2>&1 | grep -A4 '"vgpu_heterogeneous_mode"'
+  step mdevgpu driver --heterogeneous-mode
+  printf '\n$ mdevgpu driver --heterogeneous-mode --json | heterogeneous mode\n'
+  mdevgpu driver --heterogeneous-mode --json 2>&1 | grep -A4 '"vgpu_heterogeneous_mode"'
   EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace"
-  mdevgpu driver > /dev/null 2> "$out/trace-sriov.log"
+  mdevgpu driver --heterogeneous-mode > /dev/null 2> "$out/trace-sriov.log"
   EXTRA=""
   echo "(the heterogeneous-mode calls traced: $(grep -c 'HETEROGENEOUS' "$out/trace-sriov.log"), none of them a SET: \
 $(grep -c 'SET_VGPU_HETEROGENEOUS' "$out/trace-sriov.log") SET)"

@@ -42,8 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code mdevgpu driver}: talks to the NVIDIA driver through its RM API, read-only, and checks what it says against
  * sysfs. The version handshake and the layouts chosen; each probed GPU attached, its device and subdevice objects
- * allocated, its ids, device node, virtualization mode and vGPU heterogeneous mode read (a GET: never set here),
- * everything freed again; each answer set beside what
+ * allocated, its ids, device node and virtualization mode read (with {@code --heterogeneous-mode}, its vGPU
+ * heterogeneous mode too: a GET, never set here), everything freed again; each answer set beside what
  * sysfs and {@code /proc/driver/nvidia} say. {@code --register-check} goes down the path that registers vGPU types
  * with a small type, which must stop before sending anything where the GPU is not a vGPU host. {@code --bench N}
  * times RM control round trips. Exit 1 when a check disagrees or the register check was refused.
@@ -71,6 +71,10 @@ final class DriverCommand implements Callable<Integer> {
     @Option(names = "--register-check", description = "go down the path that registers vGPU types with one small "
             + "type; on a GPU that is not a vGPU host it must stop before sending anything (exit 1, naming the mode)")
     boolean registerCheck;
+
+    @Option(names = "--heterogeneous-mode", description = "also read each GPU's vGPU heterogeneous mode "
+            + "(GPU_GET_VGPU_HETEROGENEOUS_MODE, R550+; a read only, never set here) and print the driver's status")
+    boolean heterogeneousMode;
 
     /** Where the driver and sysfs are: the running host, unless a test puts a simulated one here. */
     Host host = Host.real();
@@ -221,7 +225,7 @@ final class DriverCommand implements Callable<Integer> {
             row(text, "objects", NvClass.name(NvClass.NV01_DEVICE_0) + " " + hex(hDevice) + ", "
                     + NvClass.name(NvClass.NV20_SUBDEVICE_0) + " " + hex(hSubdevice));
             row(text, "GPU_GET_VIRTUALIZATION_MODE", VirtualizationMode.describe(mode) + " [" + mode + "]");
-            heterogeneousMode(gpu, g, text);
+            if (heterogeneousMode) heterogeneousMode(gpu, g, text);
             if (registerCheck) {
                 g.put("register_check", registerCheck(gpu, mode, text, refused));
             }

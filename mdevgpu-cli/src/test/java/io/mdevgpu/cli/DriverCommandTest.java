@@ -146,17 +146,20 @@ class DriverCommandTest {
     @Test
     void theHeterogeneousModeIsReadNeverSetWithItsStatus() {
         SimNvidiaDriver driver = SimulatedNvidia.h100PassThrough580();
-        CliRun run = run(driver);
+        CliRun plain = run(driver);
+        assertFalse(plain.out().contains("HETEROGENEOUS"), "only asked for: the recorded real runs stay comparable");
+        assertEquals(0, driver.received(0x800298));
+        CliRun run = run(driver, "--heterogeneous-mode");
         assertTrue(run.out().contains("GPU_GET_VGPU_HETEROGENEOUS_MODE") && run.out().contains("off [NV_OK]"), run.out());
         assertEquals(1, driver.received(0x800298), "one GET");
         assertEquals(0, driver.received(0x800297), "never a SET");
-        JsonNode mode = json(run(driver, "--json")).get("gpus").get(0).get("vgpu_heterogeneous_mode");
+        JsonNode mode = json(run(driver, "--heterogeneous-mode", "--json")).get("gpus").get(0).get("vgpu_heterogeneous_mode");
         assertEquals("NV_OK", mode.get("status").asString(), String.valueOf(mode));
         assertFalse(mode.get("on").asBoolean());
 
         SimNvidiaDriver old = new SimNvidiaDriver("535.43.02").gpu(new SimNvidiaDriver.Gpu(0x600, PciAddress.parse(FakeHost.H100),
                 PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0xA1, 0, 0, VirtualizationMode.NMOS.code()));
-        CliRun before550 = run(old);
+        CliRun before550 = run(old, "--heterogeneous-mode");
         assertTrue(before550.out().contains("not in this release") && before550.out().contains("R550"), before550.out());
         assertEquals(0, old.received(0x800298), "nothing sent before 550");
     }
