@@ -1,0 +1,101 @@
+package io.mdevgpu.cli;
+
+import io.mdevgpu.kernel.testing.Repository;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The repo launcher's staleness check ({@code ./mdevgpu}'s {@code source_state}): the function itself, cut from the
+ * script, run in a throw-away git repository shaped like this one. An edit to a main source, a build source or a pom
+ * must change the state (the launcher then builds again); an edit to a test must not.
+ */
+class LauncherStalenessTest {
+    @TempDir
+    Path repo;
+
+    @BeforeEach
+    void aCommittedCheckout() throws Exception {
+        write("pom.xml", "<project/>");
+        write("mod/pom.xml", "<project/>");
+        write("mod/src/main/java/A.java", "class A {}");
+        write("mod/src/build/java/B.java", "class B {}");
+        write("mod/src/test/java/T.java", "class T {}");
+        git("init", "-q");
+        git("add", "-A");
+        git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "init");
+    }
+
+    @Test
+    void anEditToAMainSourceABuildSourceOrAPomMakesItStale() throws Exception {
+        String clean = state();
+        assertEquals(clean, state(), "the same tree gives the same state");
+
+        write("mod/src/main/java/A.java", "class A { int x; }");
+        String edited = state();
+        assertNotEquals(clean, edited, "an uncommitted edit to a main source");
+
+        write("mod/src/main/java/A.java", "class A { int y; }");
+        assertNotEquals(edited, state(), "a second edit to the same file");
+
+        git("checkout", "-q", "--", ".");
+        assertEquals(clean, state(), "back as committed");
+
+        write("mod/src/build/java/B.java", "class B { int x; }");
+        assertNotEquals(clean, state(), "the build step's source");
+        git("checkout", "-q", "--", ".");
+
+        write("mod/pom.xml", "<project><!-- changed --></project>");
+        assertNotEquals(clean, state(), "a module's pom");
+        git("checkout", "-q", "--", ".");
+
+        write("mod/src/main/java/New.java", "class New {}");
+        assertNotEquals(clean, state(), "a new, untracked main source");
+    }
+
+    @Test
+    void anEditToATestLeavesItAsItWas() throws Exception {
+        String clean = state();
+        write("mod/src/test/java/T.java", "class T { int x; }");
+        assertEquals(clean, state());
+    }
+
+    /** {@code source_state} as the launcher defines it, run with {@code root} set to the throw-away repository. */
+    private String state() throws IOException, InterruptedException {
+        String launcher = Files.readString(Repository.path("mdevgpu"));
+        int start = launcher.indexOf("source_state() {");
+        int end = launcher.indexOf("\n}\n", start);
+        if (start < 0 || end < 0) fail("no source_state() function in ./mdevgpu");
+        String function = launcher.substring(start, end + 3);
+        return run(List.of("bash", "-c", "root=\"$1\"; stamp=/nonexistent\n" + function + "source_state", "bash",
+                repo.toString()));
+    }
+
+    private void git(String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-C", repo.toString()));
+        command.addAll(List.of(args));
+        run(command);
+    }
+
+    private String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) fail(command + " failed: " + out);
+        return out.strip();
+    }
+
+    private void write(String relative, String text) throws IOException {
+        Path file = repo.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}
