@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The repo launcher's staleness check ({@code ./mdevgpu}'s {@code source_state}): the function itself, cut from the
+ * The repo launcher's staleness check ({@code ./mdevgpu}'s {@code watched} and {@code source_state}): the text itself, cut from the
  * script, run in a throw-away git repository shaped like this one. An edit to a main source, a build source or a pom
  * must change the state (the launcher then builds again); an edit to a test must not.
  */
@@ -59,7 +59,25 @@ class LauncherStalenessTest {
         git("checkout", "-q", "--", ".");
 
         write("mod/src/main/java/New.java", "class New {}");
-        assertNotEquals(clean, state(), "a new, untracked main source");
+        String untracked = state();
+        assertNotEquals(clean, untracked, "a new, untracked main source");
+        write("mod/src/main/java/New.java", "class New { int x; }");
+        assertNotEquals(untracked, state(), "an edit to an untracked main source");
+        Files.delete(repo.resolve("mod/src/main/java/New.java"));
+
+        git("mv", "mod/src/main/java/A.java", "mod/src/main/java/Renamed.java");
+        String renamed = state();
+        assertNotEquals(clean, renamed, "a renamed main source");
+        write("mod/src/main/java/Renamed.java", "class Renamed {}");
+        assertNotEquals(renamed, state(), "an edit to a renamed main source");
+    }
+
+    @Test
+    void aNewCommitMakesItStale() throws Exception {
+        String clean = state();
+        write("mod/src/test/java/T.java", "class T { int x; }");
+        git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-am", "a test only");
+        assertNotEquals(clean, state(), "the commit is part of the state (a pull, a checkout)");
     }
 
     @Test
@@ -72,9 +90,9 @@ class LauncherStalenessTest {
     /** {@code source_state} as the launcher defines it, run with {@code root} set to the throw-away repository. */
     private String state() throws IOException, InterruptedException {
         String launcher = Files.readString(Repository.path("mdevgpu"));
-        int start = launcher.indexOf("source_state() {");
-        int end = launcher.indexOf("\n}\n", start);
-        if (start < 0 || end < 0) fail("no source_state() function in ./mdevgpu");
+        int start = launcher.indexOf("watched=(");
+        int end = launcher.indexOf("\n}\n", launcher.indexOf("source_state() {"));
+        if (start < 0 || end < start) fail("no watched=(...) and source_state() function in ./mdevgpu");
         String function = launcher.substring(start, end + 3);
         return run(List.of("bash", "-c", "root=\"$1\"; stamp=/nonexistent\n" + function + "source_state", "bash",
                 repo.toString()));
