@@ -114,7 +114,7 @@ final class ListCommand extends HostCommand {
             return Main.OK;
         }
         if (shown.isEmpty()) {
-            out.println(definedOnly ? "no definitions" : "no mdev instances");
+            out.println(definedOnly ? "no definitions" : "no vGPUs");
             return Main.OK;
         }
         // the KIND and VF columns only where there are SR-IOV vGPUs: an mdev host's list looks as mdevctl's

@@ -115,7 +115,7 @@ class InstanceVerbsTest {
         mock.addInstance(A, "nvidia-531", null);
         mock.addDefinition(B, "nvidia-529", false);
         assertEquals(1, CliRun.on(mock.host, "list", "--defined", "--json").json().get("instances").size());
-        assertEquals("no mdev instances\n", CliRun.on(mock.host, "list", "--parent", "3b:00.0").out());
+        assertEquals("no vGPUs\n", CliRun.on(mock.host, "list", "--parent", "3b:00.0").out());
     }
 
     @Test

@@ -131,7 +131,7 @@ class SimulatedHostCliTest {
 
             CliRun remove = sim.run("remove", uuid.toString());
             assertEquals(Main.OK, remove.exitCode(), remove.all());
-            assertEquals("no mdev instances\n", sim.run("list").out());
+            assertEquals("no vGPUs\n", sim.run("list").out());
             assertEquals(Main.BAD_INPUT, sim.run("inspect", uuid.toString()).exitCode(), "gone");
         }
     }
@@ -223,7 +223,7 @@ class SimulatedHostCliTest {
             assertTrue(sim.run("list").out().contains(uuid + "  " + T4 + "  nvidia-2  active, defined (auto)"));
             assertEquals(Main.OK, sim.run("stop", uuid).exitCode());
             assertEquals(Main.OK, sim.run("undefine", uuid).exitCode());
-            assertEquals("no mdev instances\n", sim.run("list").out());
+            assertEquals("no vGPUs\n", sim.run("list").out());
         }
     }
 

@@ -52,7 +52,7 @@ class SriovCliTest {
         CliRun remove = SimulatedHostCliTest.inProcess(host, "remove", uuid.toString());
         assertEquals(Main.OK, remove.exitCode(), remove.all());
         assertEquals("0", Files.readString(current).strip(), "the VF is free again");
-        assertEquals("no mdev instances", SimulatedHostCliTest.inProcess(host, "list").out().strip());
+        assertEquals("no vGPUs", SimulatedHostCliTest.inProcess(host, "list").out().strip());
         assertFalse(Files.exists(dir.resolve("host/sys/class/mdev_bus")) && Files.list(dir.resolve("host/sys/class/mdev_bus")).findAny().isPresent(),
                 "no mdev parent on a vendor-VFIO host");
     }
