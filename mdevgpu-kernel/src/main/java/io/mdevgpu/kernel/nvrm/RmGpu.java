@@ -4,10 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,16 +27,14 @@ import io.mdevgpu.kernel.abi.nvrm.NV2080_ALLOC_PARAMETERS;
 import io.mdevgpu.kernel.abi.nvrm.NV2080_CTRL_BUS_GET_PCI_INFO_PARAMS;
 import io.mdevgpu.kernel.abi.nvrm.NvClass;
 import io.mdevgpu.kernel.abi.nvrm.NvControl;
-import io.mdevgpu.kernel.abi.nvrm.NvEscape;
-import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
-import io.mdevgpu.kernel.abi.nvrm.VgpuTypeCodec;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 
 /**
  * One attached GPU of an {@link RmClient}: its {@code /dev/nvidiaN} held open, its device and subdevice objects.
- * Registers vGPU types ({@link #registerTypes}) and reads them back. {@link #close()} frees the objects in reverse,
- * closes the device node and detaches the GPU, each step even when an earlier one failed.
+ * Registers vGPU types ({@link #registerTypes}) and reads them back (the table's own code is {@link VgpuTypeTable}).
+ * {@link #close()} frees the objects in reverse, closes the device node and detaches the GPU, each step even when an
+ * earlier one failed.
  */
 public final class RmGpu implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RmGpu.class);
@@ -100,7 +96,7 @@ public final class RmGpu implements AutoCloseable {
         return target;
     }
 
-    private MemorySegment params(String struct) {
+    MemorySegment params(String struct) {
         return client.buffer(struct);
     }
 
@@ -166,14 +162,14 @@ public final class RmGpu implements AutoCloseable {
         return allocObject(hDevice, NvClass.NV20_SUBDEVICE_0, p);
     }
 
-    private int allocObject(int parent, int hClass, MemorySegment allocParams) {
+    int allocObject(int parent, int hClass, MemorySegment allocParams) {
         int handle = client.newHandle();
         client.alloc(parent, handle, hClass, allocParams, target());
         objects.push(new int[] {parent, handle});
         return handle;
     }
 
-    private void freeObject(int handle) {
+    void freeObject(int handle) {
         int[] top = objects.peek();
         if (top == null || top[1] != handle) throw new IllegalStateException("objects are freed newest first");
         client.free(top[0], handle, target());
@@ -278,20 +274,7 @@ public final class RmGpu implements AutoCloseable {
      */
     public void registerTypes(List<MdevType> types, boolean discardExisting) {
         requireOpen();
-        VgpuTypeCodec codec = codec();
-        validate(types, codec);
-        onVgpuHost(hConfig -> {
-            MemorySegment p = params(NvrmAbi.VGPU_CONFIG_INFO);
-            for (int i = 0; i < types.size(); i++) {
-                codec.encodeConfigInfo(p, types.get(i), pciId, discardExisting && i == 0);
-                client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p,
-                        target() + " type " + types.get(i).sysfsName());
-            }
-            client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, target());
-            LOG.info("registered {} vGPU type{} on {}{}: {}", types.size(), types.size() == 1 ? "" : "s", target(),
-                    discardExisting ? " (earlier types discarded)" : "",
-                    types.stream().map(MdevType::sysfsName).toList());
-        });
+        VgpuTypeTable.register(client, this, types, discardExisting);
     }
 
     /**
@@ -308,81 +291,7 @@ public final class RmGpu implements AutoCloseable {
      */
     public void discardTypes(boolean publish) {
         requireOpen();
-        VgpuTypeCodec codec = codec();
-        onVgpuHost(hConfig -> {
-            MemorySegment p = params(NvrmAbi.VGPU_CONFIG_INFO);
-            codec.encodeDiscardOnly(p);
-            int status = client.tryControl(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO, p, target());
-            if (status != NvStatus.NV_ERR_INVALID_ARGUMENT) {
-                client.check(status, NvEscape.NV_ESC_RM_CONTROL, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_SET_INFO,
-                        target() + " (discard every type)");
-            }
-            requireEmptied(codec, status);
-            if (publish) {
-                client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER, MemorySegment.NULL, target());
-            }
-            LOG.info("discarded every vGPU type of {}{}", target(), publish ? " and published the empty table" : "");
-        });
-    }
-
-    /**
-     * The discard's answer is not taken for done: where the release reads types back, the table must be empty, or a
-     * driver that checks the invalid type before it discards (and answers {@code NV_ERR_INVALID_ARGUMENT} all the
-     * same) would pass for one that discarded.
-     */
-    private void requireEmptied(VgpuTypeCodec codec, int status) {
-        if (codec.supportedTypesLayout().isEmpty()) return;
-        List<Integer> left = supportedTypes();
-        if (left.isEmpty()) return;
-        throw new HostStateException("discard every vGPU type of", target(), "the driver answered "
-                + NvStatus.describe(status) + " but still holds types: expected none, found " + String.join(", ",
-                left.stream().map(n -> "nvidia-" + Integer.toUnsignedString(n)).toList()),
-                "this driver refuses the discard before it empties the table; nothing was published: reload the NVIDIA "
-                        + "driver to empty it", null);
-    }
-
-    /**
-     * Checks that the GPU is a vGPU host (nothing is sent before that is known), then runs {@code change} with a vGPU
-     * config object, freed afterwards; a failure to free is added to the change's own failure.
-     */
-    private void onVgpuHost(java.util.function.IntConsumer change) {
-        int mode = virtualizationMode();
-        if (mode != VirtualizationMode.HOST.code()) {
-            throw new NotVgpuHostException(target(), VirtualizationMode.describe(mode));
-        }
-        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
-        RuntimeException failure = null;
-        try {
-            change.accept(hConfig);
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
-        } finally {
-            try {
-                freeObject(hConfig);
-            } catch (RuntimeException e) {
-                if (failure != null) failure.addSuppressed(e);
-                else throw e;
-            }
-        }
-    }
-
-    private void validate(List<MdevType> types, VgpuTypeCodec codec) {
-        if (types.isEmpty()) {
-            throw new ValidationException("vGPU types for " + target(), "[]",
-                    "at least one type: the driver takes types only by setting them");
-        }
-        if (types.size() > codec.limits().maxTypesPerGpu()) {
-            throw new ValidationException("vGPU types for " + target(), types.size() + " types",
-                    "at most " + codec.limits().maxTypesPerGpu() + " per GPU with driver " + client.release());
-        }
-        Set<Integer> numbers = new HashSet<>();
-        for (MdevType t : types) {
-            if (!numbers.add(t.number())) {
-                throw new ValidationException("vGPU types for " + target(), t.sysfsName(), "each type number once");
-            }
-            codec.checkFits(t);
-        }
+        VgpuTypeTable.discard(client, this, publish);
     }
 
     /**
@@ -391,53 +300,13 @@ public final class RmGpu implements AutoCloseable {
      */
     public Optional<MdevType> readType(int number) {
         requireOpen();
-        VgpuTypeCodec codec = codec();
-        if (codec.typeInfoLayout().isEmpty()) throw noLayout("GET_VGPU_TYPE_INFO");
-        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
-        try {
-            MemorySegment p = params(NvrmAbi.VGPU_TYPE_INFO);
-            codec.encodeTypeInfoRequest(p, number);
-            int status = client.tryControl(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO, p, target());
-            if (status == NvStatus.NV_ERR_OBJECT_NOT_FOUND) return Optional.empty();
-            client.check(status, NvEscape.NV_ESC_RM_CONTROL, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_VGPU_TYPE_INFO,
-                    target() + " type nvidia-" + Integer.toUnsignedString(number));
-            return Optional.of(codec.decodeTypeInfo(p));
-        } finally {
-            freeObject(hConfig);
-        }
+        return VgpuTypeTable.read(client, this, number);
     }
 
     /** The type numbers the driver lists as supported on this GPU ({@code GET_SUPPORTED_VGPU_TYPES}). */
     public List<Integer> supportedTypes() {
         requireOpen();
-        VgpuTypeCodec codec = codec();
-        if (codec.supportedTypesLayout().isEmpty()) throw noLayout("GET_SUPPORTED_VGPU_TYPES");
-        int hConfig = allocObject(hSubdevice, NvClass.NVA081_VGPU_CONFIG, MemorySegment.NULL);
-        try {
-            MemorySegment p = params(NvrmAbi.VGPU_TYPES);
-            codec.encodeSupportedTypesRequest(p, 0);
-            client.control(hConfig, NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_GET_SUPPORTED_VGPU_TYPES, p, target());
-            int[] out = new int[codec.limits().maxTypesPerGpu()];
-            int n = Math.min(codec.supportedTypes(p, out), out.length);
-            List<Integer> list = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) list.add(out[i]);
-            return List.copyOf(list);
-        } finally {
-            freeObject(hConfig);
-        }
-    }
-
-    private VgpuTypeCodec codec() {
-        return client.abi().vgpuTypes().orElseThrow(() -> noLayout("vGPU type"));
-    }
-
-    private UnsupportedDriverException noLayout(String what) {
-        List<String> with = new ArrayList<>();
-        for (NvrmAbi abi : NvrmAbi.values()) {
-            boolean has = (what.equals("vGPU type") ? abi.vgpuTypes() : abi.vgpuTypeReader()).isPresent();
-            if (has) with.add(abi.releases());
-        }
-        return new UnsupportedDriverException(target() + " (" + what + " layout)", client.release().version(), with);
+        return VgpuTypeTable.supported(client, this);
     }
 
     private void requireOpen() {
