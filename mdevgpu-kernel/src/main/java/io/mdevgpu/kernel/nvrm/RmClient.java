@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,24 +17,14 @@ import io.mdevgpu.DriverInfo;
 import io.mdevgpu.Errno;
 import io.mdevgpu.KernelException;
 import io.mdevgpu.PciAddress;
-import io.mdevgpu.PciId;
-import io.mdevgpu.Size;
 import io.mdevgpu.UnsupportedDriverException;
 import io.mdevgpu.ValidationException;
-import io.mdevgpu.kernel.abi.nvrm.AllocParameters;
-import io.mdevgpu.kernel.abi.nvrm.CStrings;
-import io.mdevgpu.kernel.abi.nvrm.NVOS00_PARAMETERS;
-import io.mdevgpu.kernel.abi.nvrm.NVOS54_PARAMETERS;
 import io.mdevgpu.kernel.abi.nvrm.NV0000_CTRL_GPU_GET_PCI_INFO_PARAMS;
-import io.mdevgpu.kernel.abi.nvrm.NvClass;
 import io.mdevgpu.kernel.abi.nvrm.NvControl;
 import io.mdevgpu.kernel.abi.nvrm.NvEscape;
-import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
 import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_card_info_t;
-import io.mdevgpu.kernel.abi.nvrm.nv_ioctl_rm_api_version_t;
-import io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t;
 
 /**
  * A client of the NVIDIA Resource Manager on {@code /dev/nvidiactl}: the version handshake, which selects the
@@ -47,10 +36,12 @@ import io.mdevgpu.kernel.abi.nvrm.nv_pci_info_t;
  * {@link DriverException} naming the escape and control, the GPU and the status, or a {@link KernelException} where
  * the ioctl itself failed. The argument structs are allocated once per client, from its own arena: a call
  * allocates nothing. Not thread-safe; {@link #close()} frees everything the client allocated, GPUs first.
+ *
+ * <p>The handshake's code is {@link VersionHandshake}, the escapes' (encoding, retries, status checks) {@link RmEscapes};
+ * this class holds the client's objects, buffers, device nodes and ledger.
  */
 public final class RmClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RmClient.class);
-    private static final int EINTR = 4;
     /** Client-chosen handles: distinct from the driver's own (0xC1D0...) and 0, which means "none". */
     private static final int HANDLE_BASE = 0x6D640000;
 
@@ -61,7 +52,7 @@ public final class RmClient implements AutoCloseable {
     private final int ctlFd;
     private final NvrmRelease release;
     private final NvrmAbi abi;
-    private final AllocParameters alloc;
+    private final RmEscapes escapes;
     private final int hClient;
     private final Handshake handshake;
     private final List<RmGpu> gpus = new ArrayList<>();
@@ -72,11 +63,8 @@ public final class RmClient implements AutoCloseable {
 
     /** One zeroed-on-use buffer per struct of the family, and the card-info array: allocated once. */
     private final Map<String, MemorySegment> buffers = new HashMap<>();
-    private final MemorySegment nvos21, nvos54, nvos00, cards;
+    private final MemorySegment cards;
     private final int[] ids = new int[NvEscape.MAX_CARDS];
-    /** How many attempts the last call that ended on a retry status made, and whether an interrupt ended it. */
-    private int retryAttempts;
-    private boolean retryInterrupted;
 
     /** Paths, retry policy and sleeping, for tests and unusual hosts; {@link #DEFAULT} for a real one. */
     record Settings(String devDirectory, String procVersionPath, int attempts, Duration firstBackoff, Duration maxBackoff,
@@ -163,14 +151,12 @@ public final class RmClient implements AutoCloseable {
         nodesOpened++;
         this.arena = Arena.ofShared();
         try {
-            this.handshake = shakeHands();
+            this.handshake = VersionHandshake.shakeHands(transport, settings, ctlPath, fd);
             this.release = handshake.release();
             this.abi = NvrmAbi.forRelease(release, ctlPath);
-            this.alloc = abi.alloc();
             abi.structs().forEach((name, layout) -> buffers.put(name, arena.allocate(layout)));
-            nvos21 = buffers.get(NvrmAbi.NVOS21);
-            nvos54 = buffers.get(NvrmAbi.NVOS54);
-            nvos00 = buffers.get(NvrmAbi.NVOS00);
+            this.escapes = new RmEscapes(transport, settings, fd, release, abi, buffers.get(NvrmAbi.NVOS21),
+                    buffers.get(NvrmAbi.NVOS54), buffers.get(NvrmAbi.NVOS00));
             cards = nv_ioctl_card_info_t.allocateArray(NvEscape.MAX_CARDS, arena);
             this.hClient = allocRoot();
         } catch (RuntimeException e) {
@@ -179,54 +165,6 @@ public final class RmClient implements AutoCloseable {
             throw e;
         }
         LOG.debug("RM client 0x{} on {}: driver {}, layouts {}", Integer.toHexString(hClient), ctlPath, release, abi);
-    }
-
-    /**
-     * Learns the running release: from 535 the driver answers a QUERY with its version; before, the handshake is
-     * strict, so the version comes from {@code /proc/driver/nvidia/version} and is sent back for the driver to
-     * confirm.
-     */
-    private Handshake shakeHands() {
-        Optional<NvrmRelease> fromProc = transport.readText(settings.procVersionPath()).map(NvrmRelease::fromProcVersion);
-        fromProc.ifPresent(r -> NvrmAbi.forRelease(r, settings.procVersionPath())); // refuse an unknown release first
-        boolean strict = fromProc.isPresent() && !NvrmAbi.forRelease(fromProc.get()).versionQuery();
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment v = call.allocate(nv_ioctl_rm_api_version_t.LAYOUT);
-            long text = nv_ioctl_rm_api_version_t.versionString$offset();
-            long capacity = nv_ioctl_rm_api_version_t.versionString$layout().byteSize();
-            nv_ioctl_rm_api_version_t.cmd(v, strict ? NvEscape.NV_RM_API_VERSION_CMD_STRICT : NvEscape.NV_RM_API_VERSION_CMD_QUERY);
-            if (strict) CStrings.write(v, text, capacity, fromProc.get().version());
-            int r = ioctlRetryingEintr(ctlFd, NvEscape.CHECK_VERSION_STR, v);
-            String answer = CStrings.read(v, text, capacity);
-            if (r < 0) {
-                String driverSays = strict && !answer.isEmpty() && !answer.equals(fromProc.get().version())
-                        ? "; the driver reports " + answer : "";
-                throw KernelException.of("NV_ESC_CHECK_VERSION_STR", ctlPath + " (ioctl 0x" + Integer.toHexString(NvEscape.CHECK_VERSION_STR) + ")",
-                        Errno.of(-r), "the driver refused version " + (strict ? fromProc.get().version() : "query")
-                                + driverSays + "; check that " + settings.procVersionPath() + " names the loaded module");
-            }
-            if (nv_ioctl_rm_api_version_t.reply(v) != NvEscape.NV_RM_API_VERSION_REPLY_RECOGNIZED) {
-                throw new DriverException("NV_ESC_CHECK_VERSION_STR", ctlPath, NvStatus.NV_ERR_LIB_RM_VERSION_MISMATCH,
-                        NvStatus.name(NvStatus.NV_ERR_LIB_RM_VERSION_MISMATCH),
-                        "the driver did not recognize the version handshake (reply " + nv_ioctl_rm_api_version_t.reply(v) + ")");
-            }
-            int reply = nv_ioctl_rm_api_version_t.reply(v);
-            if (strict) return new Handshake("STRICT " + fromProc.get().version(), reply, answer, fromProc.get());
-            if (answer.isEmpty()) {
-                // before 535 command '2' overrides the check instead of answering: only /proc can tell
-                throw new UnsupportedDriverException(ctlPath, "(unknown: the driver did not answer the version query and "
-                        + settings.procVersionPath() + " is unreadable)", NvrmAbi.knownReleases());
-            }
-            NvrmRelease queried;
-            try {
-                queried = NvrmRelease.parse(answer);
-            } catch (ValidationException e) {
-                throw new UnsupportedDriverException(ctlPath, answer, NvrmAbi.knownReleases());
-            }
-            fromProc.filter(p -> !p.equals(queried)).ifPresent(p -> LOG.warn(
-                    "{} names driver {} but the loaded module answers {}; using {}", settings.procVersionPath(), p, queried, queried));
-            return new Handshake("QUERY", reply, answer, queried);
-        }
     }
 
     /**
@@ -261,9 +199,9 @@ public final class RmClient implements AutoCloseable {
     }
 
     private int allocRoot() {
-        alloc.encode(nvos21, 0, 0, 0, NvClass.NV01_ROOT, MemorySegment.NULL);
-        allocCall(NvClass.NV01_ROOT, ctlPath);
-        return alloc.hObjectNew(nvos21);
+        int handle = escapes.allocRoot(ctlPath);
+        objectsAllocated++;
+        return handle;
     }
 
     /** The running driver's release, as the handshake established it. */
@@ -395,25 +333,12 @@ public final class RmClient implements AutoCloseable {
     public List<CardInfo> cardInfo() {
         requireOpen();
         cards.fill((byte) 0);
-        int r = ioctlRetryingEintr(ctlFd, NvEscape.CARD_INFO_ALL, cards);
+        int r = RmEscapes.ioctlRetryingEintr(transport, ctlFd, NvEscape.CARD_INFO_ALL, cards);
         if (r < 0) {
             throw KernelException.of("NV_ESC_CARD_INFO", ctlPath + " (ioctl 0x" + Integer.toHexString(NvEscape.CARD_INFO_ALL)
-                    + ")", Errno.of(-r), ioctlFix(-r));
+                    + ")", Errno.of(-r), RmEscapes.ioctlFix(-r));
         }
-        List<CardInfo> out = new ArrayList<>();
-        for (int i = 0; i < NvEscape.MAX_CARDS; i++) {
-            MemorySegment card = nv_ioctl_card_info_t.asSlice(cards, i);
-            if (nv_ioctl_card_info_t.valid(card) == 0) continue;
-            MemorySegment pci = nv_ioctl_card_info_t.pci_info(card);
-            out.add(new CardInfo(nv_ioctl_card_info_t.gpu_id(card),
-                    PciAddress.of(nv_pci_info_t.domain(pci), Byte.toUnsignedInt(nv_pci_info_t.bus(pci)),
-                            Byte.toUnsignedInt(nv_pci_info_t.slot(pci)), Byte.toUnsignedInt(nv_pci_info_t.function(pci))),
-                    PciId.of(Short.toUnsignedInt(nv_pci_info_t.vendor_id(pci)), Short.toUnsignedInt(nv_pci_info_t.device_id(pci))),
-                    nv_ioctl_card_info_t.minor_number(card), Short.toUnsignedInt(nv_ioctl_card_info_t.interrupt_line(card)),
-                    nv_ioctl_card_info_t.reg_address(card), Size.bytes(nv_ioctl_card_info_t.reg_size(card)),
-                    nv_ioctl_card_info_t.fb_address(card), Size.bytes(nv_ioctl_card_info_t.fb_size(card))));
-        }
-        return List.copyOf(out);
+        return CardInfo.decodeAll(cards);
     }
 
     String devDirectory() {
@@ -441,37 +366,28 @@ public final class RmClient implements AutoCloseable {
 
     /** Allocates {@code hNew} of {@code hClass} under {@code hParent}; {@code params} may be NULL. */
     void alloc(int hParent, int hNew, int hClass, MemorySegment params, String target) {
-        alloc.encode(nvos21, hClient, hParent, hNew, hClass, params);
-        allocCall(hClass, target);
-    }
-
-    private void allocCall(int hClass, String target) {
-        check(call(abi.allocRequest(), nvos21, NvEscape.NV_ESC_RM_ALLOC, hClass, target), NvEscape.NV_ESC_RM_ALLOC, hClass, target);
+        escapes.alloc(hParent, hNew, hClass, params, target);
         objectsAllocated++;
     }
 
     /** Sends control {@code cmd} to {@code hObject}; {@code params} is its struct or NULL for none. */
     void control(int hObject, int cmd, MemorySegment params, String target) {
-        check(tryControl(hObject, cmd, params, target), NvEscape.NV_ESC_RM_CONTROL, cmd, target);
+        escapes.control(hObject, cmd, params, target);
     }
 
     /** As {@link #control}, but returns a failing status instead of throwing (retries and errno still apply). */
     int tryControl(int hObject, int cmd, MemorySegment params, String target) {
-        NVOS54_PARAMETERS.hClient(nvos54, hClient);
-        NVOS54_PARAMETERS.hObject(nvos54, hObject);
-        NVOS54_PARAMETERS.cmd(nvos54, cmd);
-        NVOS54_PARAMETERS.flags(nvos54, 0);
-        NVOS54_PARAMETERS.params(nvos54, params);
-        NVOS54_PARAMETERS.paramsSize(nvos54, (int) params.byteSize());
-        return call(NvEscape.RM_CONTROL, nvos54, NvEscape.NV_ESC_RM_CONTROL, cmd, target);
+        return escapes.tryControl(hObject, cmd, params, target);
     }
 
     void free(int hParent, int hObject, String target) {
-        NVOS00_PARAMETERS.hRoot(nvos00, hClient);
-        NVOS00_PARAMETERS.hObjectParent(nvos00, hParent);
-        NVOS00_PARAMETERS.hObjectOld(nvos00, hObject);
-        check(call(NvEscape.RM_FREE, nvos00, NvEscape.NV_ESC_RM_FREE, hObject, target), NvEscape.NV_ESC_RM_FREE, hObject, target);
+        escapes.free(hParent, hObject, target);
         objectsFreed++;
+    }
+
+    /** Throws for a failing status of {@code escape} on {@code what}; logs a warning status ({@link RmEscapes#check}). */
+    void check(int status, int escape, int what, String target) {
+        escapes.check(status, escape, what, target);
     }
 
     /** Opens a GPU's device node, counted in the {@link #ledger()}; the fd, or {@code -errno}. */
@@ -487,132 +403,10 @@ public final class RmClient implements AutoCloseable {
      */
     int closeNode(int fd) {
         int r = transport.close(fd);
-        if (r == 0 || r == -EINTR) {
+        if (r == 0 || r == -RmEscapes.EINTR) {
             nodesClosed++;
             return 0;
         }
         return r;
-    }
-
-    String controlName(int cmd) {
-        return cmd == NvControl.NVA081_CTRL_CMD_VGPU_CONFIG_MDEV_REGISTER ? release.vgpuRegisterCommand() : NvControl.name(cmd);
-    }
-
-    /**
-     * One RM ioctl on the control device, re-sent while the driver answers with a retry status (up to the
-     * configured attempts, backing off). Returns the final status; throws only when the ioctl itself fails.
-     */
-    private int call(int request, MemorySegment arg, int escape, int what, String target) {
-        long delay = settings.firstBackoff().toNanos();
-        for (int attempt = 1; ; attempt++) {
-            setStatus(escape, arg, 0);
-            int r = ioctlRetryingEintr(ctlFd, request, arg);
-            if (r < 0) {
-                throw KernelException.of(NvEscape.name(escape) + " " + subject(escape, what), target + " (ioctl 0x"
-                        + Integer.toHexString(request) + ")", Errno.of(-r), ioctlFix(-r));
-            }
-            int status = status(escape, arg);
-            if (LOG.isTraceEnabled()) {
-                LOG.trace("{} {} on {}: {}", NvEscape.name(escape), subject(escape, what), target, NvStatus.describe(status));
-            }
-            if (!NvStatus.isRetry(status) || attempt >= settings.attempts()) {
-                if (NvStatus.isRetry(status)) endRetries(attempt, false);
-                return status;
-            }
-            LOG.debug("{} {} on {}: {}, attempt {} of {}", NvEscape.name(escape), subject(escape, what), target,
-                    NvStatus.describe(status), attempt, settings.attempts());
-            try {
-                settings.sleeper().sleep(Duration.ofNanos(delay));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                endRetries(attempt, true);
-                return status;
-            }
-            delay = Math.min(delay * 2, settings.maxBackoff().toNanos());
-        }
-    }
-
-    private void endRetries(int attempts, boolean interrupted) {
-        retryAttempts = attempts;
-        retryInterrupted = interrupted;
-    }
-
-    private String subject(int escape, int what) {
-        return switch (escape) {
-            case NvEscape.NV_ESC_RM_ALLOC -> NvClass.name(what);
-            case NvEscape.NV_ESC_RM_CONTROL -> controlName(what);
-            default -> "0x" + Integer.toHexString(what);
-        };
-    }
-
-    private void setStatus(int escape, MemorySegment arg, int status) {
-        switch (escape) {
-            case NvEscape.NV_ESC_RM_ALLOC -> alloc.status(arg, status);
-            case NvEscape.NV_ESC_RM_CONTROL -> NVOS54_PARAMETERS.status(arg, status);
-            default -> NVOS00_PARAMETERS.status(arg, status);
-        }
-    }
-
-    private int status(int escape, MemorySegment arg) {
-        return switch (escape) {
-            case NvEscape.NV_ESC_RM_ALLOC -> alloc.status(arg);
-            case NvEscape.NV_ESC_RM_CONTROL -> NVOS54_PARAMETERS.status(arg);
-            default -> NVOS00_PARAMETERS.status(arg);
-        };
-    }
-
-    int ioctlRetryingEintr(int fd, int request, MemorySegment arg) {
-        int r;
-        do {
-            r = transport.ioctl(fd, request, arg);
-        } while (r == -EINTR);
-        return r;
-    }
-
-    /**
-     * Throws for a failing status of {@code escape} on {@code what} (a class, command or handle); logs a warning
-     * status. Builds its message only then, so that a successful call allocates nothing.
-     */
-    void check(int status, int escape, int what, String target) {
-        if (status == NvStatus.NV_OK) return;
-        String operation = NvEscape.name(escape) + " " + subject(escape, what);
-        if (NvStatus.isWarning(status)) {
-            LOG.info("{} on {}: {} (a warning; the call succeeded)", operation, target, NvStatus.describe(status));
-            return;
-        }
-        String fix = statusFix(status, operation);
-        if (NvStatus.isRetry(status)) {
-            String attempts = retryAttempts + (retryAttempts == 1 ? " attempt" : " attempts");
-            fix = retryInterrupted ? "the driver was busy and the retries were interrupted after " + attempts
-                    + " (the thread's interrupt is kept); try again"
-                    : "the driver stayed busy through " + attempts + "; try again later";
-        }
-        throw new DriverException(operation, target, status, NvStatus.name(status), fix);
-    }
-
-    private String statusFix(int status, String operation) {
-        return switch (status) {
-            case NvStatus.NV_ERR_INSUFFICIENT_PERMISSIONS ->
-                    "run as root; a device object needs the GPU's /dev/nvidiaN held open by this process";
-            case NvStatus.NV_ERR_INVALID_ARGUMENT, NvStatus.NV_ERR_INVALID_PARAM_STRUCT ->
-                    "the driver rejected the " + abi.family() + " layout the library chose for release " + release
-                            + "; if " + release + " is really loaded, report this with the output of 'mdevgpu abi'";
-            case NvStatus.NV_ERR_NOT_SUPPORTED -> operation.contains("VGPU") || operation.contains("A081")
-                    ? "this driver build does not implement vGPU configuration; install NVIDIA's vGPU host driver"
-                    : null;
-            case NvStatus.NV_ERR_GPU_IS_LOST, NvStatus.NV_ERR_RESET_REQUIRED -> "the GPU needs a reset or a reboot";
-            case NvStatus.NV_ERR_IN_USE, NvStatus.NV_ERR_STATE_IN_USE ->
-                    "vGPU instances or other clients are using the GPU; stop them first";
-            default -> null;
-        };
-    }
-
-    private static String ioctlFix(int errno) {
-        return switch (errno) {
-            case 1, 13 -> "run as root (the NVIDIA device nodes are root's)";
-            case 22 -> "the driver refused the argument size: the layout family does not match the loaded module";
-            case 19, 6 -> "the NVIDIA driver is gone; reload it";
-            default -> null;
-        };
     }
 }
