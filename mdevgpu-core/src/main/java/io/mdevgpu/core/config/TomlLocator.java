@@ -1,6 +1,5 @@
 package io.mdevgpu.core.config;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,13 +17,11 @@ import java.util.Set;
  * It stops at the first thing it cannot read, reporting where. Paths are built with {@link KeyPath}, exactly as
  * the reader builds them.
  */
-final class TomlLocator {
+final class TomlLocator extends TomlLexer {
     /** Levels of nesting (keys, tables, array elements) allowed; the schema itself needs 6. */
     static final int MAX_DEPTH = 16;
     /** No number, boolean or date is longer; jackson's own limit (1000 digits) has no location. */
     static final int MAX_SCALAR_CHARS = 128;
-    /** No key of the schema is longer; a longer one would only make its error message unreadable. */
-    static final int MAX_KEY_CHARS = 128;
 
     /** Where a key starts and where its value starts (char offsets); for a table header the value is its '['. */
     record Span(int key, int value) {
@@ -50,21 +47,6 @@ final class TomlLocator {
         }
     }
 
-    private record Key(String name, int offset) {
-    }
-
-    private static final class Stop extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final transient Problem problem;
-
-        Stop(Problem problem) {
-            super(problem.message(), null, false, false);
-            this.problem = problem;
-        }
-    }
-
-    private final String s;
-    private int pos;
     private final Map<String, Span> spans = new HashMap<>();
     /** Paths given a value or an explicit [table] header: defining one again is an error. */
     private final Set<String> defined = new HashSet<>();
@@ -72,10 +54,9 @@ final class TomlLocator {
     private final Set<String> dotted = new HashSet<>();
     /** Arrays of tables ([[x]]) and how many elements they have so far. */
     private final Map<String, Integer> arrays = new HashMap<>();
-    private String context = KeyPath.ROOT;
 
     private TomlLocator(String text) {
-        this.s = text;
+        super(text);
     }
 
     static Result scan(String text) {
@@ -273,212 +254,11 @@ final class TomlLocator {
         }
     }
 
-    private static boolean endsScalar(char c) {
-        return c == ' ' || c == '\t' || c == ',' || c == ']' || c == '}' || c == '#' || c == '\r' || c == '\n'
-                || c == '=' || c == '[' || c == '{' || c == '"' || c == '\'';
-    }
-
-    /** A key: simple keys separated by dots, with optional whitespace around the dots. */
-    private List<Key> key() {
-        List<Key> keys = new ArrayList<>(4);
-        while (true) {
-            int start = pos;
-            String name;
-            if (pos >= s.length()) throw syntax("expected a key");
-            char c = peek();
-            if (c == '"') {
-                if (s.startsWith("\"\"\"", pos)) throw syntax("a key cannot be a multi-line string");
-                name = basic();
-            } else if (c == '\'') {
-                if (s.startsWith("'''", pos)) throw syntax("a key cannot be a multi-line string");
-                name = literal();
-            } else {
-                while (pos < s.length() && isBareKeyChar(peek())) pos++;
-                if (pos == start) throw syntax("expected a key (letters, digits, '_' and '-', or a quoted string)");
-                name = s.substring(start, pos);
-            }
-            if (name.length() > MAX_KEY_CHARS) {
-                throw structural(context, start, "a key of " + name.length() + " characters is too long; keys are at most "
-                        + MAX_KEY_CHARS);
-            }
-            keys.add(new Key(name, start));
-            skipWs();
-            if (pos < s.length() && peek() == '.') {
-                pos++;
-                skipWs();
-            } else {
-                return keys;
-            }
-        }
-    }
-
-    private static boolean isBareKeyChar(char c) {
-        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-';
-    }
-
-    private String basic() {
-        pos++;
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            if (pos >= s.length() || peek() == '\n' || peek() == '\r') throw syntax("unterminated string: add the closing '\"'");
-            char c = peek();
-            if (c == '"') {
-                pos++;
-                return sb.toString();
-            }
-            if (c == '\\') escape(sb);
-            else sb.append(s.charAt(pos++));
-        }
-    }
-
-    private void multiLineBasic() {
-        pos += 3;
-        while (true) {
-            if (pos >= s.length()) throw syntax("unterminated multi-line string: add the closing '\"\"\"'");
-            if (s.startsWith("\"\"\"", pos)) {
-                pos += 3;
-                for (int extra = 0; extra < 2 && pos < s.length() && peek() == '"'; extra++) pos++;
-                return;
-            }
-            if (peek() == '\\') {
-                int after = pos + 1;
-                while (after < s.length() && (s.charAt(after) == ' ' || s.charAt(after) == '\t')) after++;
-                if (after < s.length() && (s.charAt(after) == '\n' || s.charAt(after) == '\r')) {
-                    pos = after; // a line-ending backslash: the newline and following whitespace vanish
-                    continue;
-                }
-                escape(new StringBuilder());
-            } else {
-                pos++;
-            }
-        }
-    }
-
-    private String literal() {
-        int start = ++pos;
-        while (true) {
-            if (pos >= s.length() || peek() == '\n' || peek() == '\r') throw syntax("unterminated string: add the closing \"'\"");
-            if (peek() == '\'') return s.substring(start, pos++);
-            pos++;
-        }
-    }
-
-    private void multiLineLiteral() {
-        pos += 3;
-        int end = s.indexOf("'''", pos);
-        if (end < 0) throw syntax("unterminated multi-line string: add the closing \"'''\"");
-        pos = end + 3;
-        for (int extra = 0; extra < 2 && pos < s.length() && peek() == '\''; extra++) pos++;
-    }
-
-    private void escape(StringBuilder sb) {
-        int start = pos;
-        if (pos + 1 >= s.length()) throw syntax("unterminated escape sequence");
-        char e = s.charAt(pos + 1);
-        pos += 2;
-        switch (e) {
-            case 'b' -> sb.append('\b');
-            case 't' -> sb.append('\t');
-            case 'n' -> sb.append('\n');
-            case 'f' -> sb.append('\f');
-            case 'r' -> sb.append('\r');
-            case '"' -> sb.append('"');
-            case '\\' -> sb.append('\\');
-            case 'u', 'U' -> {
-                int digits = e == 'u' ? 4 : 8;
-                if (pos + digits > s.length()) throw syntaxAt(start, "\\" + e + " needs " + digits + " hex digits");
-                long cp = 0;
-                for (int i = 0; i < digits; i++) {
-                    int d = Character.digit(s.charAt(pos + i), 16);
-                    if (d < 0) throw syntaxAt(start, "\\" + e + " needs " + digits + " hex digits");
-                    cp = cp << 4 | d;
-                }
-                pos += digits;
-                if (cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                    throw structural(context, start, s.substring(start, pos) + " is not a Unicode scalar value "
-                            + "(surrogates D800..DFFF and values above 10FFFF are not characters)");
-                }
-                sb.appendCodePoint((int) cp);
-            }
-            default -> throw syntaxAt(start, "unknown escape sequence \\" + e
-                    + "; TOML allows \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX");
-        }
-    }
-
-    /** Spaces, tabs, comments and newlines. */
-    private void skipBlank() {
-        while (pos < s.length()) {
-            char c = peek();
-            if (c == ' ' || c == '\t' || c == '\n') pos++;
-            else if (c == '\r' && peekAt(1) == '\n') pos += 2;
-            else if (c == '#') skipComment();
-            else return;
-        }
-    }
-
-    private void skipWs() {
-        while (pos < s.length() && (peek() == ' ' || peek() == '\t')) pos++;
-    }
-
-    private void skipComment() {
-        while (pos < s.length() && peek() != '\n' && !(peek() == '\r' && peekAt(1) == '\n')) pos++;
-    }
-
-    private void endOfLine() {
-        skipWs();
-        if (pos < s.length() && peek() == '#') skipComment();
-        if (pos >= s.length()) return;
-        if (peek() == '\n') pos++;
-        else if (peek() == '\r' && peekAt(1) == '\n') pos += 2;
-        else throw syntax("expected the end of the line after the value (one key = value per line)");
-    }
-
-    private void expect(char c, String what) {
-        if (pos >= s.length() || peek() != c) throw syntax(what);
-        pos++;
-    }
-
     private void checkDepth(P path, int offset) {
         if (path.depth() > MAX_DEPTH) {
             throw structural(path.path(), offset, "nested " + path.depth() + " levels deep; at most " + MAX_DEPTH
                     + " are allowed (tables, array elements and dotted keys each count one; the schema needs 6: "
                     + "gpu[].type[].display.key)");
         }
-    }
-
-    private char peek() {
-        return s.charAt(pos);
-    }
-
-    private char peekAt(int ahead) {
-        return pos + ahead < s.length() ? s.charAt(pos + ahead) : '\0';
-    }
-
-    private Stop syntax(String message) {
-        return syntaxAt(pos, message);
-    }
-
-    private Stop syntaxAt(int offset, String message) {
-        String found = offset >= s.length() ? "the end of the file" : describe(s.codePointAt(offset));
-        return new Stop(new Problem(context, offset, "TOML syntax error: " + message + ", found " + found));
-    }
-
-    private Stop structural(String path, int offset, String message) {
-        return new Stop(new Problem(path, offset, message));
-    }
-
-    private String where(int offset) {
-        return "line " + new SourceText(s).locate(offset).line();
-    }
-
-    static String describe(int cp) {
-        return switch (cp) {
-            case '\n' -> "the end of the line";
-            case '\r' -> "a carriage return";
-            case '\t' -> "a tab";
-            case ' ' -> "a space";
-            default -> Character.isISOControl(cp) || !Character.isDefined(cp)
-                    ? String.format("U+%04X", cp) : "'" + Character.toString(cp) + "'";
-        };
     }
 }

@@ -7,7 +7,6 @@ import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciResource;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -38,9 +37,9 @@ public final class PciConfigSpace {
     /** @param barSizes null: sizes unknown, a BAR is implemented when its register is not 0; else per BAR 0 = none */
     private PciConfigSpace(byte[] bytes, long[] barSizes) {
         this.bytes = bytes;
-        this.bars = parseBars(bytes, barSizes);
-        this.capabilities = walkCapabilities(bytes);
-        this.extendedCapabilities = walkExtendedCapabilities(bytes);
+        this.bars = BarRegisters.parseBars(bytes, barSizes);
+        this.capabilities = CapabilityWalk.walkCapabilities(bytes);
+        this.extendedCapabilities = CapabilityWalk.walkExtendedCapabilities(bytes);
     }
 
     /**
@@ -114,8 +113,8 @@ public final class PciConfigSpace {
             if (low == 0) {
                 continue;
             }
-            boolean io = declaresIo(low);
-            boolean is64Bit = !io && memoryType(low, i) == PCI_BASE_ADDRESS_MEM_TYPE_64;
+            boolean io = BarRegisters.declaresIo(low);
+            boolean is64Bit = !io && BarRegisters.memoryType(low, i) == PCI_BASE_ADDRESS_MEM_TYPE_64;
             long mask;
             if (io) {
                 mask = Integer.toUnsignedLong(low) & PCI_BASE_ADDRESS_IO_MASK & 0xffff_ffffL;
@@ -166,54 +165,6 @@ public final class PciConfigSpace {
         return config.clone();
     }
 
-    private static List<Bar> parseBars(byte[] bytes, long[] sizes) {
-        List<Bar> bars = new ArrayList<>(PCI_STD_NUM_BARS);
-        for (int i = 0; i < PCI_STD_NUM_BARS; i++) {
-            int register = ConfigBytes.get(bytes, PCI_BASE_ADDRESS_0 + 4 * i, 4);
-            long size = sizes == null ? -1 : sizes[i];
-            if (size == 0 || (size < 0 && register == 0)) {
-                continue;
-            }
-            boolean io = declaresIo(register);
-            int type = io ? 0 : memoryType(register, i);
-            long low = Integer.toUnsignedLong(register);
-            long address;
-            if (type == PCI_BASE_ADDRESS_MEM_TYPE_64) {
-                if (i == PCI_STD_NUM_BARS - 1) {
-                    throw new ValidationException("BAR5", String.format("0x%08x", register),
-                            "declares a 64-bit BAR but there is no register after it for the upper half");
-                }
-                long high = Integer.toUnsignedLong(ConfigBytes.get(bytes, PCI_BASE_ADDRESS_0 + 4 * (i + 1), 4));
-                address = high << 32 | (low & PCI_BASE_ADDRESS_MEM_MASK);
-            } else {
-                address = low & (io ? PCI_BASE_ADDRESS_IO_MASK : PCI_BASE_ADDRESS_MEM_MASK);
-            }
-            boolean prefetchable = !io && (register & PCI_BASE_ADDRESS_MEM_PREFETCH) != 0;
-            Bar bar = new Bar(i, address, size > 0 ? Size.bytes(size) : Size.ZERO, type == PCI_BASE_ADDRESS_MEM_TYPE_64,
-                    prefetchable, io, type == PCI_BASE_ADDRESS_MEM_TYPE_1M);
-            bars.add(bar);
-            i += bar.registers() - 1;
-        }
-        return List.copyOf(bars);
-    }
-
-    private static boolean declaresIo(int register) {
-        return (register & PCI_BASE_ADDRESS_SPACE) == PCI_BASE_ADDRESS_SPACE_IO;
-    }
-
-    /**
-     * The memory type a memory BAR's register declares: {@code PCI_BASE_ADDRESS_MEM_TYPE_32}, {@code _1M} or {@code _64}.
-     *
-     * @throws ValidationException for the reserved type {@code 0b11}
-     */
-    private static int memoryType(int register, int index) {
-        int type = register & PCI_BASE_ADDRESS_MEM_TYPE_MASK;
-        if (type != PCI_BASE_ADDRESS_MEM_TYPE_32 && type != PCI_BASE_ADDRESS_MEM_TYPE_1M && type != PCI_BASE_ADDRESS_MEM_TYPE_64) {
-            throw new ValidationException("BAR" + index, String.format("0x%08x", register),
-                    "memory type 0b11 is reserved by the PCI specification; a BAR decodes 32-bit, below-1M or 64-bit memory");
-        }
-        return type;
-    }
 
     private void checkAgainst(List<PciResource> lines) {
         for (Bar bar : bars) {
@@ -229,75 +180,6 @@ public final class PciConfigSpace {
         }
     }
 
-    private static List<Capability> walkCapabilities(byte[] bytes) {
-        List<Capability> caps = new ArrayList<>();
-        if ((ConfigBytes.get(bytes, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST) == 0) {
-            return List.of();
-        }
-        boolean[] seen = new boolean[PCI_CFG_SPACE_SIZE / 4];
-        int pos = bytes[PCI_CAPABILITY_LIST] & 0xfc;
-        while (pos != 0) {
-            if (pos < PCI_STD_HEADER_SIZEOF) {
-                throw new ValidationException("capability list", chain(caps, pos),
-                        String.format("a capability pointer must lie in 0x40..0xfc, after the header, not at 0x%02x", pos));
-            }
-            if (seen[pos >> 2]) {
-                throw new ValidationException("capability list", chain(caps, pos),
-                        String.format("loops back to 0x%02x; a capability list must end with a next pointer of 0", pos));
-            }
-            seen[pos >> 2] = true;
-            caps.add(new Capability(pos, bytes[pos + PCI_CAP_LIST_ID] & 0xff));
-            pos = bytes[pos + PCI_CAP_LIST_NEXT] & 0xfc;
-        }
-        return List.copyOf(caps);
-    }
-
-    private static List<ExtendedCapability> walkExtendedCapabilities(byte[] bytes) {
-        if (bytes.length <= PCI_CFG_SPACE_SIZE) {
-            return List.of();
-        }
-        List<ExtendedCapability> caps = new ArrayList<>();
-        boolean[] seen = new boolean[bytes.length / 4];
-        int pos = PCI_CFG_SPACE_SIZE;
-        while (true) {
-            int header = ConfigBytes.get(bytes, pos, 4);
-            if (header == 0 || header == -1) {
-                break;
-            }
-            if (seen[pos >> 2]) {
-                throw new ValidationException("extended capability list", extendedChain(caps, pos),
-                        String.format("loops back to 0x%03x; an extended capability list must end with a next pointer of 0", pos));
-            }
-            seen[pos >> 2] = true;
-            caps.add(new ExtendedCapability(pos, extCapId(header), extCapVer(header)));
-            int next = extCapNext(header);
-            if (next == 0) {
-                break;
-            }
-            if (next < PCI_CFG_SPACE_SIZE) {
-                throw new ValidationException("extended capability list", extendedChain(caps, next),
-                        String.format("the capability at 0x%03x points to 0x%03x; extended capabilities lie in 0x100..0xffc", pos, next));
-            }
-            pos = next;
-        }
-        return List.copyOf(caps);
-    }
-
-    private static String chain(List<Capability> caps, int last) {
-        StringBuilder sb = new StringBuilder();
-        for (Capability c : caps) {
-            sb.append(String.format("0x%02x -> ", c.offset()));
-        }
-        return sb.append(String.format("0x%02x", last)).toString();
-    }
-
-    private static String extendedChain(List<ExtendedCapability> caps, int last) {
-        StringBuilder sb = new StringBuilder();
-        for (ExtendedCapability c : caps) {
-            sb.append(String.format("0x%03x -> ", c.offset()));
-        }
-        return sb.append(String.format("0x%03x", last)).toString();
-    }
 
     /** 256 (PCI) or 4096 (PCI Express). */
     public int size() { return bytes.length; }
