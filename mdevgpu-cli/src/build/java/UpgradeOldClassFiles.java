@@ -1,5 +1,4 @@
 import java.io.IOException;
-import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassFileVersion;
 import java.lang.classfile.ClassHierarchyResolver;
@@ -79,9 +78,7 @@ public final class UpgradeOldClassFiles {
                 String name = entries.get(i).getName();
                 if (!name.endsWith(".class")) continue;
                 ClassModel model = classFile.parse(contents.get(i));
-                if (model.majorVersion() >= FIRST_WITH_STACK_MAPS || model.findAttribute(Attributes.module()).isPresent()) {
-                    continue;
-                }
+                if (model.majorVersion() >= FIRST_WITH_STACK_MAPS) continue; // module-info is 53 or later: never old
                 byte[] bytes = classFile.transformClass(model, rewrite);
                 var errors = classFile.verify(bytes);
                 if (!errors.isEmpty()) {
