@@ -2,8 +2,5 @@
 module io.mdevgpu.cli {
     requires io.mdevgpu.core;
     requires io.mdevgpu.kernel;
-    requires info.picocli;
     requires tools.jackson.databind;
-
-    opens io.mdevgpu.cli to info.picocli;
 }

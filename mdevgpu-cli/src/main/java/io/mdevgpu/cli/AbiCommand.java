@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import io.mdevgpu.HostSpec;
 import io.mdevgpu.KernelException;
@@ -25,41 +24,34 @@ import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
 import io.mdevgpu.kernel.abi.vfio.VfioAbi;
 import io.mdevgpu.kernel.abi.vfio.VfioIoctls;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code mdevgpu abi [--nvidia-release VERSION]}: every struct layout and ioctl request number the library would use
  * on this host: VFIO's, and the NVIDIA RM layout family of the driver release (the option, else the host's driver:
  * {@code /proc/driver/nvidia/version} on a real host, the simulated driver's release on a simulated one).
  */
-@Command(name = "abi", mixinStandardHelpOptions = true,
-        description = "Print every struct layout and ioctl number the library would use (VFIO and the NVIDIA driver's).")
-final class AbiCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(AbiCommand.class);
+final class AbiCommand implements Verb {
+    static final VerbSpec SPEC = VerbSpec.verb("abi")
+            .description("Print every struct layout and ioctl number the library would use (VFIO and the NVIDIA "
+                    + "driver's).")
+            .option("--nvidia-release", "VERSION", "the NVIDIA driver release whose layouts to show, e.g. 580.159.04; "
+                    + "default: the host's driver")
+            .build();
 
-    @ParentCommand
-    Main main;
+    private final String nvidiaRelease;
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--nvidia-release", paramLabel = "VERSION",
-            description = "the NVIDIA driver release whose layouts to show, e.g. 580.159.04; default: the host's driver")
-    String nvidiaRelease;
+    AbiCommand(Args args) {
+        nvidiaRelease = args.value("--nvidia-release");
+    }
 
     /** One struct of one ABI. */
     record Struct(String abi, String name, GroupLayout layout) {
     }
 
     @Override
-    public Integer call() {
-        Optional<NvrmRelease> release = release();
+    public int run(Invocation invocation) {
+        Optional<NvrmRelease> release = release(invocation);
         Optional<NvrmAbi> nvrm = release.map(r -> {
             try {
                 return NvrmAbi.forRelease(r, nvidiaRelease != null ? "--nvidia-release" : "NVIDIA driver");
@@ -75,8 +67,8 @@ final class AbiCommand implements Callable<Integer> {
         }
         Map<String, Integer> vfioIoctls = VfioIoctls.all();
         nvrm.ifPresent(abi -> abi.structs().forEach((name, l) -> structs.add(new Struct("nvrm " + abi.family(), name, l))));
-        PrintWriter out = spec.commandLine().getOut();
-        if (main.json()) {
+        PrintWriter out = invocation.out();
+        if (invocation.json()) {
             List<Object> ss = new ArrayList<>();
             for (Struct s : structs) {
                 List<Object> fields = new ArrayList<>();
@@ -114,13 +106,13 @@ final class AbiCommand implements Callable<Integer> {
      * The NVIDIA release to show: the option's; else the simulated host's driver; else, on a real host,
      * {@code /proc/driver/nvidia/version}; empty where no NVIDIA driver is loaded (VFIO only, said on stderr).
      */
-    private Optional<NvrmRelease> release() {
+    private Optional<NvrmRelease> release(Invocation invocation) {
         if (nvidiaRelease != null) {
             return Optional.of(NvrmRelease.parse(nvidiaRelease));
         }
-        HostSpec host = main.hostSpec();
+        HostSpec host = invocation.hostSpec();
         if (host.isSimulated()) {
-            try (MdevHost h = main.openHost()) {
+            try (MdevHost h = invocation.openHost()) {
                 return h.driver().map(d -> NvrmRelease.parse(d.version()));
             }
         }
@@ -128,7 +120,7 @@ final class AbiCommand implements Callable<Integer> {
         try {
             return Optional.of(NvrmRelease.fromProcVersion(Files.readString(version)));
         } catch (NoSuchFileException e) {
-            LOG.warn("no NVIDIA driver loaded ({} is missing): VFIO only; --nvidia-release VERSION shows a release's layouts", version);
+            LoggerFactory.getLogger(AbiCommand.class).warn("no NVIDIA driver loaded ({} is missing): VFIO only; --nvidia-release VERSION shows a release's layouts", version);
             return Optional.empty();
         } catch (IOException e) {
             throw KernelException.of("read NVIDIA driver version", version.toString(), Errno.EIO,

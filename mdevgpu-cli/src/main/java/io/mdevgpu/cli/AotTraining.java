@@ -38,7 +38,7 @@ public final class AotTraining {
             };
             for (String[] verb : verbs) {
                 if (verb[verb.length - 1] == null) continue; // no samples beside this install: train the rest
-                if (Main.commandLine(discard, discard).execute(verb) != Main.OK) failed++;
+                if (new Main(discard, discard).execute(verb) != Main.OK) failed++;
             }
             System.exit(failed == 0 ? Main.OK : Main.FAILED);
         } finally {

@@ -12,25 +12,30 @@ import io.mdevgpu.MdevType;
 import io.mdevgpu.Plan;
 import io.mdevgpu.SupportedType;
 import io.mdevgpu.VgpuBackend;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code mdevgpu apply -c FILE [--keep] [--dry-run]}: the predecessor's job. Plans the configuration, registers its
  * types with the driver GPU by GPU (undoing every completed step if one fails), reads the host back, and prints each
  * GPU it opened and each type it created, then a summary. {@code --dry-run} prints the plan and changes nothing.
  */
-@Command(name = "apply", mixinStandardHelpOptions = true,
-        description = "Register a configuration's types with the GPU driver (rolled back on failure); --dry-run only plans.")
 final class ApplyCommand extends HostCommand {
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "TOML configuration")
-    Path config;
+    static final VerbSpec SPEC = VerbSpec.verb("apply")
+            .description("Register a configuration's types with the GPU driver (rolled back on failure); --dry-run "
+                    + "only plans.")
+            .requiredOption("-c", "--config", "FILE", "TOML configuration")
+            .flag("-k", "--keep", "keep the types the GPUs already have (default: replace them)")
+            .flag("-n", "--dry-run", "print the plan; change nothing")
+            .build();
 
-    @Option(names = {"-k", "--keep"}, description = "keep the types the GPUs already have (default: replace them)")
-    boolean keep;
+    private final Path config;
+    private final boolean keep;
+    private final boolean dryRun;
 
-    @Option(names = {"-n", "--dry-run"}, description = "print the plan; change nothing")
-    boolean dryRun;
+    ApplyCommand(Args args) {
+        config = args.value("--config", Path::of);
+        keep = args.flag("--keep");
+        dryRun = args.flag("--dry-run");
+    }
 
     @Override
     int run(MdevHost host, PrintWriter out, boolean json) {

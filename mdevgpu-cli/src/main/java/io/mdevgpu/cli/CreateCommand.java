@@ -8,28 +8,30 @@ import io.mdevgpu.MdevHost;
 import io.mdevgpu.MdevInstance;
 import io.mdevgpu.ParentDevice;
 import io.mdevgpu.PciAddress;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code mdevgpu create TYPE [--parent ADDR] [--uuid UUID]}: creates a vGPU and prints its UUID: an mdev instance, or
  * on an SR-IOV GPU a free virtual function given the type (the VF named by {@code --parent}, if one is).
  */
-@Command(name = "create", mixinStandardHelpOptions = true,
-        description = "Create a vGPU of TYPE (an mdev instance, or a VF of an SR-IOV GPU; not persistent: see define) "
-                + "and print its UUID.")
 final class CreateCommand extends HostCommand {
-    @Parameters(paramLabel = "TYPE", description = "the vGPU type, e.g. nvidia-531 or 531")
-    String type;
+    static final VerbSpec SPEC = VerbSpec.verb("create")
+            .description("Create a vGPU of TYPE (an mdev instance, or a VF of an SR-IOV GPU; not persistent: see "
+                    + "define) and print its UUID.")
+            .operand("TYPE", "the vGPU type, e.g. nvidia-531 or 531")
+            .option("-p", "--parent", "ADDR", "the GPU, or a virtual function of an SR-IOV GPU; default: the first GPU "
+                    + "offering TYPE with an instance left")
+            .option("-u", "--uuid", "UUID", "the instance's UUID; default: a random one")
+            .build();
 
-    @Option(names = {"-p", "--parent"}, paramLabel = "ADDR",
-            description = "the GPU, or a virtual function of an SR-IOV GPU; default: the first GPU offering TYPE with "
-                    + "an instance left")
-    PciAddress parent;
+    private final String type;
+    private final PciAddress parent;
+    private final UUID uuid;
 
-    @Option(names = {"-u", "--uuid"}, paramLabel = "UUID", description = "the instance's UUID; default: a random one")
-    UUID uuid;
+    CreateCommand(Args args) {
+        type = args.operand(0);
+        parent = args.value("--parent", PciAddress::parse);
+        uuid = args.value("--uuid", UUID::fromString);
+    }
 
     @Override
     int run(MdevHost host, PrintWriter out, boolean json) {

@@ -12,9 +12,6 @@ import io.mdevgpu.MdevInstance;
 import io.mdevgpu.ParentDevice;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code mdevgpu define [TYPE] [--parent ADDR] [--uuid UUID] [--auto] [--vf ADDR] [--owner TEXT]}: writes a persistent
@@ -22,30 +19,35 @@ import picocli.CommandLine.Parameters;
  * ({@code /etc/mdevgpu/vf.d/<gpu>/<uuid>.json}) on an SR-IOV GPU, pinned to a VF with {@code --vf} (or a VF as
  * {@code --parent}). Without TYPE, {@code --uuid} names an active vGPU to persist; a VF's vGPU is then pinned to its VF.
  */
-@Command(name = "define", mixinStandardHelpOptions = true,
-        description = "Define a persistent vGPU (mdevctl's format on mdev GPUs, /etc/mdevgpu/vf.d on SR-IOV GPUs); "
-                + "without TYPE, persist the active vGPU --uuid.")
 final class DefineCommand extends HostCommand {
-    @Parameters(paramLabel = "TYPE", arity = "0..1", description = "the vGPU type, e.g. nvidia-531 (or 531 on SR-IOV GPUs)")
-    String type;
+    static final VerbSpec SPEC = VerbSpec.verb("define")
+            .description("Define a persistent vGPU (mdevctl's format on mdev GPUs, /etc/mdevgpu/vf.d on SR-IOV GPUs); "
+                    + "without TYPE, persist the active vGPU --uuid.")
+            .optionalOperand("TYPE", "the vGPU type, e.g. nvidia-531 (or 531 on SR-IOV GPUs)")
+            .option("-p", "--parent", "ADDR", "the GPU, or a VF of an SR-IOV GPU (pins it); default: the first GPU "
+                    + "offering TYPE")
+            .option("--vf", "ADDR", "SR-IOV GPUs: pin the vGPU to this VF (a VM's <hostdev> names it); default: any "
+                    + "free VF at start")
+            .option("--owner", "TEXT", "SR-IOV GPUs: who uses the vGPU (a libvirt domain, a Nova or CloudStack instance)")
+            .option("-u", "--uuid", "UUID", "the UUID; default: a random one")
+            .flag("-a", "--auto", "start it at boot (mdevctl's \"start\": \"auto\"); default manual")
+            .build();
 
-    @Option(names = {"-p", "--parent"}, paramLabel = "ADDR",
-            description = "the GPU, or a VF of an SR-IOV GPU (pins it); default: the first GPU offering TYPE")
-    PciAddress parent;
+    private final String type;
+    private final PciAddress parent;
+    private final PciAddress vf;
+    private final String owner;
+    private final UUID uuid;
+    private final boolean auto;
 
-    @Option(names = "--vf", paramLabel = "ADDR",
-            description = "SR-IOV GPUs: pin the vGPU to this VF (a VM's <hostdev> names it); default: any free VF at start")
-    PciAddress vf;
-
-    @Option(names = "--owner", paramLabel = "TEXT",
-            description = "SR-IOV GPUs: who uses the vGPU (a libvirt domain, a Nova or CloudStack instance)")
-    String owner;
-
-    @Option(names = {"-u", "--uuid"}, paramLabel = "UUID", description = "the UUID; default: a random one")
-    UUID uuid;
-
-    @Option(names = {"-a", "--auto"}, description = "start it at boot (mdevctl's \"start\": \"auto\"); default manual")
-    boolean auto;
+    DefineCommand(Args args) {
+        type = args.operand(0);
+        parent = args.value("--parent", PciAddress::parse);
+        vf = args.value("--vf", PciAddress::parse);
+        owner = args.value("--owner");
+        uuid = args.value("--uuid", UUID::fromString);
+        auto = args.flag("--auto");
+    }
 
     @Override
     int run(MdevHost host, PrintWriter out, boolean json) {

@@ -5,9 +5,6 @@ import java.util.UUID;
 
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.PciAddress;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * The verbs on an existing persistent definition of either kind ({@code /etc/mdevctl.d/<parent>/<uuid>},
@@ -15,12 +12,23 @@ import picocli.CommandLine.Parameters;
  * (by hand) is refused unless {@code --parent} names one.
  */
 abstract class DefinitionVerbs extends HostCommand {
-    @Parameters(paramLabel = "UUID", description = "the definition")
-    UUID uuid;
+    static final String PARENT = "the definition's parent GPU: needed only for a UUID defined under two parents";
 
-    @Option(names = {"-p", "--parent"}, paramLabel = "ADDR",
-            description = "the definition's parent GPU: needed only for a UUID defined under two parents")
-    PciAddress parent;
+    final UUID uuid;
+    final PciAddress parent;
+
+    DefinitionVerbs(Args args) {
+        uuid = args.operand(0, UUID::fromString);
+        parent = args.value("--parent", PciAddress::parse);
+    }
+
+    /** The spec of a verb on one definition. */
+    private static VerbSpec spec(String name, String description) {
+        return VerbSpec.verb(name).description(description)
+                .operand("UUID", "the definition")
+                .option("-p", "--parent", "ADDR", PARENT)
+                .build();
+    }
 
     /** Acts on the definition, which exists. */
     abstract void act(MdevHost host, PrintWriter out, boolean json);
@@ -32,9 +40,13 @@ abstract class DefinitionVerbs extends HostCommand {
         return Main.OK;
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = "Remove the vGPU of a persistent definition, keeping the definition.")
     static final class Stop extends DefinitionVerbs {
+        static final VerbSpec SPEC = spec("stop", "Remove the vGPU of a persistent definition, keeping the definition.");
+
+        Stop(Args args) {
+            super(args);
+        }
+
         @Override
         void act(MdevHost host, PrintWriter out, boolean json) {
             host.definitions().stop(uuid);
@@ -42,9 +54,14 @@ abstract class DefinitionVerbs extends HostCommand {
         }
     }
 
-    @Command(name = "undefine", mixinStandardHelpOptions = true,
-            description = "Delete a persistent definition (an active vGPU of it keeps running: see remove).")
     static final class Undefine extends DefinitionVerbs {
+        static final VerbSpec SPEC = spec("undefine",
+                "Delete a persistent definition (an active vGPU of it keeps running: see remove).");
+
+        Undefine(Args args) {
+            super(args);
+        }
+
         @Override
         void act(MdevHost host, PrintWriter out, boolean json) {
             if (parent == null) host.definitions().undefine(uuid);

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 import io.mdevgpu.Display;
 import io.mdevgpu.DriverException;
@@ -34,9 +33,6 @@ import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciDiscovery;
 import io.mdevgpu.kernel.pci.PciResource;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -48,36 +44,36 @@ import tools.jackson.databind.json.JsonMapper;
  * with a small type, which must stop before sending anything where the GPU is not a vGPU host. {@code --bench N}
  * times RM control round trips. Exit 1 when a check disagrees or the register check was refused.
  */
-@Command(name = "driver", mixinStandardHelpOptions = true,
-        description = "Probe the NVIDIA driver through its RM API (read-only) and check its answers against sysfs.")
-final class DriverCommand implements Callable<Integer> {
+final class DriverCommand implements Verb {
+    static final VerbSpec SPEC = VerbSpec.verb("driver")
+            .description("Probe the NVIDIA driver through its RM API (read-only) and check its answers against sysfs.")
+            .option("--bench", "N", "time N RM control round trips (GPU_GET_PCI_INFO) through the library: a "
+                    + "warm-up of N, a loop of N, N timed one by one")
+            .flag("--register-check", "go down the path that registers vGPU types with one small type; on a GPU "
+                    + "that is not a vGPU host it must stop before sending anything (exit 1, naming the mode)")
+            .flag("--heterogeneous-mode", "also read each GPU's vGPU heterogeneous mode (GPU_GET_VGPU_HETEROGENEOUS_MODE, "
+                    + "R550+; a read only, never set here) and print the driver's status")
+            .build();
+
     /** The type --register-check offers: small, valid for every release, never sent to a GPU that is not a vGPU host. */
     static final MdevType CHECK_TYPE = MdevTypeBuilder.number(531).name("mdevgpu register check").maxInstances(1)
             .framebuffer(Size.mib(1024)).reserved(Size.mib(64)).display(Display.DEFAULT).build();
 
     private static final String BUS = "BUS_GET_PCI_INFO";
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    /** The global {@code --json} (an inherited option of {@link Main}). */
-    @picocli.CommandLine.ParentCommand
-    Main main;
-
-    @Option(names = "--bench", paramLabel = "N", description = "time N RM control round trips (GPU_GET_PCI_INFO) "
-            + "through the library: a warm-up of N, a loop of N, N timed one by one")
-    int bench;
-
-    @Option(names = "--register-check", description = "go down the path that registers vGPU types with one small "
-            + "type; on a GPU that is not a vGPU host it must stop before sending anything (exit 1, naming the mode)")
-    boolean registerCheck;
-
-    @Option(names = "--heterogeneous-mode", description = "also read each GPU's vGPU heterogeneous mode "
-            + "(GPU_GET_VGPU_HETEROGENEOUS_MODE, R550+; a read only, never set here) and print the driver's status")
-    boolean heterogeneousMode;
+    private final int bench;
+    private final boolean registerCheck;
+    private final boolean heterogeneousMode;
 
     /** Where the driver and sysfs are: the running host, unless a test puts a simulated one here. */
     Host host = Host.real();
+
+    DriverCommand(Args args) {
+        Integer n = args.value("--bench", Integer::valueOf);
+        bench = n == null ? 0 : n;
+        registerCheck = args.flag("--register-check");
+        heterogeneousMode = args.flag("--heterogeneous-mode");
+    }
 
     /**
      * The driver's transport and where its files are, and the PCI discovery to check it against.
@@ -98,7 +94,7 @@ final class DriverCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public int run(Invocation invocation) {
         if (bench < 0) {
             throw new io.mdevgpu.ValidationException("--bench", Integer.toString(bench), "a number of calls, 1 or more");
         }
@@ -174,15 +170,15 @@ final class DriverCommand implements Callable<Integer> {
         text.add("");
         row(text, "left behind", ledger + (ledger.live() == 0 ? ": nothing" : ": " + ledger.live() + " still held"));
 
-        PrintWriter out = spec.commandLine().getOut();
-        if (main != null && main.json()) {
+        PrintWriter out = invocation.out();
+        if (invocation.json()) {
             out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
             text.forEach(out::println);
         }
         if (!refused.isEmpty()) throw refused.getFirst();
         if (disagreements > 0 || ledger.live() != 0) {
-            spec.commandLine().getErr().println("mdevgpu: " + disagreements + " of the driver's answers disagree with sysfs"
+            invocation.err().println("mdevgpu: " + disagreements + " of the driver's answers disagree with sysfs"
                     + (ledger.live() != 0 ? "; " + ledger.live() + " RM objects or device nodes were left behind" : ""));
             return Main.FAILED;
         }

@@ -12,18 +12,22 @@ import io.mdevgpu.VgpuBackend;
 import io.mdevgpu.VirtualFunction;
 import io.mdevgpu.core.pci.PciConfigSpace;
 import io.mdevgpu.kernel.pci.PciDevice;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code mdevgpu gpus [-v]}: every GPU of the host with its address, ids, class, driver, model, framebuffer and BAR
  * windows; {@code -v} decodes each one's config space (header, BARs, capability chains) as {@code lspci -vv} does.
  */
-@Command(name = "gpus", mixinStandardHelpOptions = true,
-        description = "List the host's GPUs (address, ids, class, driver, model, framebuffer, BARs, vGPU backend).")
 final class GpusCommand extends HostCommand {
-    @Option(names = {"-v", "--verbose"}, description = "decode each GPU's config space: header, BARs and capability chains")
-    boolean verbose;
+    static final VerbSpec SPEC = VerbSpec.verb("gpus")
+            .description("List the host's GPUs (address, ids, class, driver, model, framebuffer, BARs, vGPU backend).")
+            .flag("-v", "--verbose", "decode each GPU's config space: header, BARs and capability chains")
+            .build();
+
+    private final boolean verbose;
+
+    GpusCommand(Args args) {
+        verbose = args.flag("--verbose");
+    }
 
     @Override
     int run(MdevHost host, PrintWriter out, boolean json) {

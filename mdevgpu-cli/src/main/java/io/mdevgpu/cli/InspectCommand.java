@@ -20,25 +20,27 @@ import io.mdevgpu.Size;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.VfioDevice;
 import io.mdevgpu.core.pci.PciConfigSpace;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code mdevgpu inspect UUID}: opens the instance's VFIO device as a VMM would and shows its regions (size, flags,
  * mmap), its IRQs and the config space the guest sees, decoded (ids, BARs sized by their regions, capabilities).
  * Reads only, unless {@code --check-bar N} asks to write a test pattern through BAR N's mapping (and restore it).
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Open an instance's VFIO device: regions, IRQs and the guest's config space, decoded.")
 final class InspectCommand extends HostCommand {
-    @Parameters(paramLabel = "UUID", description = "the instance")
-    UUID uuid;
+    static final VerbSpec SPEC = VerbSpec.verb("inspect")
+            .description("Open an instance's VFIO device: regions, IRQs and the guest's config space, decoded.")
+            .operand("UUID", "the instance")
+            .option("--check-bar", "N", "also map BAR N (0-5), write a test pattern at its start, read it back "
+                    + "through the mapping and through the device fd, and restore what was there")
+            .build();
 
-    @Option(names = "--check-bar", paramLabel = "N",
-            description = "also map BAR N (0-5), write a test pattern at its start, read it back through the mapping and "
-                    + "through the device fd, and restore what was there")
-    Integer checkBar;
+    private final UUID uuid;
+    private final Integer checkBar;
+
+    InspectCommand(Args args) {
+        uuid = args.operand(0, UUID::fromString);
+        checkBar = args.value("--check-bar", Integer::valueOf);
+    }
 
     /** What writing through a BAR's mapping and reading back showed. */
     record BarCheck(int index, long size, long wrote, long viaMapping, long viaRead) {

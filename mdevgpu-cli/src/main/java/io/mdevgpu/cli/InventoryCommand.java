@@ -6,7 +6,6 @@ import io.mdevgpu.HostStateException;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.core.host.EngineDefinitions;
 import io.mdevgpu.core.interop.VfInventory;
-import picocli.CommandLine.Command;
 
 /**
  * {@code mdevgpu inventory}: the host's vGPUs on SR-IOV virtual functions, active and defined, as the inventory JSON
@@ -14,10 +13,15 @@ import picocli.CommandLine.Command;
  * the document is the point; {@code list} is the operator's view. Named after what placement services call the
  * resources a host offers; the simulator's host inventories ({@code samples/hosts}) are test input, not a verb.
  */
-@Command(name = "inventory", mixinStandardHelpOptions = true,
-        description = "Print the SR-IOV VF vGPUs, active and defined, as inventory JSON for CloudStack/Nova tooling "
-                + "(docs/vf-definitions.md); always JSON.")
 final class InventoryCommand extends HostCommand {
+    static final VerbSpec SPEC = VerbSpec.verb("inventory")
+            .description("Print the SR-IOV VF vGPUs, active and defined, as inventory JSON for CloudStack/Nova tooling "
+                    + "(docs/vf-definitions.md); always JSON.")
+            .build();
+
+    InventoryCommand(Args args) {
+    }
+
     @Override
     int run(MdevHost host, PrintWriter out, boolean json) {
         if (!(host.definitions() instanceof EngineDefinitions definitions)) {

@@ -11,8 +11,6 @@ import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.MdevInstance;
 import io.mdevgpu.PciAddress;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code mdevgpu list [--defined] [--parent ADDR]}: the host's vGPUs, like {@code mdevctl list}: the active ones and
@@ -20,15 +18,21 @@ import picocli.CommandLine.Option;
  * started at boot; on a host with SR-IOV vGPUs with their kind and VF (the one that holds it, or that its definition
  * pins).
  */
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List vGPUs (mdev instances and SR-IOV VFs holding a type): active ones and persistent "
-                + "definitions (like mdevctl list).")
 final class ListCommand extends HostCommand {
-    @Option(names = {"-d", "--defined"}, description = "only the persistent definitions")
-    boolean definedOnly;
+    static final VerbSpec SPEC = VerbSpec.verb("list")
+            .description("List vGPUs (mdev instances and SR-IOV VFs holding a type): active ones and persistent "
+                    + "definitions (like mdevctl list).")
+            .flag("-d", "--defined", "only the persistent definitions")
+            .option("-p", "--parent", "ADDR", "only instances of this GPU")
+            .build();
 
-    @Option(names = {"-p", "--parent"}, paramLabel = "ADDR", description = "only instances of this GPU")
-    PciAddress parent;
+    private final boolean definedOnly;
+    private final PciAddress parent;
+
+    ListCommand(Args args) {
+        definedOnly = args.flag("--defined");
+        parent = args.value("--parent", PciAddress::parse);
+    }
 
     /**
      * One row: an instance, its definition (the one under the instance's parent), or both; with the other parents the

@@ -1,9 +1,14 @@
 package io.mdevgpu.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -12,88 +17,91 @@ import io.mdevgpu.HostSpec;
 import io.mdevgpu.HostStateException;
 import io.mdevgpu.MdevException;
 import io.mdevgpu.MdevHost;
-import io.mdevgpu.PciAddress;
 import io.mdevgpu.PlanException;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.core.config.NearestName;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
 /**
- * {@code mdevgpu}: the operator's command. Exit codes: 0 ok, 1 failed (host unchanged; for {@code start --all}: the
- * definitions it names could not start, the others did), 2 bad input,
- * 3 plan does not fit, 4 apply failed and its undo failed (host changed, not restored), 5 the host changed since
- * the plan (an instance created meanwhile; nothing changed). Tables and JSON go to stdout; logs and errors to stderr. {@code --host} and {@code --json}
- * are accepted before or after any verb.
+ * {@code mdevgpu}: the operator's command. Reads the command line against the named verb's {@link VerbSpec}, makes
+ * the verb and runs it. Exit codes: see {@link #EXIT_CODES}. Tables and JSON go to stdout; logs and errors to stderr.
+ * {@code --host} and {@code --json} are accepted before or after any verb.
  */
-@Command(name = "mdevgpu", mixinStandardHelpOptions = true, version = "mdevgpu 0.1.0",
-        description = "Carve GPUs into user-defined VFIO-mdev types and manage their instances.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:ok",
-                "1:failed; the host is left as it was (start --all: the definitions named could not start, the others did)",
-                "2:bad input (file, key path, line and column named)",
-                "3:the plan does not fit (which type, by how much)",
-                "4:apply failed and its undo failed: the host changed, not restored (the message lists what is left)",
-                "5:the host changed since the plan (an instance created meanwhile): nothing changed; plan again"})
-// The verbs are added by commandLine(), only the one a command line names: see VERBS.
-public final class Main implements Runnable {
+public final class Main {
     public static final int OK = 0, FAILED = 1, BAD_INPUT = 2, DOES_NOT_FIT = 3, NOT_RESTORED = 4, CHANGED_SINCE_PLAN = 5;
 
-    /**
-     * The verbs by name, in the order {@code --help} lists them. picocli builds a verb's model by reflection over its
-     * annotations when the verb is added, so a command line gets only the verb it names ({@link #verbOf}); one that
-     * names none ({@code --help}, {@code help}, a typo) gets them all. Each name is its class's {@code @Command} name
-     * ({@code MainTest} checks).
-     */
-    static final Map<String, Supplier<Object>> VERBS = verbs();
+    static final String VERSION = "mdevgpu 0.1.0";
+    static final String DESCRIPTION = "Carve GPUs into user-defined VFIO-mdev types and manage their instances.";
 
-    private static Map<String, Supplier<Object>> verbs() {
-        Map<String, Supplier<Object>> verbs = new LinkedHashMap<>();
-        verbs.put("apply", ApplyCommand::new);
-        verbs.put("plan", PlanCommand::new);
-        verbs.put("gpus", GpusCommand::new);
-        verbs.put("types", TypesCommand::new);
-        verbs.put("list", ListCommand::new);
-        verbs.put("create", CreateCommand::new);
-        verbs.put("remove", RemoveCommand::new);
-        verbs.put("define", DefineCommand::new);
-        verbs.put("undefine", DefinitionVerbs.Undefine::new);
-        verbs.put("start", StartCommand::new);
-        verbs.put("stop", DefinitionVerbs.Stop::new);
-        verbs.put("inventory", InventoryCommand::new);
-        verbs.put("inspect", InspectCommand::new);
-        verbs.put("hostdev", HostdevCommand::new);
-        verbs.put("abi", AbiCommand::new);
-        verbs.put("driver", DriverCommand::new);
-        verbs.put("help", CommandLine.HelpCommand::new);
+    /** What each exit code means, as {@code --help} lists them. */
+    static final Map<Integer, String> EXIT_CODES = exitCodes();
+
+    /** A verb: its command line's spec (a static field of its class, read only when needed) and how to make it. */
+    record Entry(Supplier<VerbSpec> spec, Function<Args, Verb> create) {
+    }
+
+    /** The verbs by name, in the order {@code --help} lists them; each name is its spec's ({@code MainTest} checks). */
+    static final Map<String, Entry> VERBS = verbs();
+
+    /** The bare command: the common options only. */
+    private static final VerbSpec BARE = VerbSpec.verb("").build();
+
+    private static final VerbSpec HELP = VerbSpec.verb("help")
+            .description("Display help information about the specified verb.")
+            .optionalOperand("VERB", "the verb to explain")
+            .build();
+
+    private static Map<String, Entry> verbs() {
+        Map<String, Entry> verbs = new LinkedHashMap<>();
+        verbs.put("apply", new Entry(() -> ApplyCommand.SPEC, ApplyCommand::new));
+        verbs.put("plan", new Entry(() -> PlanCommand.SPEC, PlanCommand::new));
+        verbs.put("gpus", new Entry(() -> GpusCommand.SPEC, GpusCommand::new));
+        verbs.put("types", new Entry(() -> TypesCommand.SPEC, TypesCommand::new));
+        verbs.put("list", new Entry(() -> ListCommand.SPEC, ListCommand::new));
+        verbs.put("create", new Entry(() -> CreateCommand.SPEC, CreateCommand::new));
+        verbs.put("remove", new Entry(() -> RemoveCommand.SPEC, RemoveCommand::new));
+        verbs.put("define", new Entry(() -> DefineCommand.SPEC, DefineCommand::new));
+        verbs.put("undefine", new Entry(() -> DefinitionVerbs.Undefine.SPEC, DefinitionVerbs.Undefine::new));
+        verbs.put("start", new Entry(() -> StartCommand.SPEC, StartCommand::new));
+        verbs.put("stop", new Entry(() -> DefinitionVerbs.Stop.SPEC, DefinitionVerbs.Stop::new));
+        verbs.put("inventory", new Entry(() -> InventoryCommand.SPEC, InventoryCommand::new));
+        verbs.put("inspect", new Entry(() -> InspectCommand.SPEC, InspectCommand::new));
+        verbs.put("hostdev", new Entry(() -> HostdevCommand.SPEC, HostdevCommand::new));
+        verbs.put("abi", new Entry(() -> AbiCommand.SPEC, AbiCommand::new));
+        verbs.put("driver", new Entry(() -> DriverCommand.SPEC, DriverCommand::new));
+        verbs.put("help", new Entry(() -> HELP, args -> invocation -> help(invocation.out(), args.operand(0))));
         return Collections.unmodifiableMap(verbs);
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private static Map<Integer, String> exitCodes() {
+        Map<Integer, String> codes = new LinkedHashMap<>();
+        codes.put(OK, "ok");
+        codes.put(FAILED, "failed; the host is left as it was (start --all: the definitions named could not start, "
+                + "the others did)");
+        codes.put(BAD_INPUT, "bad input (file, key path, line and column named)");
+        codes.put(DOES_NOT_FIT, "the plan does not fit (which type, by how much)");
+        codes.put(NOT_RESTORED, "apply failed and its undo failed: the host changed, not restored (the message lists "
+                + "what is left)");
+        codes.put(CHANGED_SINCE_PLAN, "the host changed since the plan (an instance created meanwhile): nothing "
+                + "changed; plan again");
+        return Collections.unmodifiableMap(codes);
+    }
 
-    @Option(names = "--host", scope = ScopeType.INHERIT, paramLabel = "HOST", defaultValue = "${env:MDEVGPU_HOST:-real}",
-            description = "real (default; or $MDEVGPU_HOST), real:DIR (a host tree under DIR: DIR/sys, DIR/dev, "
-                    + "DIR/etc/mdevctl.d, DIR/proc), sim (the default simulated host: two A100 and a T4, for this "
-                    + "command only), sim:NAME (samples/hosts/NAME.toml) or sim:FILE (an inventory); a simulated host "
-                    + "followed by @DIR (sim@DIR, sim:NAME@DIR) is kept in DIR, so the next command finds it as left")
-    String host;
-
-    @Option(names = "--json", scope = ScopeType.INHERIT, description = "machine-readable output (snake_case keys)")
-    boolean json;
-
+    private final PrintWriter out;
+    private final PrintWriter err;
     private final Function<HostSpec, MdevHost> opener;
+    private final Map<String, Function<Args, Verb>> made = new HashMap<>();
+    private Consumer<Throwable> failures = e -> { };
 
-    /** The command over the host the engine opens. */
-    public Main() {
-        this(MdevHost::open);
+    /** The command over the host the engine opens, printing to {@code out} and {@code err}. */
+    public Main(PrintWriter out, PrintWriter err) {
+        this(out, err, MdevHost::open);
     }
 
     /** The command over hosts opened by {@code opener} (tests hand in mocks). */
-    Main(Function<HostSpec, MdevHost> opener) {
+    Main(PrintWriter out, PrintWriter err, Function<HostSpec, MdevHost> opener) {
+        this.out = out;
+        this.err = err;
         this.opener = opener;
     }
 
@@ -101,93 +109,105 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code. */
+    /** Runs the command line on stdout and stderr and returns the exit code. */
     public static int run(String... args) {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), MdevHost::open, args)
-                .execute(args);
+        return new Main(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
     }
 
-    /** The command line with every verb, its output streams and the exception-to-exit-code mapping. */
-    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, MdevHost::open);
+    /** Makes the verb {@code name} with {@code make} instead of its own way (tests put a simulated driver in). */
+    Main verb(String name, Function<Args, Verb> make) {
+        made.put(name, make);
+        return this;
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, Function<HostSpec, MdevHost> opener) {
-        return commandLine(out, err, opener, new String[0]);
+    /** Hands every failure a verb throws to {@code observer} too, before it becomes an exit code. */
+    Main onFailure(Consumer<Throwable> observer) {
+        this.failures = observer;
+        return this;
     }
 
-    /** The command line to execute {@code line} with: the verb they name, or every verb when they name none. */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, Function<HostSpec, MdevHost> opener, String[] line) {
-        CommandLine cl = new CommandLine(new Main(opener));
-        String verb = verbOf(line);
-        VERBS.forEach((name, command) -> {
-            if (verb == null || verb.equals(name)) cl.addSubcommand(name, command.get());
-        });
-        cl.setOut(out);
-        cl.setErr(err);
-        cl.registerConverter(PciAddress.class, PciAddress::parse);
-        cl.setExitCodeExceptionMapper(Main::exitCode);
-        cl.setParameterExceptionHandler((e, args) -> {
+    /** Runs {@code line} and returns the exit code; a failure is reported on {@code err}, never thrown. */
+    public int execute(String... line) {
+        try {
+            return dispatch(line);
+        } catch (UsageException e) {
             err.println("mdevgpu: " + e.getMessage());
-            e.getCommandLine().usage(err);
+            if (e.spec() == null || e.spec() == BARE) top(err);
+            else Usage.of(err, e.spec());
             return BAD_INPUT;
-        });
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+        } catch (RuntimeException e) {
+            failures.accept(e);
             err.println("mdevgpu: " + (e instanceof MdevException ? e.getMessage() : e.toString()));
             LoggerFactory.getLogger(Main.class).debug("what failed", e);
             return exitCode(e);
-        });
-        return cl;
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
-    /**
-     * The verb {@code args} name, or null when they name none, or {@code help} (which lists the others): the first
-     * argument that is no option, {@code --host}'s value skipped.
-     */
-    static String verbOf(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--")) return null;
-            if (a.equals("--host")) {
-                i++;
-            } else if (!a.startsWith("-")) {
-                return VERBS.containsKey(a) && !a.equals("help") ? a : null;
-            }
+    private int dispatch(String[] line) {
+        Args common = Args.parse(BARE, line, 0, true);
+        if (common.flag("--help")) return help(out, null);
+        if (common.flag("--version")) {
+            out.println(VERSION);
+            return OK;
         }
-        return null;
+        if (common.end() == line.length) return help(out, null);
+        String name = line[common.end()];
+        Entry entry = VERBS.get(name);
+        if (entry == null) {
+            throw new UsageException(null, "Unmatched argument at index " + common.end() + ": '" + name + "'"
+                    + closest(name).map(v -> "\nDid you mean: mdevgpu " + v + "?").orElse(""));
+        }
+        VerbSpec spec = entry.spec().get();
+        Args args = Args.parse(spec, line, common.end() + 1, false);
+        if (args.flag("--help")) {
+            Usage.of(out, spec);
+            return OK;
+        }
+        if (args.flag("--version")) {
+            out.println(VERSION);
+            return OK;
+        }
+        Verb verb = made.getOrDefault(name, entry.create()).apply(args.checkRequired());
+        String host = args.value("--host") != null ? args.value("--host") : common.value("--host");
+        if (host == null) host = System.getenv().getOrDefault("MDEVGPU_HOST", "real");
+        return verb.run(new Invocation(out, err, host, args.flag("--json") || common.flag("--json"), opener));
+    }
+
+    /** Prints the usage of {@code verb}, or the bare command's when null. */
+    private static int help(PrintWriter out, String verb) {
+        if (verb == null) {
+            top(out);
+            return OK;
+        }
+        Entry entry = VERBS.get(verb);
+        if (entry == null) throw new UsageException(HELP, "Unknown verb: '" + verb + "'");
+        Usage.of(out, entry.spec().get());
+        return OK;
+    }
+
+    private static void top(PrintWriter out) {
+        List<VerbSpec> specs = new ArrayList<>();
+        for (Entry e : VERBS.values()) specs.add(e.spec().get());
+        Usage.top(out, DESCRIPTION, specs, EXIT_CODES);
+    }
+
+    /** The verb a typo most likely meant, if one is near enough. */
+    static Optional<String> closest(String typo) {
+        return NearestName.nearest(typo, VERBS.keySet());
     }
 
     static int exitCode(Throwable e) {
         return switch (e) {
             case ConfigException c -> BAD_INPUT;
             case ValidationException v -> BAD_INPUT;
+            case UsageException u -> BAD_INPUT;
             case PlanException p when p.hostChangedSincePlan() -> CHANGED_SINCE_PLAN;
             case PlanException p -> DOES_NOT_FIT;
             case HostStateException h when h.hostChanged() -> NOT_RESTORED;
             default -> FAILED;
         };
-    }
-
-    /** The host {@code --host} names. */
-    HostSpec hostSpec() {
-        try {
-            return HostSpec.parse(host);
-        } catch (ValidationException e) {
-            throw new ValidationException("--host", host, HostSpec.FORMS);
-        }
-    }
-
-    /** Opens the host {@code --host} names; the caller closes it. */
-    MdevHost openHost() {
-        return opener.apply(hostSpec());
-    }
-
-    boolean json() {
-        return json;
-    }
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

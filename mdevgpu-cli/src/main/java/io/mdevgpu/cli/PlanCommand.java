@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import io.mdevgpu.DriverLimits;
 import io.mdevgpu.MdevType;
@@ -23,10 +22,6 @@ import io.mdevgpu.core.partition.InstancePlacement;
 import io.mdevgpu.core.partition.PartitionPlan;
 import io.mdevgpu.core.partition.PartitionPlanner;
 import io.mdevgpu.core.partition.TypeFit;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code mdevgpu plan -c FILE}: what applying a configuration to the host would do, per GPU: the types, how many
@@ -34,49 +29,44 @@ import picocli.CommandLine.Spec;
  * {@code --gpu MODEL} the plan is made for a GPU model of the built-in catalogue instead, with the placement of every
  * instance. Pure either way: nothing changes on the host.
  */
-@Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Plan a configuration on the host's GPUs, or with --gpu on a GPU model of the built-in catalogue; changes nothing.")
-final class PlanCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+final class PlanCommand implements Verb {
+    static final VerbSpec SPEC = VerbSpec.verb("plan")
+            .description("Plan a configuration on the host's GPUs, or with --gpu on a GPU model of the built-in "
+                    + "catalogue; changes nothing.")
+            .requiredOption("-c", "--config", "FILE", "TOML configuration")
+            // the catalogue is read only when the usage is printed
+            .option("--gpu", "MODEL", () -> "plan for a GPU model of the catalogue instead of the host: "
+                    + String.join(", ", GpuCatalogue.all().stream().map(GpuModel::id).toList()))
+            .option("--driver-limits", "LIMITS", "with --gpu: newest (580+: 128 types, 48 instances, 64-byte names; "
+                    + "the default) or pre-580 (64, 32, 32)")
+            .flag("-k", "--keep", "keep the types the GPUs already have (host mode)")
+            .build();
 
-    @ParentCommand
-    Main main;
+    private final Path config;
+    private final String gpu;
+    private final String driverLimits;
+    private final boolean keep;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "TOML configuration")
-    Path config;
-
-    @Option(names = "--gpu", paramLabel = "MODEL",
-            description = "plan for a GPU model of the catalogue instead of the host: ${COMPLETION-CANDIDATES}",
-            completionCandidates = ModelIds.class)
-    String gpu;
-
-    @Option(names = "--driver-limits", paramLabel = "LIMITS",
-            description = "with --gpu: newest (580+: 128 types, 48 instances, 64-byte names; the default) or pre-580 (64, 32, 32)")
-    String driverLimits;
-
-    @Option(names = {"-k", "--keep"}, description = "keep the types the GPUs already have (host mode)")
-    boolean keep;
-
-    static final class ModelIds extends ArrayList<String> {
-        ModelIds() {
-            super(GpuCatalogue.all().stream().map(GpuModel::id).toList());
-        }
+    PlanCommand(Args args) {
+        config = args.value("--config", Path::of);
+        gpu = args.value("--gpu");
+        driverLimits = args.value("--driver-limits");
+        keep = args.flag("--keep");
     }
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    public int run(Invocation invocation) {
+        PrintWriter out = invocation.out();
         if (gpu == null) {
             if (driverLimits != null) {
                 throw new ValidationException("--driver-limits", driverLimits,
                         "only with --gpu MODEL; on a host the running driver's limits apply");
             }
-            try (MdevHost host = main.openHost()) {
-                return printed(out, main.json(), host.plan(config, keep));
+            try (MdevHost host = invocation.openHost()) {
+                return printed(out, invocation.json(), host.plan(config, keep));
             }
         }
-        return catalogue(out, main.json());
+        return catalogue(out, invocation.json());
     }
 
     /**

@@ -4,15 +4,19 @@ import java.io.PrintWriter;
 import java.util.UUID;
 
 import io.mdevgpu.MdevHost;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code mdevgpu remove UUID}: removes an active mdev instance (its definition, if any, stays). */
-@Command(name = "remove", mixinStandardHelpOptions = true,
-        description = "Remove an active mdev instance (a persistent definition stays: see undefine).")
 final class RemoveCommand extends HostCommand {
-    @Parameters(paramLabel = "UUID", description = "the instance")
-    UUID uuid;
+    static final VerbSpec SPEC = VerbSpec.verb("remove")
+            .description("Remove an active mdev instance (a persistent definition stays: see undefine).")
+            .operand("UUID", "the instance")
+            .build();
+
+    private final UUID uuid;
+
+    RemoveCommand(Args args) {
+        uuid = args.operand(0, UUID::fromString);
+    }
 
     @Override
     int run(MdevHost host, PrintWriter out, boolean json) {

@@ -9,9 +9,6 @@ import io.mdevgpu.Definitions.StartResult;
 import io.mdevgpu.MdevHost;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code mdevgpu start UUID [--parent ADDR]}: creates the vGPU of one persistent definition, of either kind.
@@ -20,22 +17,36 @@ import picocli.CommandLine.Parameters;
  * active, going on past failures; prints one row (or JSON object) per definition and exits 1 when any failed, naming
  * each on stderr.
  */
-@Command(name = "start", mixinStandardHelpOptions = true,
-        description = "Create the vGPU of a persistent definition; --all: enable the SR-IOV GPUs' VFs and start every "
-                + "auto definition not active (what boot runs), exit 1 if any failed.")
-final class StartCommand extends HostCommand {
-    @Parameters(paramLabel = "UUID", arity = "0..1", description = "the definition")
-    UUID uuid;
+final class StartCommand implements Verb {
+    static final VerbSpec SPEC = VerbSpec.verb("start")
+            .description("Create the vGPU of a persistent definition; --all: enable the SR-IOV GPUs' VFs and start "
+                    + "every auto definition not active (what boot runs), exit 1 if any failed.")
+            .optionalOperand("UUID", "the definition")
+            .option("-p", "--parent", "ADDR", DefinitionVerbs.PARENT)
+            .flag("--all", "every auto definition, as boot does (not with UUID)")
+            .build();
 
-    @Option(names = {"-p", "--parent"}, paramLabel = "ADDR",
-            description = "the definition's parent GPU: needed only for a UUID defined under two parents")
-    PciAddress parent;
+    private final UUID uuid;
+    private final PciAddress parent;
+    private final boolean all;
 
-    @Option(names = "--all", description = "every auto definition, as boot does (not with UUID)")
-    boolean all;
+    StartCommand(Args args) {
+        uuid = args.operand(0, UUID::fromString);
+        parent = args.value("--parent", PciAddress::parse);
+        all = args.flag("--all");
+    }
 
     @Override
-    int run(MdevHost host, PrintWriter out, boolean json) {
+    public int run(Invocation invocation) {
+        try (MdevHost host = invocation.openHost()) {
+            return run(host, invocation.out(), invocation.err(), invocation.json());
+        } finally {
+            invocation.out().flush();
+        }
+    }
+
+    /** Starts on an open host; writes what could not start to {@code err}. */
+    private int run(MdevHost host, PrintWriter out, PrintWriter err, boolean json) {
         if (all == (uuid != null) || (all && parent != null)) {
             throw new ValidationException("start", all ? "--all with " + (uuid != null ? "UUID " + uuid : "--parent " + parent)
                     : "neither UUID nor --all", "either a definition's UUID (and --parent, where needed) or --all");
@@ -49,7 +60,6 @@ final class StartCommand extends HostCommand {
         print(out, json, results);
         List<StartResult> failed = results.stream().filter(r -> r.state() == StartResult.State.FAILED).toList();
         if (failed.isEmpty()) return Main.OK;
-        PrintWriter err = spec.commandLine().getErr();
         for (StartResult r : failed) err.println("mdevgpu: " + r.uuid() + " not started: " + r.error().orElseThrow().getMessage());
         err.println("mdevgpu: " + failed.size() + " of " + results.size() + " auto definitions could not be started; "
                 + "the others are active");

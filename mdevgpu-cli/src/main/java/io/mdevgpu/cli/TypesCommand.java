@@ -8,15 +8,19 @@ import io.mdevgpu.MdevHost;
 import io.mdevgpu.ParentDevice;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.SupportedType;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code mdevgpu types [--parent ADDR]}: the mdev types each GPU offers now, as the mdev bus lists them. */
-@Command(name = "types", mixinStandardHelpOptions = true,
-        description = "List the mdev types each GPU offers (nvidia-<num>, name, description, available instances).")
 final class TypesCommand extends HostCommand {
-    @Option(names = {"-p", "--parent"}, paramLabel = "ADDR", description = "only this GPU (0000:65:00.0 or 65:00.0)")
-    PciAddress parent;
+    static final VerbSpec SPEC = VerbSpec.verb("types")
+            .description("List the mdev types each GPU offers (nvidia-<num>, name, description, available instances).")
+            .option("-p", "--parent", "ADDR", "only this GPU (0000:65:00.0 or 65:00.0)")
+            .build();
+
+    private final PciAddress parent;
+
+    TypesCommand(Args args) {
+        parent = args.value("--parent", PciAddress::parse);
+    }
 
     @Override
     int run(MdevHost host, PrintWriter out, boolean json) {

@@ -8,7 +8,6 @@ import java.util.function.Function;
 
 import io.mdevgpu.HostSpec;
 import io.mdevgpu.MdevHost;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,17 +25,16 @@ record CliRun(int exitCode, String out, String err) {
 
     static CliRun on(Function<HostSpec, MdevHost> opener, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        // as Main.run builds it: only the verb the arguments name
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), opener, args).execute(args);
+        int code = new Main(new PrintWriter(out, true), new PrintWriter(err, true), opener).execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
 
-    /** As {@link #of(String...)}, after {@code setup} has seen the command line (to put a simulated driver in). */
-    static CliRun of(Consumer<CommandLine> setup, String... args) {
+    /** As {@link #of(String...)}, after {@code setup} has seen the command (to put a simulated driver in). */
+    static CliRun of(Consumer<Main> setup, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), MdevHost::open, args);
-        setup.accept(cl);
-        int code = cl.execute(args);
+        Main main = new Main(new PrintWriter(out, true), new PrintWriter(err, true), MdevHost::open);
+        setup.accept(main);
+        int code = main.execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
 

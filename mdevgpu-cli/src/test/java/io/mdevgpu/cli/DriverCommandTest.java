@@ -22,7 +22,6 @@ import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
 import io.mdevgpu.sim.SimNvidiaDriver;
 import io.mdevgpu.kernel.testing.FakeHost;
 import io.mdevgpu.kernel.testing.SimulatedNvidia;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -58,15 +57,11 @@ class DriverCommandTest {
         String[] all = new String[args.length + 1];
         all[0] = "driver";
         System.arraycopy(args, 0, all, 1, args.length);
-        return CliRun.of(cl -> {
-            DriverCommand command = cl.getSubcommands().get("driver").getCommand();
+        return CliRun.of(main -> main.verb("driver", parsed -> {
+            DriverCommand command = new DriverCommand(parsed);
             command.host = host;
-            CommandLine.IExecutionExceptionHandler report = cl.getExecutionExceptionHandler();
-            cl.setExecutionExceptionHandler((e, c, p) -> {
-                thrown.set(e);
-                return report.handleExecutionException(e, c, p);
-            });
-        }, all);
+            return command;
+        }).onFailure(thrown::set), all);
     }
 
     private static JsonNode json(CliRun run) {

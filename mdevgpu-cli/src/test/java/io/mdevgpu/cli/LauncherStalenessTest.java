@@ -73,6 +73,16 @@ class LauncherStalenessTest {
     }
 
     @Test
+    void aDeletedMainSourceMakesItStaleWithoutStoppingTheLauncher() throws Exception {
+        String clean = state();
+        Files.delete(repo.resolve("mod/src/main/java/A.java"));
+        String deleted = state();
+        assertNotEquals(clean, deleted, "a main source deleted in the work tree");
+        git("rm", "-q", "--cached", "mod/src/main/java/A.java");
+        assertNotEquals(clean, state(), "a main source deleted from the index too (git rm)");
+    }
+
+    @Test
     void aNewCommitMakesItStale() throws Exception {
         String clean = state();
         write("mod/src/test/java/T.java", "class T { int x; }");
@@ -94,7 +104,8 @@ class LauncherStalenessTest {
         int end = launcher.indexOf("\n}\n", launcher.indexOf("source_state() {"));
         if (start < 0 || end < start) fail("no watched=(...) and source_state() function in ./mdevgpu");
         String function = launcher.substring(start, end + 3);
-        return run(List.of("bash", "-c", "root=\"$1\"; stamp=/nonexistent\n" + function + "source_state", "bash",
+        // with the launcher's shell options: a failing command inside stops it, silently, as it would the launcher
+        return run(List.of("bash", "-c", "set -euo pipefail; root=\"$1\"; stamp=/nonexistent\n" + function + "source_state", "bash",
                 repo.toString()));
     }
 

@@ -118,32 +118,61 @@ class MainTest {
     }
 
     @Test
-    void eachVerbIsNamedAsItsCommandSaysAndHelpListsThemAll() {
-        Main.VERBS.forEach((name, command) -> assertEquals(name,
-                command.get().getClass().getAnnotation(picocli.CommandLine.Command.class).name(), "the verb " + name));
-        var all = Main.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
-                new java.io.PrintWriter(java.io.Writer.nullWriter())).getSubcommands().keySet();
-        assertEquals(List.copyOf(Main.VERBS.keySet()), List.copyOf(all), "--help lists every verb, in order");
+    void eachVerbIsNamedAsItsSpecSaysAndHelpListsThemAllInOrder() {
+        Main.VERBS.forEach((name, entry) -> assertEquals(name, entry.spec().get().name(), "the verb " + name));
+        CliRun run = CliRun.on(new MockHost().host, "--help");
+        int at = 0;
+        for (String verb : Main.VERBS.keySet()) {
+            int next = run.out().indexOf("\n  " + verb + " ", at);
+            assertTrue(next > at, verb + " after the verbs before it in\n" + run.out());
+            at = next;
+        }
     }
 
     @Test
-    void aCommandLineGetsOnlyTheVerbItNames() {
-        assertEquals("list", Main.verbOf(new String[]{"list"}));
-        assertEquals("list", Main.verbOf(new String[]{"--host", "sim", "--json", "list", "--defined"}));
-        assertEquals("gpus", Main.verbOf(new String[]{"--host=sim@/tmp/x", "gpus", "-v"}));
-        assertEquals("create", Main.verbOf(new String[]{"--host", "list", "create", "nvidia-532"}),
-                "--host's value is no verb, even when it reads like one");
-        assertNull(Main.verbOf(new String[]{"--help"}));
-        assertNull(Main.verbOf(new String[]{}));
-        assertNull(Main.verbOf(new String[]{"help", "list"}), "help lists the others");
-        assertNull(Main.verbOf(new String[]{"lsit"}), "a typo gets every verb, so that the usage lists them");
-        assertNull(Main.verbOf(new String[]{"--", "list"}));
+    void helpOfAVerbPrintsItsUsageWhicheverWayItIsAsked() {
+        CliRun help = CliRun.on(new MockHost().host, "help", "list");
+        CliRun option = CliRun.on(new MockHost().host, "list", "--help");
+        CliRun shortOption = CliRun.on(new MockHost().host, "--host", "sim", "list", "-h");
+        assertEquals(Main.OK, help.exitCode(), help.all());
+        assertTrue(help.out().startsWith("Usage: mdevgpu list [-dhV] [--json] [--host=HOST] [-p=ADDR]\n"), help.out());
+        assertEquals(help.out(), option.out());
+        assertEquals(help.out(), shortOption.out());
+        CliRun unknown = CliRun.on(new MockHost().host, "help", "carve");
+        assertEquals(Main.BAD_INPUT, unknown.exitCode());
+        assertTrue(unknown.err().contains("Unknown verb: 'carve'"), unknown.err());
+    }
 
-        var pw = new java.io.PrintWriter(java.io.Writer.nullWriter());
-        assertEquals(List.of("list"), List.copyOf(Main.commandLine(pw, pw, spec -> null,
-                new String[]{"--host", "sim", "list"}).getSubcommands().keySet()));
-        assertEquals(List.copyOf(Main.VERBS.keySet()), List.copyOf(Main.commandLine(pw, pw, spec -> null,
-                new String[]{"lsit"}).getSubcommands().keySet()));
+    @Test
+    void versionIsPrintedBeforeOrAfterAVerbWithoutOpeningAHost() {
+        for (String[] line : List.of(new String[]{"--version"}, new String[]{"-V"}, new String[]{"gpus", "--version"})) {
+            CliRun run = CliRun.on(spec -> { throw new AssertionError("opened " + spec); }, line);
+            assertEquals(Main.OK, run.exitCode(), run.all());
+            assertEquals(Main.VERSION + "\n", run.out());
+        }
+    }
+
+    @Test
+    void aBadOptionValueIsBadInputBeforeAnyHostIsOpened() {
+        CliRun run = CliRun.on(spec -> { throw new AssertionError("opened " + spec); }, "list", "--parent", "65:00");
+        assertEquals(Main.BAD_INPUT, run.exitCode(), run.all());
+        assertTrue(run.err().startsWith("mdevgpu: Invalid value for option '--parent=ADDR': "), run.err());
+        assertTrue(run.err().contains("Usage: mdevgpu list"), run.err());
+        CliRun uuid = CliRun.on(spec -> { throw new AssertionError("opened " + spec); }, "remove", "not-a-uuid");
+        assertEquals(Main.BAD_INPUT, uuid.exitCode(), uuid.all());
+        assertTrue(uuid.err().startsWith("mdevgpu: Invalid value for UUID: "), uuid.err());
+        CliRun missing = CliRun.on(spec -> { throw new AssertionError("opened " + spec); }, "apply");
+        assertEquals(Main.BAD_INPUT, missing.exitCode(), missing.all());
+        assertTrue(missing.err().startsWith("mdevgpu: Missing required option: '--config=FILE'"), missing.err());
+    }
+
+    @Test
+    void aTypoIsAnsweredWithTheNearestVerb() {
+        assertEquals(java.util.Optional.of("list"), Main.closest("lsit"));
+        assertEquals(java.util.Optional.of("types"), Main.closest("type"));
+        assertEquals(java.util.Optional.of("inspect"), Main.closest("inspetc"));
+        assertEquals(java.util.Optional.empty(), Main.closest("carve"));
+        assertTrue(CliRun.of("lsit").err().contains("Did you mean: mdevgpu list?"));
     }
 
     @Test

@@ -284,42 +284,7 @@ public final class TomlTable {
     static Optional<String> suggest(String unknown, List<String> allowed, Map<String, String> formerNames) {
         String renamed = formerNames.get(unknown);
         if (renamed != null && allowed.contains(renamed)) return Optional.of(renamed);
-        String folded = fold(unknown);
-        for (String key : allowed) {
-            if (fold(key).equals(folded)) return Optional.of(key);
-        }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String key : allowed) {
-            int d = distance(unknown.toLowerCase(Locale.ROOT), key);
-            if (d < bestDistance) {
-                best = key;
-                bestDistance = d;
-            }
-        }
-        int tolerance = unknown.length() <= 3 ? 1 : 2;
-        return bestDistance <= tolerance ? Optional.of(best) : Optional.empty();
-    }
-
-    private static String fold(String key) {
-        return key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
-    }
-
-    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
-        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
+        return NearestName.nearest(unknown, allowed);
     }
 
     /** What a TOML value is, for messages: {@code a string ("4")}. */

@@ -211,6 +211,6 @@ class TomlLocatorTest {
         assertTrue(ConfigReader.suggest("x", type).isEmpty());
         // a predecessor name from another table is not suggested where it does not belong
         assertTrue(ConfigReader.suggest("vendorId", type).isEmpty());
-        assertEquals(2, TomlTable.distance("abcd", "badc"));
+        assertEquals(2, NearestName.distance("abcd", "badc"));
     }
 }
