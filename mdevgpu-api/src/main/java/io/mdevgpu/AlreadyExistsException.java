@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** The object already exists (EEXIST): an mdev UUID is unique across every parent. */
 public non-sealed class AlreadyExistsException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * Made by {@link KernelException#of}, which picks this class for EEXIST.
      *

@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** No room left: the type's instance count (EUSERS) or the vendor driver's capacity (ENOSPC) is exhausted. */
 public non-sealed class CapacityException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * Made by {@link KernelException#of}, which picks this class for ENOSPC or EUSERS.
      *

@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * ({@code gpu[0].type[2].framebuffer}), the line and column, and what is allowed. Nothing was changed.
  */
 public final class ConfigException extends MdevException {
+    private static final long serialVersionUID = 1L;
+
     /** The file, or null for text that came from elsewhere. */
     private final Path file;
     /** The key path; empty for the document as a whole. */

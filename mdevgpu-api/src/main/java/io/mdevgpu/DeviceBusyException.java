@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** The device is busy (EBUSY): a VFIO group is already open, in this process or another. */
 public non-sealed class DeviceBusyException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * Made by {@link KernelException#of}, which picks this class for EBUSY.
      *

@@ -6,6 +6,8 @@ package io.mdevgpu;
  * vGPU whose VFIO device is open, and for a change to a GPU's SR-IOV settings while its VFs hold vGPUs.
  */
 public final class DeviceInUseException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * A device held open. It has no errno ({@link #errno()} is null): either the library refuses before writing to
      * the kernel, or the kernel's remove did not finish within the remove timeout.

@@ -5,6 +5,8 @@ package io.mdevgpu;
  * and control command), the target GPU, the status name and its code in hex; unknown codes print as hex.
  */
 public sealed class DriverException extends MdevException permits NotVgpuHostException {
+    private static final long serialVersionUID = 1L;
+
     /** The NV_STATUS code; see {@link #status()}. */
     private final int status;
     /** The status's symbolic name; see {@link #statusName()}. */

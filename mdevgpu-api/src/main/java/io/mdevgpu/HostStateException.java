@@ -6,6 +6,8 @@ package io.mdevgpu;
  * {@link #hostChanged()}).
  */
 public final class HostStateException extends MdevException {
+    private static final long serialVersionUID = 1L;
+
     /** True when the operation changed the host and could not restore it. */
     private final boolean hostChanged;
 

@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** The kernel rejected an argument (EINVAL): a malformed UUID, a bad region offset, an unsupported IOMMU type. */
 public non-sealed class InvalidArgumentException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * Made by {@link KernelException#of}, which picks this class for EINVAL.
      *

@@ -8,6 +8,8 @@ package io.mdevgpu;
 public sealed class KernelException extends MdevException
         permits AlreadyExistsException, CapacityException, NoSuchDeviceException, PermissionDeniedException,
         DeviceBusyException, DeviceInUseException, InvalidArgumentException, UnsupportedOperationKernelException {
+    private static final long serialVersionUID = 1L;
+
 
     /** The errno, or null; see {@link #errno()}. */
     private final Errno errno;

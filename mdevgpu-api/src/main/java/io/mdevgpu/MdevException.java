@@ -9,6 +9,8 @@ import java.util.Optional;
 public abstract sealed class MdevException extends RuntimeException
         permits ValidationException, ConfigException, PlanException, KernelException, DriverException,
         UnsupportedDriverException, NativeAccessException, HostStateException {
+    private static final long serialVersionUID = 1L;
+
 
     /** What was being done; see {@link #operation()}. */
     private final String operation;

@@ -173,7 +173,7 @@ public final class MdevTypeBuilder {
      * @throws ValidationException naming the first property that is missing or out of range
      */
     public MdevType build() {
-        if (maxInstances == 0) throw new ValidationException("max_instances", null, "required: instances of this type per GPU, 1..48");
+        if (maxInstances == 0) throw new ValidationException("max_instances", null, "required: instances of this type per GPU, 1.." + DriverLimits.NEWEST.maxInstancesPerGpu());
         if (framebuffer == null) throw new ValidationException("framebuffer", null, "required: the guest's framebuffer, e.g. Size.mib(9536)");
         if (reserved == null) throw new ValidationException("reserved", null, "required: the host's reservation per instance, e.g. Size.mib(704)");
         return new MdevType(number, name, gpuClass, maxInstances, framebuffer, reserved, mappableVideo, bar1,

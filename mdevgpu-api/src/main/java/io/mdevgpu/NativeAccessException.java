@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** A system call was needed but the JVM was started without native access for the kernel layer. */
 public final class NativeAccessException extends MdevException {
+    private static final long serialVersionUID = 1L;
+
     /** The flag to add; see {@link #flag()}. */
     private final String flag;
 

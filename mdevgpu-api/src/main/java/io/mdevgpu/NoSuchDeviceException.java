@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** The device, parent, type or node is gone or was never there (ENODEV, ENXIO, ENOENT). */
 public non-sealed class NoSuchDeviceException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * Made by {@link KernelException#of}, which picks this class for ENODEV, ENXIO or ENOENT.
      *

@@ -4,6 +4,8 @@ package io.mdevgpu;
  * The GPU's driver is not in vGPU host mode, so it cannot take vGPU types. Nothing was sent to the driver.
  */
 public final class NotVgpuHostException extends DriverException {
+    private static final long serialVersionUID = 1L;
+
     /** The mode the driver reported; see {@link #virtualizationMode()}. */
     private final String virtualizationMode;
 

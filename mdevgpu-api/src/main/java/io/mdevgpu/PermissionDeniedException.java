@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** The kernel refused for lack of privilege (EACCES, EPERM): run as root or grant access to the node. */
 public non-sealed class PermissionDeniedException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * Made by {@link KernelException#of}, which picks this class for EPERM or EACCES.
      *

@@ -8,6 +8,8 @@ import java.util.List;
  * meanwhile, seen under the apply lock): nothing was changed, and a new plan says what fits now.
  */
 public final class PlanException extends MdevException {
+    private static final long serialVersionUID = 1L;
+
     /** Why the types do not fit; see {@link #reasons()}. */
     private final List<String> reasons;
     /** Whether the host changed since the plan; see {@link #hostChangedSincePlan()}. */

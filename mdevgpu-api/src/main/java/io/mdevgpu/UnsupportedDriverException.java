@@ -4,6 +4,8 @@ import java.util.List;
 
 /** The running NVIDIA driver's release has no layout family in this library. */
 public final class UnsupportedDriverException extends MdevException {
+    private static final long serialVersionUID = 1L;
+
     /** The release the driver runs; see {@link #version()}. */
     private final String version;
     /** The release families that would do; see {@link #knownReleases()}. */

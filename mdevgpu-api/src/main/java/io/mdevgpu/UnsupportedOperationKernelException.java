@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** The device does not implement the request (ENOTTY, EOPNOTSUPP, ENOSYS). */
 public non-sealed class UnsupportedOperationKernelException extends KernelException {
+    private static final long serialVersionUID = 1L;
+
     /**
      * Made by {@link KernelException#of}, which picks this class for ENOTTY, EOPNOTSUPP or ENOSYS.
      *

@@ -2,6 +2,8 @@ package io.mdevgpu;
 
 /** A value given to the API is out of its allowed range or form; nothing was changed. */
 public final class ValidationException extends MdevException {
+    private static final long serialVersionUID = 1L;
+
     /** The property or parameter; see {@link #property()}. */
     private final String property;
     /** The offending value as given; see {@link #value()}. */
