@@ -191,6 +191,15 @@ class SimKernelStore {
         }
     }
 
+    /**
+     * Writes {@code text} as the file {@code name} of the state's directory ({@link KeptInventory#FILE}), replacing it in
+     * one step. In a section, so that two processes keeping it at once leave one's whole text.
+     */
+    void keep(String name, String text) {
+        if (!isShared()) return;
+        files.file(directory.resolve(name), text);
+    }
+
     /** The state as the file holds it now, or null when there is none. */
     SimKernelState read() {
         String text = readText();
@@ -231,11 +240,11 @@ class SimKernelStore {
     }
 
     /**
-     * The temporary files a writer of the state or of the pending mark leaves when killed before its rename
+     * The temporary files a writer of the state, the pending mark or the kept inventory leaves when killed before its rename
      * ({@code .kernel.pending.new}): this process holds the lock every writer holds, so theirs are dead. In a section.
      */
     private void removeStaleTemporaries() {
-        for (Path file : List.of(stateFile, pendingFile)) {
+        for (Path file : List.of(stateFile, pendingFile, directory.resolve(KeptInventory.FILE))) {
             Path temporary = SysfsTreeWriter.temporaryOf(file);
             if (Files.exists(temporary)) {
                 LOG.warn("removing {}, left by a process that died writing it", temporary);
