@@ -10,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ import io.mdevgpu.sim.SimKernelState.Fields;
  * host name=default description=two+A100... driver=550.54.14
  * gpu 0000:17:00.0 id=10de:20b0:10de:134f revision=161 class=197120 driver=nvidia group=23 numa=0 model=... catalogue=a100-40g framebuffer=40960 mode=HOST sriov=-
  * resource 0000:17:00.0 index=0 start=... end=... flags=...
- * config 0000:17:00.0 000000de10b020...           the config space, in hex
+ * config 0000:17:00.0 size=4096 de10b02006...    the config space, in hex up to its last non-zero byte
  * end 5f0c2a91                                    CRC-32 of every line before it: a torn or edited file is refused
  * </pre>
  *
@@ -120,7 +121,11 @@ record KeptInventory(String argument, String source, HostInventory inventory) {
                 b.append("resource ").append(d.address()).append(" index=").append(r.index()).append(" start=")
                         .append(r.start()).append(" end=").append(r.end()).append(" flags=").append(r.flags()).append('\n');
             }
-            b.append("config ").append(d.address()).append(' ').append(HEX.formatHex(d.config())).append('\n');
+            byte[] config = d.config();
+            int used = config.length;
+            while (used > 0 && config[used - 1] == 0) used--; // most of a made-up 4 KiB space is zeros
+            b.append("config ").append(d.address()).append(" size=").append(config.length).append(' ')
+                    .append(HEX.formatHex(config, 0, used)).append('\n');
         }
         String checksum = crc(b);
         return b.append("end ").append(checksum).append('\n').toString();
@@ -155,7 +160,7 @@ record KeptInventory(String argument, String source, HostInventory inventory) {
                     case "host" -> host = Fields.of(w, 1);
                     case "gpu" -> gpus.put(PciAddress.parse(w[1]), new GpuLines(Fields.of(w, 2)));
                     case "resource" -> gpu(gpus, w[1]).resources.add(resource(Fields.of(w, 2)));
-                    case "config" -> gpu(gpus, w[1]).config = HEX.parseHex(w.length > 2 ? w[2] : "");
+                    case "config" -> gpu(gpus, w[1]).config = config(w);
                     default -> throw new IllegalArgumentException("unknown record \"" + w[0] + "\"");
                 }
             } catch (RuntimeException e) { // a malformed number, address or word: whichever it was, say where
@@ -206,6 +211,14 @@ record KeptInventory(String argument, String source, HostInventory inventory) {
         GpuLines g = gpus.get(PciAddress.parse(address));
         if (g == null) throw new IllegalArgumentException("a line of GPU " + address + " before its gpu line");
         return g;
+    }
+
+    /** {@code config ADDRESS size=4096 HEX}: the space's bytes up to its last non-zero one, zeros after them. */
+    private static byte[] config(String[] words) {
+        int size = Fields.of(new String[] {words.length > 2 ? words[2] : ""}, 0).integer("size");
+        byte[] used = HEX.parseHex(words.length > 3 ? words[3] : "");
+        if (used.length > size) throw new IllegalArgumentException("config of " + words[1] + " holds more than size=" + size);
+        return Arrays.copyOf(used, size);
     }
 
     private static PciResource resource(Fields f) {

@@ -119,7 +119,8 @@ class KeptInventoryTest {
                 text.replace("numa=0", "numa=1"),                     // edited: the checksum says so
                 text.substring(0, text.indexOf("\nconfig ") + 1),     // cut short: no end line
                 "mdevgpu-simulated-inventory 2\n" + text.substring(text.indexOf('\n') + 1),
-                resigned(text.replace("numa=0", "numa=x")));          // a malformed value, checksum right
+                resigned(text.replace("numa=0", "numa=x")),           // a malformed value, checksum right
+                resigned(text.replaceFirst("size=4096", "size=2")));  // more config bytes than its size
         for (String b : broken) {
             Files.writeString(file, b);
             HostStateException e = assertThrows(HostStateException.class, () -> open(spec));
