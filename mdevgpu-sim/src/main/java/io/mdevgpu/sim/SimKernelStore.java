@@ -58,6 +58,9 @@ class SimKernelStore {
     private HostLock lock;
     /** The state's text as this process last read or wrote it. */
     private String lastSeen;
+    /** The text last parsed, and what it parsed to: a reopen reads the state twice (check, then load) for one parse. */
+    private String parsedText;
+    private SimKernelState parsed;
     private boolean changed;
     private boolean treePending;
 
@@ -203,7 +206,15 @@ class SimKernelStore {
     /** The state as the file holds it now, or null when there is none. */
     SimKernelState read() {
         String text = readText();
-        return text == null ? null : SimKernelState.parse(text, stateFile);
+        return text == null ? null : parse(text);
+    }
+
+    private SimKernelState parse(String text) {
+        if (!text.equals(parsedText)) {
+            parsed = SimKernelState.parse(text, stateFile);
+            parsedText = text;
+        }
+        return parsed;
     }
 
     private String readText() {
@@ -222,7 +233,7 @@ class SimKernelStore {
         String text = readText(); // a few KiB: comparing it is what tells another process's change, not its inode or time
         if (pending) {
             // the lock is ours, so the process that marked it died in the middle of a change
-            SimKernelState last = text == null ? null : SimKernelState.parse(text, stateFile);
+            SimKernelState last = text == null ? null : parse(text);
             LOG.warn("the simulated host at {} was left in the middle of a change by a process that died; repairing its "
                     + "tree from the last state", directory.getParent().getParent());
             if (last != null) {
@@ -235,7 +246,7 @@ class SimKernelStore {
             return;
         }
         if (text == null || text.equals(lastSeen)) return;
-        restore.accept(SimKernelState.parse(text, stateFile));
+        restore.accept(parse(text));
         lastSeen = text;
     }
 
