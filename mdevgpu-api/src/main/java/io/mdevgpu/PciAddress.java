@@ -1,5 +1,6 @@
 package io.mdevgpu;
 
+import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -86,8 +87,26 @@ public record PciAddress(int domain, int bus, int slot, int function) implements
         return (long) domain << 16 | bus << 8 | slot << 3 | function;
     }
 
+    /*
+     * equals, hashCode and toString are written out: a record's generated ones and String.format link method handles
+     * on their first call, some 10 ms of a cold CLI process, which meets addresses before anything else.
+     */
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PciAddress a && domain == a.domain && bus == a.bus && slot == a.slot && function == a.function;
+    }
+
+    /** The sort key, which the parts' ranges fit in 32 bits without overlapping. */
+    @Override
+    public int hashCode() {
+        return (int) sortKey();
+    }
+
     @Override
     public String toString() {
-        return String.format("%04x:%02x:%02x.%x", domain, bus, slot, function);
+        HexFormat hex = HexFormat.of();
+        return hex.toHexDigits((short) domain) + ':' + hex.toHexDigits((byte) bus) + ':' + hex.toHexDigits((byte) slot)
+                + '.' + function;
     }
 }

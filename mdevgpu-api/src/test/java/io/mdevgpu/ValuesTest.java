@@ -67,6 +67,23 @@ class ValuesTest {
         assertEquals(0x6500, PciAddress.parse("65:00.0").rmGpuId());
         assertThrows(ValidationException.class, () -> PciAddress.parse("65:20.0"));
         assertThrows(ValidationException.class, () -> PciAddress.parse("zz:00.0"));
+        assertEquals("ffff:ff:1f.7", PciAddress.of(0xffff, 0xff, 0x1f, 7).toString());
+    }
+
+    @Test
+    void pciAddressesAreEqualByEveryPartAndHashApart() {
+        java.util.Set<Integer> hashes = new java.util.HashSet<>();
+        java.util.List<PciAddress> all = new java.util.ArrayList<>();
+        for (int[] p : new int[][] {{0, 0x65, 0, 0}, {1, 0x65, 0, 0}, {0, 0x66, 0, 0}, {0, 0x65, 1, 0}, {0, 0x65, 0, 1},
+                {0xffff, 0xff, 0x1f, 7}}) {
+            PciAddress a = PciAddress.of(p[0], p[1], p[2], p[3]);
+            assertEquals(a, PciAddress.of(p[0], p[1], p[2], p[3]));
+            assertEquals(a.hashCode(), PciAddress.of(p[0], p[1], p[2], p[3]).hashCode());
+            for (PciAddress b : all) assertNotEquals(a, b);
+            assertTrue(hashes.add(a.hashCode()), a + " hashes apart");
+            all.add(a);
+        }
+        assertNotEquals(PciAddress.of(0, 0x65, 0, 0), "0000:65:00.0");
     }
 
     @Test

@@ -55,7 +55,7 @@ final class NvidiaControls {
     }
 
     int control(int fd, MemorySegment c) {
-        DriverStructs s = d.structs;
+        DriverStructs s = d.structs();
         int cmd = (int) s.controlCmd.get(c, 0);
         Client client = d.objects.clients.get((int) s.controlClient.get(c, 0));
         if (client == null) return NvStatus.NV_ERR_INVALID_CLIENT;
@@ -122,8 +122,8 @@ final class NvidiaControls {
                 s.gridBuild.ifPresent(grid -> grid.put(p, 0, 1));
                 yield NvStatus.NV_OK;
             }
-            case NvControl.NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE -> d.heterogeneousMode.get(target.gpu(), p);
-            case NvControl.NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE -> d.heterogeneousMode.set(target.gpu(), p);
+            case NvControl.NV0080_CTRL_CMD_GPU_GET_VGPU_HETEROGENEOUS_MODE -> d.heterogeneousMode().get(target.gpu(), p);
+            case NvControl.NV0080_CTRL_CMD_GPU_SET_VGPU_HETEROGENEOUS_MODE -> d.heterogeneousMode().set(target.gpu(), p);
             case NvControl.NV2080_CTRL_CMD_BUS_GET_PCI_INFO -> {
                 PciId id = target.gpu().id();
                 s.busDeviceId.put(p, 0, id.device() << 16 | id.vendor());

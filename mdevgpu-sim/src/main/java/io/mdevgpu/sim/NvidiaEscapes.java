@@ -28,15 +28,15 @@ final class NvidiaEscapes {
         int size = Ioctl.size(request);
         int nr = Ioctl.nr(request);
         boolean sized = Ioctl.type(request) == NvEscape.NV_IOCTL_MAGIC && arg.byteSize() >= size && switch (nr) {
-            case NvEscape.NV_ESC_CHECK_VERSION_STR -> size == d.structs.versionSize;
-            case NvEscape.NV_ESC_CARD_INFO -> size > 0 && size % d.structs.cardSize == 0;
-            case NvEscape.NV_ESC_RM_ALLOC -> size == d.structs.allocSize;
-            case NvEscape.NV_ESC_RM_CONTROL -> size == d.structs.controlSize;
-            case NvEscape.NV_ESC_RM_FREE -> size == d.structs.freeSize;
+            case NvEscape.NV_ESC_CHECK_VERSION_STR -> size == d.structs().versionSize;
+            case NvEscape.NV_ESC_CARD_INFO -> size > 0 && size % d.structs().cardSize == 0;
+            case NvEscape.NV_ESC_RM_ALLOC -> size == d.structs().allocSize;
+            case NvEscape.NV_ESC_RM_CONTROL -> size == d.structs().controlSize;
+            case NvEscape.NV_ESC_RM_FREE -> size == d.structs().freeSize;
             default -> false;
         };
         boolean control = nr == NvEscape.NV_ESC_RM_CONTROL && sized;
-        int cmd = control ? (int) d.structs.controlCmd.get(arg, 0) : 0;
+        int cmd = control ? (int) d.structs().controlCmd.get(arg, 0) : 0;
         if (control) d.controls.record(cmd);
         Failure f = d.faults.enter(control ? RmControl.of(cmd) : RmCall.ofEscape(nr, sized),
                 d.faults.wantsText() ? describe(nr, sized, arg) : null);
@@ -47,24 +47,24 @@ final class NvidiaEscapes {
             case NvEscape.NV_ESC_CHECK_VERSION_STR -> version(arg);
             case NvEscape.NV_ESC_CARD_INFO -> cardInfo(arg, size);
             case NvEscape.NV_ESC_RM_ALLOC -> {
-                d.structs.allocStatus.put(arg, 0, f != null ? f.nvStatus() : d.objects.alloc(fd, arg));
+                d.structs().allocStatus.put(arg, 0, f != null ? f.nvStatus() : d.objects.alloc(fd, arg));
                 yield 0;
             }
             case NvEscape.NV_ESC_RM_CONTROL -> {
                 if (f != null) {
-                    d.structs.controlStatus.put(arg, 0, f.nvStatus());
+                    d.structs().controlStatus.put(arg, 0, f.nvStatus());
                     yield 0;
                 }
                 d.store.enter(); // the type tables are the host's, shared with other processes
                 try {
-                    d.structs.controlStatus.put(arg, 0, d.controls.control(fd, arg));
+                    d.structs().controlStatus.put(arg, 0, d.controls.control(fd, arg));
                 } finally {
                     d.store.exit();
                 }
                 yield 0;
             }
             default -> {
-                d.structs.freeStatus.put(arg, 0, f != null ? f.nvStatus() : d.objects.free(arg));
+                d.structs().freeStatus.put(arg, 0, f != null ? f.nvStatus() : d.objects.free(arg));
                 yield 0;
             }
         };
@@ -78,36 +78,36 @@ final class NvidiaEscapes {
         if (!sized) return "IOCTL 0x" + Integer.toHexString(nr);
         return switch (nr) {
             case NvEscape.NV_ESC_CHECK_VERSION_STR -> {
-                int cmd = (int) d.structs.versionCmd.get(arg, 0);
+                int cmd = (int) d.structs().versionCmd.get(arg, 0);
                 yield "VERSION " + (cmd == NvEscape.NV_RM_API_VERSION_CMD_STRICT ? "strict" : String.valueOf((char) cmd));
             }
             case NvEscape.NV_ESC_CARD_INFO -> "CARD_INFO";
-            case NvEscape.NV_ESC_RM_ALLOC -> "ALLOC " + NvClass.name((int) d.structs.allocClass.get(arg, 0)) + " 0x"
-                    + Long.toHexString(d.structs.allocNew.get(arg, 0));
-            case NvEscape.NV_ESC_RM_CONTROL -> "CONTROL " + NvControl.name((int) d.structs.controlCmd.get(arg, 0));
-            default -> "FREE 0x" + Long.toHexString(d.structs.freeOld.get(arg, 0));
+            case NvEscape.NV_ESC_RM_ALLOC -> "ALLOC " + NvClass.name((int) d.structs().allocClass.get(arg, 0)) + " 0x"
+                    + Long.toHexString(d.structs().allocNew.get(arg, 0));
+            case NvEscape.NV_ESC_RM_CONTROL -> "CONTROL " + NvControl.name((int) d.structs().controlCmd.get(arg, 0));
+            default -> "FREE 0x" + Long.toHexString(d.structs().freeOld.get(arg, 0));
         };
     }
 
     int version(MemorySegment v) {
-        int cmd = (int) d.structs.versionCmd.get(v, 0);
-        d.structs.versionReply.put(v, 0, NvEscape.NV_RM_API_VERSION_REPLY_RECOGNIZED);
+        int cmd = (int) d.structs().versionCmd.get(v, 0);
+        d.structs().versionReply.put(v, 0, NvEscape.NV_RM_API_VERSION_REPLY_RECOGNIZED);
         if (cmd == NvEscape.NV_RM_API_VERSION_CMD_QUERY) {
-            if (d.abi.versionQuery()) d.structs.versionString.putString(v, 0, d.claimedVersion);
+            if (d.abi.versionQuery()) d.structs().versionString.putString(v, 0, d.claimedVersion);
             return 0; // before 535: "override", nothing written
         }
-        String client = d.structs.versionString.getString(v, 0);
+        String client = d.structs().versionString.getString(v, 0);
         String mine = d.release.version();
         boolean match = cmd == NvEscape.NV_RM_API_VERSION_CMD_RELAXED
                 ? client.split("\\.", 2)[0].equals(mine.split("\\.", 2)[0]) : client.equals(mine);
         if (match) return 0;
-        d.structs.versionReply.put(v, 0, NvEscape.NV_RM_API_VERSION_REPLY_UNRECOGNIZED);
-        d.structs.versionString.putString(v, 0, mine);
+        d.structs().versionReply.put(v, 0, NvEscape.NV_RM_API_VERSION_REPLY_UNRECOGNIZED);
+        d.structs().versionString.putString(v, 0, mine);
         return -EINVAL;
     }
 
     int cardInfo(MemorySegment arg, int size) {
-        DriverStructs s = d.structs;
+        DriverStructs s = d.structs();
         long slots = size / s.cardSize;
         arg.asSlice(0, size).fill((byte) 0);
         for (int i = 0; i < d.gpus.size() && i < slots; i++) {

@@ -45,7 +45,7 @@ final class NvidiaRmObjects {
     }
 
     int alloc(int fd, MemorySegment a) {
-        DriverStructs s = d.structs;
+        DriverStructs s = d.structs();
         int hClass = (int) s.allocClass.get(a, 0), parent = (int) s.allocParent.get(a, 0), handle = (int) s.allocNew.get(a, 0);
         OptionalLong expected = d.abi.allocParamsSize(hClass);
         if (expected.isEmpty()) return NvStatus.NV_ERR_INVALID_CLASS;
@@ -93,15 +93,15 @@ final class NvidiaRmObjects {
     }
 
     int free(MemorySegment a) {
-        Client client = clients.get((int) d.structs.freeRoot.get(a, 0));
+        Client client = clients.get((int) d.structs().freeRoot.get(a, 0));
         if (client == null) return NvStatus.NV_ERR_INVALID_CLIENT;
-        int handle = (int) d.structs.freeOld.get(a, 0);
+        int handle = (int) d.structs().freeOld.get(a, 0);
         if (handle == client.handle) {
             clients.remove(handle);
             return NvStatus.NV_OK;
         }
         Obj o = client.objects.get(handle);
-        if (o == null || o.parent() != (int) d.structs.freeParent.get(a, 0)) return NvStatus.NV_ERR_INVALID_OBJECT_HANDLE;
+        if (o == null || o.parent() != (int) d.structs().freeParent.get(a, 0)) return NvStatus.NV_ERR_INVALID_OBJECT_HANDLE;
         removeTree(client, handle);
         return NvStatus.NV_OK;
     }

@@ -32,7 +32,7 @@ final class NvidiaVgpuConfig {
 
     int setInfo(Gpu gpu, MemorySegment p) {
         if (gpu.mode() != VirtualizationMode.HOST.code()) return NvStatus.NV_ERR_NOT_SUPPORTED;
-        DriverVgpuTypes types = d.vgpuTypes.orElseThrow();
+        DriverVgpuTypes types = d.driverVgpuTypes().orElseThrow();
         boolean discard = types.discard(p);
         discards.add(discard);
         d.store.changed();
@@ -67,7 +67,7 @@ final class NvidiaVgpuConfig {
 
     /** GET_VGPU_TYPE_INFO: the type the params name, from the GPU's table. */
     int typeInfo(Gpu gpu, MemorySegment p) {
-        DriverVgpuTypes types = d.vgpuTypes.orElseThrow();
+        DriverVgpuTypes types = d.driverVgpuTypes().orElseThrow();
         MdevType t = table(gpu).get(types.requestedType(p));
         if (t == null) return NvStatus.NV_ERR_OBJECT_NOT_FOUND;
         types.encodeTypeInfo(p, t, gpu.id());
@@ -77,7 +77,7 @@ final class NvidiaVgpuConfig {
     /** GET_SUPPORTED_VGPU_TYPES: the numbers of the GPU's table. */
     int supportedTypes(Gpu gpu, MemorySegment p) {
         int[] numbers = table(gpu).keySet().stream().mapToInt(Integer::intValue).toArray();
-        d.vgpuTypes.orElseThrow().encodeSupportedTypes(p, numbers, 2);
+        d.driverVgpuTypes().orElseThrow().encodeSupportedTypes(p, numbers, 2);
         return NvStatus.NV_OK;
     }
 

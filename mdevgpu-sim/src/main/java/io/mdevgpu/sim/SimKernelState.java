@@ -201,7 +201,7 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
                 "delete the simulated host's directory (" + root(file) + ") to start it afresh", null);
     }
 
-    private static Path root(Path stateFile) {
+    static Path root(Path stateFile) {
         Path p = stateFile.toAbsolutePath().getParent();
         return p == null || p.getParent() == null || p.getParent().getParent() == null ? stateFile : p.getParent().getParent();
     }
@@ -227,8 +227,8 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
                 new Display(f.integer("heads"), f.integer("x"), f.integer("y"), f.integer("frl"), f.bool("limiter")));
     }
 
-    /** The key=value words of a line from {@code from} on; reading a key the line lacks says which. */
-    private record Fields(Map<String, String> values) {
+    /** The key=value words of a line from {@code from} on; reading a key the line lacks says which. Shared by the kept inventory's lines. */
+    record Fields(Map<String, String> values) {
         static Fields of(String[] words, int from) {
             Map<String, String> values = new HashMap<>();
             for (String w : Arrays.copyOfRange(words, from, words.length)) {
@@ -271,19 +271,19 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
         }
     }
 
-    private static String word(String s) {
+    static String word(String s) {
         return URLEncoder.encode(s, UTF_8);
     }
 
-    private static String unword(String s) {
+    static String unword(String s) {
         return URLDecoder.decode(s, UTF_8);
     }
 
-    private static String idText(PciId id) {
+    static String idText(PciId id) {
         return String.format("%04x:%04x:%04x:%04x", id.vendor(), id.device(), id.subsystemVendor(), id.subsystemDevice());
     }
 
-    private static Optional<PciId> id(String text) {
+    static Optional<PciId> id(String text) {
         if (text.equals("-")) return Optional.empty();
         String[] p = text.split(":");
         if (p.length != 4) throw new IllegalArgumentException("PCI id \"" + text + "\" is not vvvv:dddd:ssss:ssss");

@@ -58,6 +58,9 @@ class SimKernelStore {
     private HostLock lock;
     /** The state's text as this process last read or wrote it. */
     private String lastSeen;
+    /** The text last parsed, and what it parsed to: a reopen reads the state twice (check, then load) for one parse. */
+    private String parsedText;
+    private SimKernelState parsed;
     private boolean changed;
     private boolean treePending;
 
@@ -191,10 +194,27 @@ class SimKernelStore {
         }
     }
 
+    /**
+     * Writes {@code text} as the file {@code name} of the state's directory ({@link KeptInventory#FILE}), replacing it in
+     * one step. In a section, so that two processes keeping it at once leave one's whole text.
+     */
+    void keep(String name, String text) {
+        if (!isShared()) return;
+        files.file(directory.resolve(name), text);
+    }
+
     /** The state as the file holds it now, or null when there is none. */
     SimKernelState read() {
         String text = readText();
-        return text == null ? null : SimKernelState.parse(text, stateFile);
+        return text == null ? null : parse(text);
+    }
+
+    private SimKernelState parse(String text) {
+        if (!text.equals(parsedText)) {
+            parsed = SimKernelState.parse(text, stateFile);
+            parsedText = text;
+        }
+        return parsed;
     }
 
     private String readText() {
@@ -213,7 +233,7 @@ class SimKernelStore {
         String text = readText(); // a few KiB: comparing it is what tells another process's change, not its inode or time
         if (pending) {
             // the lock is ours, so the process that marked it died in the middle of a change
-            SimKernelState last = text == null ? null : SimKernelState.parse(text, stateFile);
+            SimKernelState last = text == null ? null : parse(text);
             LOG.warn("the simulated host at {} was left in the middle of a change by a process that died; repairing its "
                     + "tree from the last state", directory.getParent().getParent());
             if (last != null) {
@@ -226,16 +246,16 @@ class SimKernelStore {
             return;
         }
         if (text == null || text.equals(lastSeen)) return;
-        restore.accept(SimKernelState.parse(text, stateFile));
+        restore.accept(parse(text));
         lastSeen = text;
     }
 
     /**
-     * The temporary files a writer of the state or of the pending mark leaves when killed before its rename
+     * The temporary files a writer of the state, the pending mark or the kept inventory leaves when killed before its rename
      * ({@code .kernel.pending.new}): this process holds the lock every writer holds, so theirs are dead. In a section.
      */
     private void removeStaleTemporaries() {
-        for (Path file : List.of(stateFile, pendingFile)) {
+        for (Path file : List.of(stateFile, pendingFile, directory.resolve(KeptInventory.FILE))) {
             Path temporary = SysfsTreeWriter.temporaryOf(file);
             if (Files.exists(temporary)) {
                 LOG.warn("removing {}, left by a process that died writing it", temporary);

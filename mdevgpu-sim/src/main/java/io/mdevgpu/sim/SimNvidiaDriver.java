@@ -153,8 +153,10 @@ public final class SimNvidiaDriver implements RmTransport {
     final Faults faults;
     final NvrmRelease release;
     final NvrmAbi abi;
-    final DriverStructs structs;
-    final Optional<DriverVgpuTypes> vgpuTypes;
+    // the release's layout table, read on the first RM call: reading it costs a cold process some 6 ms, and opening a
+    // host to list it makes none
+    private DriverStructs structs;
+    private Optional<DriverVgpuTypes> vgpuTypes;
     final String ctlPath;
     final String devDirectory;
     final String procVersionPath;
@@ -168,7 +170,8 @@ public final class SimNvidiaDriver implements RmTransport {
     private final NvidiaEscapes escapes = new NvidiaEscapes(this);
     private final NvidiaNodes nodes = new NvidiaNodes(this);
     Publisher publisher;
-    DriverHeterogeneousMode heterogeneousMode;
+    private DriverHeterogeneousMode heterogeneousMode;
+    private SimSriov sriov;
     SimKernelStore store = SimKernelStore.NONE;
     String claimedVersion;
 
@@ -187,15 +190,12 @@ public final class SimNvidiaDriver implements RmTransport {
     public SimNvidiaDriver(String version, String devDirectory, String procVersionPath, Faults faults, Object lock) {
         this.release = NvrmRelease.parse(version);
         this.abi = NvrmAbi.forRelease(release, "simulated NVIDIA driver");
-        this.structs = new DriverStructs(abi);
-        this.vgpuTypes = DriverVgpuTypes.of(structs.table, abi.limits());
         this.devDirectory = Objects.requireNonNull(devDirectory, "devDirectory");
         this.ctlPath = devDirectory + "/nvidiactl";
         this.procVersionPath = Objects.requireNonNull(procVersionPath, "procVersionPath");
         this.faults = Objects.requireNonNull(faults, "faults");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.claimedVersion = version;
-        this.heterogeneousMode = new DriverHeterogeneousMode(structs.table, null);
         nodes.procText = procVersionText(version);
     }
 
@@ -284,8 +284,33 @@ public final class SimNvidiaDriver implements RmTransport {
     /** The SR-IOV GPUs whose heterogeneous vGPU mode the RM controls read and set. */
     SimNvidiaDriver sriov(SimSriov sriov) {
         synchronized (lock) {
-            this.heterogeneousMode = new DriverHeterogeneousMode(structs.table, sriov);
+            this.sriov = sriov;
+            this.heterogeneousMode = null;
             return this;
+        }
+    }
+
+    /** The escapes' and controls' struct offsets of this release. */
+    DriverStructs structs() {
+        synchronized (lock) {
+            if (structs == null) structs = new DriverStructs(abi);
+            return structs;
+        }
+    }
+
+    /** The vGPU type codec of this release; empty for one whose headers lay out none. */
+    Optional<DriverVgpuTypes> driverVgpuTypes() {
+        synchronized (lock) {
+            if (vgpuTypes == null) vgpuTypes = DriverVgpuTypes.of(structs().table, abi.limits());
+            return vgpuTypes;
+        }
+    }
+
+    /** The heterogeneous-mode controls, over the SR-IOV GPUs {@link #sriov(SimSriov)} gave (none before). */
+    DriverHeterogeneousMode heterogeneousMode() {
+        synchronized (lock) {
+            if (heterogeneousMode == null) heterogeneousMode = new DriverHeterogeneousMode(structs().table, sriov);
+            return heterogeneousMode;
         }
     }
 

@@ -81,11 +81,13 @@ public final class SimVfioKernel implements VfioKernel {
     final Faults faults;
     private final Path devRoot;
     final Map<Integer, Group> groups = new HashMap<>();
-    private final Arena arena = Arena.ofShared();
-    final ErrnoCapture errno = new ErrnoCapture(arena);
-    final VfioFds fds = new VfioFds(errno);
+    // made on the first system call of the kernel's own: a host opened to be listed makes none, and making them starts
+    // the FFM runtime, some 8 ms of a cold process
+    private Arena arena;
+    private ErrnoCapture errno;
+    final VfioFds fds = new VfioFds(this::errno);
     final VfioContainers containers = new VfioContainers();
-    final VfioDeviceMemory memory = new VfioDeviceMemory(fds, errno);
+    final VfioDeviceMemory memory = new VfioDeviceMemory(fds, this::errno);
     final VfioIrqRules interrupts;
     final VfioHolders holders = new VfioHolders(this);
     private final VfioNodeCalls calls = new VfioNodeCalls(this);
@@ -103,7 +105,26 @@ public final class SimVfioKernel implements VfioKernel {
         this.devRoot = Objects.requireNonNull(devRoot, "devRoot");
         this.faults = Objects.requireNonNull(faults, "faults");
         this.lock = Objects.requireNonNull(lock, "lock");
-        this.interrupts = new VfioIrqRules(faults, errno, arena);
+        this.interrupts = new VfioIrqRules(faults, this::errno, this::arena);
+    }
+
+    /** The errno capture of the kernel's own system calls (memfds, eventfds, closes), made on the first. */
+    ErrnoCapture errno() {
+        synchronized (lock) {
+            if (errno == null) {
+                arena = Arena.ofShared();
+                errno = new ErrnoCapture(arena);
+            }
+            return errno;
+        }
+    }
+
+    /** The arena of what the kernel keeps in native memory for as long as it lives. */
+    private Arena arena() {
+        synchronized (lock) {
+            errno();
+            return arena;
+        }
     }
 
     public Faults faults() {
@@ -284,7 +305,7 @@ public final class SimVfioKernel implements VfioKernel {
             for (int fd : List.copyOf(fds.open.keySet())) {
                 VfioFds.Node n = fds.remove(fd);
                 if (n.kind() == VfioFds.Kind.DEVICE) n.device().openFds--;
-                Syscalls.close(errno, fd);
+                Syscalls.close(errno(), fd);
             }
             containers.clear();
             for (Group g : groups.values()) {

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * proc/driver/nvidia/version          the driver's version file (the spec's text)
  * etc/mdevctl.d/scripts.d/{callouts,notifiers}   so that mdevctl accepts the tree
  * run/mdevgpu-sim/kernel.state        a host kept in a directory: the kernel's state, shared by every process
+ * run/mdevgpu-sim/inventory           and the inventory it was made from, as resolved ({@code KeptInventory})
  * </pre>
  * and answers on it with the real readers ({@link LinuxPciDiscovery}, {@link LinuxMdevBus}) over the simulated mdev
  * core's writes, the {@link SimNvidiaDriver} of the spec's release and the {@link SimVfioKernel}. An instance's
@@ -166,6 +167,21 @@ public final class SimulatedKernel implements KernelPorts {
             throw new ValidationException("simulated host root", root.toString(),
                     "a directory holding this host or none; it holds another simulated host (" + state.host()
                             + "), not " + host + ": open it with the inventory it was made from, or use an empty directory");
+        }
+    }
+
+    /**
+     * Keeps {@code text} as the file {@code name} beside the state of a host kept in a directory (nothing for a
+     * temporary host), under the host's lock.
+     */
+    void keep(String name, String text) {
+        synchronized (lock) {
+            store.enter();
+            try {
+                store.keep(name, text);
+            } finally {
+                store.exit();
+            }
         }
     }
 

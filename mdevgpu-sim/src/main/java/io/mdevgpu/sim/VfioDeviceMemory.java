@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
@@ -24,11 +25,11 @@ final class VfioDeviceMemory {
     private static final long PAGE = 4096;
 
     private final VfioFds fds;
-    private final ErrnoCapture errno;
+    private final Supplier<ErrnoCapture> errno;
     /** Mappings made through mmap and not unmapped: address to length. */
     final Map<Long, Long> mappings = new HashMap<>();
 
-    VfioDeviceMemory(VfioFds fds, ErrnoCapture errno) {
+    VfioDeviceMemory(VfioFds fds, Supplier<ErrnoCapture> errno) {
         this.fds = fds;
         this.errno = errno;
     }
@@ -83,15 +84,15 @@ final class VfioDeviceMemory {
     void growMemory(Device d) {
         long size = d.memorySize();
         if (d.memfd < 0 || size <= d.memfdSize) return;
-        if (Syscalls.ftruncate(errno, d.memfd, size) < 0) {
-            throw new IllegalStateException("ftruncate the memory of device " + d.name + " to " + size + ": " + errno.toErrno());
+        if (Syscalls.ftruncate(errno.get(), d.memfd, size) < 0) {
+            throw new IllegalStateException("ftruncate the memory of device " + d.name + " to " + size + ": " + errno.get().toErrno());
         }
         d.memfdSize = size;
     }
 
     void releaseMemory(Device d) {
         if (d.memfd >= 0) {
-            Syscalls.close(errno, d.memfd);
+            Syscalls.close(errno.get(), d.memfd);
             d.memfd = -1;
             d.memfdSize = 0;
         }

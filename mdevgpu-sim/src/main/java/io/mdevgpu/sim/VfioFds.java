@@ -3,6 +3,7 @@ package io.mdevgpu.sim;
 import java.lang.foreign.Arena;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.mdevgpu.kernel.sys.ErrnoCapture;
 import io.mdevgpu.kernel.sys.Syscalls;
@@ -20,9 +21,9 @@ final class VfioFds {
     /** Every open fd of the VFIO, by number. */
     final Map<Integer, Node> open = new HashMap<>();
     private final Node[] byFd = new Node[1 << 16];
-    private final ErrnoCapture errno;
+    private final Supplier<ErrnoCapture> errno;
 
-    VfioFds(ErrnoCapture errno) {
+    VfioFds(Supplier<ErrnoCapture> errno) {
         this.errno = errno;
     }
 
@@ -32,7 +33,7 @@ final class VfioFds {
 
     void put(int fd, Node n) {
         if (fd >= byFd.length) {
-            Syscalls.close(errno, fd);
+            Syscalls.close(errno.get(), fd);
             throw new IllegalStateException("fd " + fd + " is beyond the simulated kernel's table of " + byFd.length);
         }
         open.put(fd, n);
@@ -51,16 +52,16 @@ final class VfioFds {
 
     int standIn(String name) {
         try (Arena call = Arena.ofConfined()) {
-            int fd = Syscalls.memfdCreate(errno, call.allocateFrom(name), Syscalls.MFD_CLOEXEC);
-            if (fd < 0) throw new IllegalStateException("memfd_create " + name + ": " + errno.toErrno());
+            int fd = Syscalls.memfdCreate(errno.get(), call.allocateFrom(name), Syscalls.MFD_CLOEXEC);
+            if (fd < 0) throw new IllegalStateException("memfd_create " + name + ": " + errno.get().toErrno());
             return fd;
         }
     }
 
     int openPath(String path) {
         try (Arena call = Arena.ofConfined()) {
-            int fd = Syscalls.open(errno, call.allocateFrom(path), Syscalls.O_RDWR | Syscalls.O_CLOEXEC, 0);
-            return fd < 0 ? -errno.errno() : fd;
+            int fd = Syscalls.open(errno.get(), call.allocateFrom(path), Syscalls.O_RDWR | Syscalls.O_CLOEXEC, 0);
+            return fd < 0 ? -errno.get().errno() : fd;
         }
     }
 }

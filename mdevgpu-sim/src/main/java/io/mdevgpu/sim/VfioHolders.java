@@ -2,6 +2,7 @@ package io.mdevgpu.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.mdevgpu.sim.SimKernelState.Holder;
 import io.mdevgpu.sim.SimVfioKernel.Device;
@@ -16,8 +17,14 @@ import io.mdevgpu.sim.SimVfioKernel.Group;
  */
 final class VfioHolders {
     private final SimVfioKernel k;
-    /** Who this is among the simulated kernels that hold devices of a shared host open. */
-    private final long opener = new java.security.SecureRandom().nextLong();
+    /** How many simulated kernels this process made: the low half of {@link #opener}. */
+    private static final AtomicInteger KERNELS = new AtomicInteger();
+    /**
+     * Who this is among the simulated kernels that hold devices of a shared host open: this process's id and its
+     * kernel count, unique among live processes (a random one would seed a {@code SecureRandom}, some 10 ms of a cold
+     * start; a dead process whose id comes back holds nothing, as {@link Holder#isAlive()} says).
+     */
+    private final long opener = ProcessHandle.current().pid() << 32 | (KERNELS.incrementAndGet() & 0xFFFF_FFFFL);
     /** Other processes' holders, as the shared state last said. */
     private List<Holder> foreign = List.of();
 

@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.mdevgpu.Errno;
 import io.mdevgpu.kernel.abi.vfio.vfio_irq_info;
@@ -25,20 +26,22 @@ import io.mdevgpu.sim.SimVfioKernel.Device;
  */
 final class VfioIrqRules {
     private final Faults faults;
-    private final ErrnoCapture errno;
-    private final MemorySegment one;
+    private final Supplier<ErrnoCapture> errno;
+    private final Supplier<Arena> arena;
+    private MemorySegment one;
     final List<String> irqSets = new ArrayList<>();
 
-    VfioIrqRules(Faults faults, ErrnoCapture errno, Arena arena) {
+    VfioIrqRules(Faults faults, Supplier<ErrnoCapture> errno, Supplier<Arena> arena) {
         this.faults = faults;
         this.errno = errno;
-        this.one = arena.allocate(JAVA_LONG);
+        this.arena = arena;
     }
 
     /** Signals the eventfd {@code fd} once. */
     void signal(int fd) {
+        if (one == null) one = arena.get().allocate(JAVA_LONG);
         one.set(JAVA_LONG, 0, 1L);
-        Syscalls.write(errno, fd, one, 8);
+        Syscalls.write(errno.get(), fd, one, 8);
     }
 
     /** VFIO_DEVICE_GET_IRQ_INFO: EINVAL until GET_INFO was asked (K11). */

@@ -89,7 +89,7 @@ final class VfioNodeCalls {
                     }
                 }
             }
-            Syscalls.close(k.errno, fd); // Linux releases the fd even when close reports an error
+            Syscalls.close(k.errno(), fd); // Linux releases the fd even when close reports an error
             return f == null ? 0 : -f.errnoOrEio();
         }
     }

@@ -20,6 +20,8 @@ import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.SriovCapability;
 import io.mdevgpu.kernel.pci.PciResource;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -120,12 +122,31 @@ public final class InventoryLoader {
             throw new ValidationException("built-in host inventory", name, "one of " + String.join(", ", BUILT_IN));
         }
         String resource = name + ".toml";
+        return read(StrictToml.parse(builtInBytes(resource), Path.of("samples/hosts", resource), KIND), null);
+    }
+
+    /**
+     * The TOML text {@link #resolve} reads for {@code nameOrPath}, read without parsing it (a simulated host kept in a
+     * directory compares it with the text it was made from); empty when {@code nameOrPath} names no built-in inventory
+     * and no readable file, where {@link #resolve} says why.
+     */
+    public static Optional<String> source(String nameOrPath) {
+        if (nameOrPath == null || nameOrPath.isBlank()) return Optional.empty();
+        if (BUILT_IN.contains(nameOrPath)) return Optional.of(new String(builtInBytes(nameOrPath + ".toml"), UTF_8));
+        try {
+            return Optional.of(Files.readString(Path.of(nameOrPath)));
+        } catch (IOException | RuntimeException e) { // missing, unreadable, not UTF-8, a bad path: resolve reports it
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] builtInBytes(String resource) {
         try (InputStream in = InventoryLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("the built-in inventory " + resource + " is missing from the library "
                         + "(it is copied from samples/hosts/ at build time)");
             }
-            return read(StrictToml.parse(in.readAllBytes(), Path.of("samples/hosts", resource), KIND), null);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the built-in inventory " + resource, e);
         }

@@ -4,7 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.VarHandle;
+import java.lang.foreign.ValueLayout;
 
 import io.mdevgpu.Errno;
 
@@ -14,8 +14,8 @@ import io.mdevgpu.Errno;
  */
 public final class ErrnoCapture {
     static final MemoryLayout LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    // read at its offset: a layout-path var handle links method handles on first use, some 5 ms of a cold process
+    private static final long ERRNO = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final ThreadLocal<ErrnoCapture> OF_THREAD = ThreadLocal.withInitial(() -> new ErrnoCapture(Arena.ofAuto()));
 
@@ -35,7 +35,7 @@ public final class ErrnoCapture {
 
     /** The errno the last failed call through this capture left. */
     public int errno() {
-        return (int) ERRNO.get(segment, 0L);
+        return segment.get(ValueLayout.JAVA_INT, ERRNO);
     }
 
     public Errno toErrno() {

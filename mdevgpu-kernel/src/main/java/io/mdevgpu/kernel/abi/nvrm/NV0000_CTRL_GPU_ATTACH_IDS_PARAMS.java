@@ -2,7 +2,6 @@
 package io.mdevgpu.kernel.abi.nvrm;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
 
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -10,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * {@code NV0000_CTRL_GPU_ATTACH_IDS_PARAMS} from {@code ctrl/ctrl0000/ctrl0000gpu.h}, 132 bytes, as every release laid it out:
@@ -63,18 +62,18 @@ public final class NV0000_CTRL_GPU_ATTACH_IDS_PARAMS {
         MemorySegment.copy(fieldValue, 0L, struct, gpuIds$OFFSET, gpuIds$LAYOUT.byteSize());
     }
 
-    private static final VarHandle gpuIds$ELEM_HANDLE = LAYOUT.varHandle(groupElement("gpuIds"), sequenceElement());
+    private static final ValueLayout.OfInt gpuIds$ELEMENT = (ValueLayout.OfInt) gpuIds$LAYOUT.elementLayout();
 
     public static long gpuIds$length() {
         return gpuIds$LAYOUT.elementCount();
     }
 
     public static int gpuIds(MemorySegment struct, long index) {
-        return (int) gpuIds$ELEM_HANDLE.get(struct, 0L, index);
+        return struct.get(gpuIds$ELEMENT, gpuIds$OFFSET + Objects.checkIndex(index, gpuIds$LAYOUT.elementCount()) * gpuIds$ELEMENT.byteSize());
     }
 
     public static void gpuIds(MemorySegment struct, long index, int fieldValue) {
-        gpuIds$ELEM_HANDLE.set(struct, 0L, index, fieldValue);
+        struct.set(gpuIds$ELEMENT, gpuIds$OFFSET + Objects.checkIndex(index, gpuIds$LAYOUT.elementCount()) * gpuIds$ELEMENT.byteSize(), fieldValue);
     }
 
     private static final ValueLayout.OfInt failedId$LAYOUT = (ValueLayout.OfInt) LAYOUT.select(groupElement("failedId"));

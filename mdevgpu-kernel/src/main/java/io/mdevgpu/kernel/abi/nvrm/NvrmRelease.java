@@ -77,6 +77,22 @@ public record NvrmRelease(int major, int minor, int patch, String version) imple
         return c != 0 ? c : Integer.compare(patch, o.patch);
     }
 
+    /*
+     * equals and hashCode are written out: a record's generated ones link method handles on their first call, some
+     * 15 ms of a cold CLI process, which compares releases on its first RM call.
+     */
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NvrmRelease r && major == r.major && minor == r.minor && patch == r.patch
+                && version.equals(r.version);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((major * 31 + minor) * 31 + patch) * 31 + version.hashCode();
+    }
+
     @Override
     public String toString() {
         return version;

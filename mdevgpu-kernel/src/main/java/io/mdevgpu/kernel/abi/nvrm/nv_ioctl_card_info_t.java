@@ -2,7 +2,6 @@
 package io.mdevgpu.kernel.abi.nvrm;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
 
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -10,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * {@code nv_ioctl_card_info_t} from {@code nv-ioctl.h}, 72 bytes, as every release laid it out:
@@ -254,17 +253,17 @@ public final class nv_ioctl_card_info_t {
         MemorySegment.copy(fieldValue, 0L, struct, dev_name$OFFSET, dev_name$LAYOUT.byteSize());
     }
 
-    private static final VarHandle dev_name$ELEM_HANDLE = LAYOUT.varHandle(groupElement("dev_name"), sequenceElement());
+    private static final ValueLayout.OfByte dev_name$ELEMENT = (ValueLayout.OfByte) dev_name$LAYOUT.elementLayout();
 
     public static long dev_name$length() {
         return dev_name$LAYOUT.elementCount();
     }
 
     public static byte dev_name(MemorySegment struct, long index) {
-        return (byte) dev_name$ELEM_HANDLE.get(struct, 0L, index);
+        return struct.get(dev_name$ELEMENT, dev_name$OFFSET + Objects.checkIndex(index, dev_name$LAYOUT.elementCount()) * dev_name$ELEMENT.byteSize());
     }
 
     public static void dev_name(MemorySegment struct, long index, byte fieldValue) {
-        dev_name$ELEM_HANDLE.set(struct, 0L, index, fieldValue);
+        struct.set(dev_name$ELEMENT, dev_name$OFFSET + Objects.checkIndex(index, dev_name$LAYOUT.elementCount()) * dev_name$ELEMENT.byteSize(), fieldValue);
     }
 }

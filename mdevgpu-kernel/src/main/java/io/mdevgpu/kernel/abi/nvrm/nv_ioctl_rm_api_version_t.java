@@ -2,7 +2,6 @@
 package io.mdevgpu.kernel.abi.nvrm;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;
 
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -10,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * {@code nv_ioctl_rm_api_version_t} from {@code nv-ioctl.h}, 72 bytes, as every release laid it out:
@@ -103,17 +102,17 @@ public final class nv_ioctl_rm_api_version_t {
         MemorySegment.copy(fieldValue, 0L, struct, versionString$OFFSET, versionString$LAYOUT.byteSize());
     }
 
-    private static final VarHandle versionString$ELEM_HANDLE = LAYOUT.varHandle(groupElement("versionString"), sequenceElement());
+    private static final ValueLayout.OfByte versionString$ELEMENT = (ValueLayout.OfByte) versionString$LAYOUT.elementLayout();
 
     public static long versionString$length() {
         return versionString$LAYOUT.elementCount();
     }
 
     public static byte versionString(MemorySegment struct, long index) {
-        return (byte) versionString$ELEM_HANDLE.get(struct, 0L, index);
+        return struct.get(versionString$ELEMENT, versionString$OFFSET + Objects.checkIndex(index, versionString$LAYOUT.elementCount()) * versionString$ELEMENT.byteSize());
     }
 
     public static void versionString(MemorySegment struct, long index, byte fieldValue) {
-        versionString$ELEM_HANDLE.set(struct, 0L, index, fieldValue);
+        struct.set(versionString$ELEMENT, versionString$OFFSET + Objects.checkIndex(index, versionString$LAYOUT.elementCount()) * versionString$ELEMENT.byteSize(), fieldValue);
     }
 }

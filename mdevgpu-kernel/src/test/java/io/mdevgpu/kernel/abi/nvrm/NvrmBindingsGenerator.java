@@ -100,17 +100,13 @@ final class NvrmBindingsGenerator {
         out.append("package ").append(BASE).append(";\n\n");
         out.append("import static java.lang.foreign.MemoryLayout.PathElement.groupElement;\n");
         boolean arrays = fields.stream().anyMatch(m -> m instanceof SequenceLayout);
-        if (arrays) {
-            out.append("import static java.lang.foreign.MemoryLayout.PathElement.sequenceElement;\n");
-        }
+        boolean scalarArrays = fields.stream().anyMatch(m -> m instanceof SequenceLayout q && q.elementLayout() instanceof ValueLayout);
         out.append("\n");
         List<String> imports = new ArrayList<>(List.of("java.lang.foreign.GroupLayout", "java.lang.foreign.MemoryLayout",
                 "java.lang.foreign.MemorySegment", "java.lang.foreign.SegmentAllocator", "java.lang.foreign.ValueLayout"));
         if (fields.stream().anyMatch(m -> m instanceof AddressLayout)) imports.add("java.lang.foreign.AddressLayout");
-        if (arrays) {
-            imports.add("java.lang.foreign.SequenceLayout");
-            imports.add("java.lang.invoke.VarHandle");
-        }
+        if (arrays) imports.add("java.lang.foreign.SequenceLayout");
+        if (scalarArrays) imports.add("java.util.Objects");
         imports.stream().distinct().sorted().forEach(i -> out.append("import ").append(i).append(";\n"));
         out.append("\n/**\n * {@code ").append(s.name()).append("} from {@code ").append(s.header())
                 .append("}, ").append(s.size()).append(" bytes, as every release laid it out:\n");
@@ -206,15 +202,19 @@ final class NvrmBindingsGenerator {
                     .append("$LAYOUT.byteSize());\n    }\n");
         }
         if (array && scalar != null) {
-            out.append("\n    private static final VarHandle ").append(n).append("$ELEM_HANDLE = LAYOUT.varHandle(groupElement(\"")
-                    .append(n).append("\"), sequenceElement());\n");
+            // an element by its offset, not a sequence var handle: linking one costs a cold process some 20 ms
+            String element = layoutClass(scalar);
+            String at = n + "$OFFSET + Objects.checkIndex(index, " + n + "$LAYOUT.elementCount()) * " + n + "$ELEMENT.byteSize()";
+            out.append("\n    private static final ").append(element).append(' ').append(n).append("$ELEMENT = (").append(element)
+                    .append(") ").append(n).append("$LAYOUT.elementLayout();\n");
             out.append("\n    public static long ").append(n).append("$length() {\n        return ").append(n)
                     .append("$LAYOUT.elementCount();\n    }\n");
             out.append("\n    public static ").append(carrier(scalar)).append(' ').append(n)
-                    .append("(MemorySegment struct, long index) {\n        return (").append(carrier(scalar)).append(") ")
-                    .append(n).append("$ELEM_HANDLE.get(struct, 0L, index);\n    }\n");
+                    .append("(MemorySegment struct, long index) {\n        return struct.get(").append(n).append("$ELEMENT, ")
+                    .append(at).append(");\n    }\n");
             out.append("\n    public static void ").append(n).append("(MemorySegment struct, long index, ").append(carrier(scalar))
-                    .append(" fieldValue) {\n        ").append(n).append("$ELEM_HANDLE.set(struct, 0L, index, fieldValue);\n    }\n");
+                    .append(" fieldValue) {\n        struct.set(").append(n).append("$ELEMENT, ").append(at)
+                    .append(", fieldValue);\n    }\n");
         } else if (!nested && !array) {
             out.append("\n    public static ").append(carrier(scalar)).append(' ').append(n)
                     .append("(MemorySegment struct) {\n        return struct.get(").append(n).append("$LAYOUT, ").append(n)

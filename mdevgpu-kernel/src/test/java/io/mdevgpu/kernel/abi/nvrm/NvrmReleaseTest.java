@@ -2,6 +2,7 @@ package io.mdevgpu.kernel.abi.nvrm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,19 @@ import io.mdevgpu.UnsupportedDriverException;
 import io.mdevgpu.ValidationException;
 
 class NvrmReleaseTest {
+
+    @Test
+    void releasesAreEqualByEveryPartAndTheirText() {
+        NvrmRelease r = NvrmRelease.parse("580.159.04");
+        assertEquals(r, NvrmRelease.parse("580.159.04"));
+        assertEquals(r.hashCode(), NvrmRelease.parse("580.159.04").hashCode());
+        assertNotEquals(r, new NvrmRelease(580, 159, 4, "580.159.4"), "the handshake repeats the text as spelt");
+        assertNotEquals(r, NvrmRelease.parse("580.159.05"));
+        assertNotEquals(r, NvrmRelease.parse("580.160.04"));
+        assertNotEquals(r, NvrmRelease.parse("590.159.04"));
+        assertNotEquals(NvrmRelease.parse("525.53"), new NvrmRelease(525, 53, 0, "525.53"));
+        assertNotEquals(r, "580.159.04");
+    }
 
     @Test
     void parsesThreeAndTwoPartVersions() {
