@@ -95,12 +95,11 @@ final class GpusCommand extends HostCommand {
 
     /** {@code mdev}, {@code sriov 31/32 free}, {@code none}. */
     static String backendCell(VgpuBackend backend) {
-        return switch (backend) {
-            case VgpuBackend.SriovVfio s -> "sriov " + s.free() + "/" + s.enabled() + " VFs free"
+        if (backend instanceof VgpuBackend.SriovVfio s) {
+            return "sriov " + s.free() + "/" + s.enabled() + " VFs free"
                     + (s.enabled() < s.totalVfs() ? " (" + s.totalVfs() + " max)" : "");
-            case VgpuBackend.Mdev m -> m.kind();
-            case VgpuBackend.None n -> n.kind();
-        };
+        }
+        return backend.kind();
     }
 
     /** The backend as JSON: its kind, and an SR-IOV GPU's VFs or why a GPU has none. */

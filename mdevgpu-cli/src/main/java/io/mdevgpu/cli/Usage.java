@@ -16,6 +16,8 @@ import io.mdevgpu.cli.VerbSpec.Opt;
 final class Usage {
     static final int WIDTH = 80;
     private static final int MAX_NAME_COLUMN = 30;
+    // a lambda of this class, which the AOT cache keeps; the one Comparator.comparing makes is spun at every start
+    private static final Comparator<Opt> ORDER = (a, b) -> sortKey(a).compareTo(sortKey(b));
 
     private Usage() {
     }
@@ -24,7 +26,7 @@ final class Usage {
     static void of(PrintWriter out, VerbSpec spec) {
         List<Opt> options = new ArrayList<>(spec.options());
         options.addAll(VerbSpec.COMMON);
-        options.sort(Comparator.comparing(Usage::sortKey));
+        options.sort(ORDER);
         List<String> synopsis = synopsis(options);
         for (Operand o : spec.operands()) synopsis.add(o.required() ? o.label() : "[" + o.label() + "]");
         wrapped(out, "Usage: mdevgpu " + spec.name() + " ", synopsis);
@@ -38,7 +40,7 @@ final class Usage {
     /** The bare command's usage: its options, every verb with its summary, and the exit codes. */
     static void top(PrintWriter out, String description, List<VerbSpec> verbs, Map<Integer, String> exitCodes) {
         List<Opt> options = new ArrayList<>(VerbSpec.COMMON);
-        options.sort(Comparator.comparing(Usage::sortKey));
+        options.sort(ORDER);
         List<String> synopsis = synopsis(options);
         synopsis.add("[VERB]");
         wrapped(out, "Usage: mdevgpu ", synopsis);

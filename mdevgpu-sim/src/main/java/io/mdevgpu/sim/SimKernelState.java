@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -107,12 +108,17 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
         return "driver " + spec.driverVersion() + "; " + spec.gpus().stream().map(SimulatedGpu::toString).toList();
     }
 
+    /** Entries by key: an own lambda, which the AOT cache keeps (Map.Entry.comparingByKey's is spun at every start). */
+    private static <K extends Comparable<K>, V> Comparator<Map.Entry<K, V>> byKey() {
+        return (a, b) -> a.getKey().compareTo(b.getKey());
+    }
+
     String text() {
         StringBuilder b = new StringBuilder(MAGIC).append('\n');
         b.append("host ").append(host).append('\n');
-        tables.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        tables.entrySet().stream().sorted(byKey())
                 .forEach(e -> e.getValue().forEach(t -> b.append("table ").append(e.getKey()).append(' ').append(typeText(t)).append('\n')));
-        registered.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+        registered.entrySet().stream().sorted(byKey()).forEach(e -> {
             b.append("registered ").append(e.getKey()).append('\n');
             e.getValue().forEach(t -> b.append("published ").append(e.getKey()).append(' ').append(typeText(t)).append('\n'));
         });
@@ -128,7 +134,7 @@ record SimKernelState(String host, Map<PciAddress, List<MdevType>> tables, Map<P
         for (SriovRecord r : sriov) {
             b.append("sriov ").append(r.pf).append(" vfs=").append(r.numVfs).append(" heterogeneous=").append(r.heterogeneous)
                     .append('\n');
-            r.types.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> b.append("vf ").append(r.pf)
+            r.types.entrySet().stream().sorted(byKey()).forEach(e -> b.append("vf ").append(r.pf)
                     .append(" index=").append(e.getKey()).append(' ').append(typeText(e.getValue())).append('\n'));
         }
         return b.toString();

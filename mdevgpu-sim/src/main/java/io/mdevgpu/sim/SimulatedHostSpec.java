@@ -40,7 +40,8 @@ public record SimulatedHostSpec(String driverVersion, List<SimulatedGpu> gpus, O
                         .orElse(""), "a version line naming the driver's version " + driverVersion);
             }
         });
-        gpus = gpus.stream().sorted(Comparator.comparing(g -> g.device().address())).toList();
+        // an own lambda, which the AOT cache keeps; Comparator.comparing's is spun at every start of a CLI command
+        gpus = gpus.stream().sorted((a, b) -> a.device().address().compareTo(b.device().address())).toList();
         Set<Object> addresses = new HashSet<>();
         Set<Integer> groups = new HashSet<>();
         for (SimulatedGpu g : gpus) {

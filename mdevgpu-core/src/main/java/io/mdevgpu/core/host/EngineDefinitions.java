@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -67,7 +66,7 @@ public final class EngineDefinitions implements Definitions {
     public List<Definition> list() {
         List<Definition> all = new ArrayList<>(store.list());
         vfStore().list().forEach(d -> all.add(VfDefinitions.toApi(d)));
-        all.sort(Comparator.comparing(Definition::parent).thenComparing(d -> d.uuid().toString()));
+        all.sort(MdevctlStore.ORDER);
         return List.copyOf(all);
     }
 
