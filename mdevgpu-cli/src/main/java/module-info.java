@@ -3,4 +3,8 @@ module io.mdevgpu.cli {
     requires io.mdevgpu.core;
     requires io.mdevgpu.kernel;
     requires tools.jackson.databind;
+    requires org.slf4j;
+
+    // the CLI's own binding (StderrLogging says why it is not slf4j-simple)
+    provides org.slf4j.spi.SLF4JServiceProvider with io.mdevgpu.cli.StderrLogging;
 }

@@ -30,7 +30,7 @@ launcher="--enable-native-access=io.mdevgpu.kernel -XX:+UseSerialGC -XX:TieredSt
 EXTRA=${EXTRA:-}
 mdevgpu() {
   # shellcheck disable=SC2086
-  "$b/jre/bin/java" $launcher -Dorg.slf4j.simpleLogger.defaultLogLevel=info $EXTRA \
+  "$b/jre/bin/java" $launcher -Dmdevgpu.log=info $EXTRA \
     -p "$b/lib" --add-modules ALL-MODULE-PATH -m io.mdevgpu.cli/io.mdevgpu.cli.Main "$@"
 }
 step() {
@@ -94,7 +94,7 @@ probe() {
   mdevgpu driver --json > "$out/driver-2.json" 2>&1
   printf '[exit %d]\n' $?
   step diff "$out/driver-1.json" "$out/driver-2.json"
-  EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace"
+  EXTRA="-Dmdevgpu.log.io.mdevgpu.kernel.nvrm=trace"
   mdevgpu driver > /dev/null 2> "$out/trace-probe.log"
   EXTRA=""
   echo "(trace of a third run: $(grep -c 'NV_ESC_RM' "$out/trace-probe.log") RM calls logged, in trace-probe.log)"
@@ -105,7 +105,7 @@ probe() {
 register_check() {
   echo; echo "== the registration path on a GPU that is not a vGPU host"
   step mdevgpu driver --register-check
-  EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace"
+  EXTRA="-Dmdevgpu.log.io.mdevgpu.kernel.nvrm=trace"
   mdevgpu driver --register-check --json > "$out/register-check.json" 2> "$out/trace-register-check.log"
   echo "(again with the nvrm logger at TRACE and --json, exit $?: register-check.json, trace-register-check.log;"
   echo " the RM calls sent, counted:)"
@@ -123,7 +123,7 @@ workflow() {
   step mdevgpu gpus
   step mdevgpu plan -c "$b/open-vampere.toml"
   step mdevgpu plan -c "$b/open-vampere.toml" --json
-  EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace" step mdevgpu apply -c "$b/open-vampere.toml"
+  EXTRA="-Dmdevgpu.log.io.mdevgpu.kernel.nvrm=trace" step mdevgpu apply -c "$b/open-vampere.toml"
   EXTRA=""
   step ls -l /run/lock/mdevgpu-apply.lock
   step mdevgpu types
@@ -160,7 +160,7 @@ heterogeneous_mode() {
   step mdevgpu driver --heterogeneous-mode
   printf '\n$ mdevgpu driver --heterogeneous-mode --json | heterogeneous mode\n'
   mdevgpu driver --heterogeneous-mode --json 2>&1 | grep -A4 '"vgpu_heterogeneous_mode"'
-  EXTRA="-Dorg.slf4j.simpleLogger.log.io.mdevgpu.kernel.nvrm=trace"
+  EXTRA="-Dmdevgpu.log.io.mdevgpu.kernel.nvrm=trace"
   mdevgpu driver --heterogeneous-mode > /dev/null 2> "$out/trace-sriov.log"
   EXTRA=""
   echo "(the heterogeneous-mode calls traced: $(grep -c 'HETEROGENEOUS' "$out/trace-sriov.log"), none of them a SET: \
