@@ -99,14 +99,37 @@ class LauncherStalenessTest {
 
     /** {@code source_state} as the launcher defines it, run with {@code root} set to the throw-away repository. */
     private String state() throws IOException, InterruptedException {
+        return state(repo, "/nonexistent");
+    }
+
+    private String state(Path root, String stamp) throws IOException, InterruptedException {
         String launcher = Files.readString(Repository.path("mdevgpu"));
         int start = launcher.indexOf("watched=(");
         int end = launcher.indexOf("\n}\n", launcher.indexOf("source_state() {"));
         if (start < 0 || end < start) fail("no watched=(...) and source_state() function in ./mdevgpu");
         String function = launcher.substring(start, end + 3);
         // with the launcher's shell options: a failing command inside stops it, silently, as it would the launcher
-        return run(List.of("bash", "-c", "set -euo pipefail; root=\"$1\"; stamp=/nonexistent\n" + function + "source_state", "bash",
-                repo.toString()));
+        return run(List.of("bash", "-c", "set -euo pipefail; root=\"$1\"; stamp=\"$2\"\n" + function
+                + "source_state; printf '%s' \"$state\"", "bash", root.toString(), stamp));
+    }
+
+    @Test
+    void outsideAGitCheckoutASourceNewerThanTheStampMakesItStale(@TempDir Path copy) throws Exception {
+        Files.createDirectories(copy.resolve("mod/src/main/java"));
+        Files.writeString(copy.resolve("pom.xml"), "<project/>");
+        Files.writeString(copy.resolve("mod/pom.xml"), "<project/>");
+        Path source = Files.writeString(copy.resolve("mod/src/main/java/A.java"), "class A {}");
+        Path stamp = copy.resolve("stamp");
+        assertEquals("not a git checkout: changed since the stamp", state(copy, stamp.toString()), "no stamp yet");
+        Files.writeString(stamp, "");
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(stamp).toMillis() - 60_000));
+        Files.setLastModifiedTime(copy.resolve("pom.xml"), Files.getLastModifiedTime(source));
+        Files.setLastModifiedTime(copy.resolve("mod/pom.xml"), Files.getLastModifiedTime(source));
+        assertEquals("not a git checkout", state(copy, stamp.toString()), "nothing newer than the stamp");
+        Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(stamp).toMillis() + 60_000));
+        assertEquals("not a git checkout: changed since the stamp", state(copy, stamp.toString()), "a newer source");
     }
 
     private void git(String... args) throws IOException, InterruptedException {
