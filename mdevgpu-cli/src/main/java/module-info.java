@@ -5,6 +5,8 @@ module io.mdevgpu.cli {
     requires tools.jackson.databind;
     requires org.slf4j;
 
-    // the CLI's own binding (StderrLogging says why it is not slf4j-simple)
+    // the CLI's own binding (StderrLogging says why it is not slf4j-simple); the launcher names it in slf4j.provider,
+    // which slf4j instantiates by reflection instead of searching every jar for service files
     provides org.slf4j.spi.SLF4JServiceProvider with io.mdevgpu.cli.StderrLogging;
+    exports io.mdevgpu.cli to org.slf4j;
 }

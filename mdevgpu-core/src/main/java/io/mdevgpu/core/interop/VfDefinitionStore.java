@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -90,7 +89,11 @@ public final class VfDefinitionStore {
                 read(file, UUID.fromString(stem), pf.get()).ifPresent(all::add);
             }
         }
-        all.sort(Comparator.comparing(VfDefinition::pf).thenComparing(d -> d.uuid().toString()));
+        // an own lambda, which the AOT cache keeps (Comparator.comparing's are spun at every start of a CLI command)
+        all.sort((a, b) -> {
+            int byGpu = a.pf().compareTo(b.pf());
+            return byGpu != 0 ? byGpu : a.uuid().toString().compareTo(b.uuid().toString());
+        });
         return List.copyOf(all);
     }
 
