@@ -20,7 +20,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -204,7 +203,7 @@ final class AtomicFiles {
         } catch (IOException e) {
             throw failure("list", dir, e);
         }
-        out.sort(Comparator.comparing(Path::toString));
+        out.sort((a, b) -> a.toString().compareTo(b.toString())); // an own lambda: the CLI's AOT cache keeps it
         return out;
     }
 

@@ -30,7 +30,8 @@ public record MdevTypeInfo(String parent, String id, Optional<String> name, Opti
         if (availableInstances < 0) {
             throw new ValidationException("available_instances of " + id, Long.toString(availableInstances), ">= 0");
         }
-        devices = devices.stream().sorted(Comparator.comparing(UUID::toString)).toList();
+        // an own lambda, kept by the CLI's AOT cache (Comparator.comparing's is spun at every start)
+        devices = devices.stream().sorted((a, b) -> a.toString().compareTo(b.toString())).toList();
     }
 
     /** NVIDIA's description read into fields, when the description is NVIDIA's. */
