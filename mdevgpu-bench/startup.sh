@@ -4,11 +4,11 @@
 # verb through the repo launcher (./mdevgpu) and the installed one (packaging/bin/mdevgpu over the same jars and AOT
 # cache, as packaging/README.md installs them), and of `mdevctl list` reading the same tree through a private mount
 # namespace (harness/fake/mdevctl-fake.sh, as the interop tests run it). Prints medians and the ratio to mdevctl.
-#   mdevgpu-bench/startup.sh            RUNS=11 INSTANCES=4 by default; needs root (mount namespace) and mdevctl
+#   mdevgpu-bench/startup.sh            RUNS=21 INSTANCES=4 by default; needs root (mount namespace) and mdevctl
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
-runs=${RUNS:-11}
+runs=${RUNS:-21}
 instances=${INSTANCES:-4}
 command -v mdevctl >/dev/null || { echo "startup.sh: needs mdevctl (apt-get install mdevctl)" >&2; exit 2; }
 
