@@ -20,6 +20,7 @@ import io.mdevgpu.PciId;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
 import io.mdevgpu.sim.SimNvidiaDriver;
+import io.mdevgpu.sim.SimNvidiaGpu;
 import io.mdevgpu.kernel.testing.FakeHost;
 import io.mdevgpu.kernel.testing.SimulatedNvidia;
 import tools.jackson.databind.JsonNode;
@@ -113,7 +114,7 @@ class DriverCommandTest {
 
     @Test
     void onAVgpuHostTheRegisterCheckIsSkippedRatherThanRegisteringAType() {
-        SimNvidiaDriver driver = new SimNvidiaDriver("580.65.06").gpu(new SimNvidiaDriver.Gpu(0x600,
+        SimNvidiaDriver driver = new SimNvidiaDriver("580.65.06").gpu(new SimNvidiaGpu(0x600,
                 PciAddress.parse(FakeHost.H100), PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0xA1, 0, 0, VirtualizationMode.HOST.code()));
         CliRun run = run(driver, "--register-check", "--json");
 
@@ -152,7 +153,7 @@ class DriverCommandTest {
         assertEquals("NV_OK", mode.get("status").asString(), String.valueOf(mode));
         assertFalse(mode.get("on").asBoolean());
 
-        SimNvidiaDriver old = new SimNvidiaDriver("535.43.02").gpu(new SimNvidiaDriver.Gpu(0x600, PciAddress.parse(FakeHost.H100),
+        SimNvidiaDriver old = new SimNvidiaDriver("535.43.02").gpu(new SimNvidiaGpu(0x600, PciAddress.parse(FakeHost.H100),
                 PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0xA1, 0, 0, VirtualizationMode.NMOS.code()));
         CliRun before550 = run(old, "--heterogeneous-mode");
         assertTrue(before550.out().contains("not in this release") && before550.out().contains("R550"), before550.out());
@@ -179,7 +180,7 @@ class DriverCommandTest {
 
     @Test
     void aDriverThatDisagreesWithSysfsFailsTheRunAndSaysWhere() {
-        SimNvidiaDriver driver = new SimNvidiaDriver("580.65.06").gpu(new SimNvidiaDriver.Gpu(0x600,
+        SimNvidiaDriver driver = new SimNvidiaDriver("580.65.06").gpu(new SimNvidiaGpu(0x600,
                 PciAddress.parse(FakeHost.H100), PciId.of(0x10DE, 0x2330, 0x10DE, 0x1234), 0xA1, 0, 0, VirtualizationMode.NMOS.code()));
         CliRun run = run(driver);
 

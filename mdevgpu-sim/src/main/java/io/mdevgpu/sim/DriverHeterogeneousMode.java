@@ -35,7 +35,7 @@ final class DriverHeterogeneousMode {
     }
 
     /** {@code GET_VGPU_HETEROGENEOUS_MODE} on {@code gpu}'s device object; {@code p} is the caller's params. */
-    int get(SimNvidiaDriver.Gpu gpu, MemorySegment p) {
+    int get(SimNvidiaGpu gpu, MemorySegment p) {
         if (mode.isEmpty()) return NvStatus.NV_ERR_NOT_SUPPORTED;
         if (!wholeGpu(p)) return NvStatus.NV_ERR_INVALID_ARGUMENT;
         boolean on = sriov != null && sriov.locked(() -> sriov.vfTypes.heterogeneous(gpu.address())).orElse(false);
@@ -44,7 +44,7 @@ final class DriverHeterogeneousMode {
     }
 
     /** {@code SET_VGPU_HETEROGENEOUS_MODE} on {@code gpu}'s device object. */
-    int set(SimNvidiaDriver.Gpu gpu, MemorySegment p) {
+    int set(SimNvidiaGpu gpu, MemorySegment p) {
         if (mode.isEmpty()) return NvStatus.NV_ERR_NOT_SUPPORTED;
         if (!wholeGpu(p)) return NvStatus.NV_ERR_INVALID_ARGUMENT;
         if (gpu.mode() != VirtualizationMode.HOST.code()) return NvStatus.NV_ERR_OBJECT_NOT_FOUND;

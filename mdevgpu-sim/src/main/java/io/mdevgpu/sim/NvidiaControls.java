@@ -13,7 +13,6 @@ import io.mdevgpu.kernel.abi.nvrm.NvControl;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.sim.NvidiaRmObjects.Client;
 import io.mdevgpu.sim.NvidiaRmObjects.Obj;
-import io.mdevgpu.sim.SimNvidiaDriver.Gpu;
 
 /**
  * The simulated NVIDIA driver's {@code NV_ESC_RM_CONTROL} commands: the checks on the target object's class and the
@@ -78,7 +77,7 @@ final class NvidiaControls {
                 yield NvStatus.NV_OK;
             }
             case NvControl.NV0000_CTRL_CMD_GPU_GET_PCI_INFO -> {
-                Gpu g = d.gpu((int) s.pciInfoGpuId.get(p, 0));
+                SimNvidiaGpu g = d.gpu((int) s.pciInfoGpuId.get(p, 0));
                 if (g == null) yield NvStatus.NV_ERR_INVALID_ARGUMENT;
                 s.pciInfoDomain.put(p, 0, g.address().domain());
                 s.pciInfoBus.put(p, 0, g.address().bus());
@@ -110,7 +109,7 @@ final class NvidiaControls {
                 yield NvStatus.NV_OK;
             }
             case NvControl.NV0000_CTRL_CMD_GPU_GET_ID_INFO -> {
-                Gpu g = d.gpu((int) s.idInfoGpuId.get(p, 0));
+                SimNvidiaGpu g = d.gpu((int) s.idInfoGpuId.get(p, 0));
                 if (g == null || !d.attachedBy.getOrDefault(fd, Set.of()).contains(g.gpuId())) yield NvStatus.NV_ERR_INVALID_ARGUMENT;
                 s.idInfoDeviceInstance.put(p, 0, g.deviceInstance());
                 s.idInfoSubDeviceInstance.put(p, 0, 0);

@@ -5,8 +5,6 @@ import java.lang.foreign.MemorySegment;
 import io.mdevgpu.kernel.abi.nvrm.NvClass;
 import io.mdevgpu.kernel.abi.nvrm.NvControl;
 import io.mdevgpu.kernel.abi.nvrm.NvEscape;
-import io.mdevgpu.sim.SimNvidiaDriver.Card;
-import io.mdevgpu.sim.SimNvidiaDriver.Gpu;
 import io.mdevgpu.sim.Faults.Failure;
 import io.mdevgpu.kernel.sys.Ioctl;
 
@@ -111,7 +109,7 @@ final class NvidiaEscapes {
         long slots = size / s.cardSize;
         arg.asSlice(0, size).fill((byte) 0);
         for (int i = 0; i < d.gpus.size() && i < slots; i++) {
-            Gpu g = d.gpus.get(i);
+            SimNvidiaGpu g = d.gpus.get(i);
             long card = i * s.cardSize, pci = card + s.cardPci.offset();
             s.cardValid.put(arg, card, 1);
             s.pciDomain.put(arg, pci, g.address().domain());
@@ -121,7 +119,7 @@ final class NvidiaEscapes {
             s.pciDevice.put(arg, pci, g.id().device());
             s.cardGpuId.put(arg, card, g.gpuId());
             s.cardMinor.put(arg, card, g.minor());
-            Card extra = d.cards.getOrDefault(g.gpuId(), Card.NONE);
+            SimNvidiaCard extra = d.cards.getOrDefault(g.gpuId(), SimNvidiaCard.NONE);
             s.cardIrq.put(arg, card, extra.interruptLine());
             s.cardRegAddress.put(arg, card, extra.registerBase());
             s.cardRegSize.put(arg, card, extra.registerSize());

@@ -12,7 +12,6 @@ import io.mdevgpu.kernel.abi.nvrm.NvClass;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.sim.NvidiaRmObjects.Client;
 import io.mdevgpu.sim.NvidiaRmObjects.Obj;
-import io.mdevgpu.sim.SimNvidiaDriver.Gpu;
 
 /**
  * The simulated NVIDIA driver's RM objects: root clients, each owned by the {@code nvidiactl} fd that allocated it,
@@ -20,7 +19,7 @@ import io.mdevgpu.sim.SimNvidiaDriver.Gpu;
  * Guarded by the simulated kernel's lock.
  */
 final class NvidiaRmObjects {
-    record Obj(int parent, int hClass, Gpu gpu) {
+    record Obj(int parent, int hClass, SimNvidiaGpu gpu) {
     }
 
     static final class Client {
@@ -65,7 +64,7 @@ final class NvidiaRmObjects {
         Obj up = client.objects.get(parent);
         if (up == null) return NvStatus.NV_ERR_INVALID_OBJECT_PARENT;
         if (expected.getAsLong() > 0 && DriverStructs.isNull(s.allocParams, a)) return NvStatus.NV_ERR_INVALID_ARGUMENT;
-        Gpu gpu;
+        SimNvidiaGpu gpu;
         switch (hClass) {
             case NvClass.NV01_DEVICE_0 -> {
                 if (up.hClass() != NvClass.NV01_ROOT_CLIENT) return NvStatus.NV_ERR_INVALID_OBJECT_PARENT;

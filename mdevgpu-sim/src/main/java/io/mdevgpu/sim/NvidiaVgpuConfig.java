@@ -12,7 +12,6 @@ import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
-import io.mdevgpu.sim.SimNvidiaDriver.Gpu;
 
 /**
  * The simulated NVIDIA driver's vGPU config tables: per GPU, the types {@code VGPU_CONFIG_SET_INFO} put there (with
@@ -30,7 +29,7 @@ final class NvidiaVgpuConfig {
         this.d = driver;
     }
 
-    int setInfo(Gpu gpu, MemorySegment p) {
+    int setInfo(SimNvidiaGpu gpu, MemorySegment p) {
         if (gpu.mode() != VirtualizationMode.HOST.code()) return NvStatus.NV_ERR_NOT_SUPPORTED;
         DriverVgpuTypes types = d.driverVgpuTypes().orElseThrow();
         boolean discard = types.discard(p);
@@ -52,7 +51,7 @@ final class NvidiaVgpuConfig {
         return NvStatus.NV_OK;
     }
 
-    int register(Gpu gpu) {
+    int register(SimNvidiaGpu gpu) {
         if (gpu.mode() != VirtualizationMode.HOST.code()) return NvStatus.NV_ERR_NOT_SUPPORTED;
         publishCounts.merge(gpu.gpuId(), 1, Integer::sum);
         d.store.changed();
@@ -60,13 +59,13 @@ final class NvidiaVgpuConfig {
         return NvStatus.NV_OK;
     }
 
-    LinkedHashMap<Integer, MdevType> table(Gpu gpu) {
+    LinkedHashMap<Integer, MdevType> table(SimNvidiaGpu gpu) {
         return tables.computeIfAbsent(gpu.gpuId(), k -> new LinkedHashMap<>());
     }
 
 
     /** GET_VGPU_TYPE_INFO: the type the params name, from the GPU's table. */
-    int typeInfo(Gpu gpu, MemorySegment p) {
+    int typeInfo(SimNvidiaGpu gpu, MemorySegment p) {
         DriverVgpuTypes types = d.driverVgpuTypes().orElseThrow();
         MdevType t = table(gpu).get(types.requestedType(p));
         if (t == null) return NvStatus.NV_ERR_OBJECT_NOT_FOUND;
@@ -75,7 +74,7 @@ final class NvidiaVgpuConfig {
     }
 
     /** GET_SUPPORTED_VGPU_TYPES: the numbers of the GPU's table. */
-    int supportedTypes(Gpu gpu, MemorySegment p) {
+    int supportedTypes(SimNvidiaGpu gpu, MemorySegment p) {
         int[] numbers = table(gpu).keySet().stream().mapToInt(Integer::intValue).toArray();
         d.driverVgpuTypes().orElseThrow().encodeSupportedTypes(p, numbers, 2);
         return NvStatus.NV_OK;
@@ -84,14 +83,14 @@ final class NvidiaVgpuConfig {
     /** Every GPU's table, by address: what the kernel's state keeps of the driver. */
     Map<PciAddress, List<MdevType>> typeTables() {
         Map<PciAddress, List<MdevType>> out = new LinkedHashMap<>();
-        for (Gpu g : d.gpus) out.put(g.address(), d.typeTable(g.gpuId()));
+        for (SimNvidiaGpu g : d.gpus) out.put(g.address(), d.typeTable(g.gpuId()));
         return out;
     }
 
     /** Puts back the tables another process left; a GPU not named has an empty table. */
     void restore(Map<PciAddress, List<MdevType>> saved) {
         tables.clear();
-        for (Gpu g : d.gpus) {
+        for (SimNvidiaGpu g : d.gpus) {
             LinkedHashMap<Integer, MdevType> table = table(g);
             for (MdevType t : saved.getOrDefault(g.address(), List.of())) table.put(t.number(), t);
         }

@@ -36,7 +36,7 @@ import io.mdevgpu.sim.Faults.Seam;
  * driver's version from 535 and is a silent override before. {@link #readText} serves the version file
  * ({@link #procText(String)}) and the other files set with {@link #file(String, String)}.
  * <li>{@code NV_ESC_CARD_INFO}: per GPU its address, ids, gpu id and minor, and the irq and register and framebuffer
- * windows set with {@link #card(int, Card)} (zero otherwise).
+ * windows set with {@link #card(int, SimNvidiaCard)} (zero otherwise).
  * <li>Clients and handle trees: any number of root clients, each new one (the caller naming none) taking the next
  * handle from {@link #firstClient(int)} on ({@code 0xc1d00001}, ...), as a real driver's count up across a boot;
  * each is owned by the {@code nvidiactl} fd that allocated it and freed with that fd; freeing an object frees its
@@ -76,75 +76,10 @@ public final class SimNvidiaDriver implements RmTransport {
     /** {@code NV_ERR_INSERT_DUPLICATE_NAME}: a handle the client already uses. */
     static final int NV_ERR_INSERT_DUPLICATE_NAME = 0x19;
 
-    /**
-     * A GPU as the driver knows it.
-     *
-     * @param gpuId          the RM gpu id
-     * @param address        where it sits ({@code GET_PCI_INFO}, {@code CARD_INFO})
-     * @param id             vendor, device and subsystem ids ({@code BUS_GET_PCI_INFO})
-     * @param revision       the revision id
-     * @param minor          N of {@code /dev/nvidiaN}
-     * @param deviceInstance the device instance an {@code NV01_DEVICE_0} allocation names
-     * @param mode           its {@code NV0080_CTRL_GPU_VIRTUALIZATION_MODE_*} ({@link VirtualizationMode})
-     */
-    public record Gpu(int gpuId, PciAddress address, PciId id, int revision, int minor, int deviceInstance, int mode) {
-        public Gpu {
-            Objects.requireNonNull(address, "address");
-            Objects.requireNonNull(id, "id");
-        }
-
-        /**
-         * The gpu id the simulated kernel gives the GPU at {@code address}: {@code domain << 16 | bus << 8 | slot}, as
-         * the real driver's (a 580 driver gave 0000:00:06.0 the id 0x6, {@code docs/hardware/h100-580.md}).
-         */
-        public static int idOf(PciAddress address) {
-            return address.domain() << 16 | address.bus() << 8 | address.slot();
-        }
-    }
-
-    /**
-     * What {@code NV_ESC_CARD_INFO} says of a GPU beyond its address, ids, gpu id and minor. The windows are the
-     * CPU's physical addresses, as sysfs {@code resource} shows them.
-     *
-     * @param interruptLine   the irq, as sysfs {@code irq} and the driver's {@code information} file say
-     * @param registerBase    the register window's base (BAR0)
-     * @param registerSize    its size in bytes
-     * @param framebufferBase the framebuffer aperture's base (the second memory BAR: BAR2 after a 64-bit BAR0)
-     * @param framebufferSize its size in bytes
-     */
-    public record Card(int interruptLine, long registerBase, long registerSize, long framebufferBase, long framebufferSize) {
-        /** What a GPU no test described answers: zeros. */
-        public static final Card NONE = new Card(0, 0, 0, 0, 0);
-
-        public Card {
-            if (interruptLine < 0 || interruptLine > 0xFFFF) {
-                throw new ValidationException("interrupt line of a simulated card", Integer.toString(interruptLine),
-                        "0..65535 (NV_ESC_CARD_INFO carries 16 bits)");
-            }
-            if (registerSize < 0 || framebufferSize < 0) {
-                throw new ValidationException("window sizes of a simulated card", registerSize + ", " + framebufferSize,
-                        "sizes of 0 or more bytes");
-            }
-        }
-
-        /**
-         * The windows the driver maps on {@code device}, as the real one does: registers at its first memory BAR, the
-         * framebuffer aperture at its second (zero where it has none); {@code interruptLine} as given.
-         */
-        public static Card of(PciDevice device, int interruptLine) {
-            List<PciResource> memory = PciResource.memoryBars(device.resources());
-            PciResource registers = memory.isEmpty() ? null : memory.get(0);
-            PciResource framebuffer = memory.size() < 2 ? null : memory.get(1);
-            return new Card(interruptLine, registers == null ? 0 : registers.start(),
-                    registers == null ? 0 : registers.size().bytes(), framebuffer == null ? 0 : framebuffer.start(),
-                    framebuffer == null ? 0 : framebuffer.size().bytes());
-        }
-    }
-
     /** Receives a GPU's type table when the driver publishes it to the mdev core. Called under the kernel's lock. */
     @FunctionalInterface
     public interface Publisher {
-        void publish(Gpu gpu, List<MdevType> types);
+        void publish(SimNvidiaGpu gpu, List<MdevType> types);
     }
 
 
@@ -160,8 +95,8 @@ public final class SimNvidiaDriver implements RmTransport {
     final String ctlPath;
     final String devDirectory;
     final String procVersionPath;
-    final List<Gpu> gpus = new ArrayList<>();
-    final Map<Integer, Card> cards = new HashMap<>(); // gpu id -> what CARD_INFO adds
+    final List<SimNvidiaGpu> gpus = new ArrayList<>();
+    final Map<Integer, SimNvidiaCard> cards = new HashMap<>(); // gpu id -> what CARD_INFO adds
     final Map<Integer, String> fds = new LinkedHashMap<>();
     final Map<Integer, Set<Integer>> attachedBy = new HashMap<>(); // ctl fd -> gpu ids
     final NvidiaRmObjects objects = new NvidiaRmObjects(this);
@@ -208,9 +143,9 @@ public final class SimNvidiaDriver implements RmTransport {
     // ---- configuration ----
 
     /** Adds a GPU the driver probed. */
-    public SimNvidiaDriver gpu(Gpu gpu) {
+    public SimNvidiaDriver gpu(SimNvidiaGpu gpu) {
         synchronized (lock) {
-            for (Gpu g : gpus) {
+            for (SimNvidiaGpu g : gpus) {
                 if (g.gpuId() == gpu.gpuId() || g.minor() == gpu.minor()) {
                     throw new ValidationException("simulated GPU", gpu.toString(), "its own gpu id and minor");
                 }
@@ -225,7 +160,7 @@ public final class SimNvidiaDriver implements RmTransport {
      *
      * @throws ValidationException when the driver has no such GPU
      */
-    public SimNvidiaDriver card(int gpuId, Card card) {
+    public SimNvidiaDriver card(int gpuId, SimNvidiaCard card) {
         Objects.requireNonNull(card, "card");
         synchronized (lock) {
             if (gpu(gpuId) == null) {
@@ -361,7 +296,7 @@ public final class SimNvidiaDriver implements RmTransport {
         return procVersionPath;
     }
 
-    public List<Gpu> gpus() {
+    public List<SimNvidiaGpu> gpus() {
         synchronized (lock) {
             return List.copyOf(gpus);
         }
@@ -498,8 +433,8 @@ public final class SimNvidiaDriver implements RmTransport {
         }
     }
 
-    Gpu gpu(int gpuId) {
-        for (Gpu g : gpus) if (g.gpuId() == gpuId) return g;
+    SimNvidiaGpu gpu(int gpuId) {
+        for (SimNvidiaGpu g : gpus) if (g.gpuId() == gpuId) return g;
         return null;
     }
 

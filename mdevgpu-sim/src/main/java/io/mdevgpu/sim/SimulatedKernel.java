@@ -222,10 +222,10 @@ public final class SimulatedKernel implements KernelPorts {
     private void registerGpus() {
         int minor = 0;
         for (SimulatedGpu gpu : nvidiaGpus()) {
-            int gpuId = SimNvidiaDriver.Gpu.idOf(gpu.device().address());
-            nvidia.gpu(new SimNvidiaDriver.Gpu(gpuId, gpu.device().address(), gpu.device().id(), gpu.device().revision(),
+            int gpuId = SimNvidiaGpu.idOf(gpu.device().address());
+            nvidia.gpu(new SimNvidiaGpu(gpuId, gpu.device().address(), gpu.device().id(), gpu.device().revision(),
                     minor, minor, gpu.mode().code()));
-            nvidia.card(gpuId, SimNvidiaDriver.Card.of(gpu.device(), 0)); // PciDevice has no irq: the card says 0
+            nvidia.card(gpuId, SimNvidiaCard.of(gpu.device(), 0)); // PciDevice has no irq: the card says 0
             minor++;
         }
     }

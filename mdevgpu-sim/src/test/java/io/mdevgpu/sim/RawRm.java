@@ -103,7 +103,7 @@ final class RawRm implements AutoCloseable {
     }
 
     /** Attaches {@code gpu}, opens its node, allocates device 0x100, subdevice 0x101 and vGPU config 0x102; returns 0x102. */
-    int vgpuConfig(SimNvidiaDriver.Gpu gpu) {
+    int vgpuConfig(SimNvidiaGpu gpu) {
         check("attach", attach(gpu.gpuId()));
         int node = driver.open(driver.devDirectory() + "/nvidia" + gpu.minor());
         if (node < 0) throw new IllegalStateException("open nvidia" + gpu.minor() + ": " + node);

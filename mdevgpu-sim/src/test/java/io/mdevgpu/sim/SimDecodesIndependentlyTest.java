@@ -88,7 +88,7 @@ class SimDecodesIndependentlyTest {
         else MemorySegment.copy(bytes, 1, field, ValueLayout.JAVA_BYTE, 0, bytes.length - 1);
     };
 
-    private static SimNvidiaDriver.Gpu a100(SimulatedKernel kernel) {
+    private static SimNvidiaGpu a100(SimulatedKernel kernel) {
         return kernel.nvidia().gpus().stream().filter(g -> g.address().equals(A100_0)).findFirst().orElseThrow();
     }
 

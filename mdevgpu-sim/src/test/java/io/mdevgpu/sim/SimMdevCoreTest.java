@@ -280,7 +280,7 @@ class SimMdevCoreTest {
     void anEmptiedTableTakesEveryTypeWithoutInstancesAway() {
         UUID u = UUID.randomUUID();
         bus.create(A100_0, EIGHTH, u);
-        SimNvidiaDriver.Gpu gpu = kernel.nvidia().gpus().stream().filter(g -> g.address().equals(A100_0)).findFirst().orElseThrow();
+        SimNvidiaGpu gpu = kernel.nvidia().gpus().stream().filter(g -> g.address().equals(A100_0)).findFirst().orElseThrow();
         try (RawRm raw = new RawRm(kernel.nvidia())) {
             int config = raw.vgpuConfig(gpu);
             assertEquals(io.mdevgpu.kernel.abi.nvrm.NvStatus.NV_ERR_INVALID_ARGUMENT, raw.setInfoEmptying(config));

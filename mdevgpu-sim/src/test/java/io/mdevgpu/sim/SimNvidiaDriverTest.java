@@ -40,7 +40,7 @@ class SimNvidiaDriverTest {
         return new SimulatedKernel(defaultHost(version), GuestConfigFactory.PLAIN_FOR_TESTS);
     }
 
-    private static SimNvidiaDriver.Gpu a100(SimulatedKernel kernel) {
+    private static SimNvidiaGpu a100(SimulatedKernel kernel) {
         return kernel.nvidia().gpus().stream().filter(g -> g.address().equals(A100_0)).findFirst().orElseThrow();
     }
 
@@ -98,7 +98,7 @@ class SimNvidiaDriverTest {
     void handlesFormTreesOwnedByTheirFd() {
         try (SimulatedKernel kernel = kernel("550.54.14")) {
             SimNvidiaDriver driver = kernel.nvidia();
-            SimNvidiaDriver.Gpu gpu = a100(kernel);
+            SimNvidiaGpu gpu = a100(kernel);
             try (RawRm one = new RawRm(driver); RawRm two = new RawRm(driver)) {
                 assertEquals(List.of(SimNvidiaDriver.FIRST_CLIENT, SimNvidiaDriver.FIRST_CLIENT + 1), List.of(one.client, two.client));
                 int realClient = one.client;
@@ -157,7 +157,7 @@ class SimNvidiaDriverTest {
     @Test
     void release515HasNoVgpuConfigClass() {
         try (SimulatedKernel kernel = kernel("515.43.04"); RawRm raw = new RawRm(kernel.nvidia())) {
-            SimNvidiaDriver.Gpu gpu = a100(kernel);
+            SimNvidiaGpu gpu = a100(kernel);
             raw.attach(gpu.gpuId());
             raw.nodes.add(kernel.nvidia().open(kernel.nvidiaDevDirectory() + "/nvidia" + gpu.minor()));
             assertEquals(NV_OK, raw.allocDevice(0x100, gpu.deviceInstance()));
@@ -247,8 +247,8 @@ class SimNvidiaDriverTest {
     /** A driver of its own answering as a real host's: card windows and irq, a boot's client count, its proc files. */
     private static SimNvidiaDriver configured() {
         return new SimNvidiaDriver("580.65.06")
-                .gpu(new SimNvidiaDriver.Gpu(0x6, H100Fixture.ADDRESS, A100_ID, 0xA1, 0, 0, VirtualizationMode.NMOS.code()))
-                .card(0x6, new SimNvidiaDriver.Card(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30))
+                .gpu(new SimNvidiaGpu(0x6, H100Fixture.ADDRESS, A100_ID, 0xA1, 0, 0, VirtualizationMode.NMOS.code()))
+                .card(0x6, new SimNvidiaCard(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30))
                 .firstClient(0xC1D0001A)
                 .file("/proc/driver/nvidia/gpus/0000:00:06.0/information", "IRQ:             41\n");
     }
@@ -256,7 +256,7 @@ class SimNvidiaDriverTest {
     @Test
     void cardInfoCarriesTheConfiguredIrqAndWindows() {
         SimNvidiaDriver driver = configured()
-                .gpu(new SimNvidiaDriver.Gpu(0x6500, A100_0, A100_ID, 0xA1, 1, 1, VirtualizationMode.HOST.code()));
+                .gpu(new SimNvidiaGpu(0x6500, A100_0, A100_ID, 0xA1, 1, 1, VirtualizationMode.HOST.code()));
         try (RmClient rm = RmClient.newBuilder(driver).open()) {
             List<CardInfo> cards = rm.cardInfo();
             CardInfo h100 = cards.get(0), undescribed = cards.get(1);
@@ -303,31 +303,31 @@ class SimNvidiaDriverTest {
     @Test
     void theRealDriversFactsAreCheckedWhenConfigured() {
         SimNvidiaDriver driver = configured();
-        SimNvidiaDriver.Card card = new SimNvidiaDriver.Card(41, 0, 0, 0, 0);
+        SimNvidiaCard card = new SimNvidiaCard(41, 0, 0, 0, 0);
         ValidationException unknown = assertThrows(ValidationException.class, () -> driver.card(0x7, card));
         assertTrue(unknown.getMessage().contains("0x7") && unknown.getMessage().contains("[0x6]"), unknown.getMessage());
         assertThrows(ValidationException.class, () -> driver.firstClient(0));
         assertThrows(ValidationException.class, () -> driver.file("/proc/driver/nvidia/version", "text"));
         assertThrows(NullPointerException.class, () -> driver.card(0x6, null));
-        assertThrows(ValidationException.class, () -> new SimNvidiaDriver.Card(-1, 0, 0, 0, 0));
-        assertThrows(ValidationException.class, () -> new SimNvidiaDriver.Card(0x10000, 0, 0, 0, 0));
-        assertThrows(ValidationException.class, () -> new SimNvidiaDriver.Card(41, 0, -1, 0, 0));
-        assertThrows(ValidationException.class, () -> new SimNvidiaDriver.Card(41, 0, 0, 0, -1));
+        assertThrows(ValidationException.class, () -> new SimNvidiaCard(-1, 0, 0, 0, 0));
+        assertThrows(ValidationException.class, () -> new SimNvidiaCard(0x10000, 0, 0, 0, 0));
+        assertThrows(ValidationException.class, () -> new SimNvidiaCard(41, 0, -1, 0, 0));
+        assertThrows(ValidationException.class, () -> new SimNvidiaCard(41, 0, 0, 0, -1));
     }
 
     @Test
     void aCardsWindowsAreTheDevicesFirstTwoMemoryBars() {
         // the recorded answer of the real 580 driver on this H100 (docs/hardware/h100-580/driver-1.json)
-        assertEquals(new SimNvidiaDriver.Card(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30),
-                SimNvidiaDriver.Card.of(H100Fixture.device(12), 41));
+        assertEquals(new SimNvidiaCard(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30),
+                SimNvidiaCard.of(H100Fixture.device(12), 41));
         PciDevice a100 = gpu(A100_0, A100_ID, 12, Size.gib(64)); // BAR0 16M, the 64 GiB aperture, 32M
-        SimNvidiaDriver.Card card = SimNvidiaDriver.Card.of(a100, 0);
+        SimNvidiaCard card = SimNvidiaCard.of(a100, 0);
         assertEquals(a100.bar(0).orElseThrow().start(), card.registerBase());
         assertEquals(16L << 20, card.registerSize());
         assertEquals(a100.bar(2).orElseThrow().start(), card.framebufferBase(), "the aperture, not the last memory BAR");
         assertEquals(Size.gib(64).bytes(), card.framebufferSize());
         PciDevice bare = PciDevice.builder(PciAddress.parse("0000:02:00.0")).id(A100_ID).classCode(0x030200)
                 .config(new byte[64]).build();
-        assertEquals(SimNvidiaDriver.Card.NONE, SimNvidiaDriver.Card.of(bare, 0));
+        assertEquals(SimNvidiaCard.NONE, SimNvidiaCard.of(bare, 0));
     }
 }

@@ -40,7 +40,7 @@ import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.sim.Faults.Failure;
 import io.mdevgpu.sim.Faults.Seam;
 import io.mdevgpu.sim.SimNvidiaDriver;
-import io.mdevgpu.sim.SimNvidiaDriver.Gpu;
+import io.mdevgpu.sim.SimNvidiaGpu;
 
 class RmClientTest {
     private static final PciAddress A100 = PciAddress.parse("0000:65:00.0");
@@ -56,7 +56,7 @@ class RmClientTest {
     }
 
     private static SimNvidiaDriver driver(String version, int mode) {
-        return new SimNvidiaDriver(version).gpu(new Gpu(GPU, A100, A100_ID, 0xA1, 3, 0, mode));
+        return new SimNvidiaDriver(version).gpu(new SimNvidiaGpu(GPU, A100, A100_ID, 0xA1, 3, 0, mode));
     }
 
     /** Makes {@code times} calls starting with {@code call} answer {@code status}. */
@@ -137,8 +137,8 @@ class RmClientTest {
     @Test
     void theDeviceNodeComesFromCardInfoNotTheProbedOrder() {
         SimNvidiaDriver driver = new SimNvidiaDriver("570.86.15")
-                .gpu(new Gpu(0x6500, A100, A100_ID, 0xA1, 5, 0, HOST))
-                .gpu(new Gpu(0xCA00, PciAddress.parse("0000:ca:00.0"), A100_ID, 0xA1, 1, 1, HOST));
+                .gpu(new SimNvidiaGpu(0x6500, A100, A100_ID, 0xA1, 5, 0, HOST))
+                .gpu(new SimNvidiaGpu(0xCA00, PciAddress.parse("0000:ca:00.0"), A100_ID, 0xA1, 1, 1, HOST));
         try (RmClient rm = open(driver)) {
             assertEquals(List.of(0x6500, 0xCA00), rm.probedGpuIds());
             try (RmGpu second = rm.openGpu(PciAddress.parse("ca:00.0"))) {

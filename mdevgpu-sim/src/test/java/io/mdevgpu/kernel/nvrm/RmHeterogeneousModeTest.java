@@ -25,7 +25,7 @@ import io.mdevgpu.kernel.abi.nvrm.NvStatus;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.sim.SimNvidiaDriver;
-import io.mdevgpu.sim.SimNvidiaDriver.Gpu;
+import io.mdevgpu.sim.SimNvidiaGpu;
 
 /**
  * {@link RmGpu#heterogeneousMode()} and {@link RmGpu#setHeterogeneousMode} against the simulated driver, which reads
@@ -48,7 +48,7 @@ class RmHeterogeneousModeTest {
     }
 
     private static SimNvidiaDriver driver(String version, VirtualizationMode mode) {
-        return new SimNvidiaDriver(version).gpu(new Gpu(GPU, H100, PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C0), 0xA1, 0, 0,
+        return new SimNvidiaDriver(version).gpu(new SimNvidiaGpu(GPU, H100, PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C0), 0xA1, 0, 0,
                 mode.code()));
     }
 

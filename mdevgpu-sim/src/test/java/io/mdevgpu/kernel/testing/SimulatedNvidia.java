@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import io.mdevgpu.PciId;
 import io.mdevgpu.kernel.abi.nvrm.VirtualizationMode;
 import io.mdevgpu.sim.SimNvidiaDriver;
+import io.mdevgpu.sim.SimNvidiaCard;
+import io.mdevgpu.sim.SimNvidiaGpu;
 
 /**
  * Simulated NVIDIA drivers ({@link SimNvidiaDriver}) set up to answer as the drivers of real hosts did, for the tests
@@ -33,9 +35,9 @@ public final class SimulatedNvidia {
         SimNvidiaDriver driver = new SimNvidiaDriver("580.159.04")
                 .procText(PROC_VERSION_580_159_04)
                 .firstClient(0xC1D0001A)
-                .gpu(new SimNvidiaDriver.Gpu(0x6, H100Fixture.ADDRESS, PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0xA1, 0, 0,
+                .gpu(new SimNvidiaGpu(0x6, H100Fixture.ADDRESS, PciId.of(0x10DE, 0x2330, 0x10DE, 0x16C1), 0xA1, 0, 0,
                         VirtualizationMode.NMOS.code()))
-                .card(0x6, new SimNvidiaDriver.Card(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30));
+                .card(0x6, new SimNvidiaCard(41, 0x1020_0200_0000L, 16L << 20, 0x1000_0000_0000L, 128L << 30));
         try {
             return driver.file("/proc/driver/nvidia/gpus/" + H100Fixture.ADDRESS + "/information",
                     Files.readString(H100Fixture.directory().resolve("nvidia-information.txt")));
