@@ -27,12 +27,14 @@ public final class AotTraining {
             String config = sample(args, "samples/config/open-vampere.toml");
             // a vGPU to hand to a VM needs the sample's types: without the sample, its verbs are left out with apply
             String vgpu = config == null ? null : "00000000-0000-4000-8000-000000000a07";
+            // the reading verbs run on a host with a vGPU and its definition, as on most hosts: the lambdas and
+            // classes of their per-instance paths are then in the cache too (otherwise made at every start)
             String[][] verbs = {
                     {"--help"},
                     {host, "apply", "-c", config},
+                    {host, "create", "nvidia-531", "--uuid", vgpu}, {host, "define", "--uuid", vgpu},
                     {host, "gpus"}, {host, "gpus", "-v"}, {host, "types"}, {host, "list"}, {host, "list", "-d"},
                     {host, "--json", "list"}, {host, "--json", "gpus"}, {host, "plan", "-c", config},
-                    {host, "create", "nvidia-531", "--uuid", vgpu},
                     {host, "hostdev", vgpu}, {host, "hostdev", "--qemu", vgpu}, {host, "remove", vgpu},
                     {host, "start", "--all"}, {host, "inventory"},
             };
