@@ -83,8 +83,12 @@ public final class CStrings {
         while (n < capacity && segment.get(ValueLayout.JAVA_BYTE, offset + n) != 0) {
             n++;
         }
+        // byte by byte, as the NUL was found: MemorySegment.copy into an array makes the JDK spin a type-switch class
+        // on its first use, some 3 ms of a command's first RM call, for strings of at most a few dozen bytes
         byte[] bytes = new byte[n];
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, bytes, 0, n);
+        for (int i = 0; i < n; i++) {
+            bytes[i] = segment.get(ValueLayout.JAVA_BYTE, offset + i);
+        }
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
