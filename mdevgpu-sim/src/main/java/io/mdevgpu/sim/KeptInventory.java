@@ -65,13 +65,13 @@ record KeptInventory(String argument, String source, HostInventory inventory) {
     }
 
     /**
-     * The inventory kept for the host in {@code root}, when {@code argument} names the one it was made from and that
-     * one's text is unchanged; empty when there is none (a host made before this file existed) or it was made from
-     * another inventory or text.
+     * The inventory kept for the host in {@code root}, when {@code argument} names the one it was made from and
+     * {@code source}, that one's text now ({@link InventoryLoader#source}), is the text it was made from; empty when
+     * there is none (a host made before this file existed) or it was made from another inventory or text.
      *
      * @throws HostStateException naming the file and line when the file is not one this version wrote
      */
-    static Optional<HostInventory> read(Path root, String argument) {
+    static Optional<HostInventory> read(Path root, String argument, Optional<String> source) {
         Path file = fileOf(root);
         String text;
         try {
@@ -83,7 +83,6 @@ record KeptInventory(String argument, String source, HostInventory inventory) {
         }
         KeptInventory kept = parse(text, file, argument);
         if (!kept.argument.equals(keyOf(argument))) return Optional.empty();
-        Optional<String> source = InventoryLoader.source(argument);
         return source.isPresent() && source.get().equals(kept.source) ? Optional.of(kept.inventory) : Optional.empty();
     }
 

@@ -58,11 +58,11 @@ public final class SimulatedHostProvider implements SimulatedHostFactory {
     static Inventory inventory(HostSpec spec) {
         String argument = spec.simulatedInventory().orElseThrow();
         Optional<Path> root = spec.simulationRoot();
-        Optional<HostInventory> kept = root.flatMap(r -> KeptInventory.read(r, argument));
-        if (kept.isPresent()) return new Inventory(kept.get(), null);
-        // the text before the resolve: a file changed in between is kept under its older text, which the next open
-        // finds changed, and resolves again
+        // the text before the resolve, read once for both: a file changed in between is kept under its older text,
+        // which the next open finds changed, and resolves again
         Optional<String> source = root.isPresent() ? InventoryLoader.source(argument) : Optional.empty();
+        Optional<HostInventory> kept = root.flatMap(r -> KeptInventory.read(r, argument, source));
+        if (kept.isPresent()) return new Inventory(kept.get(), null);
         HostInventory inventory = InventoryLoader.resolve(argument);
         return new Inventory(inventory, source.map(text -> new KeptInventory(KeptInventory.keyOf(argument), text, inventory))
                 .orElse(null));
