@@ -137,7 +137,7 @@ public final class Main {
             return dispatch(line);
         } catch (UsageException e) {
             err.println("mdevgpu: " + e.getMessage());
-            if (e.spec() == null || e.spec() == BARE) top(err);
+            if (e.spec() == BARE) top(err);
             else Usage.of(err, e.spec());
             return BAD_INPUT;
         } catch (RuntimeException e) {
@@ -162,7 +162,7 @@ public final class Main {
         String name = line[common.end()];
         Entry entry = VERBS.get(name);
         if (entry == null) {
-            throw new UsageException(null, "Unmatched argument at index " + common.end() + ": '" + name + "'"
+            throw new UsageException(BARE, "Unmatched argument at index " + common.end() + ": '" + name + "'"
                     + closest(name).map(v -> "\nDid you mean: mdevgpu " + v + "?").orElse(""));
         }
         VerbSpec spec = entry.spec().get();

@@ -2,7 +2,7 @@ package io.mdevgpu.cli;
 
 /**
  * A command line that its verb cannot take (an unknown option, a missing operand, a value that does not convert):
- * exit 2, the message and then the verb's usage on stderr. {@code spec} is null for the bare command.
+ * exit 2, the message and then the usage of the verb, or of the bare command, on stderr.
  */
 final class UsageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -14,7 +14,7 @@ final class UsageException extends RuntimeException {
         this.spec = spec;
     }
 
-    /** The verb whose usage to print, or null for the bare command's. */
+    /** The verb whose usage to print: a verb's spec or the bare command's. */
     VerbSpec spec() {
         return spec;
     }
