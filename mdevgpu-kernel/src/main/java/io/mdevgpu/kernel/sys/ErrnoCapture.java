@@ -1,6 +1,7 @@
 package io.mdevgpu.kernel.sys;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.GroupLayout;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +16,7 @@ import io.mdevgpu.Errno;
 public final class ErrnoCapture {
     static final MemoryLayout LAYOUT = Linker.Option.captureStateLayout();
     // read at its offset: a layout-path var handle links method handles on first use, some 5 ms of a cold process
-    private static final long ERRNO = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    private static final long ERRNO = LayoutMember.of((GroupLayout) LAYOUT, "errno").offset();
 
     private static final ThreadLocal<ErrnoCapture> OF_THREAD = ThreadLocal.withInitial(() -> new ErrnoCapture(Arena.ofAuto()));
 

@@ -1,8 +1,6 @@
 package io.mdevgpu.kernel.abi.nvrm;
 
-import java.lang.foreign.AddressLayout;
 import java.lang.foreign.GroupLayout;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -12,9 +10,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class AllocParameters {
     private final GroupLayout layout;
-    private final Slot hRoot, hObjectParent, hObjectNew, hClass, paramsSize, status;
-    private final AddressLayout pointer;
-    private final long pAllocParms;
+    // the pointer too is a 64-bit slot: an AddressLayout var handle spins three method handles at its first use
+    private final Slot hRoot, hObjectParent, hObjectNew, hClass, pAllocParms, paramsSize, status;
 
     AllocParameters(GroupLayout nvos21) {
         this.layout = nvos21;
@@ -24,8 +21,7 @@ public final class AllocParameters {
         hClass = Slot.of(nvos21, "hClass");
         paramsSize = Slot.optional(nvos21, "paramsSize");
         status = Slot.of(nvos21, "status");
-        pointer = (AddressLayout) nvos21.select(PathElement.groupElement("pAllocParms"));
-        pAllocParms = nvos21.byteOffset(PathElement.groupElement("pAllocParms"));
+        pAllocParms = Slot.of(nvos21, "pAllocParms");
     }
 
     public GroupLayout layout() {
@@ -46,7 +42,7 @@ public final class AllocParameters {
         hObjectParent.put(nvos21, 0, hParent);
         hObjectNew.put(nvos21, 0, hNew);
         this.hClass.put(nvos21, 0, hClass);
-        nvos21.set(pointer, pAllocParms, params);
+        pAllocParms.put(nvos21, 0, params.address());
         paramsSize.put(nvos21, 0, params.byteSize());
         status.put(nvos21, 0, 0);
     }
@@ -74,7 +70,7 @@ public final class AllocParameters {
 
     /** The params pointer as a zero-length segment (reinterpret it to read the params). */
     public MemorySegment pAllocParms(MemorySegment nvos21) {
-        return nvos21.get(pointer, pAllocParms);
+        return MemorySegment.ofAddress(pAllocParms.get(nvos21, 0));
     }
 
     /** The declared params size, or -1 before 535 (where the driver infers it from the class). */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,8 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The NVIDIA RM layout tables, the one source of the RM ABI: per release, every struct mdevgpu sends, as gcc laid it
@@ -37,10 +34,6 @@ public final class NvrmTables {
     /** The release whose structs the predecessor's 510 layout does not describe are taken from. */
     public static final String PREDECESSOR_BASE = "515.43.04";
 
-    private static final Pattern STRUCT = Pattern.compile("(\\S+) \\((.+)\\): size=(\\d+) align=(\\d+)");
-    private static final Pattern FIELD = Pattern.compile("\\s+(\\S+)\\s+(\\S+)\\s+off=\\s*(\\d+)\\s+size=\\s*(\\d+)");
-    private static final Pattern ABSENT = Pattern.compile("(\\S+): ABSENT");
-    private static final Pattern CONTROL = Pattern.compile("(\\S+) = 0x([0-9a-fA-F]{1,8})");
     /** Where the build puts the tables in this jar, beside this class (a name that is no package: never encapsulated). */
     private static final String BUNDLED = "nvidia-rm/";
     private static final NvrmTables BUNDLED_TABLES = new NvrmTables(null);
@@ -231,42 +224,7 @@ public final class NvrmTables {
      * @throws IllegalArgumentException naming the release and the line a table cannot have
      */
     public static Table parse(String release, String text) {
-        Map<String, Struct> structs = new LinkedHashMap<>();
-        Set<String> absent = new LinkedHashSet<>();
-        Map<String, Integer> controls = new LinkedHashMap<>();
-        String name = null, header = null;
-        long size = 0, alignment = 0;
-        List<Field> fields = new ArrayList<>();
-        for (String line : (text + "\nEND: ABSENT").split("\n")) {
-            if (line.isBlank()) continue;
-            Matcher s = STRUCT.matcher(line), f = FIELD.matcher(line), a = ABSENT.matcher(line), c = CONTROL.matcher(line);
-            if (f.matches()) {
-                if (name == null) throw new IllegalArgumentException(release + ": a field before any struct: " + line);
-                String declaration = f.group(1);
-                int bracket = declaration.indexOf('[');
-                fields.add(new Field(bracket < 0 ? declaration : declaration.substring(0, bracket), declaration, f.group(2),
-                        Long.parseLong(f.group(3)), Long.parseLong(f.group(4))));
-                continue;
-            }
-            if (name != null) {
-                structs.put(name, new Struct(name, header, size, alignment, fields));
-                name = null;
-                fields.clear();
-            }
-            if (s.matches()) {
-                name = s.group(1);
-                header = s.group(2);
-                size = Long.parseLong(s.group(3));
-                alignment = Long.parseLong(s.group(4));
-            } else if (a.matches()) {
-                if (!a.group(1).equals("END")) absent.add(a.group(1));
-            } else if (c.matches()) {
-                controls.put(c.group(1), Integer.parseUnsignedInt(c.group(2), 16));
-            } else {
-                throw new IllegalArgumentException(release + ": unreadable NVIDIA RM layout table line: " + line);
-            }
-        }
-        return new Table(release, structs, absent, controls);
+        return TableText.parse(release, text);
     }
 
     private String text(String file) {

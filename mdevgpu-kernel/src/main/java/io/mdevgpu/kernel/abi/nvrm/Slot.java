@@ -2,10 +2,11 @@ package io.mdevgpu.kernel.abi.nvrm;
 
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.ValueLayout;
+
+import io.mdevgpu.kernel.sys.LayoutMember;
 
 /**
  * A field found by name in a release's layout: its offset and size, read from the layout, never written by hand.
@@ -28,25 +29,15 @@ final class Slot {
 
     /** The field at {@code path}; fails when the layout has none (a binding the family must have). */
     static Slot of(GroupLayout layout, String... path) {
-        PathElement[] elements = new PathElement[path.length];
-        for (int i = 0; i < path.length; i++) {
-            elements[i] = PathElement.groupElement(path[i]);
-        }
-        MemoryLayout field = layout.select(elements);
+        LayoutMember member = LayoutMember.of(layout, path);
+        MemoryLayout field = member.layout();
         long element = field instanceof SequenceLayout s ? s.elementLayout().byteSize() : field.byteSize();
-        return new Slot(layout.byteOffset(elements), field.byteSize(), element);
+        return new Slot(member.offset(), field.byteSize(), element);
     }
 
     /** The field, or {@link #ABSENT} where this release's struct has no such member. */
     static Slot optional(GroupLayout layout, String name) {
-        return has(layout, name) ? of(layout, name) : ABSENT;
-    }
-
-    static boolean has(GroupLayout layout, String name) {
-        for (MemoryLayout m : layout.memberLayouts()) {
-            if (m.name().isPresent() && m.name().get().equals(name)) return true;
-        }
-        return false;
+        return LayoutMember.has(layout, name) ? of(layout, name) : ABSENT;
     }
 
     boolean present() {

@@ -98,10 +98,8 @@ final class NvrmBindingsGenerator {
         StringBuilder out = new StringBuilder();
         out.append(MARK).append('\n');
         out.append("package ").append(BASE).append(";\n\n");
-        out.append("import static java.lang.foreign.MemoryLayout.PathElement.groupElement;\n");
         boolean arrays = fields.stream().anyMatch(m -> m instanceof SequenceLayout);
         boolean scalarArrays = fields.stream().anyMatch(m -> m instanceof SequenceLayout q && q.elementLayout() instanceof ValueLayout);
-        out.append("\n");
         List<String> imports = new ArrayList<>(List.of("java.lang.foreign.GroupLayout", "java.lang.foreign.MemoryLayout",
                 "java.lang.foreign.MemorySegment", "java.lang.foreign.SegmentAllocator", "java.lang.foreign.ValueLayout"));
         if (fields.stream().anyMatch(m -> m instanceof AddressLayout)) imports.add("java.lang.foreign.AddressLayout");
@@ -136,7 +134,7 @@ final class NvrmBindingsGenerator {
                     }
                 """);
         for (MemoryLayout f : fields) {
-            out.append('\n').append(accessors(f));
+            out.append('\n').append(accessors(layout, f));
         }
         out.append("}\n");
         return out.toString();
@@ -177,18 +175,28 @@ final class NvrmBindingsGenerator {
         return v.carrier().getSimpleName();
     }
 
-    private static String accessors(MemoryLayout field) {
+    /**
+     * A field's accessors, shaped as jextract writes them, with two differences that keep a cold process off method
+     * handles the JDK spins at run time and the AOT cache does not keep: the field's layout is the struct's member by
+     * index, not {@code select(groupElement(...))}, whose first use initialises {@code LayoutPath} (seven method
+     * handles, some 9 ms); and a scalar is read and written through the unnamed {@code ValueLayout} constant, whose var
+     * handle the JDK keeps ready, not through the named member's (made through {@code LayoutPath} too), and an address
+     * as the 64-bit integer it is, not through an {@code AddressLayout} var handle (three more method handles). The
+     * offsets are literals, as jextract writes them.
+     */
+    private static String accessors(GroupLayout struct, MemoryLayout field) {
         String n = field.name().orElseThrow();
         boolean nested = field instanceof GroupLayout;
         ValueLayout scalar = field instanceof SequenceLayout q && q.elementLayout() instanceof ValueLayout v ? v
                 : field instanceof ValueLayout v ? v : null;
         boolean array = field instanceof SequenceLayout;
         String layoutClass = nested ? "GroupLayout" : array ? "SequenceLayout" : layoutClass(scalar);
+        int index = struct.memberLayouts().indexOf(field);
+        long offset = struct.byteOffset(MemoryLayout.PathElement.groupElement(n));
         StringBuilder out = new StringBuilder();
         out.append("    private static final ").append(layoutClass).append(' ').append(n).append("$LAYOUT = (")
-                .append(layoutClass).append(") LAYOUT.select(groupElement(\"").append(n).append("\"));\n");
-        out.append("    private static final long ").append(n).append("$OFFSET = LAYOUT.byteOffset(groupElement(\"")
-                .append(n).append("\"));\n");
+                .append(layoutClass).append(") LAYOUT.memberLayouts().get(").append(index).append(");\n");
+        out.append("    private static final long ").append(n).append("$OFFSET = ").append(offset).append(";\n");
         out.append("\n    public static ").append(layoutClass).append(' ').append(n).append("$layout() {\n        return ")
                 .append(n).append("$LAYOUT;\n    }\n");
         out.append("\n    public static long ").append(n).append("$offset() {\n        return ").append(n)
@@ -215,12 +223,18 @@ final class NvrmBindingsGenerator {
             out.append("\n    public static void ").append(n).append("(MemorySegment struct, long index, ").append(carrier(scalar))
                     .append(" fieldValue) {\n        struct.set(").append(n).append("$ELEMENT, ").append(at)
                     .append(", fieldValue);\n    }\n");
+        } else if (scalar instanceof AddressLayout) {
+            out.append("\n    public static MemorySegment ").append(n).append("(MemorySegment struct) {\n")
+                    .append("        return MemorySegment.ofAddress(struct.get(ValueLayout.JAVA_LONG, ").append(n)
+                    .append("$OFFSET));\n    }\n");
+            out.append("\n    public static void ").append(n).append("(MemorySegment struct, MemorySegment fieldValue) {\n")
+                    .append("        struct.set(ValueLayout.JAVA_LONG, ").append(n).append("$OFFSET, fieldValue.address());\n    }\n");
         } else if (!nested && !array) {
             out.append("\n    public static ").append(carrier(scalar)).append(' ').append(n)
-                    .append("(MemorySegment struct) {\n        return struct.get(").append(n).append("$LAYOUT, ").append(n)
+                    .append("(MemorySegment struct) {\n        return struct.get(ValueLayout.").append(constant(scalar)).append(", ").append(n)
                     .append("$OFFSET);\n    }\n");
             out.append("\n    public static void ").append(n).append("(MemorySegment struct, ").append(carrier(scalar))
-                    .append(" fieldValue) {\n        struct.set(").append(n).append("$LAYOUT, ").append(n)
+                    .append(" fieldValue) {\n        struct.set(ValueLayout.").append(constant(scalar)).append(", ").append(n)
                     .append("$OFFSET, fieldValue);\n    }\n");
         }
         return out.toString();

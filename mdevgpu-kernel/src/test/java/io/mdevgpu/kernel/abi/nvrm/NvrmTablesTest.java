@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,5 +81,36 @@ class NvrmTablesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NvrmTables.parse("600.10", "NVOS00_PARAMETERS (nvos.h): size=16 align=4\n   hRoot NvHandle off=0\n"));
         assertEquals("600.10: unreadable NVIDIA RM layout table line:    hRoot NvHandle off=0", e.getMessage());
+    }
+
+    @Test
+    void readsEveryKindOfLineWithOrWithoutSpacesBeforeTheNumbers() {
+        Table t = NvrmTables.parse("600.10", """
+                NVOS00_PARAMETERS (nvos.h): size=16 align=4
+                   hRoot                        NvHandle               off=    0 size=    4
+                   names[NV_X_LEN]              char                   off=4 size=12
+                GONE_PARAMS: ABSENT
+                NV2080_CTRL_CMD_BUS_GET_PCI_INFO = 0x20801801""");
+        Struct s = t.struct("NVOS00_PARAMETERS");
+        assertEquals(List.of(new Field("hRoot", "hRoot", "NvHandle", 0, 4),
+                new Field("names", "names[NV_X_LEN]", "char", 4, 12)), s.fields());
+        assertEquals("nvos.h", s.header());
+        assertEquals(16, s.size());
+        assertEquals(4, s.alignment());
+        assertEquals(java.util.Set.of("GONE_PARAMS"), t.absent());
+        assertEquals(java.util.Map.of("NV2080_CTRL_CMD_BUS_GET_PCI_INFO", 0x20801801), t.controls());
+    }
+
+    @Test
+    void refusesWhatIsNoTableLine() {
+        for (String bad : List.of("S (h.h): size=16 align=x", "S (h.h): size=-1 align=4", "S (h.h) size=16 align=4",
+                "X = 0x123456789", "X = 12", "X: GONE", "S (h.h): size=16 align=4\n   f NvU32 off=+1 size=4",
+                "S (h.h): size=16 align=4\n   f NvU32 off=0 size=4 extra")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NvrmTables.parse("600.10", bad), bad);
+            assertTrue(e.getMessage().startsWith("600.10: unreadable NVIDIA RM layout table line: "), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NvrmTables.parse("600.10", "   f NvU32 off=0 size=4"));
+        assertEquals("600.10: a field before any struct:    f NvU32 off=0 size=4", e.getMessage());
     }
 }
