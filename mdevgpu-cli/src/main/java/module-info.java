@@ -2,7 +2,7 @@
 module io.mdevgpu.cli {
     requires io.mdevgpu.core;
     requires io.mdevgpu.kernel;
-    requires tools.jackson.databind;
+    requires tools.jackson.core;
     requires org.slf4j;
 
     // the CLI's own binding (StderrLogging says why it is not slf4j-simple); the launcher names it in slf4j.provider,

@@ -33,7 +33,6 @@ import io.mdevgpu.kernel.pci.LinuxPciDiscovery;
 import io.mdevgpu.kernel.pci.PciDevice;
 import io.mdevgpu.kernel.pci.PciDiscovery;
 import io.mdevgpu.kernel.pci.PciResource;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code mdevgpu driver}: talks to the NVIDIA driver through its RM API, read-only, and checks what it says against
@@ -172,7 +171,7 @@ final class DriverCommand implements Verb {
 
         PrintWriter out = invocation.out();
         if (invocation.json()) {
-            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            Json.print(out, report);
         } else {
             text.forEach(out::println);
         }

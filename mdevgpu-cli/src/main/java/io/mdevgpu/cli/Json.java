@@ -1,14 +1,31 @@
 package io.mdevgpu.cli;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.PrettyPrinter;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.DefaultPrettyPrinter;
 
-/** {@code --json} output: ordered objects with snake_case keys, printed pretty, one document per command. */
+/**
+ * {@code --json} output: ordered objects with snake_case keys, printed pretty, one document per command. The documents
+ * are plain values (maps, lists, strings, numbers, booleans, null), written through jackson-core's generator with
+ * Jackson's default pretty printer: databind would print the same, after loading some 500 more classes.
+ */
 final class Json {
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final ObjectWriteContext PRETTY = new ObjectWriteContext.Base() {
+        @Override
+        public PrettyPrinter getPrettyPrinter() {
+            return new DefaultPrettyPrinter();
+        }
+    };
 
     private Json() {
     }
@@ -31,7 +48,48 @@ final class Json {
     }
 
     static void print(PrintWriter out, Object document) {
-        out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document));
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(PRETTY, text)) {
+            write(g, document);
+        }
+        out.println(text);
         out.flush();
+    }
+
+    /**
+     * Writes one value.
+     *
+     * @throws IllegalArgumentException for a value that is none of the plain kinds: a view must convert it first
+     */
+    private static void write(JsonGenerator g, Object value) {
+        // instanceof tests, not a pattern switch: its type-switch class would be spun at run time, in every process
+        if (value == null) {
+            g.writeNull();
+        } else if (value instanceof String s) {
+            g.writeString(s);
+        } else if (value instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            g.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Double || value instanceof Float) {
+            g.writeNumber(((Number) value).doubleValue());
+        } else if (value instanceof BigInteger b) {
+            g.writeNumber(b);
+        } else if (value instanceof BigDecimal b) {
+            g.writeNumber(b);
+        } else if (value instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeName(String.valueOf(e.getKey()));
+                write(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (value instanceof Iterable<?> items) {
+            g.writeStartArray();
+            for (Object item : items) write(g, item);
+            g.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("no JSON view of a " + value.getClass().getName() + ": " + value);
+        }
     }
 }

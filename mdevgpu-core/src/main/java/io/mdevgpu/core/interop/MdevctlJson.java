@@ -4,13 +4,8 @@ import io.mdevgpu.Definitions.Definition;
 import io.mdevgpu.HostStateException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,8 +25,6 @@ import java.util.UUID;
  * or null.
  */
 public final class MdevctlJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-
     private MdevctlJson() {
     }
 
@@ -62,34 +55,32 @@ public final class MdevctlJson {
      * @throws HostStateException when the text is not a definition mdevctl would read
      */
     public static Definition read(String json, UUID uuid, PciAddress parent, String where) {
-        JsonNode root;
+        Map<String, Object> root;
         try {
-            root = MAPPER.readTree(json);
-        } catch (JacksonException e) {
-            throw malformed(where, "it is not JSON: " + e.getOriginalMessage());
+            root = JsonObjects.read(json, false);
+        } catch (JsonObjects.NotJson e) {
+            throw malformed(where, "it is not JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) throw malformed(where, "it is not a JSON object");
-        JsonNode type = root.get("mdev_type");
-        JsonNode start = root.get("start");
-        if (type == null || !type.isString() || start == null || !start.isString()) {
+        if (root == null) throw malformed(where, "it is not a JSON object");
+        if (!(root.get("mdev_type") instanceof String type) || !(root.get("start") instanceof String start)) {
             throw malformed(where, "\"mdev_type\" and \"start\" must be strings");
         }
         List<Map<String, String>> attrs = new ArrayList<>();
-        JsonNode list = root.get("attrs");
-        if (list != null && !list.isNull()) {
-            if (!list.isArray()) throw malformed(where, "\"attrs\" must be an array");
-            for (JsonNode attr : list) {
-                if (!attr.isObject() || attr.size() != 1) {
+        Object list = root.get("attrs");
+        if (list != null) {
+            if (!(list instanceof List<?> items)) throw malformed(where, "\"attrs\" must be an array");
+            for (Object attr : items) {
+                if (!(attr instanceof Map<?, ?> one) || one.size() != 1) {
                     throw malformed(where, "each attribute is an object with one key: {\"name\": \"value\"}");
                 }
-                var e = attr.properties().iterator().next();
-                if (!e.getValue().isString()) throw malformed(where, "attribute " + e.getKey() + " must be a string");
-                Map<String, String> one = new LinkedHashMap<>();
-                one.put(e.getKey(), e.getValue().stringValue());
-                attrs.add(Map.copyOf(one));
+                var e = one.entrySet().iterator().next();
+                if (!(e.getValue() instanceof String value)) {
+                    throw malformed(where, "attribute " + e.getKey() + " must be a string");
+                }
+                attrs.add(Map.of((String) e.getKey(), value));
             }
         }
-        return new Definition(uuid, parent, type.stringValue(), "auto".equals(start.stringValue()), List.copyOf(attrs));
+        return new Definition(uuid, parent, type, "auto".equals(start), List.copyOf(attrs));
     }
 
     /** Checks what a definition must be to be written: a type id that is a sysfs name, attributes of one key each. */

@@ -4,14 +4,9 @@ import io.mdevgpu.HostStateException;
 import io.mdevgpu.PciAddress;
 import io.mdevgpu.ValidationException;
 import io.mdevgpu.core.config.StrictToml;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -39,10 +34,6 @@ public final class VfDefinitionJson {
     /** The format's version; a file of a later one is refused (written by a newer mdevgpu). */
     public static final int SCHEMA = 1;
     private static final Set<String> KEYS = Set.of("schema", "uuid", "pf", "vf", "type_id", "type_name", "start", "owner");
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private VfDefinitionJson() {
     }
@@ -70,8 +61,8 @@ public final class VfDefinitionJson {
      * @throws HostStateException when the bytes are not a definition of this version
      */
     public static VfDefinition read(byte[] bytes, UUID uuid, PciAddress pf, String where) {
-        JsonNode root = parse(bytes, where);
-        for (String key : (Iterable<String>) () -> root.propertyNames().iterator()) {
+        Map<String, Object> root = parse(bytes, where);
+        for (String key : root.keySet()) {
             if (!KEYS.contains(key)) {
                 throw malformed(where, key, "is no key of schema " + SCHEMA + " (known: schema, uuid, pf, vf, type_id, "
                         + "type_name, start, owner)");
@@ -109,7 +100,7 @@ public final class VfDefinitionJson {
 
     private static final String FIX = "fix or remove the file; docs/vf-definitions.md describes the format";
 
-    private static JsonNode parse(byte[] bytes, String where) {
+    private static Map<String, Object> parse(byte[] bytes, String where) {
         String tooLarge = AtomicFiles.sizeProblem(bytes);
         if (tooLarge != null) throw malformed(where, null, tooLarge);
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
@@ -117,40 +108,37 @@ public final class VfDefinitionJson {
         }
         StrictToml.NotUtf8 bad = StrictToml.NotUtf8.find(bytes); // the one check configurations and mdevctl files use
         if (bad != null) throw malformed(where, null, "the file is not UTF-8: " + bad);
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        JsonNode root;
+        Map<String, Object> root;
         try {
-            root = MAPPER.readTree(text);
-        } catch (JacksonException e) {
-            throw malformed(where, null, "it is not JSON: " + e.getOriginalMessage());
+            root = JsonObjects.read(new String(bytes, StandardCharsets.UTF_8), true);
+        } catch (JsonObjects.NotJson e) {
+            throw malformed(where, null, "it is not JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) throw malformed(where, null, "it is not a JSON object");
+        if (root == null) throw malformed(where, null, "it is not a JSON object");
         return root;
     }
 
-    private static JsonNode required(JsonNode root, String key, String where) {
-        JsonNode value = root.get(key);
-        if (value == null || value.isNull()) throw malformed(where, key, "is missing");
+    private static Object required(Map<String, Object> root, String key, String where) {
+        Object value = root.get(key);
+        if (value == null) throw malformed(where, key, "is missing");
         return value;
     }
 
-    private static String text(JsonNode root, String key, String where) {
-        JsonNode value = required(root, key, where);
-        if (!value.isString()) throw malformed(where, key, "must be a string");
-        return value.stringValue();
+    private static String text(Map<String, Object> root, String key, String where) {
+        if (!(required(root, key, where) instanceof String value)) throw malformed(where, key, "must be a string");
+        return value;
     }
 
-    private static Optional<String> optionalText(JsonNode root, String key, String where) {
-        JsonNode value = root.get(key);
-        if (value == null || value.isNull()) return Optional.empty();
-        if (!value.isString()) throw malformed(where, key, "must be a string or absent");
-        return Optional.of(value.stringValue());
+    private static Optional<String> optionalText(Map<String, Object> root, String key, String where) {
+        Object value = root.get(key);
+        if (value == null) return Optional.empty();
+        if (!(value instanceof String text)) throw malformed(where, key, "must be a string or absent");
+        return Optional.of(text);
     }
 
-    private static int integer(JsonNode root, String key, String where) {
-        JsonNode value = required(root, key, where);
-        if (!value.isInt()) throw malformed(where, key, "must be a whole number");
-        return value.intValue();
+    private static int integer(Map<String, Object> root, String key, String where) {
+        if (!(required(root, key, where) instanceof Integer value)) throw malformed(where, key, "must be a whole number");
+        return value;
     }
 
     private static UUID uuid(String text, String where) {
