@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * </pre>
  * The lean cache lacks Jackson's databind (some 700 classes, which only the TOML reader loads), so the JVM maps about
  * a third less at every start of the other verbs; the launcher picks it for every command line without
- * {@link #FULL_ONLY}. It must not prepare its host itself: applying a configuration would put databind in it.
+ * {@link #FULL_ONLY} or a simulated host that is not kept in a directory (its inventory, TOML, is read at every open).
+ * It must not prepare its host itself: applying a configuration would put databind in it.
  * {@code ROOT} is a checkout, for the sample configuration (its working directory by default).
  */
 public final class AotTraining {

@@ -55,6 +55,21 @@ class InstalledLauncherCacheTest {
     }
 
     @Test
+    void aSimulatedHostNotKeptInADirectoryMapsTheFullCache() throws Exception {
+        Files.writeString(lib.resolve("mdevgpu.aot"), "");
+        Files.writeString(lib.resolve("mdevgpu-lean.aot"), "");
+        String full = lib.resolve("mdevgpu.aot").toString(), lean = lib.resolve("mdevgpu-lean.aot").toString();
+        assertEquals(full, cacheOf("--host", "sim", "list"));
+        assertEquals(full, cacheOf("--host=sim:a100x2", "list"));
+        assertEquals(full, cacheOf("--host", "sim:/etc/hosts.toml", "gpus"));
+        assertEquals(lean, cacheOf("--host", "sim@/var/tmp/h", "list"));
+        assertEquals(lean, cacheOf("--host=sim:a100x2@/var/tmp/h", "list"));
+        assertEquals(full, cacheOf(Map.of("MDEVGPU_HOST", "sim"), "list"));
+        assertEquals(lean, cacheOf(Map.of("MDEVGPU_HOST", "sim@/var/tmp/h"), "list"));
+        assertEquals(lean, cacheOf(Map.of("MDEVGPU_HOST", "real"), "list"));
+    }
+
+    @Test
     void withoutTheLeanCacheEveryVerbMapsTheFullOneAndWithoutEitherNone() throws Exception {
         Files.writeString(lib.resolve("mdevgpu.aot"), "");
         assertEquals(lib.resolve("mdevgpu.aot").toString(), cacheOf("list"));
@@ -87,7 +102,7 @@ class InstalledLauncherCacheTest {
 
     @Test
     void theLauncherAndTheTrainingNameTheSameFullOnlyVerbs() throws IOException {
-        Matcher m = Pattern.compile("case \\$arg in ([a-z|]+)\\) lean= ;;").matcher(Files.readString(Repository.path("packaging/bin/mdevgpu")));
+        Matcher m = Pattern.compile("\\s([a-z|]+)\\) lean= ;; +# AotTraining.FULL_ONLY").matcher(Files.readString(Repository.path("packaging/bin/mdevgpu")));
         assertTrue(m.find(), "the launcher's case of the full-only verbs");
         assertEquals(AotTraining.FULL_ONLY, Arrays.asList(m.group(1).split("\\|")));
         for (String[] verb : AotTraining.leanVerbs("--host=sim@/x", true)) {
@@ -97,8 +112,12 @@ class InstalledLauncherCacheTest {
 
     /** The cache the launcher names in -XX:AOTCache for {@code args}, or "" when it names none. */
     private String cacheOf(String... args) throws Exception {
+        return cacheOf(Map.of(), args);
+    }
+
+    private String cacheOf(Map<String, String> env, String... args) throws Exception {
         Files.deleteIfExists(calls);
-        assertEquals(0, launch(Map.of(), args));
+        assertEquals(0, launch(env, args));
         String line = Files.readAllLines(calls).getFirst();
         return line.contains("-XX:AOTCache=") ? argumentAfter(line.replace("-XX:AOTCache=", "-XX:AOTCache= "), "-XX:AOTCache=") : "";
     }
@@ -112,6 +131,7 @@ class InstalledLauncherCacheTest {
         pb.environment().put("TMPDIR", lib.toString());
         pb.environment().remove("MDEVGPU_AOT_CACHE");
         pb.environment().remove("MDEVGPU_AOT_OUTPUT");
+        pb.environment().remove("MDEVGPU_HOST");
         pb.environment().putAll(env);
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes());
