@@ -102,32 +102,43 @@ public final class Syscalls {
         return segment.reinterpret(size);
     }
 
-    /** Linked lazily, so that merely loading {@link Syscalls} needs no native access. */
+    /**
+     * The downcall handles, each in a holder class of its own, so that each is linked at its first call: linking one
+     * spins the JDK's method handles for its shape (all sixteen at once took a cold process about 100 ms on a GPU
+     * host), and a command calls three or four. Merely loading {@link Syscalls} needs no native access.
+     */
     private static final class Downcalls {
         static final Linker LINKER = Linker.nativeLinker();
         static final SymbolLookup LIBC = LINKER.defaultLookup();
         static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+        static final Linker.Option VARIADIC_AFTER_2 = Linker.Option.firstVariadicArg(2);
 
-        static final MethodHandle OPEN = link("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-        static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        static final MethodHandle READ = link("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle WRITE = link("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle PREAD = link("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-        static final MethodHandle PWRITE = link("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-        static final MethodHandle IOCTL_PTR = link("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-                Linker.Option.firstVariadicArg(2));
-        static final MethodHandle IOCTL_LONG = link("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
-                Linker.Option.firstVariadicArg(2));
-        static final MethodHandle MMAP = link("mmap",
-                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-        static final MethodHandle MUNMAP = link("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle EVENTFD = link("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle MEMFD_CREATE = link("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle FTRUNCATE = link("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-        static final MethodHandle FSYNC = link("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        static final MethodHandle POLL = link("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle PIPE2 = link("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final class Open { static final MethodHandle H = link("open", fd(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), VARIADIC_AFTER_2); }
+        static final class Close { static final MethodHandle H = link("close", fd(JAVA_INT, JAVA_INT)); }
+        static final class Read { static final MethodHandle H = link("read", fd(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+        static final class Write { static final MethodHandle H = link("write", fd(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+        static final class Pread { static final MethodHandle H = link("pread", fd(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG)); }
+        static final class Pwrite { static final MethodHandle H = link("pwrite", fd(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG)); }
+        static final class IoctlPtr {
+            static final MethodHandle H = link("ioctl", fd(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), VARIADIC_AFTER_2);
+        }
+        static final class IoctlLong {
+            static final MethodHandle H = link("ioctl", fd(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), VARIADIC_AFTER_2);
+        }
+        static final class Mmap {
+            static final MethodHandle H = link("mmap", fd(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        }
+        static final class Munmap { static final MethodHandle H = link("munmap", fd(JAVA_INT, ADDRESS, JAVA_LONG)); }
+        static final class Eventfd { static final MethodHandle H = link("eventfd", fd(JAVA_INT, JAVA_INT, JAVA_INT)); }
+        static final class MemfdCreate { static final MethodHandle H = link("memfd_create", fd(JAVA_INT, ADDRESS, JAVA_INT)); }
+        static final class Ftruncate { static final MethodHandle H = link("ftruncate", fd(JAVA_INT, JAVA_INT, JAVA_LONG)); }
+        static final class Fsync { static final MethodHandle H = link("fsync", fd(JAVA_INT, JAVA_INT)); }
+        static final class Poll { static final MethodHandle H = link("poll", fd(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+        static final class Pipe2 { static final MethodHandle H = link("pipe2", fd(JAVA_INT, ADDRESS, JAVA_INT)); }
+
+        private static FunctionDescriptor fd(MemoryLayout result, MemoryLayout... arguments) {
+            return FunctionDescriptor.of(result, arguments);
+        }
 
         private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... extra) {
             Linker.Option[] options = new Linker.Option[extra.length + 1];
@@ -143,7 +154,7 @@ public final class Syscalls {
     public static int open(ErrnoCapture e, MemorySegment path, int flags, int mode) {
         requireNativeAccess("open");
         try {
-            return (int) Downcalls.OPEN.invokeExact(e.segment, path, flags, mode);
+            return (int) Downcalls.Open.H.invokeExact(e.segment, path, flags, mode);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -152,7 +163,7 @@ public final class Syscalls {
     public static int close(ErrnoCapture e, int fd) {
         requireNativeAccess("close");
         try {
-            return (int) Downcalls.CLOSE.invokeExact(e.segment, fd);
+            return (int) Downcalls.Close.H.invokeExact(e.segment, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -161,7 +172,7 @@ public final class Syscalls {
     public static long read(ErrnoCapture e, int fd, MemorySegment buf, long count) {
         requireNativeAccess("read");
         try {
-            return (long) Downcalls.READ.invokeExact(e.segment, fd, buf, count);
+            return (long) Downcalls.Read.H.invokeExact(e.segment, fd, buf, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -170,7 +181,7 @@ public final class Syscalls {
     public static long write(ErrnoCapture e, int fd, MemorySegment buf, long count) {
         requireNativeAccess("write");
         try {
-            return (long) Downcalls.WRITE.invokeExact(e.segment, fd, buf, count);
+            return (long) Downcalls.Write.H.invokeExact(e.segment, fd, buf, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -179,7 +190,7 @@ public final class Syscalls {
     public static long pread(ErrnoCapture e, int fd, MemorySegment buf, long count, long offset) {
         requireNativeAccess("pread");
         try {
-            return (long) Downcalls.PREAD.invokeExact(e.segment, fd, buf, count, offset);
+            return (long) Downcalls.Pread.H.invokeExact(e.segment, fd, buf, count, offset);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -188,7 +199,7 @@ public final class Syscalls {
     public static long pwrite(ErrnoCapture e, int fd, MemorySegment buf, long count, long offset) {
         requireNativeAccess("pwrite");
         try {
-            return (long) Downcalls.PWRITE.invokeExact(e.segment, fd, buf, count, offset);
+            return (long) Downcalls.Pwrite.H.invokeExact(e.segment, fd, buf, count, offset);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -198,7 +209,7 @@ public final class Syscalls {
     public static int ioctl(ErrnoCapture e, int fd, long request, MemorySegment arg) {
         requireNativeAccess("ioctl");
         try {
-            return (int) Downcalls.IOCTL_PTR.invokeExact(e.segment, fd, request, arg);
+            return (int) Downcalls.IoctlPtr.H.invokeExact(e.segment, fd, request, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -208,7 +219,7 @@ public final class Syscalls {
     public static int ioctl(ErrnoCapture e, int fd, long request, long value) {
         requireNativeAccess("ioctl");
         try {
-            return (int) Downcalls.IOCTL_LONG.invokeExact(e.segment, fd, request, value);
+            return (int) Downcalls.IoctlLong.H.invokeExact(e.segment, fd, request, value);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -218,7 +229,7 @@ public final class Syscalls {
     public static long mmap(ErrnoCapture e, long length, int prot, int flags, int fd, long offset) {
         requireNativeAccess("mmap");
         try {
-            MemorySegment p = (MemorySegment) Downcalls.MMAP.invokeExact(e.segment, MemorySegment.NULL, length, prot,
+            MemorySegment p = (MemorySegment) Downcalls.Mmap.H.invokeExact(e.segment, MemorySegment.NULL, length, prot,
                     flags, fd, offset);
             return p.address();
         } catch (Throwable t) {
@@ -229,7 +240,7 @@ public final class Syscalls {
     public static int munmap(ErrnoCapture e, long address, long length) {
         requireNativeAccess("munmap");
         try {
-            return (int) Downcalls.MUNMAP.invokeExact(e.segment, MemorySegment.ofAddress(address), length);
+            return (int) Downcalls.Munmap.H.invokeExact(e.segment, MemorySegment.ofAddress(address), length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -248,7 +259,7 @@ public final class Syscalls {
     public static int eventfd(ErrnoCapture e, int initval, int flags) {
         requireNativeAccess("eventfd");
         try {
-            return (int) Downcalls.EVENTFD.invokeExact(e.segment, initval, flags);
+            return (int) Downcalls.Eventfd.H.invokeExact(e.segment, initval, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -257,7 +268,7 @@ public final class Syscalls {
     public static int memfdCreate(ErrnoCapture e, MemorySegment name, int flags) {
         requireNativeAccess("memfd_create");
         try {
-            return (int) Downcalls.MEMFD_CREATE.invokeExact(e.segment, name, flags);
+            return (int) Downcalls.MemfdCreate.H.invokeExact(e.segment, name, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -266,7 +277,7 @@ public final class Syscalls {
     public static int ftruncate(ErrnoCapture e, int fd, long length) {
         requireNativeAccess("ftruncate");
         try {
-            return (int) Downcalls.FTRUNCATE.invokeExact(e.segment, fd, length);
+            return (int) Downcalls.Ftruncate.H.invokeExact(e.segment, fd, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -275,7 +286,7 @@ public final class Syscalls {
     public static int fsync(ErrnoCapture e, int fd) {
         requireNativeAccess("fsync");
         try {
-            return (int) Downcalls.FSYNC.invokeExact(e.segment, fd);
+            return (int) Downcalls.Fsync.H.invokeExact(e.segment, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -284,7 +295,7 @@ public final class Syscalls {
     public static int poll(ErrnoCapture e, MemorySegment fds, long nfds, int timeoutMillis) {
         requireNativeAccess("poll");
         try {
-            return (int) Downcalls.POLL.invokeExact(e.segment, fds, nfds, timeoutMillis);
+            return (int) Downcalls.Poll.H.invokeExact(e.segment, fds, nfds, timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -293,7 +304,7 @@ public final class Syscalls {
     public static int pipe2(ErrnoCapture e, MemorySegment fds, int flags) {
         requireNativeAccess("pipe2");
         try {
-            return (int) Downcalls.PIPE2.invokeExact(e.segment, fds, flags);
+            return (int) Downcalls.Pipe2.H.invokeExact(e.segment, fds, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
