@@ -34,6 +34,7 @@ cp "$root/mdevgpu-cli/src/test/c/rm_control_loop.c" "$here/device-run.sh" "$dest
 gcc -O2 -std=c11 -Wall -Wextra -Werror -static -o "$dest/rm_control_loop.static" "$dest/rm_control_loop.c"
 cp "$root/fixtures/h100-sxm5-80g/config" "$dest/fixture-h100-config"
 cp "$root/samples/config/open-vampere.toml" "$dest/"
+cp "$root/packaging/bin/mdevgpu" "$dest/mdevgpu-launcher"   # device-run.sh startup: the installed launcher
 chmod +x "$dest/device-run.sh"
 # the bench needs no jar the CLI's lib/ has already (the run's class path names both): 64 MiB travel in all
 if [ -d "$dest/bench/lib" ]; then

@@ -11,7 +11,9 @@
 # sriov (sriov.txt: what `gpus -v` says of the GPU's vGPU backend, beside the PCI function's SR-IOV files and its
 # extended capabilities as sysfs shows them, and the vGPU heterogeneous mode read through the library's RM client:
 # GET_VGPU_HETEROGENEOUS_MODE only, never a SET, its NV status traced in trace-sriov.log; issue 14),
-# jmh (jmh.txt and jmh.json: the JMH set on this machine, from the bench bundle), bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json), workflow
+# jmh (jmh.txt and jmh.json: the JMH set on this machine, from the bench bundle), bench (bench.txt: ROUNDS rounds of the C loop and the library under three JIT settings, --json),
+# startup (startup.txt: the CLI's start-up through the installed launcher, without a cache and with the two caches
+# trained here, beside nvidia-smi's; and one `gpus` with the JVM's class initialisations between its RM calls), workflow
 # (workflow.txt: gpus, plan, apply with the RM calls traced, types, list, as an operator runs them).
 # Never resets the GPU, never changes its settings; nothing here registers a vGPU type.
 set -u
@@ -114,6 +116,42 @@ register_check() {
   step holders
 }
 
+startup() {
+  # medians of RUNS whole-process runs through the installed launcher (packaging/bin/mdevgpu, in the bundle) over the
+  # carried runtime and jars; the caches are trained here, on a throw-away simulated host with the sample configuration
+  runs=${RUNS:-21}
+  export MDEVGPU_JAVA="$b/jre/bin/java" MDEVGPU_MODULE_PATH="$b/lib"
+  caches=$(mktemp -d) && mkdir -p "$caches/root/samples/config" && cp "$b/open-vampere.toml" "$caches/root/samples/config/"
+  launch() { sh "$b/mdevgpu-launcher" "$@"; }
+  median() {
+    : > "$caches/times"
+    for _ in $(seq "$runs"); do
+      t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )) >> "$caches/times"
+    done
+    sort -n "$caches/times" | sed -n "$(( (runs + 1) / 2 ))p"
+  }
+  echo "== CLI start-up, $runs runs each, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  step sh -c "nvidia-smi -q | grep -m1 -i 'persistence mode'"
+  # (exported and unset around each use: an assignment before a shell function's name may outlive the call)
+  export MDEVGPU_AOT_OUTPUT="$caches/mdevgpu.aot" MDEVGPU_LOG=warn; step launch "$caches/root"
+  unset MDEVGPU_AOT_OUTPUT MDEVGPU_LOG
+  step ls -l "$caches"
+  echo "nvidia-smi -L: $(median nvidia-smi -L) ms"
+  for verb in list types gpus --help; do
+    export MDEVGPU_AOT_CACHE=/nonexistent; none=$(median launch $verb)
+    export MDEVGPU_AOT_CACHE="$caches/mdevgpu.aot"; with=$(median launch $verb)
+    echo "mdevgpu $verb: no cache $none ms, with the caches $with ms"
+  done
+  echo; echo "== one gpus: the JVM's class initialisations (with a gap of 3 ms or more before them, or of FFM and"
+  echo "   method handles) between the RM calls, in seconds since the JVM started"
+  JDK_JAVA_OPTIONS="-Xlog:class+init=info:stderr:uptime" MDEVGPU_LOG=info,io.mdevgpu.kernel.nvrm=trace \
+    sh "$b/mdevgpu-launcher" gpus 2>&1 >/dev/null | awk '
+      /^\[[0-9.]+s\]/ { t = substr($1, 2) + 0; if (t - last >= 0.003 || /io\/mdevgpu|foreign|LambdaForm/) print t, $4; last = t; next }
+      { print "  " last ": " $0 }' | cut -c1-160
+  unset MDEVGPU_AOT_CACHE MDEVGPU_JAVA MDEVGPU_MODULE_PATH
+  rm -rf "$caches"
+}
+
 workflow() {
   # the operator's verbs on the real host: discover, plan, apply (refused on a GPU that is no vGPU host), and what is
   # left; plan reads the virtualization mode through the RM API and says what apply will meet
@@ -205,7 +243,8 @@ case $mode in
   register-check) register_check > "$session" 2>&1 ;;
   all) { probe; register_check; } > "$session" 2>&1 ;;
   workflow) session=$out/workflow.txt; workflow > "$session" 2>&1 ;;
+  startup) session=$out/startup.txt; startup > "$session" 2>&1 ;;
   bench) bench > "$out/bench.txt" 2>&1; session=$out/bench.txt ;;
-  *) echo "usage: $0 probe|register-check|all|bench|workflow|sriov|jmh" >&2; exit 2 ;;
+  *) echo "usage: $0 probe|register-check|all|bench|workflow|startup|sriov|jmh" >&2; exit 2 ;;
 esac
 cat "$session"
