@@ -104,7 +104,7 @@ public final class Syscalls {
 
     /**
      * The downcall handles, each in a holder class of its own, so that each is linked at its first call: linking one
-     * spins the JDK's method handles for its shape (all sixteen at once took a cold process about 100 ms on a GPU
+     * spins the JDK's method handles for its shape (all sixteen at once cost a cold process about 100 ms on a GPU
      * host), and a command calls three or four. Merely loading {@link Syscalls} needs no native access.
      */
     private static final class Downcalls {
