@@ -13,6 +13,7 @@ module io.mdevgpu.kernel {
     exports io.mdevgpu.kernel.pci to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.cli;
     exports io.mdevgpu.kernel.nvvf to io.mdevgpu.core, io.mdevgpu.sim;
     exports io.mdevgpu.kernel.mdev to io.mdevgpu.core, io.mdevgpu.sim;
+    exports io.mdevgpu.kernel.abi to io.mdevgpu.cli;
     exports io.mdevgpu.kernel.abi.pci to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.bench;
     exports io.mdevgpu.kernel.abi.vfio to io.mdevgpu.sim, io.mdevgpu.cli, io.mdevgpu.bench;
     exports io.mdevgpu.kernel.vfio to io.mdevgpu.core, io.mdevgpu.sim, io.mdevgpu.bench;

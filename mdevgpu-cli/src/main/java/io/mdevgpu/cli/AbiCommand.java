@@ -3,7 +3,6 @@ package io.mdevgpu.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.GroupLayout;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.PaddingLayout;
 import java.lang.foreign.StructLayout;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import io.mdevgpu.MdevHost;
 import io.mdevgpu.Errno;
 import io.mdevgpu.UnsupportedDriverException;
 import io.mdevgpu.ValidationException;
+import io.mdevgpu.kernel.abi.LayoutMember;
 import io.mdevgpu.kernel.abi.nvrm.NvrmAbi;
 import io.mdevgpu.kernel.abi.nvrm.NvrmRelease;
 import io.mdevgpu.kernel.abi.vfio.VfioAbi;
@@ -148,15 +148,11 @@ final class AbiCommand implements Verb {
         void field(String name, long offset, long size);
     }
 
-    /** The named members of a struct (padding skipped) with their offsets; a union's members all sit at 0. */
+    /** The members of a struct (padding skipped) with their offsets; a union's members all sit at 0. */
     static void forEachField(GroupLayout layout, FieldVisitor visitor) {
-        long offset = 0;
-        for (MemoryLayout member : layout.memberLayouts()) {
-            if (!(member instanceof PaddingLayout)) {
-                visitor.field(member.name().orElse("(unnamed)"), offset, member.byteSize());
-            }
-            if (layout instanceof StructLayout) {
-                offset += member.byteSize();
+        for (LayoutMember member : LayoutMember.members(layout)) {
+            if (!(member.layout() instanceof PaddingLayout)) {
+                visitor.field(member.layout().name().orElse("(unnamed)"), member.offset(), member.layout().byteSize());
             }
         }
     }

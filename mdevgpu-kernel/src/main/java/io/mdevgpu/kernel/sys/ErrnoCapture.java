@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import io.mdevgpu.Errno;
+import io.mdevgpu.kernel.abi.LayoutMember;
 
 /**
  * The segment into which a downcall captures {@code errno}. Each handle allocates one from its own arena

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.ValueLayout;
 
-import io.mdevgpu.kernel.sys.LayoutMember;
+import io.mdevgpu.kernel.abi.LayoutMember;
 
 /**
  * A field found by name in a release's layout: its offset and size, read from the layout, never written by hand.

@@ -82,7 +82,7 @@ class NvrmFamiliesTest {
             GroupLayout info = structs.get(NvrmAbi.VGPU_INFO);
             long name = length(info, "vgpuName");
             if (name != limits.stringBufferBytes()) out.add(limits.stringBufferBytes() + "-byte strings, the name holds " + name);
-            if (io.mdevgpu.kernel.sys.LayoutMember.has(info, "homogeneousPlacementIds")) {
+            if (io.mdevgpu.kernel.abi.LayoutMember.has(info, "homogeneousPlacementIds")) {
                 long placements = length(info, "homogeneousPlacementIds");
                 if (placements != limits.maxInstancesPerGpu()) {
                     out.add(limits.maxInstancesPerGpu() + " instances per GPU, " + placements + " placement ids");

@@ -1,4 +1,4 @@
-package io.mdevgpu.kernel.sys;
+package io.mdevgpu.kernel.abi;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +63,14 @@ class LayoutMemberTest {
         var scalar = assertThrows(IllegalArgumentException.class, () -> LayoutMember.of(OUTER, "head", "x"));
         assertTrue(scalar.getMessage().contains("cannot find member x"), scalar.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LayoutMember.of(OUTER));
+    }
+
+    @Test
+    void membersGivesEveryTopLevelMemberPaddingIncludedAtItsOffset() {
+        List<LayoutMember> members = LayoutMember.members(OUTER);
+        assertEquals(OUTER.memberLayouts(), members.stream().map(LayoutMember::layout).toList());
+        assertEquals(List.of(0L, 4L, 8L, 16L, 19L), members.stream().map(LayoutMember::offset).toList());
+        assertEquals(List.of(0L, 0L), LayoutMember.members(UNION).stream().map(LayoutMember::offset).toList());
     }
 
     @Test
