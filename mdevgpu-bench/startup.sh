@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # CLI start-up against Debian's mdevctl on the same tree (issue 15, goal 1; docs/benchmarks.md "CLI start-up").
 # Makes a kept simulated host (open-vampere applied, INSTANCES instances), then times RUNS whole-process runs of each
-# verb through the repo launcher (./mdevgpu) and the installed one (packaging/bin/mdevgpu over the same jars and AOT
-# cache, as packaging/README.md installs them), and of `mdevctl list` reading the same tree through a private mount
-# namespace (harness/fake/mdevctl-fake.sh, as the interop tests run it). Prints medians and the ratio to mdevctl.
+# verb through the repo launcher (./mdevgpu) and the installed one (packaging/bin/mdevgpu over the same jars, runtime
+# image and AOT caches, as packaging/README.md installs them), and of `mdevctl list` reading the same tree through a
+# private mount namespace (harness/fake/mdevctl-fake.sh, as the interop tests run it). Prints medians and the ratio to
+# mdevctl.
 #   mdevgpu-bench/startup.sh            RUNS=21 INSTANCES=4 by default; needs root (mount namespace) and mdevctl
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -20,7 +21,7 @@ gpu=$(./mdevgpu --host "sim@$dir" --json gpus 2>/dev/null | grep -o '"address" *
 for _ in $(seq "$instances"); do ./mdevgpu --host "sim@$dir" create nvidia-532 --parent "$gpu" >/dev/null 2>&1; done
 
 target=$root/mdevgpu-cli/target
-installed() { MDEVGPU_JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java \
+installed() { MDEVGPU_JAVA=$target/runtime/bin/java \
   MDEVGPU_MODULE_PATH="$target/mdevgpu-cli.jar:$target/lib" MDEVGPU_AOT_CACHE="$target/mdevgpu.aot" \
   "$root/packaging/bin/mdevgpu" "$@"; }
 repo() { "$root/mdevgpu" "$@"; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Packs `mdevgpu driver` for a GPU machine without Java: a jlinked runtime (about 45 MB), the CLI's jars as the
-# launcher puts them on the module path, the C loop that --bench is compared with (its source, compiled there by gcc,
-# and a static build of it for a machine without gcc), the H100 fixture's config space to compare with, and
-# device-run.sh, which runs there. From the repository root:
+# Packs `mdevgpu driver` for a GPU machine without Java: a jlinked runtime (about 45 MB, packaging/make-runtime.sh),
+# the CLI's jars as the launcher puts them on the module path, the C loop that --bench is compared with (its source,
+# compiled there by gcc, and a static build of it for a machine without gcc), the H100 fixture's config space to
+# compare with, and device-run.sh, which runs there. From the repository root:
 #   ./mvnw -B -q -pl mdevgpu-cli -am package -DskipTests
 #   mdevgpu-cli/src/test/sh/device-bundle.sh .device          # .device/ is git-ignored
 # then on the machine (the lent one: run(command=".device/device-run.sh all", carry=[".device"])).
@@ -20,8 +20,10 @@ mkdir -p "$dest/lib"
 # carries the JMH set (device-run.sh jmh): its classes and jars, and the modules JMH and the benchmarks read.
 modules=java.base,java.logging,java.xml
 [ "${BENCH:-0}" = 1 ] && modules=$modules,java.management,jdk.management,jdk.unsupported
-"$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages \
-  --no-header-files --compress zip-9 --output "$dest/jre"
+# the runtime as packaging/make-runtime.sh makes one: the CLI's lambda forms in its classlist (device-run.sh startup
+# trains the caches on it there)
+JAVA_HOME=$java_home MDEVGPU_MODULE_PATH="$cli/mdevgpu-cli.jar:$cli/lib" \
+  "$root/packaging/make-runtime.sh" "$dest/jre" --add-modules "$modules" --strip-debug --compress zip-9
 rm -rf "$dest/bench"
 if [ "${BENCH:-0}" = 1 ]; then
   bench=$root/mdevgpu-bench/target
