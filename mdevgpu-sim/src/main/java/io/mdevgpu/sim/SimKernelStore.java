@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each call into the simulated kernel that reads or changes that state runs between {@link #enter()} and
  * {@link #exit()}: enter takes the host's lock (a lock per directory within this JVM, then {@code fcntl} on
  * {@code run/mdevgpu-sim/kernel.lock}, which the OS drops when a process dies, so a killed process leaves no lock)
- * and, when another process has written the state since this one last read or wrote it (its text differs), loads it; exit writes the state when the call changed it ({@link #changed()}), by a temporary file
- * renamed over the old one, so a reader never sees a torn state, and releases the lock. Calls nest (a register
- * publishes types within the same call). A call that must wait for another process (a remove waiting for a device
- * another process holds open) gives the lock up meanwhile with {@link #awaitOutside}.
+ * and, when another process has written the state since this one last read or wrote it (its text differs), loads it;
+ * exit writes the state when the call changed it ({@link #changed()}) and its text is not the file's already, by a
+ * temporary file renamed over the old one, so a reader never sees a torn state, and releases the lock. Calls nest (a
+ * register publishes types within the same call). A call that must wait for another process (a remove waiting for a
+ * device another process holds open) gives the lock up meanwhile with {@link #awaitOutside}.
  *
  * <p>Before a call changes the tree it marks the state {@code pending} ({@link #beginTreeChange()}): a process
  * killed between the tree's change and the state's write leaves that mark, and the next process to enter repairs the
@@ -245,7 +246,11 @@ class SimKernelStore {
             lastSeen = text;
             return;
         }
-        if (text == null || text.equals(lastSeen)) return;
+        if (text == null) {
+            lastSeen = null; // gone (removed by hand): the next save writes it again
+            return;
+        }
+        if (text.equals(lastSeen)) return;
         restore.accept(parse(text));
         lastSeen = text;
     }
@@ -266,8 +271,10 @@ class SimKernelStore {
 
     private void save() {
         String text = capture.get().text();
-        files.file(stateFile, text);
-        lastSeen = text;
+        if (!text.equals(lastSeen)) { // unchanged: the file holds this text (enter read it under the lock)
+            files.file(stateFile, text);
+            lastSeen = text;
+        }
         if (treePending) {
             files.removeFile(pendingFile);
             treePending = false;

@@ -172,6 +172,36 @@ class SimulatedHostDirectoryTest {
         }
     }
 
+    /**
+     * A process that only reads the host leaves its state file as it was (the same file, not one renamed over it), and
+     * one that changes it writes it; a state file removed by hand is written again at the next close.
+     */
+    @Test
+    void onlyAChangeWritesTheStateFile(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("host");
+        Path state = root.resolve(SimKernelStore.DIRECTORY).resolve(SimKernelStore.STATE_FILE);
+        try (SimulatedKernel maker = open(root)) {
+            register(maker, A100_0, ampere());
+        }
+        Object made = Files.readAttributes(state, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        try (SimulatedKernel reader = open(root)) {
+            assertEquals(List.of(), reader.instances());
+            assertEquals(8, available(reader, EIGHTH));
+        }
+        assertEquals(made, Files.readAttributes(state, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                "a reading process rewrote the state");
+        try (SimulatedKernel writer = open(root)) {
+            writer.mdev(OpenDeviceRegistry.NONE).create(A100_0, EIGHTH, UUID.randomUUID());
+        }
+        assertNotEquals(made, Files.readAttributes(state, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        String written = Files.readString(state);
+        try (SimulatedKernel reader = open(root)) {
+            Files.delete(state);
+            assertEquals(1, reader.instances().size());
+        }
+        assertEquals(written, Files.readString(state), "the state removed while open is written at close");
+    }
+
     @Test
     void anotherHostsDirectoryAndABrokenStateAreRefusedNamingWhy(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("host");
