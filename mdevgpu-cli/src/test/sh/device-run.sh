@@ -148,6 +148,14 @@ startup() {
     sh "$b/mdevgpu-launcher" gpus 2>&1 >/dev/null | awk '
       /^\[[0-9.]+s\]/ { t = substr($1, 2) + 0; if (t - last >= 0.003 || /io\/mdevgpu|foreign|LambdaForm/) print t, $4; last = t; next }
       { print "  " last ": " $0 }' | cut -c1-160
+  echo; echo "== classes one gpus makes at run time (none comes from the cache), and the lambda forms it resolves that"
+  echo "   the runtime's holder classes lack (each one such class)"
+  JDK_JAVA_OPTIONS="-Xlog:class+load=info:file=$caches/load.log -Djava.lang.invoke.MethodHandle.TRACE_RESOLVE=true" \
+    sh "$b/mdevgpu-launcher" gpus > "$caches/resolve.log" 2>/dev/null || true
+  echo "$(grep -c __JVM_LookupDefineClass__ "$caches/load.log") made at run time:"
+  grep __JVM_LookupDefineClass__ "$caches/load.log" | sed 's/^\[[^]]*\]\[[^]]*\]\[[^]]*\] */  /' | cut -c1-120
+  echo "$(grep -c '(fail)$' "$caches/resolve.log") forms not in the holders:"
+  grep '(fail)$' "$caches/resolve.log" | sed 's/^/  /'
   unset MDEVGPU_AOT_CACHE MDEVGPU_JAVA MDEVGPU_MODULE_PATH
   rm -rf "$caches"
 }
