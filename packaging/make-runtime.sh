@@ -1,5 +1,6 @@
 #!/bin/sh
-# Makes the Java runtime the CLI runs on (packaging/README.md; the repo launcher makes one in mdevgpu-cli/target/runtime):
+# Makes the Java runtime the CLI runs on (packaging/README.md; the repo launcher makes its own in
+# mdevgpu-cli/target/runtime):
 # a jlink image of the modules the CLI needs (java.base, java.xml: jdeps --print-module-deps), whose lib/classlist also
 # names the lambda forms the CLI resolves. The JVM makes its method-handle holder classes from that list when it trains
 # a start-up cache on this runtime; a form the holders lack is spun into a class at every start instead (the first
@@ -12,7 +13,8 @@ out=${1:?usage: make-runtime.sh DIR [jlink option...]}
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 jdk=${JAVA_HOME:?make-runtime.sh: needs JAVA_HOME, a JDK 25 with jlink}
-[ -x "$jdk/bin/jlink" ] || { echo "make-runtime.sh: $jdk has no bin/jlink (a JRE?): set JAVA_HOME to a JDK 25" >&2; exit 1; }
+[ -x "$jdk/bin/jlink" ] ||
+  { echo "make-runtime.sh: $jdk has no bin/jlink (a JRE?): set JAVA_HOME to a JDK 25" >&2; exit 1; }
 
 rm -rf "$out"
 "$jdk/bin/jlink" --add-modules java.base,java.xml --no-header-files --no-man-pages "$@" --output "$out"
@@ -23,5 +25,6 @@ if ! MDEVGPU_LOG=warn MDEVGPU_JAVA="$out/bin/java" MDEVGPU_FORMS_OUTPUT="$forms"
     "MDEVGPU_FORMS_OUTPUT=/tmp/forms $here/bin/mdevgpu); $out is left without them" >&2
   exit 1
 fi
-[ -s "$forms" ] || { echo "make-runtime.sh: the training resolved no lambda form: is $out/bin/java a JDK 25?" >&2; exit 1; }
+[ -s "$forms" ] ||
+  { echo "make-runtime.sh: the training resolved no lambda form: is $out/bin/java a JDK 25?" >&2; exit 1; }
 cat "$forms" >> "$out/lib/classlist"

@@ -20,10 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The repo launcher's staleness check ({@code ./mdevgpu}'s {@code stale}, {@code find_sources} and {@code begin_stamp}):
- * the text itself, cut from the script, run in a throw-away tree shaped like this repository. After a build, an edit to
- * a main source, a build source or a pom, and a source added, removed or renamed, must make the CLI stale (the launcher
- * then builds again); an edit to a test must not.
+ * The repo launcher's staleness check ({@code ./mdevgpu}'s {@code stale}, {@code find_sources} and
+ * {@code begin_stamp}): the text itself, cut from the script, run in a throw-away tree shaped like this repository.
+ * After a build, an edit to a main source, a build source or a pom, and a source added, removed or renamed, must make
+ * the CLI stale (the launcher then builds again); an edit to a test must not.
  */
 class LauncherStalenessTest {
     @TempDir

@@ -124,7 +124,8 @@ class RuntimeFormsTest {
         Result again = run(gpus, logged);
         assertEquals(0, again.status(), again.output());
         List<String> classes = Files.readAllLines(loaded);
-        assertTrue(classes.stream().anyMatch(l -> l.endsWith(" io.mdevgpu.kernel.nvrm.RmClient source: shared objects file")),
+        String rmClient = " io.mdevgpu.kernel.nvrm.RmClient source: shared objects file";
+        assertTrue(classes.stream().anyMatch(l -> l.endsWith(rmClient)),
                 "the RM client ran, from the cache");
         assertEquals(List.of(), classes.stream().filter(l -> l.contains("__JVM_LookupDefineClass__")).toList(),
                 "classes spun at run time");
@@ -135,7 +136,8 @@ class RuntimeFormsTest {
      * here from its classes when the build has not packaged it yet: the JVM caches no class from a directory).
      */
     private String builtModulePath() throws IOException {
-        Pattern module = Pattern.compile(".*/mdevgpu-(api|core|kernel|sim|cli)(/target/classes|-[^/]*(?<!-tests)\\.jar)$");
+        Pattern module = Pattern.compile(
+                ".*/mdevgpu-(api|core|kernel|sim|cli)(/target/classes|-[^/]*(?<!-tests)\\.jar)$");
         Pattern dependency = Pattern.compile(".*/(jackson-[a-z-]+|slf4j-api)-[^/]*\\.jar$");
         List<String> path = new ArrayList<>();
         int modules = 0;
@@ -161,7 +163,8 @@ class RuntimeFormsTest {
     /** A java that writes down its arguments, prints {@link #TRACE} and exits with {@code status}. */
     private static Path standInJava(Path java, Path calls, int status) throws IOException {
         Files.createDirectories(java.getParent());
-        Files.writeString(java, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\ncat <<'EOF'\n" + TRACE + "EOF\nexit " + status + "\n");
+        Files.writeString(java, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\ncat <<'EOF'\n" + TRACE + "EOF\n"
+                + "exit " + status + "\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         return java;
     }
