@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -123,21 +123,12 @@ class InstalledLauncherCacheTest {
     }
 
     private int launch(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("sh", Repository.path("packaging/bin/mdevgpu").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("MDEVGPU_JAVA", lib.resolve("java").toString());
-        pb.environment().put("MDEVGPU_LIB", lib.toString());
-        pb.environment().put("TMPDIR", lib.toString());
-        pb.environment().remove("MDEVGPU_AOT_CACHE");
-        pb.environment().remove("MDEVGPU_AOT_OUTPUT");
-        pb.environment().remove("MDEVGPU_HOST");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes());
-        int status = p.waitFor();
-        assertTrue(output.isEmpty() || status != 0, output);
-        return status;
+        Map<String, String> all = new HashMap<>(Map.of("MDEVGPU_JAVA", lib.resolve("java").toString(),
+                "MDEVGPU_LIB", lib.toString(), "TMPDIR", lib.toString()));
+        all.putAll(env);
+        LauncherScript.Result run = LauncherScript.run("packaging/bin/mdevgpu", all, List.of(args));
+        assertTrue(run.output().isEmpty() || run.status() != 0, run.output());
+        return run.status();
     }
 
     private static String argumentAfter(String line, String option) {

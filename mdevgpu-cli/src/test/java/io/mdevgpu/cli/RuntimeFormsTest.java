@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.mdevgpu.cli.LauncherScript.Result;
 import io.mdevgpu.kernel.testing.Repository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,26 +104,25 @@ class RuntimeFormsTest {
         Path jdk = Path.of(System.getProperty("java.home"));
         Path runtime = tmp.resolve("runtime");
         String modulePath = builtModulePath();
-        Result made = run(List.of("sh", Repository.path("packaging/make-runtime.sh").toString(), runtime.toString()),
-                Map.of("JAVA_HOME", jdk.toString(), "MDEVGPU_MODULE_PATH", modulePath));
+        Result made = LauncherScript.run("packaging/make-runtime.sh",
+                Map.of("JAVA_HOME", jdk.toString(), "MDEVGPU_MODULE_PATH", modulePath), List.of(runtime.toString()));
         assertEquals(0, made.status(), made.output());
 
         Map<String, String> env = Map.of("MDEVGPU_JAVA", runtime.resolve("bin/java").toString(),
                 "MDEVGPU_MODULE_PATH", modulePath, "MDEVGPU_AOT_CACHE", tmp.resolve("mdevgpu.aot").toString());
-        Map<String, String> training = new java.util.HashMap<>(env);
+        Map<String, String> training = new HashMap<>(env);
         training.put("MDEVGPU_AOT_OUTPUT", tmp.resolve("mdevgpu.aot").toString());
-        Result trained = run(List.of("sh", Repository.path("packaging/bin/mdevgpu").toString(),
-                Repository.path("").toString()), training);
+        Result trained = LauncherScript.run("packaging/bin/mdevgpu", training, List.of(Repository.path("").toString()));
         assertEquals(0, trained.status(), trained.output());
 
-        List<String> gpus = List.of("sh", Repository.path("packaging/bin/mdevgpu").toString(),
-                "--host", "sim@" + tmp.resolve("host"), "gpus");
-        Result first = run(gpus, env); // makes the kept host (its TOML inventory: not what the lean cache is for)
+        List<String> gpus = List.of("--host", "sim@" + tmp.resolve("host"), "gpus");
+        // the first run makes the kept host (reading its TOML inventory: not what the lean cache is for)
+        Result first = LauncherScript.run("packaging/bin/mdevgpu", env, gpus);
         assertEquals(0, first.status(), first.output());
         Path loaded = tmp.resolve("class-load.log");
-        Map<String, String> logged = new java.util.HashMap<>(env);
+        Map<String, String> logged = new HashMap<>(env);
         logged.put("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + loaded);
-        Result again = run(gpus, logged);
+        Result again = LauncherScript.run("packaging/bin/mdevgpu", logged, gpus);
         assertEquals(0, again.status(), again.output());
         List<String> classes = Files.readAllLines(loaded);
         String rmClient = " io.mdevgpu.kernel.nvrm.RmClient source: shared objects file";
@@ -187,32 +188,15 @@ class RuntimeFormsTest {
     }
 
     private Result makeRuntime(Path jdk, Path out, String... jlinkOptions) throws Exception {
-        List<String> command = new ArrayList<>(List.of("sh", Repository.path("packaging/make-runtime.sh").toString(),
-                out.toString()));
-        command.addAll(List.of(jlinkOptions));
-        return run(command, Map.of("JAVA_HOME", jdk.toString(), "TMPDIR", tmp.toString()));
+        List<String> args = new ArrayList<>(List.of(out.toString()));
+        args.addAll(List.of(jlinkOptions));
+        Map<String, String> env = Map.of("JAVA_HOME", jdk.toString(), "TMPDIR", tmp.toString());
+        return LauncherScript.run("packaging/make-runtime.sh", env, args);
     }
 
     private int launch(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("sh", Repository.path("packaging/bin/mdevgpu").toString()));
-        command.addAll(List.of(args));
-        Map<String, String> all = new java.util.HashMap<>(env);
+        Map<String, String> all = new HashMap<>(env);
         all.put("TMPDIR", tmp.toString());
-        return run(command, all).status();
-    }
-
-    private record Result(int status, String output) {
-    }
-
-    private static Result run(List<String> command, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        for (String name : List.of("MDEVGPU_AOT_CACHE", "MDEVGPU_AOT_OUTPUT", "MDEVGPU_FORMS_OUTPUT", "MDEVGPU_HOST",
-                "MDEVGPU_JAVA", "MDEVGPU_MODULE_PATH", "JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS")) {
-            pb.environment().remove(name);
-        }
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes());
-        return new Result(p.waitFor(), output);
+        return LauncherScript.run("packaging/bin/mdevgpu", all, List.of(args)).status();
     }
 }
