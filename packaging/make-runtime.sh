@@ -22,7 +22,7 @@ forms=$(mktemp "${TMPDIR:-/tmp}/mdevgpu-forms.XXXXXX")
 trap 'rm -f "$forms"' EXIT
 if ! MDEVGPU_LOG=warn MDEVGPU_JAVA="$out/bin/java" MDEVGPU_FORMS_OUTPUT="$forms" "$here/bin/mdevgpu" "$here/.."; then
   echo "make-runtime.sh: the training that lists the CLI's lambda forms failed (run it: MDEVGPU_JAVA=$out/bin/java" \
-    "MDEVGPU_FORMS_OUTPUT=/tmp/forms $here/bin/mdevgpu); $out is left without them" >&2
+    "MDEVGPU_FORMS_OUTPUT=/tmp/forms $here/bin/mdevgpu $here/..); $out is left without them" >&2
   exit 1
 fi
 [ -s "$forms" ] ||
